@@ -1,0 +1,61 @@
+// One vitest configuration for the whole repository.
+//
+// Tests import sibling packages by name (`@rnnkit/tensor`); the aliases below point those
+// names at each package's TypeScript sources, so tests never need a build first.
+// Two projects: `unit` (every *.test.ts) and `props` (the fast-check suites, *.props.test.ts),
+// so `pnpm test` runs both and `pnpm test:props` only the property suites.
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = import.meta.dirname;
+
+function sourceAliases(): { find: string; replacement: string }[] {
+  const aliases: { find: string; replacement: string }[] = [];
+  for (const group of ['packages', 'tooling']) {
+    for (const dir of readdirSync(join(root, group))) {
+      const file = join(root, group, dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as {
+        name: string;
+        exports?: Record<string, string | { source?: string }>;
+      };
+      for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+        if (typeof target !== 'object' || !target.source) continue;
+        const specifier = subpath === '.' ? pkg.name : `${pkg.name}/${subpath.slice(2)}`;
+        aliases.push({ find: specifier, replacement: resolve(root, group, dir, target.source) });
+      }
+    }
+  }
+  // Longest first, so `@rnnkit/datasets/node` is not caught by `@rnnkit/datasets`.
+  aliases.sort((a, b) => b.find.length - a.find.length);
+  return aliases.map((a) => ({ ...a, find: new RegExp(`^${a.find.replace(/[/]/g, '\\/')}$`) })) as never;
+}
+
+const shared = ['{packages,apps,tooling}/*/src/**/', '{packages,apps,tooling}/*/test/**/'];
+
+export default defineConfig({
+  resolve: { alias: sourceAliases() },
+  test: {
+    setupFiles: [join(root, 'tooling/vitest-setup.ts')],
+    testTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: shared.map((s) => `${s}*.test.ts`),
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.props.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'props',
+          include: shared.map((s) => `${s}*.props.test.ts`),
+          exclude: ['**/node_modules/**', '**/dist/**'],
+        },
+      },
+    ],
+  },
+});
