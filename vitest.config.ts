@@ -56,6 +56,20 @@ export default defineConfig({
           exclude: ['**/node_modules/**', '**/dist/**'],
         },
       },
+      {
+        // Type tests (*.test-d.ts): compile-time laws such as "an unknown option does not compile".
+        extends: true,
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: shared.map((s) => `${s}*.test-d.ts`),
+            tsconfig: join(root, 'tsconfig.typetests.json'),
+          },
+        },
+      },
     ],
   },
 });

@@ -21,4 +21,5 @@ export {
   linspace,
 } from './tensor.js';
 export { Param } from './param.js';
+export { gemm } from './kernels.js';
 export { Random, type RandomState } from './random.js';

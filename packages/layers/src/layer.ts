@@ -1,0 +1,61 @@
+import type { DType, Param, Random, Tensor } from '@rnnkit/tensor';
+
+/**
+ * A symbolic shape as layers see it: `null` stands for the batch length (or any length not
+ * known until data arrives), e.g. `[null, 25, 1]` for batches of 25-step sequences.
+ */
+export type SymbolicShape = readonly (number | null)[];
+
+/** Options every layer's `forward` accepts. */
+export interface ForwardOptions {
+  /** True while training (layers such as Dropout behave differently). @defaultValue false */
+  readonly training?: boolean;
+  /** Recurrent layers: the state to start from (`[h]`, or `[h, c]` for LSTM), each `[batch, units]`. */
+  readonly initialState?: readonly Tensor[];
+}
+
+/** What `forward` returns: the output, the final states of recurrent layers, and the cache for `backward`. */
+export interface ForwardResult<Cache> {
+  readonly y: Tensor;
+  /** Recurrent layers: final state(s), `[h]` or `[h, c]`, each `[batch, units]`. */
+  readonly states?: readonly Tensor[];
+  readonly cache: Cache;
+}
+
+/** A layer's configuration as plain JSON data (Keras' `config`, camelCase here). */
+export type LayerConfig = { readonly name: string } & Readonly<Record<string, unknown>>;
+
+/**
+ * The contract every layer — built in or a user's own — fulfils.
+ *
+ * A layer is built once for an input shape (creating its parameters from a seeded
+ * {@link Random}), then runs `forward` to produce an output and a cache, and `backward` to
+ * turn the gradient of the loss with respect to its output into the gradient with respect
+ * to its input, *adding* the gradients of its parameters into each `Param.grad` on the way.
+ * Nothing is stored on the layer between the two calls: all of it travels in the cache.
+ */
+export interface Layer<Cache = unknown> {
+  /** Keras class name, e.g. `"LSTM"`; used in summaries, errors and saved files. */
+  readonly className: string;
+  /** Instance name unique within a model, e.g. `"lstm"` or `"dense_1"`. */
+  readonly name: string;
+  /** Element type of parameters and outputs. */
+  readonly dtype: DType;
+  /** True once `build` has created the parameters. */
+  readonly built: boolean;
+  /** Creates the parameters for inputs of this shape, drawing initial values from `random`. */
+  build(inputShape: SymbolicShape, random: Random): void;
+  /** Trainable and non-trainable parameters, in Keras' weight order. */
+  params(): Param[];
+  /** The output shape for an input shape (no computation). */
+  outputShape(inputShape: SymbolicShape): SymbolicShape;
+  forward(x: Tensor, options?: ForwardOptions): ForwardResult<Cache>;
+  /** Accumulates parameter gradients and returns the gradient with respect to the input. */
+  backward(dy: Tensor, cache: Cache): Tensor;
+  /** Copies of the weights in Keras' order (e.g. LSTM: kernel, recurrent kernel, bias). */
+  getWeights(): Tensor[];
+  /** Replaces the weights (Keras' order, shapes checked). */
+  setWeights(weights: readonly Tensor[]): void;
+  /** Plain-data configuration; `fromConfig` of the same class rebuilds an equal layer. */
+  getConfig(): LayerConfig;
+}
