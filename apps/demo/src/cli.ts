@@ -1,1 +1,180 @@
-export {};
+#!/usr/bin/env node
+// rnnkit-demo: the five reference experiments of rnnkit, reproduced.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { asciiChart } from './charts.js';
+import { DemoError } from './errors.js';
+import type { CommonFlags, Experiment, ExperimentResult } from './experiment.js';
+import { experiments } from './experiments/index.js';
+import { OutputDirectory } from './files.js';
+import { createReporter, formatTable } from './reporter.js';
+import { runPredict } from './predict.js';
+
+const USAGE = `Usage: rnnkit-demo <experiment|all|predict> [flags]
+
+Experiments (see SEEDS.md):
+${experiments.map((e) => `  ${e.id.padEnd(16)} ${e.title}`).join('\n')}
+  all              every experiment above, one after the other
+
+Flags:
+  --seed N         seed of the one random generator (each experiment has a default)
+  --epochs N       iterations or epochs (alias --iterations)
+  --lr X           learning rate
+  --optimizer NAME optimizer, where the experiment offers a choice
+  --variant NAME   a named variant (e.g. addition-tensor --variant improved)
+  --csv PATH       turbine: a La Haute Borne SCADA export (default: bundled fixture)
+  --out DIR        where SVG plots go (default ./rnnkit-demo-out/<experiment>)
+  --overwrite      replace existing files in --out that the demo did not write
+  --json           print one JSON object on stdout instead of the human report
+  --quiet          no progress display
+  -h, --help       this text
+
+  predict --model PATH/model.json --input FILE.json
+                   load a saved model and print its predictions as JSON`;
+
+function parseNumber(flag: string, raw: string | undefined, kind: 'integer' | 'number'): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  const ok = kind === 'integer' ? Number.isSafeInteger(value) && value >= 0 : Number.isFinite(value) && value > 0;
+  if (raw.trim() === '' || !ok) {
+    throw new DemoError(`--${flag} expects ${kind === 'integer' ? 'a non-negative integer' : 'a positive number'}, got "${raw}"`, 2);
+  }
+  return value;
+}
+
+/** Where relative paths given by the user point: the directory pnpm was started in. */
+function userPath(path: string): string {
+  return resolve(process.env.INIT_CWD ?? process.cwd(), path);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        seed: { type: 'string' },
+        epochs: { type: 'string' },
+        iterations: { type: 'string' },
+        lr: { type: 'string' },
+        optimizer: { type: 'string' },
+        variant: { type: 'string' },
+        csv: { type: 'string' },
+        out: { type: 'string' },
+        overwrite: { type: 'boolean' },
+        json: { type: 'boolean' },
+        quiet: { type: 'boolean' },
+        model: { type: 'string' },
+        input: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new DemoError(`${(error as Error).message} (see rnnkit-demo --help)`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(`${USAGE}\n`);
+    return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  if (positionals.length > 1) throw new DemoError(`expected one command, got "${positionals.join(' ')}" (see --help)`, 2);
+  const command = positionals[0]!;
+
+  if (command === 'predict') {
+    if (!values.model || !values.input) throw new DemoError('predict needs --model PATH/model.json and --input FILE.json', 2);
+    const predictions = await runPredict(userPath(values.model), userPath(values.input));
+    process.stdout.write(`${JSON.stringify(predictions)}\n`);
+    return 0;
+  }
+
+  const selected: Experiment[] =
+    command === 'all' ? [...experiments] : experiments.filter((e) => e.id === command);
+  if (selected.length === 0) {
+    throw new DemoError(`unknown experiment "${command}"; choose one of ${experiments.map((e) => e.id).join(', ')}, all, predict`, 2);
+  }
+  if (values.epochs !== undefined && values.iterations !== undefined) {
+    throw new DemoError('give either --epochs or --iterations, not both', 2);
+  }
+  const flags: CommonFlags = {
+    ...(values.seed !== undefined ? { seed: parseNumber('seed', values.seed, 'integer')! } : {}),
+    ...(values.epochs ?? values.iterations
+      ? { epochs: parseNumber(values.epochs ? 'epochs' : 'iterations', values.epochs ?? values.iterations, 'integer')! }
+      : {}),
+    ...(values.lr !== undefined ? { lr: parseNumber('lr', values.lr, 'number')! } : {}),
+    ...(values.optimizer !== undefined ? { optimizer: values.optimizer } : {}),
+    ...(values.variant !== undefined ? { variant: values.variant } : {}),
+    ...(values.csv !== undefined ? { csv: userPath(values.csv) } : {}),
+  };
+  for (const experiment of selected) checkFlags(experiment, flags, command === 'all');
+
+  const reporter = createReporter({ json: values.json === true, quiet: values.quiet === true });
+  const results: { experiment: Experiment; result: ExperimentResult; files: string[] }[] = [];
+  for (const experiment of selected) {
+    const out = new OutputDirectory(
+      values.out ? resolve(userPath(values.out), command === 'all' ? experiment.id : '.') : userPath(`rnnkit-demo-out/${experiment.id}`),
+      { overwrite: values.overwrite === true },
+    );
+    reporter.log(`\n== ${experiment.id}: ${experiment.title}`);
+    const result = await experiment.run({ flags, reporter, out });
+    reporter.endProgress();
+    results.push({ experiment, result, files: out.written });
+    reporter.log();
+    reporter.log(formatTable(['', 'reached', 'original'], result.comparisons.map((c) => [c.what, c.reached, c.reported])));
+    if (result.lossCurve && result.lossCurve.length > 1) {
+      reporter.log(`\nloss (${result.lossCurve.length} points):`);
+      reporter.log(asciiChart(result.lossCurve, { logY: true }));
+    }
+    if (out.written.length > 0) reporter.log(`\nwrote ${out.written.join(', ')}`);
+  }
+
+  if (values.json) {
+    const toJson = ({ experiment, result, files }: (typeof results)[number]) => ({
+      experiment: experiment.id,
+      seed: result.seed,
+      metrics: result.metrics,
+      reference: result.reference,
+      files,
+    });
+    const payload = results.length === 1 ? toJson(results[0]!) : { experiments: results.map(toJson) };
+    process.stdout.write(`${JSON.stringify(payload)}\n`);
+  }
+  return 0;
+}
+
+function checkFlags(experiment: Experiment, flags: CommonFlags, lenient: boolean): void {
+  for (const key of Object.keys(flags) as (keyof CommonFlags)[]) {
+    if (key === 'seed') continue;
+    if (!experiment.flags.includes(key)) {
+      if (lenient) continue; // `all` applies a flag only where it makes sense
+      throw new DemoError(`${experiment.id} does not take --${key} (it takes ${['seed', ...experiment.flags].map((f) => `--${f}`).join(', ')})`, 2);
+    }
+  }
+  if (flags.variant !== undefined && experiment.variants && !experiment.variants.includes(flags.variant)) {
+    throw new DemoError(`${experiment.id}: unknown --variant "${flags.variant}"; choose one of ${experiment.variants.join(', ')}`, 2);
+  }
+  if (flags.optimizer !== undefined && experiment.optimizers && !experiment.optimizers.includes(flags.optimizer)) {
+    throw new DemoError(`${experiment.id}: unknown --optimizer "${flags.optimizer}"; choose one of ${experiment.optimizers.join(', ')}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof DemoError) {
+      process.stderr.write(`rnnkit-demo: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else if (error instanceof Error && error.name === 'RnnkitError') {
+      // A library refusal already names the API and what was wrong: one line is enough.
+      process.stderr.write(`rnnkit-demo: ${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`rnnkit-demo: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
+      if (process.env.RNNKIT_DEBUG) console.error(error);
+      process.exitCode = 1;
+    }
+  },
+);
