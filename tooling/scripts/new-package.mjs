@@ -31,7 +31,7 @@ const pkg = {
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.cts',
-  files: ['dist', 'README.md', 'CHANGELOG.md'],
+  files: ['dist', 'README.md', 'CHANGELOG.md', 'LICENSE'],
   engines: { node: '>=20' },
   publishConfig: { access: 'public', exports: { '.': conditions, './package.json': './package.json' } },
   scripts: {

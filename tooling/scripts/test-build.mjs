@@ -12,7 +12,10 @@ import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { packAll, publishablePackages, root } from './workspace.mjs';
 
-const packages = publishablePackages();
+const only = process.argv.slice(2); // optional package names to check, e.g. `tensor`
+const packages = publishablePackages().filter(
+  ({ pkg }) => only.length === 0 || only.includes(pkg.name) || only.includes(pkg.name.split('/')[1]),
+);
 const { tarballs } = packAll(packages);
 const failures = [];
 const attw = join(root, 'node_modules', '.bin', 'attw');
