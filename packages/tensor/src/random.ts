@@ -155,7 +155,8 @@ export class Random {
     const child = new Random(0);
     child.setState({
       algorithm: 'xoshiro128**',
-      words: [this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1],
+      // `| 1` yields a signed int; `>>> 0` brings it back to an unsigned 32-bit word.
+      words: [this.nextUint32(), this.nextUint32(), this.nextUint32(), (this.nextUint32() | 1) >>> 0],
       spareNormal: null,
     });
     return child;
@@ -165,7 +166,8 @@ export class Random {
   getState(): RandomState {
     return {
       algorithm: 'xoshiro128**',
-      words: [this.#s0, this.#s1, this.#s2, this.#s3],
+      // The words are kept as signed 32-bit ints internally; publish them unsigned.
+      words: [this.#s0 >>> 0, this.#s1 >>> 0, this.#s2 >>> 0, this.#s3 >>> 0],
       spareNormal: this.#spareNormal,
     };
   }
@@ -178,9 +180,13 @@ export class Random {
       !Array.isArray(words) ||
       words.length !== 4 ||
       !words.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32) ||
-      words.every((w) => w === 0)
+      words.every((w) => w === 0) ||
+      !(state.spareNormal === null || state.spareNormal === undefined || Number.isFinite(state.spareNormal))
     ) {
-      throw new RnnkitError('Random.setState', 'expected a state from Random.getState() (four 32-bit words, not all zero)');
+      throw new RnnkitError(
+        'Random.setState',
+        'expected a state from Random.getState() (four 32-bit words, not all zero, and a finite or null spareNormal)',
+      );
     }
     this.#s0 = words[0] | 0;
     this.#s1 = words[1] | 0;
