@@ -1,1 +1,2 @@
-export {};
+// Public API of @rnnkit/optimizer-lion.
+export { type LionOptions, type LionState, lion } from './lion.js';

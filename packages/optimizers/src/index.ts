@@ -1,1 +1,59 @@
-export {};
+// Public API of @rnnkit/optimizers. Everything a user may import is listed here by name.
+export {
+  type OptionValue,
+  type OptionsShape,
+  type StateValue,
+  type StateShape,
+  type UpdateContext,
+  type UpdateResult,
+  type OptimizerDefinition,
+  type OptimizerPlugin,
+  type AnyOptimizerPlugin,
+  type OptionsOf,
+  type StateOf,
+  RUNNER_OPTION_KEYS,
+  defineOptimizer,
+} from './plugin.js';
+export {
+  type RunnerOptions,
+  type OptimizerOptions,
+  type ParamCollection,
+  type SavedLearningRate,
+  type OptimizerSnapshot,
+  type Optimizer,
+  type LoadOptimizerOptions,
+  createOptimizer,
+  loadOptimizer,
+} from './optimizer.js';
+export {
+  type LearningRateSchedule,
+  type InverseTimeDecayOptions,
+  type ExponentialDecayOptions,
+  type StepDecayOptions,
+  type CosineDecayOptions,
+  constantLearningRate,
+  inverseTimeDecay,
+  exponentialDecay,
+  stepDecay,
+  cosineDecay,
+} from './schedules.js';
+export { type JsonValue, encodeState, decodeState } from './state.js';
+export { type SgdOptions, type SgdState, sgd } from './sgd.js';
+export { type RmspropOptions, type RmspropState, rmsprop } from './rmsprop.js';
+export {
+  type RmspropNesterovOptions,
+  type RmspropNesterovState,
+  rmspropNesterov,
+} from './rmsprop-nesterov.js';
+export {
+  type AdamOptions,
+  type AdamwOptions,
+  type AdamState,
+  type AdamaxOptions,
+  type AdamaxState,
+  adam,
+  adamw,
+  adamax,
+} from './adam.js';
+export { type AdagradOptions, type AdagradState, adagrad } from './adagrad.js';
+export { type AdadeltaOptions, type AdadeltaState, adadelta } from './adadelta.js';

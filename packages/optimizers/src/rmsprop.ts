@@ -1,0 +1,73 @@
+import { allocate } from '@rnnkit/tensor';
+import { firstProblem, inRange, nonNegative } from './checks.js';
+import { defineOptimizer } from './plugin.js';
+
+/** Options of {@link rmsprop}. */
+export interface RmspropOptions {
+  /** Decay ρ of the moving average of squared gradients. @defaultValue 0.9 */
+  readonly rho: number;
+  /** Momentum μ applied to the increments; 0 for none. @defaultValue 0 */
+  readonly momentum: number;
+  /** ε added to the mean square, inside the square root (Keras 3). @defaultValue 1e-7 */
+  readonly epsilon: number;
+  /** Divide by the variance (mean square minus squared mean) instead of the mean square (Graves 2013). @defaultValue false */
+  readonly centered: boolean;
+}
+
+/** State of {@link rmsprop} for one parameter. */
+export interface RmspropState {
+  /** Moving average of g². */
+  readonly meanSquare: Float32Array | Float64Array;
+  /** Moving average of g (used when centered, otherwise zeros). */
+  readonly meanGradient: Float32Array | Float64Array;
+  /** Momentum buffer (used when momentum > 0, otherwise zeros). */
+  readonly momentum: Float32Array | Float64Array;
+}
+
+/**
+ * RMSprop (Hinton, Lecture 6e) with Keras 3's semantics:
+ * `ms ← ρ·ms + (1−ρ)·g²`; centred: `mg ← ρ·mg + (1−ρ)·g`, `d = ms − mg² + ε`, else `d = ms + ε`;
+ * `Δ = lr·g/√d`; with momentum `b ← μ·b + Δ`, `p ← p − b`, otherwise `p ← p − Δ`.
+ * Default learning rate 0.001.
+ */
+export const rmsprop = defineOptimizer({
+  name: 'rmsprop',
+  defaults: { rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } as RmspropOptions,
+  defaultLearningRate: 0.001,
+  validate: (options) =>
+    firstProblem(
+      inRange('rho', options.rho, 0, 1),
+      inRange('momentum', options.momentum, 0, 1),
+      nonNegative('epsilon', options.epsilon),
+    ),
+  init: (param): RmspropState => ({
+    meanSquare: allocate(param.value.dtype, param.value.size),
+    meanGradient: allocate(param.value.dtype, param.value.size),
+    momentum: allocate(param.value.dtype, param.value.size),
+  }),
+  update({ grad, state, lr, options, out }) {
+    const { rho, momentum, epsilon, centered } = options;
+    const { meanSquare, meanGradient } = state;
+    const buffer = state.momentum;
+    for (let i = 0; i < grad.length; i++) {
+      const g = grad[i]!;
+      const ms = rho * meanSquare[i]! + (1 - rho) * g * g;
+      meanSquare[i] = ms;
+      let denominator = ms + epsilon;
+      if (centered) {
+        const mg = rho * meanGradient[i]! + (1 - rho) * g;
+        meanGradient[i] = mg;
+        denominator -= mg * mg;
+      }
+      const increment = (lr * g) / Math.sqrt(denominator);
+      if (momentum > 0) {
+        const b = momentum * buffer[i]! + increment;
+        buffer[i] = b;
+        out[i] = -b;
+      } else {
+        out[i] = -increment;
+      }
+    }
+    return { update: out, state };
+  },
+});
