@@ -8,7 +8,19 @@ import { Tensor, allocate } from './tensor.js';
  * and write `value` in place; `zeroGrad()` clears the gradient between steps. `value` and
  * `grad` always share shape and dtype.
  */
+const PARAM_BRAND = Symbol.for('@rnnkit/tensor:Param');
+
 export class Param {
+  /** `instanceof Param` holds across loaded copies of this package (ESM and CJS builds). */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[PARAM_BRAND] === true;
+  }
+
+  /** Brand read by `instanceof`. */
+  get [PARAM_BRAND](): true {
+    return true;
+  }
+
   /** A name unique within its layer, e.g. `"kernel"`; the model prefixes the layer name. */
   readonly name: string;
   /** The current value (updated in place by optimizers). */

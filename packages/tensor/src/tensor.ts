@@ -34,7 +34,17 @@ export function checkDType(api: string, dtype: unknown): DType {
  * the hot paths of layers and optimizers rely on; everyday code uses the functions of this
  * package, which return new tensors unless given an `out`.
  */
+const TENSOR_BRAND = Symbol.for('@rnnkit/tensor:Tensor');
+
 export class Tensor {
+  /**
+   * `x instanceof Tensor` holds for tensors of every loaded copy of this package (its ESM
+   * and CJS builds, or two versions side by side), not only for this copy's class.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[TENSOR_BRAND] === true;
+  }
+
   /** Length of each axis, outermost first. */
   readonly shape: Shape;
   /** Row-major strides, in elements. */
@@ -62,6 +72,11 @@ export class Tensor {
     this.size = size;
     this.dtype = dtype;
     this.data = data;
+  }
+
+  /** Brand read by `instanceof` (see above). */
+  get [TENSOR_BRAND](): true {
+    return true;
   }
 
   /** Number of axes. */

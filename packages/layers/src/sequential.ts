@@ -1,0 +1,572 @@
+import { type DType, type Param, Random, RnnkitError, type Tensor, formatShape, sameShape } from '@rnnkit/tensor';
+import { builtinLayers } from './from-config.js';
+import type {
+  BackwardOptions,
+  ForwardOptions,
+  ForwardResult,
+  Layer,
+  LayerConfig,
+  SymbolicShape,
+} from './layer.js';
+
+const API = 'Sequential';
+
+/** Options of {@link Sequential}. */
+export interface SequentialOptions {
+  /** The layers, applied in this order. Each instance may appear once. */
+  readonly layers: readonly Layer[];
+  /**
+   * Shape of one sample without the batch axis, e.g. `[time, features]` for recurrent
+   * models or `[features]`; `null` for a length known only from the data (the time axis
+   * of variable-length sequences). When given the model is built at once; otherwise it is
+   * built by the first `forward` (or by `build`).
+   * @defaultValue undefined (built on first use)
+   */
+  readonly inputShape?: SymbolicShape;
+  /**
+   * Seed of the generator every layer draws its initial weights from, in layer order.
+   * The default makes unseeded models reproducible too; pass your own to vary them.
+   * @defaultValue 0
+   */
+  readonly seed?: number;
+  /** A generator to draw the initial weights from instead of `seed` (not with `seed`). */
+  readonly random?: Random;
+  /** Element type; every layer must have been made with it. @defaultValue the first layer's dtype */
+  readonly dtype?: DType;
+  /** Model name, shown by `summary()`. @defaultValue 'sequential' */
+  readonly name?: string;
+}
+
+/** What {@link Sequential.forward} keeps for `backward`: each layer's cache, in order. */
+export interface SequentialCache {
+  readonly caches: readonly unknown[];
+}
+
+/** The configuration of a {@link Sequential} model: plain JSON data. */
+export interface SequentialConfig extends LayerConfig {
+  readonly name: string;
+  readonly dtype: DType;
+  /** The input shape without the batch axis, or null when the model was not built. */
+  readonly inputShape: SymbolicShape | null;
+  /** Each layer's class name and config, the config's `name` being the name in this model. */
+  readonly layers: readonly { readonly className: string; readonly config: LayerConfig }[];
+}
+
+/** Options of {@link Sequential.fromConfig}. */
+export interface SequentialFromConfigOptions {
+  /**
+   * Layer classes by class name, beyond the built-in Dense, SimpleRNN, LSTM and GRU: a
+   * user's own layers must be passed to be rebuilt. @defaultValue the built-in layers only
+   */
+  readonly layers?: Readonly<Record<string, { fromConfig(config: LayerConfig): Layer }>>;
+  /** As {@link SequentialOptions.seed}. @defaultValue 0 */
+  readonly seed?: number;
+  /** As {@link SequentialOptions.random}. */
+  readonly random?: Random;
+}
+
+const OPTION_KEYS = ['layers', 'inputShape', 'seed', 'random', 'dtype', 'name'] as const;
+
+/**
+ * A stack of layers, each feeding the next: `forward` runs them in order and keeps every
+ * layer's cache, `backward` runs their backward passes in reverse (the chain rule) and
+ * returns the gradient with respect to the model's input. A `Sequential` is itself a
+ * {@link Layer}, so it can be gradient-checked, nested or run through the layer laws.
+ *
+ * Layers are named within the model as Keras does: a layer keeping its default name gets
+ * `_1`, `_2`, … when the name is taken (`lstm`, `lstm_1`, `dense`); parameters are named
+ * `layer/param` (`lstm/kernel`).
+ *
+ * @example
+ * const model = new Sequential({
+ *   layers: [new LSTM({ units: 32 }), new Dense({ units: 1 })],
+ *   inputShape: [25, 1],
+ *   seed: 42,
+ * });
+ * console.log(model.summary()); // lstm 4,352 + dense 33 = 4,385 parameters
+ */
+export class Sequential implements Layer<SequentialCache> {
+  readonly className = 'Sequential';
+  readonly name: string;
+  readonly dtype: DType;
+  /** The layers, in order. */
+  readonly layers: readonly Layer[];
+  /** The name of each layer within this model (unique; see the class description). */
+  readonly layerNames: readonly string[];
+  #random: Random;
+  #inputShape: SymbolicShape | null = null;
+  /** Output shape of each layer, from build. */
+  #shapes: SymbolicShape[] = [];
+  /** Parameters with names prefixed by the layer name, made once at build. */
+  #params: Param[] = [];
+
+  constructor(options: SequentialOptions) {
+    checkOptions(options);
+    const { layers } = options;
+    if (!Array.isArray(layers) || layers.length === 0) {
+      throw new RnnkitError(API, `layers must be a non-empty array of layers, got ${describe(layers)}`);
+    }
+    layers.forEach((layer, i) => checkLayer(layer, i));
+    const seen = new Set<Layer>();
+    for (const layer of layers) {
+      if (seen.has(layer)) {
+        throw new RnnkitError(API, `layer "${layer.name}" appears twice; each layer instance can be used once`);
+      }
+      seen.add(layer);
+    }
+    this.layers = Object.freeze([...layers]);
+    this.layerNames = Object.freeze(uniqueNames(layers));
+    this.name = options.name ?? 'sequential';
+    if (typeof this.name !== 'string' || this.name === '') {
+      throw new RnnkitError(API, `name must be a non-empty string, got ${describe(options.name)}`);
+    }
+    this.dtype = options.dtype ?? layers[0]!.dtype;
+    if (this.dtype !== 'float32' && this.dtype !== 'float64') {
+      throw new RnnkitError(API, `dtype must be "float32" or "float64", got ${describe(this.dtype)}`);
+    }
+    layers.forEach((layer, i) => {
+      if (layer.dtype !== this.dtype) {
+        throw new RnnkitError(
+          API,
+          `layer "${this.layerNames[i]}" is ${layer.dtype} but the model is ${this.dtype}; ` +
+            `make every layer with dtype: "${this.dtype}"`,
+        );
+      }
+    });
+    this.#random = resolveRandom(options.seed, options.random);
+    if (options.inputShape !== undefined) {
+      const shape = options.inputShape;
+      if (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+        throw new RnnkitError(
+          API,
+          `inputShape must list the lengths of one sample without the batch (e.g. [25, 1]), got ${describe(shape)}`,
+        );
+      }
+      this.build([null, ...shape]);
+    }
+  }
+
+  /**
+   * Rebuilds a model from {@link getConfig}'s output, built (with fresh weights from the
+   * seed) when the config has an input shape; copy weights over with `setWeights`.
+   */
+  static fromConfig(config: LayerConfig, options: SequentialFromConfigOptions = {}): Sequential {
+    const api = 'Sequential.fromConfig';
+    checkKeys(api, options, ['layers', 'seed', 'random']);
+    const { layers, inputShape, dtype, name } = config as Partial<SequentialConfig>;
+    if (!Array.isArray(layers)) throw new RnnkitError(api, `expected a config with a "layers" array, got ${describe(layers)}`);
+    const classes: Readonly<Record<string, { fromConfig(config: LayerConfig): Layer }>> = {
+      ...builtinLayers,
+      // Nested models rebuild with the same extra classes.
+      Sequential: { fromConfig: (inner: LayerConfig) => Sequential.fromConfig(inner, { layers: options.layers ?? {} }) },
+      ...options.layers,
+    };
+    const built = layers.map((entry, i) => {
+      const className = entry?.className;
+      const cls = typeof className === 'string' && Object.prototype.hasOwnProperty.call(classes, className) ? classes[className] : undefined;
+      if (cls === undefined) {
+        throw new RnnkitError(
+          api,
+          `layer ${i} has unknown class ${describe(className)}; known: ${Object.keys(classes).join(', ')} ` +
+            '(pass your own layer classes as options.layers)',
+        );
+      }
+      return cls.fromConfig(entry.config);
+    });
+    return new Sequential({
+      layers: built,
+      ...(inputShape === null || inputShape === undefined ? {} : { inputShape }),
+      ...(options.random === undefined ? { seed: options.seed ?? 0 } : { random: options.random }),
+      ...(dtype === undefined ? {} : { dtype }),
+      ...(name === undefined ? {} : { name }),
+    });
+  }
+
+  get built(): boolean {
+    return this.#inputShape !== null;
+  }
+
+  /** The model's input shape with the batch as `null` (`[null, 25, 1]`), once built. */
+  get inputShape(): SymbolicShape | null {
+    return this.#inputShape;
+  }
+
+  /**
+   * Builds every layer in order for inputs of this shape (batch first, usually `null`),
+   * drawing initial weights from `random` or, by default, the model's own generator.
+   */
+  build(inputShape: SymbolicShape, random: Random = this.#random): void {
+    if (!Array.isArray(inputShape) || inputShape.length < 2) {
+      throw new RnnkitError(API, `expected an input shape [batch, …, features], got ${describe(inputShape)}`);
+    }
+    if (this.#inputShape !== null) {
+      if (!fits(inputShape, this.#inputShape)) {
+        throw new RnnkitError(
+          API,
+          `already built for input ${formatSymbolic(this.#inputShape)}, got ${formatSymbolic(inputShape)}`,
+        );
+      }
+      return;
+    }
+    const shapes: SymbolicShape[] = [];
+    let shape: SymbolicShape = [...inputShape];
+    this.layers.forEach((layer, i) => {
+      const input = shape;
+      shape = this.#inLayer(i, `input ${formatSymbolic(input)}`, () => {
+        if (!layer.built) layer.build(input, random);
+        return layer.outputShape(input);
+      });
+      shapes.push(shape);
+    });
+    // Prefixed views of the layers' parameters: same value, gradient and trainable flag.
+    const params = this.layers.flatMap((layer, i) => layer.params().map((p) => prefixedParam(this.layerNames[i]!, p)));
+    const names = new Set<string>();
+    for (const p of params) {
+      if (names.has(p.name)) throw new RnnkitError(API, `two parameters are named "${p.name}"`);
+      names.add(p.name);
+    }
+    this.#shapes = shapes;
+    this.#params = params;
+    this.#inputShape = Object.freeze([...inputShape]);
+  }
+
+  /** Every parameter, in layer order, named `layer/param` (`lstm/kernel`, `dense/bias`). */
+  params(): Param[] {
+    return [...this.#params];
+  }
+
+  /**
+   * The model's output shape: for the built input shape when called without an argument,
+   * else for `inputShape` (batch first).
+   */
+  outputShape(inputShape?: SymbolicShape): SymbolicShape {
+    if (inputShape === undefined) {
+      const last = this.#shapes[this.#shapes.length - 1];
+      if (last === undefined) throw this.#notBuilt();
+      return last;
+    }
+    let shape = inputShape;
+    this.layers.forEach((layer, i) => {
+      const input = shape;
+      shape = this.#inLayer(i, `input ${formatSymbolic(input)}`, () => layer.outputShape(input));
+    });
+    return shape;
+  }
+
+  /**
+   * Runs the layers in order. Builds the model for `x`'s shape on the first call when it
+   * was made without `inputShape`.
+   */
+  forward(x: Tensor, options: ForwardOptions = {}): ForwardResult<SequentialCache> {
+    checkKeys(API, options, ['training', 'initialState']);
+    if (options.initialState !== undefined) {
+      throw new RnnkitError(API, 'initialState is not supported by a model; pass it to the recurrent layer itself');
+    }
+    if (!isTensor(x)) throw new RnnkitError(API, `expected the input to be a Tensor, got ${describe(x)}`);
+    if (this.#inputShape === null) this.build([null, ...x.shape.slice(1)]);
+    const expected = this.#inputShape!;
+    if (!fits(x.shape, expected)) {
+      throw new RnnkitError(API, `expected input ${formatSymbolic(expected)}, got ${formatShape(x.shape)}`);
+    }
+    if (x.dtype !== this.dtype) throw new RnnkitError(API, `expected a ${this.dtype} input (the model's dtype), got ${x.dtype}`);
+    const layerOptions: ForwardOptions = options.training === undefined ? {} : { training: options.training };
+    const caches: unknown[] = new Array(this.layers.length);
+    let y = x;
+    this.layers.forEach((layer, i) => {
+      const input = y;
+      const result = this.#inLayer(i, `input ${formatShape(input.shape)}`, () => layer.forward(input, layerOptions));
+      caches[i] = result.cache;
+      y = result.y;
+    });
+    return { y, cache: { caches } };
+  }
+
+  /**
+   * Backpropagates `dy` (shaped like `forward`'s `y`) through the layers in reverse,
+   * adding every parameter's gradient, and returns the gradient with respect to the input.
+   */
+  backward(dy: Tensor, cache: SequentialCache, options: BackwardOptions = {}): Tensor {
+    checkKeys(API, options, ['stateGrads']);
+    if (options.stateGrads !== undefined) throw new RnnkitError(API, 'stateGrads is not supported by a model');
+    if (!isTensor(dy)) throw new RnnkitError(API, `expected the output gradient to be a Tensor, got ${describe(dy)}`);
+    const caches = cache?.caches;
+    if (!Array.isArray(caches) || caches.length !== this.layers.length) {
+      throw new RnnkitError(API, 'expected the cache returned by this model\'s forward');
+    }
+    let grad = dy;
+    for (let i = this.layers.length - 1; i >= 0; i--) {
+      const upstream = grad;
+      grad = this.#inLayer(i, `output gradient ${formatShape(upstream.shape)}`, () =>
+        this.layers[i]!.backward(upstream, caches[i]),
+      );
+    }
+    return grad;
+  }
+
+  /** Copies of every layer's weights, in layer order and each layer's Keras order. */
+  getWeights(): Tensor[] {
+    this.#requireBuilt();
+    return this.layers.flatMap((layer) => layer.getWeights());
+  }
+
+  /** Replaces every weight (the order of {@link getWeights}); nothing changes on a mistake. */
+  setWeights(weights: readonly Tensor[]): void {
+    this.#requireBuilt();
+    const counts = this.layers.map((layer) => layer.params().length);
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (!Array.isArray(weights) || weights.length !== total) {
+      const parts = this.layerNames.map((name, i) => `${name}: ${counts[i]}`).join(', ');
+      throw new RnnkitError(
+        API,
+        `setWeights expected ${total} tensors (${parts}), got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
+      );
+    }
+    // Check every shape before writing anything.
+    this.#params.forEach((p, k) => {
+      const w = weights[k];
+      if (!isTensor(w) || !sameShape(w.shape, p.value.shape)) {
+        const got = isTensor(w) ? formatShape(w.shape) : describe(w);
+        throw new RnnkitError(API, `setWeights: ${p.name} must have shape ${formatShape(p.value.shape)}, got ${got}`);
+      }
+    });
+    let offset = 0;
+    this.layers.forEach((layer, i) => {
+      layer.setWeights(weights.slice(offset, offset + counts[i]!));
+      offset += counts[i]!;
+    });
+  }
+
+  getConfig(): SequentialConfig {
+    return {
+      name: this.name,
+      dtype: this.dtype,
+      inputShape: this.#inputShape === null ? null : this.#inputShape.slice(1),
+      layers: this.layers.map((layer, i) => ({
+        className: layer.className,
+        config: { ...layer.getConfig(), name: this.layerNames[i]! },
+      })),
+    };
+  }
+
+  /**
+   * A Keras-like table of the layers: name (type), output shape and parameter count, then
+   * the total, trainable and non-trainable counts.
+   *
+   * ```text
+   * Model: "sequential"
+   * ____________________________________________________________________
+   *  Layer (type)                   Output Shape                Param #
+   * ====================================================================
+   *  lstm (LSTM)                    (None, 32)                    4,352
+   *
+   *  dense (Dense)                  (None, 1)                        33
+   *
+   * ====================================================================
+   * Total params: 4,385
+   * Trainable params: 4,385
+   * Non-trainable params: 0
+   * ____________________________________________________________________
+   * ```
+   */
+  summary(): string {
+    this.#requireBuilt();
+    const rows = this.layers.map((layer, i) => [
+      `${this.layerNames[i]} (${layer.className})`,
+      kerasShape(this.#shapes[i]!),
+      withSeparators(countOf(layer.params())),
+    ]);
+    const header = ['Layer (type)', 'Output Shape', 'Param #'];
+    const widths = [30, 26, 10].map((minimum, c) =>
+      Math.max(minimum, header[c]!.length + 2, ...rows.map((r) => r[c]!.length + 2)),
+    );
+    const line = (cells: string[]): string =>
+      (' ' + cells[0]!.padEnd(widths[0]!) + cells[1]!.padEnd(widths[1]!) + cells[2]!.padStart(widths[2]!)).trimEnd();
+    const width = 1 + widths[0]! + widths[1]! + widths[2]!;
+    const all = this.#params;
+    const trainable = countOf(all.filter((p) => p.trainable));
+    const total = countOf(all);
+    return [
+      `Model: "${this.name}"`,
+      '_'.repeat(width),
+      line(header),
+      '='.repeat(width),
+      ...rows.flatMap((row, i) => (i === 0 ? [line(row)] : ['', line(row)])),
+      '='.repeat(width),
+      `Total params: ${withSeparators(total)}`,
+      `Trainable params: ${withSeparators(trainable)}`,
+      `Non-trainable params: ${withSeparators(total - trainable)}`,
+      '_'.repeat(width),
+    ].join('\n');
+  }
+
+  /** Runs `fn` for layer `i`, naming the layer in any error it throws. */
+  #inLayer<T>(i: number, what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (error) {
+      if (!(error instanceof Error) || error.name !== 'RnnkitError') throw error;
+      const layer = this.layers[i]!;
+      throw new RnnkitError(
+        API,
+        `layer ${i} "${this.layerNames[i]}" (${layer.className}) refused ${what}: ${error.message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  #requireBuilt(): void {
+    if (this.#inputShape === null) throw this.#notBuilt();
+  }
+
+  #notBuilt(): RnnkitError {
+    return new RnnkitError(
+      API,
+      `model "${this.name}" is not built; pass inputShape (e.g. [25, 1]) or run forward once`,
+    );
+  }
+}
+
+/** Creates a {@link Sequential} model: `sequential({ layers: [...], inputShape: [25, 1] })`. */
+export function sequential(options: SequentialOptions): Sequential {
+  return new Sequential(options);
+}
+
+// ---------------------------------------------------------------------------------------
+
+function checkOptions(options: SequentialOptions): void {
+  checkKeys(API, options, OPTION_KEYS);
+  if (options.seed !== undefined && options.random !== undefined) {
+    throw new RnnkitError(API, 'pass seed or random, not both');
+  }
+}
+
+function checkKeys(api: string, options: unknown, known: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) {
+      throw new RnnkitError(api, `unknown option "${key}"; known options are ${known.join(', ')}`);
+    }
+  }
+}
+
+function resolveRandom(seed: unknown, random: unknown): Random {
+  if (random !== undefined) {
+    if (random === null || typeof random !== 'object' || typeof (random as Random).uniform !== 'function') {
+      throw new RnnkitError(API, `random must be a Random, got ${describe(random)}`);
+    }
+    return random as Random;
+  }
+  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
+    throw new RnnkitError(API, `seed must be a finite number, got ${describe(seed)}`);
+  }
+  return new Random((seed as number | undefined) ?? 0);
+}
+
+function checkLayer(layer: unknown, index: number): void {
+  const l = layer as Partial<Layer> | null;
+  const methods = ['build', 'params', 'outputShape', 'forward', 'backward', 'getWeights', 'setWeights', 'getConfig'] as const;
+  if (
+    l === null ||
+    typeof l !== 'object' ||
+    typeof l.name !== 'string' ||
+    typeof l.className !== 'string' ||
+    methods.some((m) => typeof l[m] !== 'function')
+  ) {
+    throw new RnnkitError(API, `layers[${index}] is not a layer (expected the Layer interface), got ${describe(layer)}`);
+  }
+  if ((layer as { returnState?: unknown }).returnState === true) {
+    throw new RnnkitError(
+      API,
+      `layer "${l.name}" has returnState: true, but a Sequential model passes only each layer's output on; ` +
+        'use the layer on its own to get its states',
+    );
+  }
+}
+
+/** Keras' `to_snake_case` of a class name: `SimpleRNN` → `simple_rnn`, `LSTM` → `lstm`. */
+export function snakeCase(className: string): string {
+  return className
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/**
+ * Names of the layers within a model. A layer whose name is its class's default takes the
+ * next free `name_k` when the name is taken (Keras' auto-naming); two layers given the same
+ * explicit name are an error, since nothing could tell their weights apart.
+ */
+function uniqueNames(layers: readonly Layer[]): string[] {
+  const taken = new Set<string>();
+  const explicit = layers.filter((l) => l.name !== snakeCase(l.className)).map((l) => l.name);
+  for (const name of explicit) {
+    if (taken.has(name)) throw new RnnkitError(API, `two layers are named "${name}"; layer names must be unique`);
+    taken.add(name);
+  }
+  return layers.map((layer) => {
+    const base = layer.name;
+    if (base !== snakeCase(layer.className)) return base;
+    let name = base;
+    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  });
+}
+
+/**
+ * A view of a layer's parameter under the model's name for it. Value and gradient are the
+ * layer's own tensors (inherited through the prototype), and `trainable` reads and writes
+ * the layer's flag, so optimizers and the layer always agree.
+ */
+function prefixedParam(prefix: string, param: Param): Param {
+  return Object.create(param, {
+    name: { value: `${prefix}/${param.name}`, enumerable: true },
+    trainable: {
+      get: () => param.trainable,
+      set: (value: boolean) => {
+        param.trainable = value;
+      },
+      enumerable: true,
+    },
+  }) as Param;
+}
+
+function countOf(params: readonly Param[]): number {
+  return params.reduce((n, p) => n + p.value.size, 0);
+}
+
+/** `4385` → `"4,385"` (no locale lookup, so the output is the same everywhere). */
+export function withSeparators(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** Keras' rendering of a shape: `(None, 25, 32)`. */
+function kerasShape(shape: SymbolicShape): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+function formatSymbolic(shape: SymbolicShape): string {
+  return `[${shape.map((d, i) => (d === null ? (i === 0 ? 'batch' : 'null') : String(d))).join(', ')}]`;
+}
+
+/** Whether a (concrete or symbolic) shape fits a symbolic one, `null` matching any length. */
+function fits(shape: SymbolicShape, expected: SymbolicShape): boolean {
+  return shape.length === expected.length && expected.every((d, i) => d === null || shape[i] === null || d === shape[i]);
+}
+
+function isTensor(value: unknown): value is Tensor {
+  if (value === null || typeof value !== 'object') return false;
+  const { shape, data } = value as Partial<Tensor>;
+  return Array.isArray(shape) && (data instanceof Float32Array || data instanceof Float64Array);
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'number' || v === null ? String(v) : typeof v)).join(', ')}]`;
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
+  return `${typeof value} ${String(value)}`;
+}
