@@ -17,9 +17,34 @@ export interface ForwardOptions {
 /** What `forward` returns: the output, the final states of recurrent layers, and the cache for `backward`. */
 export interface ForwardResult<Cache> {
   readonly y: Tensor;
-  /** Recurrent layers: final state(s), `[h]` or `[h, c]`, each `[batch, units]`. */
+  /**
+   * Recurrent layers built with `returnState: true`: the final state(s), `[h]` or `[h, c]`,
+   * each `[batch, units]` (absent otherwise).
+   */
   readonly states?: readonly Tensor[];
   readonly cache: Cache;
+}
+
+/** Options every layer's `backward` accepts. */
+export interface BackwardOptions {
+  /**
+   * Recurrent layers built with `returnState: true`: the gradient of the loss with respect
+   * to each returned final state (`[h]` or `[h, c]`, each `[batch, units]`). Omitted
+   * states, or an omitted list, count as zero gradients.
+   */
+  readonly stateGrads?: readonly (Tensor | undefined)[];
+}
+
+/** What a recurrent layer's `backwardWithStates` returns. */
+export interface BackwardResult {
+  /** Gradient with respect to the input, shaped like the input. */
+  readonly dx: Tensor;
+  /**
+   * Gradient with respect to each initial state (`[h]` or `[h, c]`, each `[batch, units]`),
+   * whether it came from `initialState` or was the default zero state. This is what lets a
+   * long sequence be processed in chunks, or an encoder hand its state to a decoder.
+   */
+  readonly initialStateGrads: readonly Tensor[];
 }
 
 /** A layer's configuration as plain JSON data (Keras' `config`, camelCase here). */
@@ -43,19 +68,38 @@ export interface Layer<Cache = unknown> {
   readonly dtype: DType;
   /** True once `build` has created the parameters. */
   readonly built: boolean;
-  /** Creates the parameters for inputs of this shape, drawing initial values from `random`. */
+  /**
+   * Creates the parameters for inputs of this shape, drawing initial values from `random`.
+   * Once built, a call with a compatible shape does nothing and an incompatible one throws.
+   */
   build(inputShape: SymbolicShape, random: Random): void;
   /** Trainable and non-trainable parameters, in Keras' weight order. */
   params(): Param[];
   /** The output shape for an input shape (no computation). */
   outputShape(inputShape: SymbolicShape): SymbolicShape;
   forward(x: Tensor, options?: ForwardOptions): ForwardResult<Cache>;
-  /** Accumulates parameter gradients and returns the gradient with respect to the input. */
-  backward(dy: Tensor, cache: Cache): Tensor;
+  /**
+   * Accumulates parameter gradients and returns the gradient with respect to the input.
+   * `dy` is shaped like `forward`'s `y`; a cache may be used for any number of backward calls.
+   */
+  backward(dy: Tensor, cache: Cache, options?: BackwardOptions): Tensor;
   /** Copies of the weights in Keras' order (e.g. LSTM: kernel, recurrent kernel, bias). */
   getWeights(): Tensor[];
   /** Replaces the weights (Keras' order, shapes checked). */
   setWeights(weights: readonly Tensor[]): void;
   /** Plain-data configuration; `fromConfig` of the same class rebuilds an equal layer. */
   getConfig(): LayerConfig;
+}
+
+/**
+ * A layer that runs over the time axis of `[batch, time, features]` inputs and carries a
+ * state (`[h]`, or `[h, c]` for LSTM) from step to step.
+ */
+export interface RecurrentLayer<Cache = unknown> extends Layer<Cache> {
+  /** Length of each state vector. */
+  readonly units: number;
+  /** Number of state tensors: 1 (`[h]`) or 2 for LSTM (`[h, c]`). */
+  readonly stateCount: number;
+  /** `backward`, also returning the gradients with respect to the initial states. */
+  backwardWithStates(dy: Tensor, cache: Cache, options?: BackwardOptions): BackwardResult;
 }

@@ -1,0 +1,227 @@
+// Helpers shared by the layers: option validation, weight checks and the few raw-array
+// loops (layout changes, bias rows) that surround the matrix products.
+import {
+  type DType,
+  type Random,
+  type Shape,
+  type Tensor,
+  type TypedArray,
+  Param,
+  RnnkitError,
+  formatShape,
+  type Initializer,
+  type InitializerConfig,
+  type InitializerSpec,
+  getInitializer,
+  initializerConfig,
+  sameShape,
+} from '@rnnkit/tensor';
+import type { SymbolicShape } from './layer.js';
+
+/** Throws unless `options` is a plain object whose keys are all in `allowed`. */
+export function checkOptionKeys(api: string, options: unknown, allowed: readonly string[]): void {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
+  }
+  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new RnnkitError(
+      api,
+      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ` +
+        `expected some of ${allowed.map((k) => `"${k}"`).join(', ')}`,
+    );
+  }
+}
+
+export function positiveInteger(api: string, option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RnnkitError(api, `${option} must be a positive integer, got ${describe(value)}`);
+  }
+  return value;
+}
+
+export function booleanOption(api: string, option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new RnnkitError(api, `${option} must be true or false, got ${describe(value)}`);
+  return value;
+}
+
+export function oneOf<T extends string>(api: string, option: string, value: unknown, choices: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+  throw new RnnkitError(
+    api,
+    `${option} must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${describe(value)}`,
+  );
+}
+
+export function dtypeOption(api: string, value: unknown): DType {
+  return oneOf<DType>(api, 'dtype', value, ['float32', 'float64'], 'float32');
+}
+
+export function nameOption(api: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value === '') {
+    throw new RnnkitError(api, `name must be a non-empty string, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** What a layer records for an initialiser option: a name or a `{ name, options }` config. */
+export type InitializerConfigValue = string | InitializerConfig;
+
+/** A resolved initialiser option: the function, and its config (null for a user's own function). */
+export interface ResolvedInitializer {
+  readonly fn: Initializer;
+  readonly config: InitializerConfigValue | null;
+}
+
+/**
+ * An initialiser option: anything `getInitializer` of `@rnnkit/tensor` resolves (a name,
+ * a `{ name, options }` config or a function). Keeps what a config can record: the name or
+ * config as given, the config of a built-in factory's function, or null for a user's own
+ * function (which no saved file can name).
+ */
+export function initializerOption(api: string, option: string, value: unknown, fallback: string): ResolvedInitializer {
+  const spec = (value ?? fallback) as InitializerSpec;
+  let fn: Initializer;
+  try {
+    fn = getInitializer(spec);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new RnnkitError(api, `${option}: ${reason}`, { cause: error });
+  }
+  if (typeof spec === 'string') return { fn, config: spec };
+  try {
+    // A `{ name, options }` config or a built-in factory's function: its canonical config.
+    return { fn, config: initializerConfig(fn) };
+  } catch {
+    return { fn, config: null };
+  }
+}
+
+/** The config of an initialiser option, or an error for a user's own function. */
+export function initializerConfigOf(api: string, option: string, init: ResolvedInitializer): InitializerConfigValue {
+  if (init.config === null) {
+    throw new RnnkitError(
+      api,
+      `${option} is a custom function, which a config cannot record; pass a name or a built-in ` +
+        `initialiser (e.g. glorotNormal({ truncated: false })) to make the layer serialisable`,
+    );
+  }
+  return init.config;
+}
+
+/** Creates a parameter from an initialiser, checking what the initialiser returned. */
+export function initParam(
+  api: string,
+  name: string,
+  init: Initializer,
+  shape: Shape,
+  random: Random,
+  dtype: DType,
+): Param {
+  const value = init(shape, random, dtype);
+  if (value === null || typeof value !== 'object' || !sameShape(value.shape, shape) || value.dtype !== dtype) {
+    const got = value && typeof value === 'object' ? `${formatShape(value.shape)} ${value.dtype}` : describe(value);
+    throw new RnnkitError(api, `the initialiser of ${name} must return a ${formatShape(shape)} ${dtype} tensor, got ${got}`);
+  }
+  return new Param(name, value);
+}
+
+/** Throws unless the weights match the parameters in number, shape and (any) dtype. */
+export function setParamValues(api: string, params: readonly Param[], weights: readonly Tensor[]): void {
+  if (!Array.isArray(weights) || weights.length !== params.length) {
+    throw new RnnkitError(
+      api,
+      `setWeights expected ${params.length} tensors (${params.map((p) => p.name).join(', ')}), ` +
+        `got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
+    );
+  }
+  // Check everything before writing anything, so a mistake leaves the layer unchanged.
+  params.forEach((p, i) => {
+    const w = weights[i];
+    if (w === undefined || w === null || typeof w !== 'object' || !Array.isArray(w.shape)) {
+      throw new RnnkitError(api, `setWeights: weight ${i} (${p.name}) must be a Tensor, got ${describe(w)}`);
+    }
+    if (!sameShape(w.shape, p.value.shape)) {
+      throw new RnnkitError(
+        api,
+        `setWeights: ${p.name} must have shape ${formatShape(p.value.shape)}, got ${formatShape(w.shape)}`,
+      );
+    }
+  });
+  params.forEach((p, i) => p.value.data.set(weights[i]!.data));
+}
+
+/** Formats a symbolic shape, `null` printed as `batch`-style placeholders by the caller. */
+export function formatSymbolic(shape: SymbolicShape): string {
+  return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;
+}
+
+export function checkSymbolicShape(api: string, shape: unknown): SymbolicShape {
+  if (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d >= 0))) {
+    throw new RnnkitError(api, `expected a shape of non-negative integers or null, got ${describe(shape)}`);
+  }
+  return shape as SymbolicShape;
+}
+
+/**
+ * Copies `[outer, inner, width]` storage into `[inner, outer, width]` order: batch-major
+ * `[batch, time, f]` to time-major `[time, batch, f]` and back (the same loop both ways).
+ */
+export function swapLeadingAxes(
+  source: TypedArray,
+  outer: number,
+  inner: number,
+  width: number,
+  target: TypedArray,
+): void {
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const from = (o * inner + i) * width;
+      const to = (i * outer + o) * width;
+      for (let k = 0; k < width; k++) target[to + k] = source[from + k]!;
+    }
+  }
+}
+
+/** Adds `bias[biasOffset … biasOffset + width)` to each of `rows` rows of `target`. */
+export function addBiasRows(
+  target: TypedArray,
+  offset: number,
+  rows: number,
+  width: number,
+  bias: TypedArray,
+  biasOffset: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const row = offset + r * width;
+    for (let k = 0; k < width; k++) target[row + k]! += bias[biasOffset + k]!;
+  }
+}
+
+/** Adds the column sums of a `[rows, width]` block into `out[outOffset …]` (bias gradients). */
+export function addColumnSums(
+  source: TypedArray,
+  offset: number,
+  rows: number,
+  width: number,
+  out: TypedArray,
+  outOffset: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const row = offset + r * width;
+    for (let k = 0; k < width; k++) out[outOffset + k]! += source[row + k]!;
+  }
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'number' || v === null ? String(v) : typeof v)).join(', ')}]`;
+  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
+  return `${typeof value} ${String(value)}`;
+}

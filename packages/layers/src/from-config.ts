@@ -1,0 +1,29 @@
+import { RnnkitError } from '@rnnkit/tensor';
+import { Dense } from './dense.js';
+import { GRU } from './gru.js';
+import type { Layer, LayerConfig } from './layer.js';
+import { LSTM } from './lstm.js';
+import { SimpleRNN } from './simple-rnn.js';
+
+/** The built-in layer classes by class name, each with a static `fromConfig`. */
+export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerConfig): Layer }>> = Object.freeze({
+  Dense,
+  SimpleRNN,
+  LSTM,
+  GRU,
+});
+
+/**
+ * Rebuilds a built-in layer from its class name and {@link Layer.getConfig} output (not yet
+ * built: build it, then `setWeights`). Unknown class names are an error listing the known ones.
+ */
+export function layerFromConfig(className: string, config: LayerConfig): Layer {
+  const cls = Object.prototype.hasOwnProperty.call(builtinLayers, className) ? builtinLayers[className] : undefined;
+  if (cls === undefined) {
+    throw new RnnkitError(
+      'layerFromConfig',
+      `unknown layer class ${JSON.stringify(className)}; known: ${Object.keys(builtinLayers).join(', ')}`,
+    );
+  }
+  return cls.fromConfig(config);
+}
