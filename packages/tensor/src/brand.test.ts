@@ -13,7 +13,7 @@ describe('instanceof across copies of the package', () => {
 
   it('should reject objects without the brand', () => {
     expect({ shape: [2], data: new Float32Array(2) } instanceof Tensor).toBe(false);
-    expect(null instanceof Tensor).toBe(false);
+    expect((null as unknown) instanceof Tensor).toBe(false);
     expect(new Float32Array(2) instanceof Tensor).toBe(false);
   });
 

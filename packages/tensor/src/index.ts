@@ -21,5 +21,63 @@ export {
   linspace,
 } from './tensor.js';
 export { Param } from './param.js';
-export { gemm } from './kernels.js';
+export { gemm, type KernelBackend, jsBackend, setBackend, getBackend } from './kernels.js';
 export { Random, type RandomState } from './random.js';
+export {
+  type Initializer,
+  type InitializerName,
+  type InitializerConfig,
+  type InitializerSpec,
+  type ConstantOptions,
+  type RandomUniformOptions,
+  type RandomNormalOptions,
+  type VarianceScalingOptions,
+  type FanMode,
+  type VarianceScalingDistribution,
+  type ScaledNormalOptions,
+  type OrthogonalOptions,
+  initializers,
+  getInitializer,
+  initializerConfig,
+  computeFans,
+  randomUniform,
+  randomNormal,
+  truncatedNormal,
+  varianceScaling,
+  glorotUniform,
+  glorotNormal,
+  heNormal,
+  heUniform,
+  orthogonal,
+} from './init.js';
+export { broadcastShapes } from './broadcast.js';
+export {
+  type Operand,
+  add,
+  sub,
+  mul,
+  div,
+  pow,
+  maximum,
+  minimum,
+  neg,
+  square,
+  sqrt,
+  exp,
+  log,
+  abs,
+  sigmoid,
+  tanh,
+  relu,
+  clip,
+  addInPlace,
+  subInPlace,
+  mulInPlace,
+  divInPlace,
+  scaleInPlace,
+  addScaledInPlace,
+} from './elementwise.js';
+export { type Axis } from './op-helpers.js';
+export { sum, mean, max, min, argmax, norm } from './reduce.js';
+export { type MatmulOptions, matmul, tensordot, dot, outer, transpose, permute } from './linalg.js';
+export { reshape, squeeze, expandDims, slice, select, assignSelect, concat, stack, split } from './shape-ops.js';
