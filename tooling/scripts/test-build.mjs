@@ -39,7 +39,7 @@ for (const { dir, pkg } of packages) {
 
   // 2. arethetypeswrong
   try {
-    execFileSync(attw, [tarball, '--format', 'table-flipped'], { encoding: 'utf8', stdio: 'pipe' });
+    execFileSync(attw, [tarball, '--format', 'table-flipped', '--profile', 'node16'], { encoding: 'utf8', stdio: 'pipe' });
     console.log('  attw: no problems');
   } catch (error) {
     const out = `${error.stdout ?? ''}${error.stderr ?? ''}`;
