@@ -1,0 +1,315 @@
+import { RnnkitError } from '@rnnkit/tensor';
+import { describe, expect, it } from 'vitest';
+import type { ScadaOptions } from './options.js';
+import { parseScada } from './parse-scada.js';
+import { ScadaError } from './reader.js';
+
+const HEADER = 'Wind_turbine_name;Date_time;Wa_c_avg;Ws_avg';
+const csv = (rows: string[], eol = '\n'): string => [HEADER, ...rows].join(eol) + eol;
+
+/** The error a promise rejects with (fails the test if it resolves). */
+async function failure(promise: Promise<unknown>): Promise<ScadaError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScadaError);
+    expect(error).toBeInstanceOf(RnnkitError);
+    return error as ScadaError;
+  }
+  throw new Error('expected a rejection');
+}
+
+function webStream(chunks: (string | Uint8Array)[]): ReadableStream<string | Uint8Array> {
+  return new ReadableStream({
+    start(controller) {
+      for (const chunk of chunks) controller.enqueue(chunk);
+      controller.close();
+    },
+  });
+}
+
+const values = (data: { values: { data: ArrayLike<number> } }): number[] => Array.from(data.values.data);
+
+describe('parseScada: selection and order', () => {
+  // 01:50+01:00 is 00:50Z; 03:00+02:00 (after the switch to summer time) is 01:00Z.
+  const text = csv([
+    'R80711;2013-03-31T01:50:00+01:00;10;5',
+    'R80721;2013-03-31T01:50:00+01:00;20;6',
+    'R80711;2013-03-31T03:00:00+02:00;30;7',
+    'R80711;2013-03-31T01:40:00+01:00;40;8',
+  ]);
+
+  it('should take the first turbine of the file and Wa_c_avg by default, sorted by UTC instant', async () => {
+    const data = await parseScada(text);
+    expect(data.turbine).toBe('R80711');
+    expect(data.turbines).toEqual(['R80711', 'R80721']);
+    expect(data.columns).toEqual(['Wa_c_avg']);
+    expect(data.values.shape).toEqual([3, 1]);
+    expect(values(data)).toEqual([40, 10, 30]);
+    expect(Array.from(data.time)).toEqual([
+      Date.UTC(2013, 2, 31, 0, 40),
+      Date.UTC(2013, 2, 31, 0, 50),
+      Date.UTC(2013, 2, 31, 1, 0),
+    ]);
+    expect(data.source).toBe('<text>');
+  });
+
+  it('should keep file order when sort is false', async () => {
+    expect(values(await parseScada(text, { sort: false }))).toEqual([10, 30, 40]);
+  });
+
+  it('should read the named turbine and variables in the order asked', async () => {
+    const data = await parseScada(text, { turbine: 'R80721', variables: ['Ws_avg', 'Wa_c_avg'] });
+    expect(data.columns).toEqual(['Ws_avg', 'Wa_c_avg']);
+    expect(data.values.toArray()).toEqual([[6, 20]]);
+  });
+
+  it('should keep rows from start (inclusive) to end (exclusive)', async () => {
+    const data = await parseScada(text, { start: '2013-03-31T00:50:00Z', end: new Date(Date.UTC(2013, 2, 31, 1, 0)) });
+    expect(values(data)).toEqual([10]);
+    const fromNumber = await parseScada(text, { start: Date.UTC(2013, 2, 31, 0, 50) });
+    expect(values(fromNumber)).toEqual([10, 30]);
+  });
+
+  it('should count what it read', async () => {
+    const data = await parseScada(text, { start: '2013-03-31T00:45:00Z' });
+    expect(data.report).toEqual({
+      rowsRead: 4,
+      turbineRows: 3,
+      rowsInRange: 2,
+      duplicatesDropped: 0,
+      missingValues: 0,
+      valuesFilled: 0,
+      leadingRowsDropped: 0,
+    });
+  });
+
+  it('should return float64 values on request', async () => {
+    expect((await parseScada(text, { dtype: 'float64' })).values.dtype).toBe('float64');
+  });
+});
+
+describe('parseScada: missing values', () => {
+  const text = csv([
+    'R1;2013-01-01T00:00:00+01:00;;1',
+    'R1;2013-01-01T00:10:00+01:00;NaN;',
+    'R1;2013-01-01T00:20:00+01:00;30;3',
+    'R1;2013-01-01T00:30:00+01:00;;',
+    'R1;2013-01-01T00:40:00+01:00;50; 5 ',
+  ]);
+  const both: ScadaOptions = { variables: ['Wa_c_avg', 'Ws_avg'] };
+
+  it('should forward-fill and drop the rows before every variable has had a value', async () => {
+    const data = await parseScada(text, both);
+    expect(data.values.toArray()).toEqual([[30, 3], [30, 3], [50, 5]]);
+    expect(data.report.leadingRowsDropped).toBe(2);
+    expect(data.report.missingValues).toBe(5);
+    expect(data.report.valuesFilled).toBe(3); // Ws at 00:10, both at 00:30
+    expect(data.time[0]).toBe(Date.parse('2013-01-01T00:20:00+01:00'));
+  });
+
+  it('should leave NaN before the first value with fillLeading "keep"', async () => {
+    const data = await parseScada(text, { ...both, fillLeading: 'keep' });
+    expect(data.values.toArray()).toEqual([[NaN, 1], [NaN, 1], [30, 3], [30, 3], [50, 5]]);
+  });
+
+  it('should copy the first value back with fillLeading "backward"', async () => {
+    const data = await parseScada(text, { ...both, fillLeading: 'backward' });
+    expect(data.values.toArray()).toEqual([[30, 1], [30, 1], [30, 3], [30, 3], [50, 5]]);
+  });
+
+  it('should leave every gap NaN with fill "none"', async () => {
+    const data = await parseScada(text, { fill: 'none' });
+    expect(values(data)).toEqual([NaN, NaN, 30, NaN, 50]);
+  });
+
+  it('should refuse to fill a column without any value', async () => {
+    const error = await failure(parseScada(csv(['R1;2013-01-01T00:00:00Z;;1']), both));
+    expect(error.message).toMatch(/parseScada: <text>, column Wa_c_avg: turbine R1 has no valid value in this column/);
+    expect(error.column).toBe('Wa_c_avg');
+  });
+});
+
+describe('parseScada: duplicate instants', () => {
+  // The second and third rows are the same instant written with two offsets.
+  const text = csv([
+    'R1;2013-01-01T00:00:00Z;1;0',
+    'R1;2013-01-01T01:10:00+01:00;2;0',
+    'R1;2013-01-01T00:10:00+00:00;3;0',
+    'R1;2013-01-01T00:20:00Z;4;0',
+  ]);
+
+  it('should keep the first in file order by default', async () => {
+    const data = await parseScada(text);
+    expect(values(data)).toEqual([1, 2, 4]);
+    expect(data.report.duplicatesDropped).toBe(1);
+  });
+
+  it('should keep the last with "last", and all with "keep"', async () => {
+    expect(values(await parseScada(text, { duplicates: 'last' }))).toEqual([1, 3, 4]);
+    expect(values(await parseScada(text, { duplicates: 'keep' }))).toEqual([1, 2, 3, 4]);
+    expect(values(await parseScada(text, { duplicates: 'last', sort: false }))).toEqual([1, 3, 4]);
+  });
+
+  it('should name both lines with "error"', async () => {
+    const error = await failure(parseScada(text, { duplicates: 'error' }));
+    expect(error.message).toMatch(/line 4, column Date_time: turbine R1 has two rows for 2013-01-01T00:10:00.000Z \(lines 3 and 4\)/);
+    expect(error.line).toBe(4);
+  });
+});
+
+describe('parseScada: angles', () => {
+  const text = csv(['R1;2013-01-01T00:00:00Z;90;0', 'R1;2013-01-01T00:10:00Z;180;0']);
+
+  it('should give sin and cos of degrees in radians, beside the raw value on request', async () => {
+    const data = await parseScada(text, { angles: { Wa_c_avg: ['sin', 'cos', 'raw'] }, dtype: 'float64' });
+    expect(data.columns).toEqual(['Wa_c_avg_sin', 'Wa_c_avg_cos', 'Wa_c_avg']);
+    const [first, second] = data.values.toArray() as number[][];
+    expect(first![0]).toBeCloseTo(1, 12);
+    expect(first![1]).toBeCloseTo(0, 12);
+    expect(first![2]).toBe(90);
+    expect(second![0]).toBeCloseTo(0, 12);
+    expect(second![1]).toBeCloseTo(-1, 12);
+  });
+
+  it('should reproduce experiment 1 quirk, the sine of the raw degree value, only when asked by name', async () => {
+    const data = await parseScada(text, { angles: { Wa_c_avg: 'sinOfRawDegrees' }, dtype: 'float64' });
+    expect(data.columns).toEqual(['Wa_c_avg_sinOfRawDegrees']);
+    expect(values(data)).toEqual([Math.sin(90), Math.sin(180)]);
+  });
+
+  it('should refuse angles of a column that is not a variable, or unknown transforms', async () => {
+    await expect(parseScada(text, { angles: { Ws_avg: ['sin'] } })).rejects.toThrow(
+      /parseScada: option "angles" names Ws_avg, which is not one of the variables \[Wa_c_avg\]/,
+    );
+    await expect(parseScada(text, { angles: { Wa_c_avg: ['tan' as never] } })).rejects.toThrow(/option "angles.Wa_c_avg"/);
+  });
+});
+
+describe('parseScada: real-world CSV details', () => {
+  const rows = ['R1;2013-01-01T00:00:00+01:00;10;1', 'R1;2013-01-01T00:10:00+01:00;20;2'];
+
+  it('should read a byte-order mark and CRLF line ends', async () => {
+    const data = await parseScada('\ufeff' + csv(rows, '\r\n'));
+    expect(values(data)).toEqual([10, 20]);
+  });
+
+  it('should read a byte-order mark arriving as bytes in a web stream split mid-character', async () => {
+    const bytes = new TextEncoder().encode('\ufeff' + csv(['Rè;2013-01-01T00:00:00Z;10;1'], '\r\n'));
+    const chunks = [bytes.subarray(0, 2), bytes.subarray(2, 60), bytes.subarray(60, 61), bytes.subarray(61)];
+    const data = await parseScada(webStream(chunks));
+    expect(data.turbine).toBe('Rè');
+    expect(values(data)).toEqual([10]);
+    expect(data.source).toBe('<stream>');
+  });
+
+  it('should read quoted fields, with the delimiter and quotes inside them', async () => {
+    const text = [
+      '"Wind_turbine_name";"Date_time";"Wa_c_avg";"Ws_avg"',
+      '"R ""A"";1";"2013-01-01T00:00:00Z";"12.5";"1"',
+      '"R ""A"";1";2013-01-01T00:10:00Z;"13";2',
+    ].join('\r\n');
+    const data = await parseScada(text);
+    expect(data.turbine).toBe('R "A";1');
+    expect(values(data)).toEqual([12.5, 13]);
+  });
+
+  it('should skip blank lines and accept a missing final line break', async () => {
+    const text = `${HEADER}\n\n${rows[0]}\n\n${rows[1]}`;
+    expect(values(await parseScada(text))).toEqual([10, 20]);
+  });
+
+  it('should read decimal commas on request', async () => {
+    const text = csv(['R1;2013-01-01T00:00:00Z;12,5;1']);
+    expect(values(await parseScada(text, { decimal: ',' }))).toEqual([12.5]);
+  });
+
+  it('should read text longer than one chunk and async iterables of chunks', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `R1;${new Date(Date.UTC(2013, 0, 1) + i * 600_000).toISOString()};${i};1`);
+    const text = csv(many);
+    expect(text.length).toBeGreaterThan(1 << 16);
+    const data = await parseScada(text);
+    expect(data.values.shape).toEqual([3000, 1]);
+    expect(data.values.data[2999]).toBe(2999);
+    async function* pieces() {
+      for (let i = 0; i < text.length; i += 777) yield text.slice(i, i + 777);
+    }
+    expect(values(await parseScada(pieces()))).toEqual(values(data));
+  });
+});
+
+describe('parseScada: errors name the input, line and column', () => {
+  it('should refuse an empty input', async () => {
+    for (const text of ['', '\ufeff', '\n\n', '\r\n']) {
+      const error = await failure(parseScada(text));
+      expect(error.message).toMatch(/^parseScada: <text>, line 1: the input is empty; expected a header line such as Wind_turbine_name;Date_time;Wa_c_avg$/);
+    }
+    await failure(parseScada(webStream([])));
+  });
+
+  it('should refuse a header without data rows', async () => {
+    await expect(parseScada(HEADER + '\n')).rejects.toThrow(/parseScada: <text>, line 2: the input has a header but no data rows/);
+  });
+
+  it('should list the columns found when a required column is missing', async () => {
+    const error = await failure(parseScada('Wind_turbine_name;Date_time;Ws_avg\nR1;2013-01-01T00:00:00Z;1\n', { source: 'farm.csv' }));
+    expect(error.message).toBe(
+      'parseScada: farm.csv, line 1: missing column Wa_c_avg; columns found: Wind_turbine_name, Date_time, Ws_avg',
+    );
+    expect(error.source).toBe('farm.csv');
+    expect(error.line).toBe(1);
+  });
+
+  it('should refuse a header that names a required column twice', async () => {
+    await expect(parseScada('Wind_turbine_name;Date_time;Wa_c_avg;Wa_c_avg\nR1;2013-01-01T00:00:00Z;1;2\n')).rejects.toThrow(
+      /parseScada: <text>, line 1, column Wa_c_avg: the header has this column twice \(fields 3 and 4\)/,
+    );
+  });
+
+  it('should hint at the delimiter when the header is one comma-separated field', async () => {
+    await expect(parseScada('Wind_turbine_name,Date_time,Wa_c_avg\n')).rejects.toThrow(/is the delimiter ";" right\?/);
+  });
+
+  it('should name line and column of an unparseable number', async () => {
+    const error = await failure(parseScada(csv(['R1;2013-01-01T00:00:00Z;1;1', 'R1;2013-01-01T00:10:00Z;north;1']), { source: 'a.csv' }));
+    expect(error.message).toBe('parseScada: a.csv, line 3, column Wa_c_avg (field 3): cannot parse "north" as a number');
+    expect([error.line, error.column]).toEqual([3, 'Wa_c_avg']);
+    await expect(parseScada(csv(['R1;2013-01-01T00:00:00Z;12,5;1']))).rejects.toThrow(/pass decimal: ","/);
+  });
+
+  it('should name line and column of an unparseable date, including one without an offset', async () => {
+    for (const date of ['2013-13-01T00:00:00+01:00', '2013-01-01T00:00:00', 'yesterday', '']) {
+      const error = await failure(parseScada(csv([`R1;${date};1;1`])));
+      expect(error.message).toContain(`<text>, line 2, column Date_time (field 2): cannot parse ${JSON.stringify(date)} as a date-time`);
+    }
+  });
+
+  it('should list the turbines present when the one asked for is not', async () => {
+    const text = csv(['R80711;2013-01-01T00:00:00Z;1;1', 'R80721;2013-01-01T00:00:00Z;1;1']);
+    const error = await failure(parseScada(text, { turbine: 'R99999' }));
+    expect(error.message).toBe('parseScada: <text>, column Wind_turbine_name: no rows for turbine "R99999"; turbines present: R80711, R80721');
+  });
+
+  it('should say when no row falls in the time range', async () => {
+    await expect(parseScada(csv(['R1;2013-01-01T00:00:00Z;1;1']), { start: '2014-01-01T00:00:00Z' })).rejects.toThrow(
+      /no rows of turbine R1 in the time range \[2014-01-01T00:00:00.000Z, Infinity\); its 1 rows run from 2013-01-01T00:00:00.000Z/,
+    );
+  });
+
+  it('should name the line of a row with too few fields and of an unclosed quote', async () => {
+    await expect(parseScada(csv(['R1;2013-01-01T00:00:00Z;1;1', 'R1;2013-01-01T00:10:00Z;1']))).rejects.toThrow(
+      /parseScada: <text>, line 3: the row has 3 fields, the header has 4/,
+    );
+    await expect(parseScada(csv(['R1;2013-01-01T00:00:00Z;"1;1']))).rejects.toThrow(/line 2.*a quoted field is still open at the end of the input/);
+  });
+
+  it('should refuse unknown options and bad option values', async () => {
+    await expect(parseScada(csv([]), { turbines: ['R1'] } as never)).rejects.toThrow(/parseScada: unknown option "turbines"/);
+    await expect(parseScada(csv([]), { variables: [] })).rejects.toThrow(/option "variables"/);
+    await expect(parseScada(csv([]), { start: '2013-01-01' })).rejects.toThrow(/option "start"/);
+    await expect(parseScada(csv([]), { start: 10, end: 5 })).rejects.toThrow(/the time range is empty/);
+    await expect(parseScada(csv([]), { fill: 'none', fillLeading: 'drop' })).rejects.toThrow(/fillLeading/);
+    await expect(parseScada(csv([]), { duplicates: 'mean' as never })).rejects.toThrow(/option "duplicates"/);
+    await expect(parseScada(42 as never)).rejects.toThrow(/parseScada: expected CSV text, a ReadableStream or an iterable of chunks/);
+  });
+});
