@@ -1,1 +1,333 @@
-export {};
+// The page: reads the settings, drives the training worker, and keeps the numbers and
+// charts up to date. Training never runs here, so the page stays responsive.
+import './style.css';
+import { LossChart, PredictionChart, ProbePanels } from './charts.js';
+import {
+  type Command,
+  DEFAULT_LEARNING_RATES,
+  type EpochLog,
+  type LayerKind,
+  type OptimizerName,
+  type Report,
+  type RunStatus,
+  type Snapshot,
+  type TaskName,
+  type TaskView,
+  type TrainingConfig,
+} from './protocol.js';
+
+function element<T extends HTMLElement>(id: string): T {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`playground: the page has no #${id}`);
+  return found as T;
+}
+
+const ui = {
+  app: element<HTMLDivElement>('app'),
+  form: element<HTMLFormElement>('settings'),
+  fields: element<HTMLFieldSetElement>('settings-fields'),
+  task: element<HTMLSelectElement>('task'),
+  taskHelp: element<HTMLParagraphElement>('task-help'),
+  layer: element<HTMLSelectElement>('layer'),
+  units: element<HTMLSelectElement>('units'),
+  timeSteps: element<HTMLInputElement>('time-steps'),
+  timeStepsLabel: element<HTMLLabelElement>('time-steps-label'),
+  optimizer: element<HTMLSelectElement>('optimizer'),
+  learningRate: element<HTMLInputElement>('learning-rate'),
+  epochs: element<HTMLInputElement>('epochs'),
+  batchSize: element<HTMLSelectElement>('batch-size'),
+  seed: element<HTMLInputElement>('seed'),
+  pace: element<HTMLSelectElement>('pace'),
+  formError: element<HTMLParagraphElement>('form-error'),
+  start: element<HTMLButtonElement>('start'),
+  pause: element<HTMLButtonElement>('pause'),
+  reset: element<HTMLButtonElement>('reset'),
+  status: element<HTMLParagraphElement>('status'),
+  epoch: element<HTMLElement>('epoch'),
+  loss: element<HTMLElement>('loss'),
+  testLoss: element<HTMLElement>('test-loss'),
+  accuracyItem: element<HTMLElement>('accuracy-item'),
+  accuracy: element<HTMLElement>('accuracy'),
+  speed: element<HTMLElement>('speed'),
+  parameters: element<HTMLElement>('parameters'),
+  lossChart: element<HTMLDivElement>('loss-chart'),
+  predictionChart: element<HTMLDivElement>('prediction-chart'),
+  predictionHelp: element<HTMLParagraphElement>('prediction-help'),
+  probeTitle: element<HTMLHeadingElement>('probe-title'),
+  probeHelp: element<HTMLParagraphElement>('probe-help'),
+  probe: element<HTMLDivElement>('probe'),
+};
+
+/** Per task: the time-steps field and the words around the predictions chart. */
+const TASK_TEXT: Readonly<Record<TaskName, { label: string; min: number; max: number; value: number; help: string; predictions: string }>> = {
+  sine: {
+    label: 'Window length (time steps)',
+    min: 2,
+    max: 60,
+    value: 20,
+    help: 'A noisy sine, cut into windows; the network predicts the value after each window.',
+    predictions: 'The next value predicted for every window; the shaded part was never trained on.',
+  },
+  addition: {
+    label: 'Bits per number (time steps)',
+    min: 3,
+    max: 16,
+    value: 8,
+    help: 'Two numbers, one bit of each per step, least significant first; the network outputs each bit of the sum.',
+    predictions: 'Predicted sum against the true sum for 128 test additions the network never saw.',
+  },
+};
+
+type PageState = 'idle' | RunStatus;
+
+/** One run as the page sees it. */
+interface Run {
+  readonly id: number;
+  readonly config: TrainingConfig;
+  status: PageState;
+  /** The charts, once the worker has described the task. */
+  charts: Promise<{ loss: LossChart; predictions: PredictionChart; probe: ProbePanels }> | null;
+  /** Epochs not yet drawn, and the newest snapshot not yet drawn. */
+  pendingLogs: EpochLog[];
+  pendingSnapshot: Snapshot | null;
+  view: TaskView | null;
+}
+
+const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+let nextId = 1;
+let run: Run | null = null;
+
+function send(command: Command): void {
+  worker.postMessage(command);
+}
+
+// ———————————————————————————————————————— settings
+
+function readConfig(): TrainingConfig {
+  return {
+    task: ui.task.value as TaskName,
+    layer: ui.layer.value as LayerKind,
+    units: Number(ui.units.value),
+    timeSteps: Number(ui.timeSteps.value),
+    optimizer: ui.optimizer.value as OptimizerName,
+    learningRate: Number(ui.learningRate.value),
+    epochs: Number(ui.epochs.value),
+    batchSize: Number(ui.batchSize.value),
+    seed: Number(ui.seed.value),
+    epochDelayMs: Number(ui.pace.value),
+  };
+}
+
+function applyTaskText(): void {
+  const text = TASK_TEXT[ui.task.value as TaskName];
+  ui.timeStepsLabel.textContent = text.label;
+  ui.timeSteps.min = String(text.min);
+  ui.timeSteps.max = String(text.max);
+  ui.timeSteps.value = String(text.value);
+  ui.taskHelp.textContent = text.help;
+  ui.predictionHelp.textContent = text.predictions;
+}
+
+ui.task.addEventListener('change', applyTaskText);
+ui.optimizer.addEventListener('change', () => {
+  ui.learningRate.value = String(DEFAULT_LEARNING_RATES[ui.optimizer.value as OptimizerName]);
+});
+ui.layer.addEventListener('change', () => {
+  if (run === null) ui.probeTitle.textContent = `Inside the ${ui.layer.value}`;
+});
+
+// ———————————————————————————————————————— numbers
+
+function formatLoss(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return value >= 0.01 ? value.toFixed(4) : value.toExponential(2);
+}
+
+function showLoss(value: number): void {
+  ui.loss.textContent = formatLoss(value);
+  ui.loss.dataset.value = String(value);
+}
+
+function clearNumbers(): void {
+  for (const dd of [ui.epoch, ui.loss, ui.testLoss, ui.accuracy, ui.speed, ui.parameters]) dd.textContent = '–';
+  ui.loss.dataset.value = '';
+  ui.accuracyItem.hidden = true;
+}
+
+const STATUS_TEXT: Readonly<Record<PageState, (epoch: number) => string>> = {
+  idle: () => 'Ready. Choose a task and press Start.',
+  running: (epoch) => (epoch === 0 ? 'Training…' : `Training… (resumed after epoch ${epoch})`),
+  paused: (epoch) => `Paused after epoch ${epoch}. Resume to carry on, or Reset to change the settings.`,
+  done: (epoch) => `Done: trained for ${epoch} epochs. Reset to try other settings.`,
+  failed: (epoch) => `Training stopped at epoch ${epoch}.`,
+};
+
+function setState(state: PageState, epoch = 0): void {
+  const focused = document.activeElement; // before disabling anything, which drops focus
+  ui.app.dataset.state = state;
+  ui.status.textContent = STATUS_TEXT[state](epoch);
+  ui.fields.disabled = state !== 'idle';
+  ui.start.disabled = state !== 'idle';
+  ui.pause.disabled = state !== 'running' && state !== 'paused';
+  ui.pause.textContent = state === 'paused' ? 'Resume' : 'Pause';
+  ui.reset.disabled = state === 'idle';
+  // Keep keyboard focus on something usable when the focused control was just disabled.
+  if (focused instanceof HTMLElement && ((focused as HTMLButtonElement).disabled || (ui.fields.disabled && ui.fields.contains(focused)))) {
+    const next = [ui.pause, ui.reset, ui.start].find((button) => !button.disabled);
+    next?.focus();
+  }
+}
+
+// ———————————————————————————————————————— drawing
+
+let drawing = false;
+let drawAgain = false;
+
+/** Draws what arrived since the last frame; one drawing at a time, the newest data wins. */
+function scheduleDraw(): void {
+  if (drawing) {
+    drawAgain = true;
+    return;
+  }
+  drawing = true;
+  requestAnimationFrame(() => {
+    void draw().finally(() => {
+      drawing = false;
+      if (drawAgain) {
+        drawAgain = false;
+        scheduleDraw();
+      }
+    });
+  });
+}
+
+async function draw(): Promise<void> {
+  const current = run;
+  if (current === null || current.charts === null) return;
+  const charts = await current.charts;
+  if (run !== current) return; // reset meanwhile
+  const logs = current.pendingLogs;
+  const snapshot = current.pendingSnapshot;
+  current.pendingLogs = [];
+  current.pendingSnapshot = null;
+  const work: Promise<void>[] = [charts.loss.append(logs)];
+  if (snapshot) work.push(charts.predictions.update(snapshot), charts.probe.update(snapshot));
+  await Promise.all(work);
+  if (snapshot) ui.probe.dataset.epoch = String(snapshot.epoch); // lets tests see the maps are drawn
+}
+
+function disposeCharts(current: Run): void {
+  void current.charts?.then((charts) => {
+    charts.loss.dispose();
+    charts.predictions.dispose();
+    charts.probe.dispose();
+  });
+}
+
+function clearCharts(): void {
+  for (const container of [ui.lossChart, ui.predictionChart, ui.probe]) container.replaceChildren();
+  delete ui.probe.dataset.epoch;
+  ui.probeHelp.textContent =
+    'Press Start to see one input sequence travel through the layer: each map has one row per unit and one column per time step.';
+}
+
+// ———————————————————————————————————————— worker reports
+
+function onReport(report: Report): void {
+  const current = run;
+  if (current === null || report.id !== current.id) return; // from a run that was reset
+  switch (report.type) {
+    case 'setup': {
+      current.view = report.view;
+      ui.parameters.textContent = report.parameters.toLocaleString('en-US');
+      ui.accuracyItem.hidden = report.view.task !== 'addition';
+      ui.probeHelp.textContent =
+        report.view.task === 'sine'
+          ? 'The first test window, step by step. Each map: one row per unit, one column per time step.'
+          : `The addition ${report.view.probe.a} + ${report.view.probe.b}, one bit per step. Each map: one row per unit, one column per time step.`;
+      break;
+    }
+    case 'epochs': {
+      const { logs, snapshot } = report;
+      current.pendingLogs.push(...logs);
+      current.pendingSnapshot = snapshot;
+      const last = logs.at(-1);
+      if (last) {
+        showLoss(last.loss);
+        ui.testLoss.textContent = formatLoss(last.testLoss);
+      }
+      ui.epoch.textContent = `${snapshot.epoch} / ${current.config.epochs}`;
+      if (snapshot.accuracy !== undefined) ui.accuracy.textContent = `${Math.round(snapshot.accuracy * 100)} %`;
+      if (current.charts === null && current.view !== null) {
+        const view = current.view;
+        current.charts = (async () => ({
+          loss: await LossChart.create(ui.lossChart),
+          predictions: await PredictionChart.create(ui.predictionChart, view),
+          probe: await ProbePanels.create(ui.probe, view, snapshot.probe),
+        }))();
+        current.charts.catch((error: unknown) => showError(`Could not draw the charts: ${String(error)}`));
+      }
+      scheduleDraw();
+      break;
+    }
+    case 'progress':
+      showLoss(report.loss);
+      ui.epoch.textContent = `${report.epoch} / ${current.config.epochs}`;
+      ui.speed.textContent = `${Math.round(report.samplesPerSecond).toLocaleString('en-US')} samples/s`;
+      break;
+    case 'status':
+      current.status = report.status;
+      setState(report.status, report.epoch);
+      break;
+    case 'error':
+      showError(report.message);
+      break;
+  }
+}
+
+function showError(message: string): void {
+  ui.formError.textContent = message;
+  ui.formError.hidden = false;
+}
+
+worker.addEventListener('message', (event: MessageEvent<Report>) => onReport(event.data));
+worker.addEventListener('error', (event) => {
+  showError(`The training worker failed: ${event.message || 'unknown error'}`);
+  if (run) setState('failed', 0);
+});
+
+// ———————————————————————————————————————— buttons
+
+ui.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (run !== null) return;
+  const config = readConfig();
+  ui.formError.hidden = true;
+  clearNumbers();
+  clearCharts();
+  ui.probeTitle.textContent = `Inside the ${config.layer}`;
+  run = { id: nextId++, config, status: 'running', charts: null, pendingLogs: [], pendingSnapshot: null, view: null };
+  setState('running');
+  send({ type: 'start', id: run.id, config });
+});
+
+ui.pause.addEventListener('click', () => {
+  if (run === null) return;
+  if (run.status === 'running') send({ type: 'pause', id: run.id });
+  else if (run.status === 'paused') send({ type: 'resume', id: run.id });
+});
+
+ui.reset.addEventListener('click', () => {
+  if (run === null) return;
+  send({ type: 'reset', id: run.id });
+  disposeCharts(run);
+  run = null;
+  clearNumbers();
+  clearCharts();
+  ui.formError.hidden = true;
+  setState('idle');
+  ui.task.focus();
+});
+
+applyTaskText();
+setState('idle');

@@ -1,0 +1,240 @@
+// End-to-end test of the built playground in Debian's Chromium, driven by playwright-core
+// (which never downloads a browser). It builds nothing: run `vite build` first
+// (`pnpm --filter @rnnkit/playground build`), then `pnpm --filter @rnnkit/playground test:e2e`.
+//
+// It serves dist/ on 127.0.0.1 (a free port), opens the page, trains a small LSTM on the
+// sine task, and checks that the loss shown falls, that the heat maps are drawn, that pause
+// freezes training and resume continues it, and that reset clears the page. A screenshot
+// goes to test-results/playground.png. Exit code 0 when every check passes.
+//
+// CHROMIUM=/path/to/chromium overrides the browser; E2E_TIMEOUT_MS the time budget per wait.
+/* global document, window, MutationObserver, setTimeout */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { dirname, extname, join, normalize, relative, sep } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = join(appDir, 'dist');
+const screenshotPath = join(appDir, 'test-results', 'playground.png');
+const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const waitMs = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+};
+
+/** A minimal static file server for dist/ (module scripts and workers need the right MIME type). */
+function serve(root) {
+  const server = createServer(async (request, response) => {
+    try {
+      const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+      let file = normalize(join(root, path));
+      if (relative(root, file).split(sep)[0] === '..') throw Object.assign(new Error('outside'), { code: 'ENOENT' });
+      if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.end(body);
+    } catch {
+      response.writeHead(404, { 'content-type': 'text/plain' });
+      response.end('not found');
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const results = [];
+let failed = false;
+
+/** Runs one named check; after a failure the remaining checks are skipped (they build on each other). */
+async function check(name, body) {
+  if (failed) {
+    results.push({ name, status: 'skipped' });
+    console.log(`  - ${name} (skipped)`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    const note = await body();
+    results.push({ name, status: 'passed' });
+    console.log(`  ✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)${note ? ` — ${note}` : ''}`);
+  } catch (error) {
+    failed = true;
+    results.push({ name, status: 'failed' });
+    console.log(`  ✗ ${name}\n    ${String(error?.message ?? error).split('\n').join('\n    ')}`);
+  }
+}
+
+/** The loss the page shows (the `data-value` of the loss figure), or NaN before there is one. */
+async function shownLoss(page) {
+  const raw = await page.getByTestId('loss').getAttribute('data-value');
+  return raw ? Number(raw) : Number.NaN;
+}
+
+async function main() {
+  if (!existsSync(join(distDir, 'index.html'))) {
+    console.error('playground e2e: apps/playground/dist is missing; build first: pnpm --filter @rnnkit/playground build');
+    console.log('playground e2e: 0 passed, 1 failed');
+    return 1;
+  }
+  if (!existsSync(executablePath)) {
+    console.error(`playground e2e: no Chromium at ${executablePath}; install it (apt-get install chromium) or set CHROMIUM`);
+    console.log('playground e2e: 0 passed, 1 failed');
+    return 1;
+  }
+
+  const server = await serve(distDir);
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+  const pageErrors = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+    page.setDefaultTimeout(waitMs);
+    page.on('pageerror', (error) => pageErrors.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
+    });
+    page.on('worker', (worker) => worker.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(`worker console error: ${message.text()}`);
+    }));
+    console.log(`playground e2e: ${url} in ${executablePath}`);
+
+    await check('the page loads, ready to train', async () => {
+      await page.goto(url, { waitUntil: 'load' });
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+      if (pageErrors.length > 0) throw new Error(pageErrors.join('\n'));
+    });
+
+    let firstLoss = Number.NaN;
+    await check('training a small LSTM on the sine task lowers the loss shown', async () => {
+      await page.getByLabel('Task').selectOption('sine');
+      await page.getByLabel('Recurrent layer').selectOption('LSTM');
+      await page.getByLabel('Units').selectOption('8');
+      await page.getByLabel('Window length (time steps)').fill('12');
+      await page.getByLabel('Optimizer').selectOption('adam');
+      await page.getByLabel('Learning rate').fill('0.01');
+      await page.getByLabel('Epochs').fill('2000'); // more than the test needs: it resets the run
+      // Record every loss the page shows, from the very first one on.
+      await page.evaluate(() => {
+        const shown = document.querySelector('[data-testid="loss"]');
+        window.shownLosses = [];
+        new MutationObserver(() => {
+          const value = Number(shown.getAttribute('data-value'));
+          if (value > 0) window.shownLosses.push(value);
+        }).observe(shown, { attributes: true, attributeFilter: ['data-value'] });
+      });
+      await page.getByTestId('start').click();
+      await page.waitForFunction(() => window.shownLosses.length > 0);
+      firstLoss = await page.evaluate(() => window.shownLosses[0]);
+      await page.waitForFunction(
+        (limit) => Number(document.querySelector('[data-testid="loss"]')?.getAttribute('data-value')) < limit,
+        firstLoss / 2,
+      );
+      return `first shown ${firstLoss.toPrecision(3)}, now ${(await shownLoss(page)).toPrecision(3)}`;
+    });
+
+    await check('the heat maps of the gates and states are drawn', async () => {
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch')) >= 1);
+      const cells = await page.evaluate(() => {
+        const count = {};
+        for (const panel of document.querySelectorAll('[data-testid="probe"] .panel')) {
+          count[panel.getAttribute('data-trace')] = panel.querySelectorAll('.mark-rect path').length;
+        }
+        return count;
+      });
+      for (const name of ['i', 'f', 'o', 'c', 'h']) {
+        if (cells[name] !== 8 * 12) throw new Error(`expected 96 cells (8 units × 12 steps) in heat map ${name}, got ${JSON.stringify(cells)}`);
+      }
+      const lines = await page.locator('[data-testid="loss-chart"] .mark-line path').count();
+      if (lines < 1) throw new Error('the loss chart has no line');
+      return `cells per map: ${JSON.stringify(cells)}`;
+    });
+
+    await check('the page stays responsive while the worker trains', async () => {
+      const started = Date.now();
+      for (let k = 0; k < 5; k++) await page.evaluate(() => document.title);
+      const ms = (Date.now() - started) / 5;
+      if (ms > 500) throw new Error(`a round trip to the page took ${ms.toFixed(0)} ms`);
+      return `${ms.toFixed(0)} ms per round trip`;
+    });
+
+    await check('pause freezes the loss, resume trains on', async () => {
+      await page.getByTestId('pause').click();
+      await page.getByText(/^Paused after epoch \d+/).waitFor();
+      const epochAtPause = await page.getByTestId('epoch').textContent();
+      const lossAtPause = await shownLoss(page);
+      await sleep(800);
+      if ((await shownLoss(page)) !== lossAtPause || (await page.getByTestId('epoch').textContent()) !== epochAtPause) {
+        throw new Error('the loss or epoch changed while paused');
+      }
+      await page.screenshot({ path: screenshotPath, fullPage: true });
+      await page.getByRole('button', { name: 'Resume' }).click();
+      await page.waitForFunction((before) => document.querySelector('[data-testid="epoch"]')?.textContent !== before, epochAtPause);
+      return `paused at epoch ${epochAtPause}; screenshot ${relative(process.cwd(), screenshotPath)}`;
+    });
+
+    await check('reset stops training and clears the page', async () => {
+      await page.getByTestId('reset').click();
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+      if ((await page.getByTestId('loss').textContent()) !== '–') throw new Error('the loss is still shown after reset');
+      if ((await page.locator('[data-testid="probe"] .panel').count()) !== 0) throw new Error('heat maps remain after reset');
+      if (await page.getByLabel('Task').isDisabled()) throw new Error('the settings are still locked after reset');
+    });
+
+    await check('no errors in the page or the worker', async () => {
+      if (pageErrors.length > 0) throw new Error(pageErrors.join('\n'));
+    });
+
+    if (failed) {
+      await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-failure.png'), fullPage: true }).catch(() => {});
+    }
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  const count = (status) => results.filter((r) => r.status === status).length;
+  const skipped = count('skipped');
+  console.log(`playground e2e: ${count('passed')} passed, ${count('failed')} failed${skipped ? `, ${skipped} skipped` : ''}`);
+  return failed ? 1 : 0;
+}
+
+await mkdir(dirname(screenshotPath), { recursive: true });
+// A hard limit, so a hung browser can never hang CI.
+const watchdog = setTimeout(() => {
+  console.error('playground e2e: gave up after 4 minutes');
+  process.exit(1);
+}, 240_000);
+watchdog.unref();
+try {
+  process.exitCode = await main();
+} catch (error) {
+  console.error(`playground e2e: ${error?.stack ?? error}`);
+  console.log('playground e2e: 0 passed, 1 failed');
+  process.exitCode = 1;
+}

@@ -1,0 +1,113 @@
+// The messages between the page and the training worker. Plain data only: everything here
+// crosses `postMessage` by structured clone (typed arrays included).
+import type { Probe } from './probe.js';
+
+export const TASKS = ['sine', 'addition'] as const;
+export type TaskName = (typeof TASKS)[number];
+
+export const LAYER_KINDS = ['LSTM', 'GRU', 'SimpleRNN'] as const;
+export type LayerKind = (typeof LAYER_KINDS)[number];
+
+export const OPTIMIZERS = ['adam', 'rmsprop', 'sgd', 'lion'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/** A learning rate that trains each optimizer well on both tasks (Lion's sign steps want a small one). */
+export const DEFAULT_LEARNING_RATES: Readonly<Record<OptimizerName, number>> = {
+  adam: 0.01,
+  rmsprop: 0.005,
+  sgd: 0.1,
+  lion: 0.001,
+};
+
+/** Everything that defines one training run. */
+export interface TrainingConfig {
+  readonly task: TaskName;
+  readonly layer: LayerKind;
+  readonly units: number;
+  /** Sine: the window length; addition: bits per number. */
+  readonly timeSteps: number;
+  readonly optimizer: OptimizerName;
+  readonly learningRate: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly seed: number;
+  /** A pause after every epoch, so a person can watch the first epochs happen (0: full speed). */
+  readonly epochDelayMs: number;
+}
+
+/** Page → worker. `id` names a run, so late messages of an earlier run can be told apart. */
+export type Command =
+  | { readonly type: 'start'; readonly id: number; readonly config: TrainingConfig }
+  | { readonly type: 'pause'; readonly id: number }
+  | { readonly type: 'resume'; readonly id: number }
+  | { readonly type: 'reset'; readonly id: number };
+
+/** What the page needs to know about the data once, to draw the truth. */
+export type TaskView =
+  | {
+      readonly task: 'sine';
+      /** Time index of each target (the step after its window). */
+      readonly t: Float64Array;
+      /** The true next value of each window, training windows first. */
+      readonly truth: Float64Array;
+      /** Windows before this index are training data, the rest test data. */
+      readonly trainCount: number;
+      /** The probed sequence: the first test window, one value per step. */
+      readonly probeInput: Float64Array;
+      readonly probeTarget: number;
+    }
+  | {
+      readonly task: 'addition';
+      readonly bits: number;
+      /** True sums of the test samples shown in the predictions chart. */
+      readonly trueSums: readonly number[];
+      /** The probed sample, bits in time order (least significant first). */
+      readonly probe: {
+        readonly a: number;
+        readonly b: number;
+        readonly aBits: readonly number[];
+        readonly bBits: readonly number[];
+        readonly sumBits: readonly number[];
+      };
+    };
+
+/** The model's state at one moment: predictions, a test metric and the probe. */
+export interface Snapshot {
+  readonly epoch: number;
+  /** Sine: one prediction per window (as `TaskView.truth`); addition: the predicted sums. */
+  readonly predictions: Float64Array;
+  /** Addition: share of test additions with every bit right. */
+  readonly accuracy?: number;
+  readonly probe: Probe;
+  /**
+   * The output layer applied to the probe's `h_t` at every step: what the model would
+   * answer if the sequence ended there (sine), or each predicted bit's probability (addition).
+   */
+  readonly stepOutputs: Float64Array;
+}
+
+export interface EpochLog {
+  readonly epoch: number;
+  readonly loss: number;
+  readonly testLoss: number;
+}
+
+export type RunStatus = 'running' | 'paused' | 'done' | 'failed';
+
+/** Worker → page. */
+export type Report =
+  | { readonly type: 'setup'; readonly id: number; readonly view: TaskView; readonly parameters: number; readonly trainSamples: number; readonly testSamples: number }
+  | { readonly type: 'status'; readonly id: number; readonly status: RunStatus; readonly epoch: number }
+  | {
+      readonly type: 'progress';
+      readonly id: number;
+      /** 1-based epoch in progress and batch within it. */
+      readonly epoch: number;
+      readonly batch: number;
+      readonly batches: number;
+      /** Mean training loss of this epoch so far. */
+      readonly loss: number;
+      readonly samplesPerSecond: number;
+    }
+  | { readonly type: 'epochs'; readonly id: number; readonly logs: readonly EpochLog[]; readonly snapshot: Snapshot }
+  | { readonly type: 'error'; readonly id: number; readonly message: string };

@@ -1,0 +1,200 @@
+// The two tasks of the page, as data plus the model that fits them. Kept free of DOM and
+// worker globals so that tests can run them in Node.
+import { binaryAddition, decodeSequences, encodeBits, sineWithPhaseNoise, slidingWindows, trainTestSplit } from '@rnnkit/datasets';
+import { Dense, GRU, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { type Dataset, predict } from '@rnnkit/model';
+import { lion } from '@rnnkit/optimizer-lion';
+import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers';
+import { RnnkitError, Tensor } from '@rnnkit/tensor';
+import type { LayerKind, OptimizerName, Snapshot, TaskView, TrainingConfig } from './protocol.js';
+import { probeLayer } from './probe.js';
+
+/** Sine task: 12 periods of 40 steps with a little phase noise (experiment 3's series, shorter). */
+const SINE = { stepsPerCycle: 40, cycles: 12, noise: 0.05 } as const;
+/** Addition task: fresh operand pairs for training and for testing. */
+const ADDITION = { trainCount: 1024, testCount: 256, shownCount: 128 } as const;
+
+export const OPTIMIZER_PLUGINS: Readonly<Record<OptimizerName, AnyOptimizerPlugin>> = {
+  adam,
+  rmsprop,
+  sgd,
+  lion, // the example plugin package: a user's own optimizer plugs in the same way
+};
+
+/** A task made ready for training: data, loss, and how to read the model's state. */
+export interface Task {
+  readonly train: Dataset;
+  readonly test: Dataset;
+  readonly loss: 'mse' | 'binary_crossentropy';
+  readonly view: TaskView;
+  /** `[time, features]` of one sample. */
+  readonly inputShape: readonly [number, number];
+  /** The sequence the probe looks at, `[1, time, features]`. */
+  readonly probeInput: Tensor;
+  /** The network for this task around a recurrent layer of the given kind. */
+  buildModel(config: TrainingConfig): { model: Sequential; recurrent: SimpleRNN | LSTM | GRU };
+  /** Predictions, test metric and probe of the model as it is now. */
+  snapshot(model: Sequential, recurrent: SimpleRNN | LSTM | GRU, epoch: number): Snapshot;
+}
+
+function recurrentLayer(kind: LayerKind, units: number, returnSequences: boolean): SimpleRNN | LSTM | GRU {
+  const options = { units, returnSequences };
+  if (kind === 'LSTM') return new LSTM(options);
+  if (kind === 'GRU') return new GRU(options);
+  return new SimpleRNN(options);
+}
+
+function toFloat64(t: Tensor | ArrayLike<number>): Float64Array {
+  return Float64Array.from(t instanceof Tensor ? t.data : t);
+}
+
+/**
+ * The probe of the recurrent layer, and the output layer applied to its `h_t` at every step
+ * (experiment 3's per-step projections): with returnSequences this is exactly the model's
+ * output; otherwise it shows how the answer forms as the window goes by.
+ */
+function probeWithOutputs(model: Sequential, recurrent: SimpleRNN | LSTM | GRU, x: Tensor): Pick<Snapshot, 'probe' | 'stepOutputs'> {
+  const probe = probeLayer(recurrent, x);
+  const h = probe.traces.find((trace) => trace.name === 'h')!.values;
+  const output = model.layers[1]!.forward(new Tensor(Float32Array.from(h), [probe.time, probe.units])).y;
+  return { probe, stepOutputs: toFloat64(output) };
+}
+
+/** Rows `[start, end)` of a `[n, …]` tensor, as a new tensor. */
+function rows(t: Tensor, start: number, end: number): Tensor {
+  const size = t.size / t.shape[0]!;
+  return new Tensor(t.data.slice(start * size, end * size), [end - start, ...t.shape.slice(1)]);
+}
+
+/**
+ * Predict the next value of a noisy sine from the `timeSteps` values before it. The first
+ * 80 % of the windows train, the rest test (never shuffled across: no peeking at the future).
+ */
+export function sineTask(config: TrainingConfig): Task {
+  const series = sineWithPhaseNoise({ ...SINE, seed: config.seed });
+  const windows = slidingWindows(series, { window: config.timeSteps });
+  // (Spelled out: `Windows` is an interface, which TypeScript will not match to trainTestSplit's record overload.)
+  const { train, test } = trainTestSplit({ inputs: windows.inputs, targets: windows.targets }, { trainFraction: 0.8 });
+  const count = windows.inputs.shape[0]!;
+  const trainCount = train.inputs.shape[0]!;
+  const probeInput = rows(test.inputs, 0, 1);
+  const view: TaskView = {
+    task: 'sine',
+    t: Float64Array.from({ length: count }, (_, k) => k + config.timeSteps),
+    truth: toFloat64(windows.targets),
+    trainCount,
+    probeInput: toFloat64(probeInput),
+    probeTarget: test.targets.data[0]!,
+  };
+  return {
+    train: { x: train.inputs, y: train.targets },
+    test: { x: test.inputs, y: test.targets },
+    loss: 'mse',
+    view,
+    inputShape: [config.timeSteps, 1],
+    probeInput,
+    buildModel(c) {
+      const recurrent = recurrentLayer(c.layer, c.units, false);
+      const model = new Sequential({ layers: [recurrent, new Dense({ units: 1 })], inputShape: [c.timeSteps, 1], seed: c.seed });
+      return { model, recurrent };
+    },
+    snapshot(model, recurrent, epoch) {
+      return {
+        epoch,
+        predictions: toFloat64(predict(model, windows.inputs)),
+        ...probeWithOutputs(model, recurrent, probeInput),
+      };
+    },
+  };
+}
+
+/** True when adding a and b carries at least once (a more telling sample to look inside). */
+function carries(a: number, b: number): boolean {
+  return (a & b) !== 0;
+}
+
+/**
+ * Add two binary numbers bit by bit, least significant bit first: at each step the network
+ * sees one bit of each operand and must output the bit of the sum, carrying in its state.
+ */
+export function additionTask(config: TrainingConfig): Task {
+  const bits = config.timeSteps;
+  const train = binaryAddition({ count: ADDITION.trainCount, bits, seed: config.seed });
+  const test = binaryAddition({ count: ADDITION.testCount, bits, seed: config.seed + 1_000_003 });
+  const shown = Math.min(ADDITION.shownCount, ADDITION.testCount);
+  const probeIndex = Math.max(0, test.a.findIndex((a, i) => carries(a, test.b[i]!)));
+  const a = test.a[probeIndex]!;
+  const b = test.b[probeIndex]!;
+  const probeInput = rows(test.inputs, probeIndex, probeIndex + 1);
+  const trueSums = test.a.map((v, i) => v + test.b[i]!);
+  const view: TaskView = {
+    task: 'addition',
+    bits,
+    trueSums: trueSums.slice(0, shown),
+    probe: {
+      a,
+      b,
+      aBits: encodeBits(a, { bits }),
+      bBits: encodeBits(b, { bits }),
+      sumBits: encodeBits(a + b, { bits }),
+    },
+  };
+  return {
+    train: { x: train.inputs, y: train.targets },
+    test: { x: test.inputs, y: test.targets },
+    loss: 'binary_crossentropy',
+    view,
+    inputShape: [bits, 2],
+    probeInput,
+    buildModel(c) {
+      const recurrent = recurrentLayer(c.layer, c.units, true);
+      const model = new Sequential({
+        layers: [recurrent, new Dense({ units: 1, activation: 'sigmoid' })],
+        inputShape: [bits, 2],
+        seed: c.seed,
+      });
+      return { model, recurrent };
+    },
+    snapshot(model, recurrent, epoch) {
+      const output = predict(model, test.inputs); // [count, bits, 1] bit probabilities
+      const sums = decodeSequences(output);
+      let exact = 0;
+      for (let i = 0; i < sums.length; i++) if (sums[i] === trueSums[i]) exact++;
+      return {
+        epoch,
+        predictions: Float64Array.from(sums.slice(0, shown)),
+        accuracy: exact / sums.length,
+        ...probeWithOutputs(model, recurrent, probeInput),
+      };
+    },
+  };
+}
+
+/** The limits the page enforces, checked again here because the worker trusts no one. */
+export const LIMITS = {
+  units: [1, 128],
+  timeSteps: { sine: [2, 60], addition: [3, 16] },
+  epochs: [1, 5000],
+  batchSize: [1, 1024],
+  epochDelayMs: [0, 5000],
+} as const;
+
+function checkInteger(name: string, value: number, [low, high]: readonly [number, number]): void {
+  if (!Number.isInteger(value) || value < low || value > high) {
+    throw new RnnkitError('playground', `${name} must be an integer in [${low}, ${high}], got ${value}`);
+  }
+}
+
+/** Checks a configuration and builds its task. */
+export function buildTask(config: TrainingConfig): Task {
+  checkInteger('units', config.units, LIMITS.units);
+  checkInteger('epochs', config.epochs, LIMITS.epochs);
+  checkInteger('batch size', config.batchSize, LIMITS.batchSize);
+  checkInteger('the pause after each epoch (ms)', config.epochDelayMs, LIMITS.epochDelayMs);
+  checkInteger(config.task === 'sine' ? 'window length' : 'bits', config.timeSteps, LIMITS.timeSteps[config.task]);
+  if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) {
+    throw new RnnkitError('playground', `the learning rate must be a number > 0, got ${config.learningRate}`);
+  }
+  if (!(config.optimizer in OPTIMIZER_PLUGINS)) throw new RnnkitError('playground', `unknown optimizer "${config.optimizer}"`);
+  return config.task === 'sine' ? sineTask(config) : additionTask(config);
+}

@@ -1,0 +1,27 @@
+// Vite reads the workspace packages straight from their TypeScript sources: each package
+// exports a `source` condition (see its package.json), so the page builds and runs in a
+// clean clone without building the packages first.
+import { defaultClientConditions, defineConfig } from 'vite';
+
+const conditions = ['source', ...defaultClientConditions];
+
+export default defineConfig({
+  resolve: { conditions },
+  worker: {
+    // Module workers, so the worker can share chunks (and the `source` resolution) with the page.
+    format: 'es',
+  },
+  build: {
+    target: 'es2022',
+    // Vega and Vega-Lite (the charts) are most of the bundle; they get a chunk of their own
+    // so the page's code stays small and both cache separately.
+    chunkSizeWarningLimit: 1200,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'vega', test: /node_modules[\\/].*vega/ }],
+        },
+      },
+    },
+  },
+});
