@@ -110,3 +110,13 @@ describe('trainTestSplit', () => {
     expect(() => trainTestSplit([1, 2], { trainCount: 3 })).toThrow(/trainCount/);
   });
 });
+
+describe('trainTestSplit of sliding windows', () => {
+  it('should split the inputs and targets of slidingWindows together (and type-check without spelling them out)', () => {
+    const windows = slidingWindows([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], { window: 3 });
+    const { train, test } = trainTestSplit(windows, { trainCount: 5 });
+    expect(train.inputs.shape).toEqual([5, 3, 1]);
+    expect(test.targets.shape).toEqual([2, 1]);
+    expect(Array.from(test.targets.data)).toEqual([8, 9]);
+  });
+});

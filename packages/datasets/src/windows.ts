@@ -193,7 +193,7 @@ export type Splittable = Tensor | Float32Array | Float64Array | readonly unknown
 export function trainTestSplit(data: Tensor, options?: TrainTestSplitOptions): TrainTestSplit<Tensor>;
 export function trainTestSplit<A extends Float32Array | Float64Array>(data: A, options?: TrainTestSplitOptions): TrainTestSplit<A>;
 export function trainTestSplit<T>(data: readonly T[], options?: TrainTestSplitOptions): TrainTestSplit<T[]>;
-export function trainTestSplit<R extends { readonly [name: string]: Tensor }>(data: R, options?: TrainTestSplitOptions): TrainTestSplit<R>;
+export function trainTestSplit<R extends { readonly [K in keyof R]: Tensor }>(data: R, options?: TrainTestSplitOptions): TrainTestSplit<R>;
 export function trainTestSplit(data: Splittable, options?: TrainTestSplitOptions): TrainTestSplit<unknown> {
   const api = 'trainTestSplit';
   const o = checkOptions(api, options, ['trainFraction', 'trainCount']);
