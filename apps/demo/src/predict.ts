@@ -1,6 +1,95 @@
+// rnnkit-demo predict: load a saved model (TF.js layers format) and print its predictions
+// for a JSON input as a nested JSON array.
+import { readFile } from 'node:fs/promises';
+import { predict } from '@rnnkit/model';
+import { loadModelFromDirectory } from '@rnnkit/model/node';
+import { type NestedArray, Tensor, allocate } from '@rnnkit/tensor';
 import { DemoError } from './errors.js';
 
-/** Loads a saved model and predicts for a JSON input. Wired up with the model format (issue 7). */
-export async function runPredict(modelPath: string, inputPath: string): Promise<unknown> {
-  throw new DemoError(`predict is not available yet (model ${modelPath}, input ${inputPath}): saving and loading models lands with the TF.js format work`);
+/** Largest input file read, so a wrong path to a huge file fails fast. */
+const MAX_INPUT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Loads the model at `modelPath` (its model.json, or the directory holding it) and returns
+ * its predictions for the input in `inputPath`: a nested JSON array shaped like the model's
+ * input with the batch first, `[batch, time, features]` for recurrent models.
+ */
+export async function runPredict(modelPath: string, inputPath: string): Promise<NestedArray> {
+  const { model } = await loadModelFromDirectory(modelPath);
+  const expected = model.inputShape!;
+  const input = await readInput(inputPath);
+  const shape = checkNested(input, inputPath, expected.length);
+  const features = expected[expected.length - 1];
+  if (shape[shape.length - 1] !== features) {
+    throw new DemoError(
+      `input ${inputPath} has ${shape[shape.length - 1]} features per ${expected.length === 3 ? 'step' : 'sample'}, ` +
+        `but the model expects ${features} (input shape [batch, ${expected.slice(1).map((d) => d ?? 'any').join(', ')}])`,
+    );
+  }
+  expected.forEach((d, axis) => {
+    if (axis > 0 && d !== null && d !== shape[axis]) {
+      throw new DemoError(`input ${inputPath} has length ${shape[axis]} on axis ${axis}, but the model expects ${d}`);
+    }
+  });
+  const data = allocate(model.dtype, shape.reduce((a, b) => a * b, 1));
+  let offset = 0;
+  const fill = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(fill);
+    else data[offset++] = value as number;
+  };
+  fill(input);
+  return predict(model, new Tensor(data, shape)).toArray();
+}
+
+async function readInput(path: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    throw new DemoError(`cannot read input ${path}: ${why}`);
+  }
+  if (text.length > MAX_INPUT_BYTES) throw new DemoError(`input ${path} is larger than ${MAX_INPUT_BYTES} bytes`);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new DemoError(`input ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Checks that `value` is a rectangular nested array of finite numbers of rank `rank` with
+ * at least one sample, and returns its shape. Errors name the first bad index.
+ */
+function checkNested(value: unknown, path: string, rank: number): number[] {
+  const example = rank === 3 ? '[batch, time, features], e.g. [[[0.1], [0.2]]]' : '[batch, features], e.g. [[0.1, 0.2]]';
+  const shape: number[] = [];
+  for (let node: unknown = value, axis = 0; axis < rank; axis++) {
+    const where = axis === 0 ? 'the top level' : `element ${'[0]'.repeat(axis)}`;
+    if (!Array.isArray(node)) {
+      throw new DemoError(`input ${path}: ${where} is ${JSON.stringify(node) ?? String(node)}, expected a list (input ${example})`);
+    }
+    if (node.length === 0) throw new DemoError(`input ${path}: ${where} is an empty list (input ${example})`);
+    shape.push(node.length);
+    node = node[0];
+  }
+  const visit = (node: unknown, axis: number, at: number[]): void => {
+    const where = at.map((i) => `[${i}]`).join('');
+    if (axis === rank) {
+      if (typeof node !== 'number' || !Number.isFinite(node)) {
+        throw new DemoError(`input ${path}: element ${where} is ${JSON.stringify(node) ?? String(node)}, expected a finite number`);
+      }
+      return;
+    }
+    if (!Array.isArray(node)) {
+      throw new DemoError(`input ${path}: element ${where} is ${JSON.stringify(node) ?? String(node)}, expected a list (input ${example})`);
+    }
+    if (node.length !== shape[axis]) {
+      throw new DemoError(`input ${path} is ragged: ${where} has ${node.length} items, but ${'[0]'.repeat(axis)} has ${shape[axis]}`);
+    }
+    node.forEach((child, i) => visit(child, axis + 1, [...at, i]));
+  };
+  visit(value, 0, []);
+  return shape;
 }

@@ -1,5 +1,7 @@
 import { RnnkitError } from '@rnnkit/tensor';
+import { ActivationLayer } from './activation-layer.js';
 import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
 import { GRU } from './gru.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LSTM } from './lstm.js';
@@ -11,6 +13,8 @@ export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerCo
   SimpleRNN,
   LSTM,
   GRU,
+  Activation: ActivationLayer,
+  Dropout,
 });
 
 /**

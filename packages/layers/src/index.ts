@@ -7,5 +7,7 @@ export { Recurrent, type RecurrentOptions, type RecurrentConfig, type RecurrentC
 export { SimpleRNN, simpleRNN, type SimpleRNNOptions, type SimpleRNNConfig } from './simple-rnn.js';
 export { LSTM, lstm, type LSTMOptions, type LSTMConfig, type LSTMRun, type CellOutput } from './lstm.js';
 export { GRU, gru, type GRUOptions, type GRUConfig, type GRURun } from './gru.js';
+export { ActivationLayer, activationLayer, type ActivationLayerOptions, type ActivationLayerConfig, type ActivationLayerCache } from './activation-layer.js';
+export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
 export { layerFromConfig, builtinLayers } from './from-config.js';
 export { Sequential, sequential, type SequentialOptions, type SequentialCache, type SequentialConfig, type SequentialFromConfigOptions } from './sequential.js';

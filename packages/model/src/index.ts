@@ -18,3 +18,14 @@ export {
   meanSquaredErrorMetric,
   binaryAccuracyMetric,
 } from './metrics.js';
+export {
+  type ModelArtifacts,
+  type ModelJson,
+  type ModelLimits,
+  type RnnkitModelFacts,
+  type WeightSpec,
+  type WeightsManifestGroup,
+  DEFAULT_MODEL_LIMITS,
+} from './io/format.js';
+export { type SaveModelOptions, type LoadModelOptions, type LoadedModel, saveModel, loadModel } from './io/memory.js';
+export { SUPPORTED_LAYERS } from './io/topology.js';

@@ -1,0 +1,98 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Dense, GRU, LSTM, Sequential } from '@rnnkit/layers';
+import { predict } from '@rnnkit/model';
+import { saveModelToDirectory } from '@rnnkit/model/node';
+import { Random, Tensor } from '@rnnkit/tensor';
+import { runPredict } from './predict.js';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', 'bin', 'rnnkit-demo.js');
+
+async function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, INIT_CWD: tmpdir() } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+let model: Sequential;
+const input = [
+  [[0.5, -1], [0.25, 0.75], [1, 0]],
+  [[-0.5, 0.5], [0, 0], [0.1, 0.2]],
+];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rnnkit-predict-'));
+  model = new Sequential({ layers: [new LSTM({ units: 4, returnSequences: true }), new GRU({ units: 3 }), new Dense({ units: 2 })], inputShape: [3, 2], seed: 5 });
+  const random = new Random(6);
+  model.setWeights(model.getWeights().map((w) => new Tensor(random.fillNormal(new Float32Array(w.size), 0, 0.5), w.shape)));
+  await saveModelToDirectory(model, join(dir, 'model'));
+  await writeFile(join(dir, 'input.json'), JSON.stringify(input));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function expected(values: number[][][]): string {
+  const x = new Tensor(Float32Array.from(values.flat(2)), [values.length, values[0]!.length, values[0]![0]!.length]);
+  return JSON.stringify(predict(model, x).toArray());
+}
+
+describe('rnnkit-demo predict', () => {
+  it("should print exactly the model's predictions as one JSON array", async () => {
+    const { code, stdout, stderr } = await demo('predict', '--model', join(dir, 'model', 'model.json'), '--input', join(dir, 'input.json'));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toBe(`${expected(input)}\n`);
+    expect(JSON.parse(stdout)).toHaveLength(2);
+  });
+
+  it('should refuse a ragged input in one line on stderr with a non-zero exit', async () => {
+    await writeFile(join(dir, 'ragged.json'), JSON.stringify([[[1, 2], [3, 4], [5, 6]], [[1, 2], [3, 4]]]));
+    const { code, stdout, stderr } = await demo('predict', '--model', join(dir, 'model'), '--input', join(dir, 'ragged.json'));
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr.trim()).toBe(`rnnkit-demo: input ${join(dir, 'ragged.json')} is ragged: [1] has 2 items, but [0] has 3`);
+  });
+});
+
+describe('runPredict', () => {
+  it('should accept the model directory as well as its model.json', async () => {
+    expect(JSON.stringify(await runPredict(join(dir, 'model'), join(dir, 'input.json')))).toBe(expected(input));
+  });
+
+  it('should name an unreadable file, invalid JSON, non-numbers and the wrong number of features', async () => {
+    const file = async (name: string, text: string) => {
+      await writeFile(join(dir, name), text);
+      return join(dir, name);
+    };
+    const model = join(dir, 'model');
+    await expect(runPredict(model, join(dir, 'missing.json'))).rejects.toThrow(`cannot read input ${join(dir, 'missing.json')}: no such file`);
+    await expect(runPredict(model, await file('bad.json', '[[[1, 2]'))).rejects.toThrow(`input ${join(dir, 'bad.json')} is not valid JSON: `);
+    await expect(runPredict(model, await file('text.json', '[[[1, "2"], [3, 4], [5, 6]]]'))).rejects.toThrow(
+      `input ${join(dir, 'text.json')}: element [0][0][1] is "2", expected a finite number`,
+    );
+    await expect(runPredict(model, await file('flat.json', '[1, 2, 3]'))).rejects.toThrow(
+      `input ${join(dir, 'flat.json')}: element [0] is 1, expected a list (input [batch, time, features], e.g. [[[0.1], [0.2]]])`,
+    );
+    await expect(runPredict(model, await file('empty.json', '[]'))).rejects.toThrow(`input ${join(dir, 'empty.json')}: the top level is an empty list (input [batch, time, features]`);
+    await expect(runPredict(model, await file('wide.json', '[[[1, 2, 3], [1, 2, 3], [1, 2, 3]]]'))).rejects.toThrow(
+      `input ${join(dir, 'wide.json')} has 3 features per step, but the model expects 2 (input shape [batch, 3, 2])`,
+    );
+    await expect(runPredict(model, await file('long.json', '[[[1, 2], [1, 2], [1, 2], [1, 2]]]'))).rejects.toThrow(
+      `input ${join(dir, 'long.json')} has length 4 on axis 1, but the model expects 3`,
+    );
+    await expect(runPredict(join(dir, 'nowhere'), join(dir, 'input.json'))).rejects.toThrow(`loadModelFromDirectory: ${join(dir, 'nowhere')} does not exist`);
+  });
+});

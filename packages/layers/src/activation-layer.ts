@@ -1,0 +1,126 @@
+import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
+import { type Activation, type ActivationName, getActivation } from './activations.js';
+import { checkOptionKeys, checkSymbolicShape, describe, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+
+const API = 'Activation';
+
+/** Options of {@link ActivationLayer}. */
+export interface ActivationLayerOptions {
+  /** The function applied to every element (softmax: to each row of the last axis). */
+  readonly activation: ActivationName | Activation;
+  /** Element type of outputs. @defaultValue 'float32' */
+  readonly dtype?: DType;
+  /** Instance name. @defaultValue 'activation' */
+  readonly name?: string;
+}
+
+/** The configuration of an {@link ActivationLayer}. */
+export interface ActivationLayerConfig extends LayerConfig {
+  readonly name: string;
+  readonly activation: string;
+  readonly dtype: DType;
+}
+
+/** What {@link ActivationLayer.forward} keeps for `backward`: the output (every activation's derivative is a function of it). */
+export interface ActivationLayerCache {
+  readonly y: Tensor;
+}
+
+const OPTION_KEYS = ['activation', 'dtype', 'name'] as const;
+
+/**
+ * Keras' `Activation` layer: `y = activation(x)`, no parameters, any input of rank ≥ 2
+ * (`[batch, …, features]`). Element-wise activations act on every value; softmax
+ * normalises each row of the last axis. Its class name is `"Activation"`, as in Keras and
+ * saved files; the TypeScript name avoids a clash with the {@link Activation} function type.
+ */
+export class ActivationLayer implements Layer<ActivationLayerCache> {
+  readonly className = 'Activation';
+  readonly name: string;
+  readonly dtype: DType;
+  readonly activation: Activation;
+  #built = false;
+
+  constructor(options: ActivationLayerOptions) {
+    checkOptionKeys(API, options, OPTION_KEYS);
+    if (options.activation === undefined) {
+      throw new RnnkitError(API, 'activation is required, e.g. { activation: "relu" }');
+    }
+    this.activation = getActivation(options.activation, API, 'activation');
+    this.dtype = dtypeOption(API, options.dtype);
+    this.name = nameOption(API, options.name, 'activation');
+  }
+
+  /** Rebuilds a layer from {@link getConfig}'s output. */
+  static fromConfig(config: LayerConfig): ActivationLayer {
+    return new ActivationLayer(config as unknown as ActivationLayerOptions);
+  }
+
+  get built(): boolean {
+    return this.#built;
+  }
+
+  build(inputShape: SymbolicShape, _random: Random): void {
+    this.outputShape(inputShape);
+    this.#built = true;
+  }
+
+  params(): Param[] {
+    return [];
+  }
+
+  outputShape(inputShape: SymbolicShape): SymbolicShape {
+    const shape = checkSymbolicShape(API, inputShape);
+    if (shape.length < 2) throw new RnnkitError(API, `expected an input shape [batch, …, features], got ${formatSymbolic(shape)}`);
+    return [...shape];
+  }
+
+  forward(x: Tensor, _options?: ForwardOptions): ForwardResult<ActivationLayerCache> {
+    const width = this.#checkInput(x, 'input');
+    const out = allocate(this.dtype, x.size);
+    // Row by row over the last axis, because softmax normalises each row as a whole.
+    for (let offset = 0; width > 0 && offset < x.size; offset += width) this.activation.forward(x.data, offset, out, offset, width);
+    const y = new Tensor(out, x.shape);
+    return { y, cache: { y } };
+  }
+
+  backward(dy: Tensor, cache: ActivationLayerCache): Tensor {
+    const { y } = cache;
+    const width = this.#checkInput(dy, 'output gradient');
+    if (formatShape(dy.shape) !== formatShape(y.shape)) {
+      throw new RnnkitError(API, `expected an output gradient of shape ${formatShape(y.shape)}, got ${formatShape(dy.shape)}`);
+    }
+    // dx = dy ⊙ f′, as a vector–Jacobian product from the kept outputs (softmax per row).
+    const dx = dy.data.slice();
+    for (let offset = 0; width > 0 && offset < dx.length; offset += width) this.activation.backward(y.data, offset, dx, offset, width);
+    return new Tensor(dx, dy.shape);
+  }
+
+  getWeights(): Tensor[] {
+    return [];
+  }
+
+  setWeights(weights: readonly Tensor[]): void {
+    if (!Array.isArray(weights) || weights.length !== 0) {
+      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describe(weights)}`);
+    }
+  }
+
+  getConfig(): ActivationLayerConfig {
+    return { name: this.name, activation: this.activation.name, dtype: this.dtype };
+  }
+
+  /** Checks a tensor's type, rank and dtype; returns the length of its last axis. */
+  #checkInput(t: Tensor, what: string): number {
+    if (!(t instanceof Tensor)) throw new RnnkitError(API, `expected the ${what} to be a Tensor, got ${describe(t)}`);
+    if (t.rank < 2) throw new RnnkitError(API, `expected ${what} [batch, …, features], got ${formatShape(t.shape)}`);
+    if (t.dtype !== this.dtype) throw new RnnkitError(API, `expected a ${this.dtype} ${what} (the layer's dtype), got ${t.dtype}`);
+    return t.shape[t.rank - 1]!;
+  }
+}
+
+/** Creates an {@link ActivationLayer}: `activationLayer({ activation: 'relu' })`. */
+export function activationLayer(options: ActivationLayerOptions): ActivationLayer {
+  return new ActivationLayer(options);
+}
