@@ -367,9 +367,39 @@ export function orthogonal(options?: OrthogonalOptions): Initializer {
  * non-negative — the unique factor with that property, whatever algorithm computes it.
  * `a` is overwritten.
  */
+/**
+ * Applies the Householder reflection I − 2vvᵀ (v a unit vector over rows `rowStart…rowEnd−1`)
+ * to columns `colStart…colEnd−1` of a row-major matrix with `cols` columns, in place.
+ */
+function reflect(
+  a: Float64Array,
+  cols: number,
+  v: Float64Array,
+  rowStart: number,
+  rowEnd: number,
+  colStart: number,
+  colEnd: number,
+  w: Float64Array,
+): void {
+  w.fill(0, colStart, colEnd);
+  for (let i = rowStart; i < rowEnd; i++) {
+    const vi = v[i - rowStart]!;
+    if (vi === 0) continue;
+    const row = i * cols;
+    for (let j = colStart; j < colEnd; j++) w[j]! += vi * a[row + j]!;
+  }
+  for (let i = rowStart; i < rowEnd; i++) {
+    const vi = 2 * v[i - rowStart]!;
+    if (vi === 0) continue;
+    const row = i * cols;
+    for (let j = colStart; j < colEnd; j++) a[row + j]! -= vi * w[j]!;
+  }
+}
+
 function orthonormalFactor(a: Float64Array, m: number, n: number): Float64Array {
   const reflectors: Float64Array[] = [];
   const diagonal = new Float64Array(n);
+  const work = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     // x = A[k:, k]; reflect it onto alpha·e₁ with alpha = −sign(x₀)·‖x‖ (no cancellation).
     let norm = 0;
@@ -391,25 +421,14 @@ function orthonormalFactor(a: Float64Array, m: number, n: number): Float64Array 
     }
     for (let i = 0; i < v.length; i++) v[i]! /= vNorm;
     reflectors.push(v);
-    // A[k:, k:] ← (I − 2vvᵀ)·A[k:, k:]
-    for (let j = k; j < n; j++) {
-      let dot = 0;
-      for (let i = k; i < m; i++) dot += v[i - k]! * a[i * n + j]!;
-      for (let i = k; i < m; i++) a[i * n + j]! -= 2 * v[i - k]! * dot;
-    }
+    // A[k:, k:] ← (I − 2vvᵀ)·A[k:, k:], as w = vᵀA then A −= 2·v·w, walking rows so the
+    // inner loops read contiguous memory (column walks made large matrices ~30× slower).
+    reflect(a, n, v, k, m, k, n, work);
   }
   // Q = H₀H₁⋯Hₙ₋₁ applied to the first n columns of the identity, last reflector first.
   const q = new Float64Array(m * n);
   for (let j = 0; j < n; j++) q[j * n + j] = 1;
-  for (let k = n - 1; k >= 0; k--) {
-    const v = reflectors[k]!;
-    for (let j = 0; j < n; j++) {
-      let dot = 0;
-      for (let i = k; i < m; i++) dot += v[i - k]! * q[i * n + j]!;
-      if (dot === 0) continue;
-      for (let i = k; i < m; i++) q[i * n + j]! -= 2 * v[i - k]! * dot;
-    }
-  }
+  for (let k = n - 1; k >= 0; k--) reflect(q, n, reflectors[k]!, k, m, 0, n, work);
   // Q·diag(sign(diag R)); sign(0) counts as +1 (probability zero for normal draws).
   for (let j = 0; j < n; j++) {
     if (diagonal[j]! < 0) for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j]!;
