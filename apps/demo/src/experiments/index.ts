@@ -1,7 +1,17 @@
 import type { Experiment } from '../experiment.js';
 import { additionRnn } from './addition-rnn.js';
+import { additionTensor } from './addition-tensor.js';
+import { kerasSine } from './keras-sine.js';
+import { lstmScratch } from './lstm-scratch.js';
+import { lstmToy } from './lstm-toy.js';
+import { turbine } from './turbine.js';
 
 /** Every experiment, in the order of SEEDS.md. */
 export const experiments: readonly Experiment[] = [
+  turbine,
   additionRnn,
+  lstmToy,
+  kerasSine,
+  additionTensor,
+  lstmScratch,
 ];
