@@ -26,16 +26,24 @@ function firstExample(readme) {
   return match?.[1];
 }
 
-for (const { dir, pkg } of packages) {
-  const example = firstExample(readFileSync(join(dir, 'README.md'), 'utf8'));
+// Each package's README, and the repository's own README (whose example installs only the
+// packages it imports, as a new user would).
+const subjects = [
+  ...packages.map(({ dir, pkg }) => ({ label: pkg.name, readme: join(dir, 'README.md'), own: [pkg.name] })),
+  ...(only.length === 0 ? [{ label: 'README.md (repository)', readme: join(root, 'README.md'), own: [] }] : []),
+];
+
+for (const { label, readme, own } of subjects) {
+  const pkg = { name: label };
+  const example = firstExample(readFileSync(readme, 'utf8'));
   if (!example) {
     failures.push(`${pkg.name}: README.md has no \`\`\`ts example`);
     continue;
   }
   // The example may import other rnnkit packages, as a user would install them alongside.
-  const imported = new Set([pkg.name]);
+  const imported = new Set(own);
   for (const m of example.matchAll(/from\s+['"](@rnnkit\/[a-z0-9-]+)/g)) imported.add(m[1]);
-  const project = mkdtempSync(join(tmpdir(), `rnnkit-install-${pkg.name.split('/')[1]}-`));
+  const project = mkdtempSync(join(tmpdir(), `rnnkit-install-${label.replace(/[^a-z0-9]+/gi, '-')}-`));
   const overrides = Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`]));
   const dependencies = Object.fromEntries(
     [...imported].map((name) => {
@@ -65,4 +73,4 @@ if (failures.length > 0) {
   console.error(`\ntest:install: ${failures.length} problem(s):\n${failures.map((f) => `- ${f}`).join('\n')}`);
   process.exit(1);
 }
-console.log(`\ntest:install: ${packages.length} packages installed alone and ran their README examples`);
+console.log(`\ntest:install: ${subjects.length} READMEs: every package installed alone and every example ran`);
