@@ -1,4 +1,5 @@
 import { RnnkitError, type TypedArray } from '@rnnkit/tensor';
+import { sigmoidFloat32, tanhFloat32 } from './float32-math.js';
 
 /** Names of the built-in activations (TF.js' camelCase spelling). */
 export type ActivationName = 'linear' | 'sigmoid' | 'hardSigmoid' | 'tanh' | 'relu' | 'softmax';
@@ -43,10 +44,15 @@ const linear: Activation = Object.freeze({
 /**
  * σ(x) = 1 / (1 + e^(−x)), evaluated without overflow: for x < 0 the equal form
  * e^x / (1 + e^x) keeps the exponent's argument non-positive. σ′ = σ(1 − σ).
+ * Float32 data takes the faster float32-accurate path of float32-math.ts.
  */
 const sigmoid: Activation = Object.freeze({
   name: 'sigmoid',
   forward(x: TypedArray, xOffset: number, out: TypedArray, outOffset: number, length: number): void {
+    if (x instanceof Float32Array && out instanceof Float32Array) {
+      sigmoidFloat32(x, xOffset, out, outOffset, length);
+      return;
+    }
     for (let i = 0; i < length; i++) {
       const v = x[xOffset + i]!;
       if (v >= 0) {
@@ -86,10 +92,14 @@ const hardSigmoid: Activation = Object.freeze({
   },
 });
 
-/** tanh(x), with tanh′ = 1 − tanh². */
+/** tanh(x), with tanh′ = 1 − tanh² (float32 data: the float32-accurate path of float32-math.ts). */
 const tanh: Activation = Object.freeze({
   name: 'tanh',
   forward(x: TypedArray, xOffset: number, out: TypedArray, outOffset: number, length: number): void {
+    if (x instanceof Float32Array && out instanceof Float32Array) {
+      tanhFloat32(x, xOffset, out, outOffset, length);
+      return;
+    }
     for (let i = 0; i < length; i++) out[outOffset + i] = Math.tanh(x[xOffset + i]!);
   },
   backward(y: TypedArray, yOffset: number, grad: TypedArray, gradOffset: number, length: number): void {

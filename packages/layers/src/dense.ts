@@ -1,4 +1,4 @@
-import { type DType, type InitializerSpec, type Random, Param, RnnkitError, Tensor, allocate, formatShape, gemm } from '@rnnkit/tensor';
+import { type DType, type InitializerSpec, type Random, Param, RnnkitError, Tensor, allocate, formatShape, gemm, sameShape } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from './activations.js';
 import {
   type InitializerConfigValue,
@@ -152,7 +152,7 @@ export class Dense implements Layer<DenseCache> {
   backward(dy: Tensor, cache: DenseCache): Tensor {
     const kernel = this.#requireBuilt();
     const { x, y } = cache;
-    if (!(dy instanceof Tensor) || formatShape(dy.shape) !== formatShape(y.shape)) {
+    if (!(dy instanceof Tensor) || !sameShape(dy.shape, y.shape)) {
       throw new RnnkitError(API, `expected an output gradient of shape ${formatShape(y.shape)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describe(dy)}`);
     }
     this.#checkDType(dy, 'output gradient');

@@ -1,6 +1,6 @@
-import { type TypedArray, allocate, gemm } from '@rnnkit/tensor';
-import { type Activation, type ActivationName, getActivation } from './activations.js';
-import { addBiasRows, addColumnSums, booleanOption, oneOf } from './common.js';
+import { type TypedArray, gemm, getBackend } from '@rnnkit/tensor';
+import { type Activation, type ActivationName, activations, getActivation } from './activations.js';
+import { addColumnSums, allocateBlocks, booleanOption, oneOf } from './common.js';
 import type { LayerConfig } from './layer.js';
 import { type CellRun, type RecurrentConfig, type RecurrentOptions, type SequenceShape, Recurrent } from './recurrent.js';
 
@@ -87,6 +87,16 @@ export class LSTM extends Recurrent<LSTMRun> {
     if (this.unitForgetBias) bias.fill(1, this.units, 2 * this.units);
   }
 
+  /**
+   * Keras' default cell: σ gates, tanh candidate and h = o ⊙ tanh(c). Its derivatives are
+   * known, so its backward pass takes one pass per row (standardStepBackward below) instead
+   * of one per gate and activation. (A fused forward measured slower than the per-gate
+   * passes, whose activation loops V8 optimises better.)
+   */
+  private isStandardCell(): boolean {
+    return this.recurrentActivation === activations.sigmoid && this.activation === activations.tanh && this.cellOutput === 'activation';
+  }
+
   protected override finalState(shape: SequenceShape, run: LSTMRun, stateIndex: number): TypedArray {
     const size = shape.batch * this.units;
     const buffer = stateIndex === 0 ? run.h : run.c;
@@ -101,23 +111,49 @@ export class LSTM extends Recurrent<LSTMRun> {
     const act = this.activation;
     const gate = this.recurrentActivation;
     const squash = this.cellOutput === 'activation';
-    // z for every step at once: x_t·W + b, one product over all T·batch rows.
-    const gates = allocate(this.dtype, time * batch * width);
+    // `recurrent` holds h_{t−1}·U of the current step. It has its own product (rather than
+    // accumulating into the gates) so that a backend never has to read the gates back in;
+    // b is added together with it.
+    const [gates, recurrent, h, c, activated] = allocateBlocks(this.dtype, [
+      time * batch * width,
+      batch * width,
+      (time + 1) * step,
+      (time + 1) * step,
+      squash ? time * step : 0,
+    ]) as [TypedArray, TypedArray, TypedArray, TypedArray, TypedArray];
+    const cellActivation = squash ? activated : null;
+    // x_t·W for every step at once: one product over all T·batch rows.
     gemm(false, false, time * batch, width, features, x, 0, kernel.value.data, 0, 0, gates, 0);
-    if (bias !== null) addBiasRows(gates, 0, time * batch, width, bias.value.data, 0);
-    const h = allocate(this.dtype, (time + 1) * step);
-    const c = allocate(this.dtype, (time + 1) * step);
+    const biasValues = bias === null ? null : bias.value.data;
     h.set(initial[0]!);
     c.set(initial[1]!);
-    const cellActivation = squash ? allocate(this.dtype, time * step) : null;
     const U = recurrentKernel.value.data;
+    // A backend may compute the standard cell's elementwise step itself (WebAssembly SIMD).
+    const fusedCell =
+      biasValues instanceof Float32Array && this.isStandardCell() ? getBackend().lstmCellForward : undefined;
     for (let t = 0; t < time; t++) {
       const zt = t * batch * width;
-      gemm(false, false, batch, width, u, h, t * step, U, 0, 1, gates, zt); // z += h_{t−1}·U
+      gemm(false, false, batch, width, u, h, t * step, U, 0, 0, recurrent, 0); // h_{t−1}·U
+      if (fusedCell !== undefined) {
+        // (The buffers are Float32Arrays whenever fusedCell is set: the dtype is float32.)
+        fusedCell(
+          batch, u,
+          gates as Float32Array, zt,
+          recurrent as Float32Array, 0,
+          biasValues as Float32Array,
+          c as Float32Array, t * step, (t + 1) * step,
+          cellActivation as Float32Array, t * step,
+          h as Float32Array, (t + 1) * step,
+        );
+        continue;
+      }
       for (let b = 0; b < batch; b++) {
         const row = zt + b * width; // [i | f | c̃ | o] of this sequence
-        gate.forward(gates, row, gates, row, u);
-        gate.forward(gates, row + u, gates, row + u, u);
+        const r = b * width;
+        // z = x_t·W + h_{t−1}·U + b
+        if (biasValues === null) for (let k = 0; k < width; k++) gates[row + k]! += recurrent[r + k]!;
+        else for (let k = 0; k < width; k++) gates[row + k]! += recurrent[r + k]! + biasValues[k]!;
+        gate.forward(gates, row, gates, row, 2 * u); // i and f are adjacent
         act.forward(gates, row + 2 * u, gates, row + 2 * u, u);
         gate.forward(gates, row + 3 * u, gates, row + 3 * u, u);
         const prev = t * step + b * u; // c_{t−1}, h_{t−1}
@@ -153,8 +189,11 @@ export class LSTM extends Recurrent<LSTMRun> {
     const U = recurrentKernel.value.data;
     const dh = dState[0]!; // ∂L/∂h_t, carried backwards
     const dc = dState[1]!; // ∂L/∂c_t, carried backwards
-    const dCellOut = allocate(this.dtype, u); // ∂L/∂c_t through h_t = o ⊙ act(c_t), one row
-    const dz = allocate(this.dtype, time * batch * width); // ∂L/∂z_t, time-major like `gates`
+    const standard = this.isStandardCell();
+    // The one-pass backward also sums the bias gradient while ∂L/∂z is at hand.
+    const db = bias === null ? null : bias.grad.data;
+    // ∂L/∂c_t through h_t = o ⊙ act(c_t) (one row), and ∂L/∂z_t, time-major like `gates`.
+    const [dCellOut, dz] = allocateBlocks(this.dtype, [u, time * batch * width]) as [TypedArray, TypedArray];
     for (let t = time - 1; t >= 0; t--) {
       if (dhOut !== null) for (let i = 0; i < step; i++) dh[i]! += dhOut[t * step + i]!;
       const zt = t * batch * width;
@@ -162,6 +201,10 @@ export class LSTM extends Recurrent<LSTMRun> {
         const row = zt + b * width;
         const prev = t * step + b * u;
         const s = b * u; // this sequence's slot in dh and dc
+        if (standard) {
+          standardStepBackward(u, gates, row, c, cellActivation!, prev, dh, dc, s, dz, db);
+          continue;
+        }
         // Through h_t = o ⊙ act(c_t): ∂o = dh ⊙ act(c_t), ∂c_t += dh ⊙ o ⊙ act′(c_t).
         if (cellActivation !== null) {
           for (let k = 0; k < u; k++) dCellOut[k] = dh[s + k]! * gates[row + 3 * u + k]!;
@@ -196,8 +239,53 @@ export class LSTM extends Recurrent<LSTMRun> {
     // Weight gradients over all steps at once: dW += Xᵀ·dZ, dU += H_{0…T−1}ᵀ·dZ, db += Σ dZ.
     gemm(true, false, features, width, time * batch, x, 0, dz, 0, 1, kernel.grad.data, 0);
     gemm(true, false, u, width, time * batch, h, 0, dz, 0, 1, recurrentKernel.grad.data, 0);
-    if (bias !== null) addColumnSums(dz, 0, time * batch, width, bias.grad.data, 0);
+    if (bias !== null && !standard) addColumnSums(dz, 0, time * batch, width, bias.grad.data, 0);
     gemm(false, true, time * batch, features, width, dz, 0, kernel.value.data, 0, 0, dx, 0);
+  }
+}
+
+/**
+ * Backpropagation through one time step of the standard cell for one sequence, in one
+ * pass, with σ′ = σ(1 − σ) and tanh′ = 1 − tanh² from the kept outputs. On entry dh and dc
+ * hold ∂L/∂h_t and ∂L/∂c_t (from later steps); dc leaves holding ∂L/∂c_{t−1}. Writes ∂L/∂z
+ * and adds it to the bias gradient `db` (when there is a bias): db += Σ_t Σ_batch ∂L/∂z.
+ */
+function standardStepBackward(
+  u: number,
+  gates: TypedArray,
+  row: number,
+  c: TypedArray,
+  cellActivation: TypedArray,
+  prev: number,
+  dh: TypedArray,
+  dc: TypedArray,
+  s: number,
+  dz: TypedArray,
+  db: TypedArray | null,
+): void {
+  for (let k = 0; k < u; k++) {
+    const i = gates[row + k]!;
+    const f = gates[row + u + k]!;
+    const g = gates[row + 2 * u + k]!;
+    const o = gates[row + 3 * u + k]!;
+    const a = cellActivation[prev + k]!; // tanh(c_t)
+    const dht = dh[s + k]!;
+    const dct = dc[s + k]! + dht * o * (1 - a * a); // through h_t = o ⊙ tanh(c_t)
+    const dzi = dct * g * (i * (1 - i)); // ∂i = dc ⊙ c̃, times σ′
+    const dzf = dct * c[prev + k]! * (f * (1 - f)); // ∂f = dc ⊙ c_{t−1}, times σ′
+    const dzc = dct * i * (1 - g * g); // ∂c̃ = dc ⊙ i, times tanh′
+    const dzo = dht * a * (o * (1 - o)); // ∂o = dh ⊙ tanh(c_t), times σ′
+    dz[row + k] = dzi;
+    dz[row + u + k] = dzf;
+    dz[row + 2 * u + k] = dzc;
+    dz[row + 3 * u + k] = dzo;
+    dc[s + k] = dct * f; // ∂c_{t−1} = dc ⊙ f
+    if (db !== null) {
+      db[k]! += dzi;
+      db[u + k]! += dzf;
+      db[2 * u + k]! += dzc;
+      db[3 * u + k]! += dzo;
+    }
   }
 }
 

@@ -21,6 +21,7 @@ import {
   initializerConfigOf,
   booleanOption,
   checkOptionKeys,
+  allocateBlocks,
   checkSymbolicShape,
   describe,
   dtypeOption,
@@ -328,16 +329,20 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
       }
       dState.push(buffer);
     }
+    // Time-major work buffers: the output gradients (returnSequences) and the input gradient.
+    const [dhTime, dxTime] = allocateBlocks(this.dtype, [this.returnSequences ? time * size : 0, time * batch * features]) as [
+      TypedArray,
+      TypedArray,
+    ];
     let dhOut: TypedArray | null = null;
     if (this.returnSequences) {
-      dhOut = allocate(this.dtype, time * size);
+      dhOut = dhTime;
       swapLeadingAxes(dy.data, batch, time, units, dhOut);
     } else {
       const dh = dState[0]!;
       for (let i = 0; i < size; i++) dh[i]! += dy.data[i]!;
     }
 
-    const dxTime = allocate(this.dtype, time * batch * features);
     this.backwardSteps({ batch, time, features }, cache.x, cache.run, dhOut, dState, dxTime);
     const dx = allocate(this.dtype, dxTime.length);
     swapLeadingAxes(dxTime, time, batch, features, dx);
@@ -423,8 +428,7 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
       });
       return { initial, fromParam: false };
     }
-    const initial: TypedArray[] = [];
-    for (let s = 0; s < this.stateCount; s++) initial.push(allocate(this.dtype, size));
+    const initial = allocateBlocks(this.dtype, this.stateCount === 2 ? [size, size] : [size]);
     if (this.initialState !== null) {
       const h0 = initial[0]!;
       for (let b = 0; b < batch; b++) h0.set(this.initialState.value.data, b * this.units);

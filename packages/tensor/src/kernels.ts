@@ -44,7 +44,44 @@ export interface KernelBackend {
   readonly name: string;
   /** Same contract as {@link gemm}; called only with checked arguments. */
   readonly gemm: typeof gemm;
+  /**
+   * Optional fused kernel: the elementwise part of one time step of the standard LSTM cell
+   * in float32 (see {@link LstmCellForward}). The LSTM layer uses it when the current backend
+   * has one and computes the step in JavaScript otherwise.
+   */
+  readonly lstmCellForward?: LstmCellForward;
 }
+
+/**
+ * The elementwise part of one time step of the standard LSTM cell (σ gates, tanh, Keras'
+ * gate order i, f, c̃, o), for `rows` sequences of `units` units, all float32:
+ *
+ *     z = gates + recurrent + bias           (gates holds x_t·W, recurrent h_{t−1}·U)
+ *     i = σ(z_i)  f = σ(z_f)  c̃ = tanh(z_c)  o = σ(z_o)
+ *     c_t = f ⊙ c_{t−1} + i ⊙ c̃    a = tanh(c_t)    h_t = o ⊙ a
+ *
+ * Row r of `gates` and `recurrent` is `4·units` long and starts at `gatesOffset + r·4·units`
+ * (`recurrentOffset + …`); `gates` is overwritten with [i | f | c̃ | o]. c_{t−1} is read at
+ * `c[previousOffset + r·units + k]`, c_t written at `c[nextOffset + …]`, a at
+ * `cellActivation[activationOffset + …]` and h_t at `h[hOffset + …]`. Results must equal the
+ * definition within a few float32 units in the last place.
+ */
+export type LstmCellForward = (
+  rows: number,
+  units: number,
+  gates: Float32Array,
+  gatesOffset: number,
+  recurrent: Float32Array,
+  recurrentOffset: number,
+  bias: Float32Array,
+  c: Float32Array,
+  previousOffset: number,
+  nextOffset: number,
+  cellActivation: Float32Array,
+  activationOffset: number,
+  h: Float32Array,
+  hOffset: number,
+) => void;
 
 /** The plain JavaScript kernels (register-tiled, no dependencies). */
 export const jsBackend: KernelBackend = Object.freeze({ name: 'js', gemm: jsGemm });

@@ -15,3 +15,4 @@ export {
   broadcastablePairArb,
   matmulPairArb,
 } from './arbitraries.js';
+export { type KernelLawsOptions, kernelLaws } from './kernel-laws.js';

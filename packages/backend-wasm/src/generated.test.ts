@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GENERATED, compileKernels, generatedModule } from '../scripts/compile-wasm.mjs';
+
+describe('generated kernels module', () => {
+  it('should equal a fresh compile of assembly/index.ts (run node scripts/compile-wasm.mjs after editing it)', async () => {
+    const binary = await compileKernels();
+    expect(readFileSync(GENERATED, 'utf8')).toBe(generatedModule(binary));
+  }, 120_000);
+});
