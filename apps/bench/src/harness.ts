@@ -3,6 +3,8 @@
 // contenders are timed in turn, repetition after repetition, in a rotating order — so
 // that a slow phase of the machine (another process, thermal throttling) hits all of
 // them alike and the ratios stay meaningful.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { type Spread, spread } from './stats.js';
 import { type BenchCase, flopsPerSample } from './workloads.js';
 
@@ -169,6 +171,7 @@ export async function measureCase(
           if (pending !== undefined) await pending;
         }
         const runs = runsPerBlock.get(entry.id)!;
+        collectGarbage();
         const started = performance.now();
         for (let r = 0; r < runs; r++) {
           // Synchronous contenders are not awaited, so they pay no microtask per run.
@@ -254,6 +257,22 @@ export function ratiosOf(
     met = mine !== undefined && anchor.error !== undefined && mine <= anchor.error;
   }
   return { ratios, targetMet: met };
+}
+
+let collector: (() => void) | null = null;
+
+/**
+ * A full garbage collection, outside the timed code, so that no contender pays for the
+ * garbage another one left behind (TF.js' CPU backend leaves hundreds of megabytes per W4
+ * step; collecting them inside rnnkit's next block tripled its time). Exposing `gc` at run
+ * time means `pnpm bench` needs no node flags.
+ */
+export function collectGarbage(): void {
+  if (collector === null) {
+    setFlagsFromString('--expose-gc');
+    collector = runInNewContext('gc') as () => void;
+  }
+  collector();
 }
 
 function reasonOf(error: unknown): string {

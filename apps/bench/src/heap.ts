@@ -3,10 +3,9 @@
 // difference in steps. Buffers sized by the sequence (the BPTT caches) are allocated once
 // per pass whatever its length, and typed arrays keep their data outside the JS heap, so a
 // per-step figure near zero means the time loops allocate nothing.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { type RecurrentLayer, gru, lstm, simpleRNN } from '@rnnkit/layers';
 import { Random, Tensor, getBackend } from '@rnnkit/tensor';
+import { collectGarbage } from './harness.js';
 
 export interface HeapResult {
   readonly layer: 'LSTM' | 'GRU' | 'SimpleRNN';
@@ -29,11 +28,6 @@ export interface HeapOptions {
   readonly repetitions?: number;
 }
 
-function collector(): () => void {
-  // Exposing gc at run time, so that `pnpm bench` needs no node flags.
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
 
 function randomTensor(shape: number[], random: Random): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
@@ -44,7 +38,7 @@ function randomTensor(shape: number[], random: Random): Tensor {
 
 /** Per-step heap growth of LSTM, GRU and SimpleRNN on the current kernel backend. */
 export function measureHeapPerStep(options: HeapOptions = {}): HeapResult[] {
-  const gc = collector();
+  const gc = collectGarbage;
   const longSteps = options.longSteps ?? 1010;
   const shortSteps = 10;
   const units = options.units ?? 32;
