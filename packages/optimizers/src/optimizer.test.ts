@@ -136,6 +136,47 @@ describe('createOptimizer', () => {
     expect(() => createOptimizer(sgd, 'w' as never)).toThrow(/^sgd: expected an array of Params or a record of Params/);
   });
 
+  it('should call updateInPlace instead of update when the plugin has it, for trainable included parameters', () => {
+    const calls: string[] = [];
+    const halve = defineOptimizer({
+      name: 'halve',
+      defaults: {},
+      init: () => ({ steps: [0] }),
+      update: () => {
+        throw new Error('update must not run when updateInPlace is given');
+      },
+      updateInPlace: ({ value, state, param: p }) => {
+        calls.push(p.name);
+        for (let i = 0; i < value.length; i++) value[i] = value[i]! / 2;
+        return { steps: [state.steps[0]! + 1] };
+      },
+    });
+    const { kernel, bias } = model();
+    const frozen = new Param('frozen', new Tensor(Float32Array.from([8]), [1]), { trainable: false });
+    const optimizer = createOptimizer(halve, [kernel, bias, frozen]);
+    optimizer.step();
+    optimizer.step();
+    expect(calls).toEqual(['kernel', 'bias', 'kernel', 'bias']);
+    expect(Array.from(kernel.value.data)).toEqual([0.125, -0.0625, 0.25, 0.5]);
+    expect(Array.from(frozen.value.data)).toEqual([8]);
+    // The returned state replaces the old one, as update's does.
+    expect(optimizer.paramState('kernel')).toEqual({ steps: [2] });
+    expect(optimizer.iterations).toBe(2);
+  });
+
+  it('should refuse an updateInPlace that returns no state object', () => {
+    const broken = defineOptimizer({
+      name: 'noState',
+      defaults: {},
+      init: () => ({}),
+      update: ({ state, out }) => ({ update: out, state }),
+      updateInPlace: () => undefined as never,
+    });
+    expect(() => createOptimizer(broken, [param('w', [1])]).step()).toThrow(
+      'noState: updateInPlace must return the state object for "w", got undefined',
+    );
+  });
+
   it('should refuse an update of the wrong length from a plugin', () => {
     const broken = defineOptimizer({
       name: 'broken',
@@ -301,6 +342,18 @@ describe('defineOptimizer', () => {
     expect(() => defineOptimizer({ name: 'x', defaults: {}, init: () => ({}) } as never)).toThrow(
       'defineOptimizer: x: update must be a function',
     );
+  });
+
+  it('should refuse an updateInPlace that is not a function', () => {
+    expect(() =>
+      defineOptimizer({
+        name: 'x',
+        defaults: {},
+        init: () => ({}),
+        update: (c) => ({ update: c.out, state: c.state }),
+        updateInPlace: 1 as never,
+      }),
+    ).toThrow('defineOptimizer: x: updateInPlace must be a function when given');
   });
 
   it('should refuse state that is not plain data when the optimizer is created', () => {

@@ -141,6 +141,15 @@ interface Slot<Options, State> {
   state: State | undefined;
 }
 
+// `value[i] += update[i]`, one function per dtype so that each loop sees one array type.
+function addToFloat32(value: Float32Array, update: ArrayLike<number>): void {
+  for (let i = 0; i < value.length; i++) value[i] = value[i]! + update[i]!;
+}
+
+function addToFloat64(value: Float64Array, update: ArrayLike<number>): void {
+  for (let i = 0; i < value.length; i++) value[i] = value[i]! + update[i]!;
+}
+
 function isSchedule(value: unknown): value is LearningRateSchedule {
   return (
     typeof value === 'object' &&
@@ -362,13 +371,25 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     const lr = this.#learningRateAt(this.#iterations);
     if (this.#clipValue !== null || this.#clipNorm !== null || this.#globalClipNorm !== null) this.#clip();
     const update = this.plugin.update;
+    const inPlace = this.plugin.updateInPlace;
     for (const slot of this.#slots) {
       if (!slot.included || !slot.param.trainable) continue;
       const context = slot.context;
       context.step = step;
       context.lr = lr;
       context.state = slot.state!;
-      this.#apply(slot, update.call(this.plugin, context), 'update');
+      if (inPlace === undefined) {
+        this.#apply(slot, update.call(this.plugin, context), 'update');
+      } else {
+        const state = inPlace.call(this.plugin, context);
+        if (typeof state !== 'object' || state === null) {
+          throw new RnnkitError(
+            this.plugin.name,
+            `updateInPlace must return the state object for "${slot.key}", got ${describe(state)}`,
+          );
+        }
+        slot.state = state;
+      }
     }
     this.#iterations = step;
     this.#lookaheadApplied = false;
@@ -392,7 +413,8 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
       );
     }
     const value = slot.context.value;
-    for (let i = 0; i < value.length; i++) value[i] = value[i]! + update[i]!;
+    if (value instanceof Float32Array) addToFloat32(value, update);
+    else addToFloat64(value, update);
     slot.state = result.state;
   }
 

@@ -42,7 +42,7 @@ export const RUNNER_OPTION_KEYS = [
 
 /** What a plugin's `update` (and `beforeGradient`) receives for one parameter. */
 export interface UpdateContext<Options, State> {
-  /** The parameter's current values. Read them; the runner applies the update. */
+  /** The parameter's current values. Read them; the runner applies the update (`updateInPlace` writes them). */
   readonly value: TypedArray;
   /**
    * The gradient after clipping. When no clipping is configured this is `param.grad.data`
@@ -105,6 +105,17 @@ export interface OptimizerDefinition<Options extends OptionsShape<Options>, Stat
   beforeGradient?(context: Omit<UpdateContext<Options, State>, 'grad'>): UpdateResult<NoInfer<State>>;
   /** Computes the update of one parameter from its gradient and state. */
   update(context: UpdateContext<Options, State>): UpdateResult<NoInfer<State>>;
+  /**
+   * Optional fast path of `update` that the runner calls instead of it when present: it
+   * changes `context.value` itself (and the state) and returns the state, sparing the
+   * write to `out` and the runner's second pass `value[i] = value[i] + update[i]`.
+   * It must leave the values and the state bit-identical to `update` followed by that
+   * addition: `out` holds float64 numbers, so `value[i] = value[i] - δ` matches
+   * `out[i] = -δ`, but an increment rounded on the way (a float32 `update` array) must be
+   * rounded the same way here (`Math.fround`). `update` stays required as the reference;
+   * the `optimizerLaws` of `@rnnkit/testing` check that both paths agree.
+   */
+  updateInPlace?(context: UpdateContext<Options, State>): NoInfer<State>;
 }
 
 /** An optimizer plugin: a frozen {@link OptimizerDefinition} checked by {@link defineOptimizer}. */
@@ -176,7 +187,7 @@ export function defineOptimizer<Options extends OptionsShape<Options>, State ext
       throw new RnnkitError(api, `${name}: ${method} must be a function`);
     }
   }
-  for (const method of ['validate', 'beforeGradient'] as const) {
+  for (const method of ['validate', 'beforeGradient', 'updateInPlace'] as const) {
     if (definition[method] !== undefined && typeof definition[method] !== 'function') {
       throw new RnnkitError(api, `${name}: ${method} must be a function when given`);
     }

@@ -6,11 +6,21 @@ import { optimizerLaws } from './optimizer-laws.js';
 
 // A tiny momentum-SGD runner written here (this package must not import @rnnkit/optimizers),
 // correct or with one deliberate bug, to show that each law can fail.
-type Bug = 'none' | 'movesAtZeroRate' | 'climbs' | 'sharedVelocity' | 'forgetsVelocity' | 'writesGrad' | 'notPlainSgd';
+type Bug =
+  | 'none'
+  | 'movesAtZeroRate'
+  | 'climbs'
+  | 'sharedVelocity'
+  | 'forgetsVelocity'
+  | 'writesGrad'
+  | 'notPlainSgd'
+  | 'fastPathRounds';
 
 interface ToyOptions {
   readonly momentum?: number;
   readonly bug?: Bug;
+  /** Stands for a plugin's `updateInPlace` being used (the runner's fast path). */
+  readonly fastPath?: boolean;
 }
 
 let sharedVelocity = 0;
@@ -20,6 +30,7 @@ class ToyMomentum {
   readonly #lr: number;
   readonly #momentum: number;
   readonly #bug: Bug;
+  readonly #fastPath: boolean;
   #velocity: number[][];
   #steps = 0;
 
@@ -28,6 +39,7 @@ class ToyMomentum {
     this.#lr = options.learningRate ?? 0.01;
     this.#momentum = options.momentum ?? 0;
     this.#bug = options.bug ?? 'none';
+    this.#fastPath = options.fastPath ?? false;
     this.#velocity = params.map((p) => new Array<number>(p.value.size).fill(0));
   }
 
@@ -46,6 +58,8 @@ class ToyMomentum {
         if (this.#bug === 'sharedVelocity') update += (sharedVelocity += 1e-3);
         if (this.#bug === 'notPlainSgd') update *= 1.01;
         if (this.#bug === 'writesGrad') p.grad.data[i] = 0;
+        // A fast path that rounds the update to float32, which its `update` does not.
+        if (this.#bug === 'fastPathRounds' && this.#fastPath) update = Math.fround(update);
         p.value.data[i] = p.value.data[i]! + update;
       }
     });
@@ -67,6 +81,15 @@ class ToyMomentum {
 }
 
 const toyPlugin = { name: 'toyMomentum' };
+const toyPluginWithFastPath = { name: 'toyMomentum', updateInPlace: () => {} };
+
+function toyFastPathLaws(bug: Bug): Law[] {
+  return optimizerLaws(toyPluginWithFastPath, {
+    createOptimizer: (plugin, params, options: ToyOptions & { learningRate?: number }) =>
+      new ToyMomentum(params, { ...options, fastPath: plugin.updateInPlace !== undefined }),
+    options: { momentum: 0.9, bug },
+  });
+}
 
 function toyLaws(bug: Bug): Law[] {
   return optimizerLaws(toyPlugin, {
@@ -114,6 +137,16 @@ describe('optimizerLaws', () => {
 
   it('should fail the plain-SGD law for an optimizer whose momentum 0 is not plain SGD', () => {
     expect(fails(lawNamed(toyLaws('notPlainSgd'), 'plain gradient descent'))).toBe(true);
+  });
+
+  it('should pass every law, the fast-path one included, for a correct fast path', () => {
+    const laws = toyFastPathLaws('none');
+    expect(laws.some((l) => l.name.includes('updateInPlace'))).toBe(true);
+    expect(() => runLaws(laws, { numRuns: 20 })).not.toThrow();
+  });
+
+  it('should fail the fast-path law for an updateInPlace that rounds differently from update', () => {
+    expect(fails(lawNamed(toyFastPathLaws('fastPathRounds'), 'updateInPlace'))).toBe(true);
   });
 
   it('should leave out the plain-SGD law when no plainSgdOptions are given', () => {

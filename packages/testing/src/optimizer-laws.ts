@@ -21,6 +21,8 @@ export interface OptimizerUnderTest<Snapshot = unknown> {
 /** The plugin, structurally: anything with a name (the laws only pass it on). */
 export interface OptimizerPluginLike {
   readonly name: string;
+  /** The optional fast path of `update`; when present, a law compares the two paths. */
+  readonly updateInPlace?: unknown;
 }
 
 /** How {@link optimizerLaws} creates and configures optimizers. */
@@ -135,7 +137,9 @@ function firstDifference(a: readonly Param[], b: readonly Param[]): string | und
  * - `getState()` → JSON → `loadState()` into a fresh optimizer, mid-training (also between
  *   `beforeGradient()` and `step()`), continues bit-identically to never having stopped;
  * - the gradients are left as they were;
- * - with `plainSgdOptions`: the plugin is plain gradient descent `p ← p − lr·g`.
+ * - with `plainSgdOptions`: the plugin is plain gradient descent `p ← p − lr·g`;
+ * - when the plugin has `updateInPlace`: it gives the values and state of `update`
+ *   followed by the runner's addition, bit for bit, in float32 and float64.
  *
  * Each training step is `zeroGrad()`, `beforeGradient()`, gradients, `step()`.
  *
@@ -260,6 +264,39 @@ export function optimizerLaws<Plugin extends OptimizerPluginLike, Options extend
       }),
     },
   ];
+
+  if (plugin.updateInPlace !== undefined) {
+    // The same plugin without its fast path: the runner then calls `update` and adds.
+    const generic = { ...plugin, updateInPlace: undefined } as Plugin;
+    laws.push({
+      name: 'should give the same values and state through updateInPlace as through update, bit for bit',
+      property: fc.property(
+        problemArb,
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom<DType>('float32', 'float64'),
+        (problem, steps, lawDtype) => {
+          const fast = makeParams(problem, lawDtype);
+          const slow = makeParams(problem, lawDtype);
+          const lr = smallLearningRate * 10;
+          const a = create(fast, lr);
+          const b = createOptimizer(generic, slow, { ...options, learningRate: lr });
+          for (let s = 0; s < steps; s++) {
+            trainStep(a, problem, fast);
+            trainStep(b, problem, slow);
+            const difference = firstDifference(fast, slow);
+            if (difference) {
+              throw new Error(`${where(problem)} (${lawDtype}): step ${s + 1} differs from update's at ${difference}`);
+            }
+            const stateA = JSON.stringify(a.getState());
+            const stateB = JSON.stringify(b.getState());
+            if (stateA !== stateB) {
+              throw new Error(`${where(problem)} (${lawDtype}): the state after step ${s + 1} differs from update's`);
+            }
+          }
+        },
+      ),
+    });
+  }
 
   if (plainSgdOptions !== undefined) {
     laws.push({
