@@ -4,7 +4,7 @@
 //
 // op(A) is A (stored [m, k]) or Aᵀ (stored [k, m]); likewise B. All matrices are
 // row-major and contiguous in this module's memory; the JavaScript side copies the
-// operands in (from `operandBase()` on) and the result out. The same generic code is
+// operands in (after `heapBase()` and the threads' scratch) and the result out. The same generic code is
 // compiled for f32 (4 lanes) and f64 (2 lanes): `sizeof<T>()` is a compile-time constant,
 // so every branch on it disappears and each instance is monomorphic.
 //
@@ -25,22 +25,42 @@ const KC: i32 = 256;
 const MC: i32 = 96;
 const NC: i32 = 576; // a multiple of NR for both types (f32: 12, f64: 6)
 
-// Scratch memory, after the static data: packed A, packed B, an edge tile, a gathered vector.
-const PACK_A: usize = (__heap_base + 63) & ~(63 as usize);
-const PACK_B: usize = PACK_A + <usize>(MC * KC * 8);
-const TILE: usize = PACK_B + <usize>(KC * NC * 8);
-const GATHER: usize = TILE + <usize>(MR * 16 * VR);
+// Scratch memory of the running thread: packed A, packed B, an edge tile, then a gathered
+// vector of up to k elements. Each instance (one per thread, all sharing one memory when
+// threaded) keeps its own pointers in globals, set by every exported kernel from its
+// `scratch` argument, so threads never pack into each other's blocks.
+const PACK_A_BYTES: usize = <usize>(MC * KC * 8);
+const PACK_B_BYTES: usize = <usize>(KC * NC * 8);
+const TILE_BYTES: usize = <usize>(MR * 16 * VR);
+let PACK_A: usize = 0;
+let PACK_B: usize = 0;
+let TILE: usize = 0;
+let GATHER: usize = 0;
 
-/** First byte the JavaScript side may use for operands; `gatherElements` of room lie before it. */
-export function operandBase(gatherElements: i32): usize {
-  return (GATHER + <usize>gatherElements * 8 + 63) & ~(63 as usize);
+function useScratch(scratch: usize): void {
+  PACK_A = scratch;
+  PACK_B = PACK_A + PACK_A_BYTES;
+  TILE = PACK_B + PACK_B_BYTES;
+  GATHER = TILE + TILE_BYTES;
 }
 
-export function gemmF32(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, beta: i32, c: usize): void {
+/** First byte after the module's static data (64-byte aligned): where the JavaScript side lays out scratch and operands. */
+export function heapBase(): usize {
+  return (__heap_base + 63) & ~(63 as usize);
+}
+
+/** Bytes of one thread's scratch before its gathered vector (which needs 8·k more bytes). */
+export function scratchBytes(): usize {
+  return PACK_A_BYTES + PACK_B_BYTES + TILE_BYTES;
+}
+
+export function gemmF32(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, beta: i32, c: usize, scratch: usize): void {
+  useScratch(scratch);
   gemm<f32>(transA, transB, m, n, k, a, b, beta, c);
 }
 
-export function gemmF64(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, beta: i32, c: usize): void {
+export function gemmF64(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, beta: i32, c: usize, scratch: usize): void {
+  useScratch(scratch);
   gemm<f64>(transA, transB, m, n, k, a, b, beta, c);
 }
 
@@ -695,5 +715,242 @@ export function lstmCellForward(
       store<f32>(activation + s + o, a);
       store<f32>(h + s + o, og * a);
     }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Whole LSTM layers (the standard cell above, f32) over the rows r0 … r0+rows of the batch,
+// all buffers time-major. One call runs every time step, so operands cross into
+// WebAssembly once per layer pass instead of once per step, and threads can take disjoint
+// rows of the batch: sequences never interact until the weight gradients, which each
+// thread sums into its own buffers.
+
+/** Byte address of row `row` of step t in a time-major [T, batch, width] f32 buffer. */
+function rowAt(base: usize, t: i32, batch: i32, row: i32, width: i32): usize {
+  return base + ((<usize>(t * batch + row) * <usize>width) << 2);
+}
+
+/**
+ * Forward pass: z_t = x_t·W + h_{t−1}·U + b, then the cell. Reads x [T, batch, features],
+ * W [features, 4u], U [u, 4u], bias [4u], h_0 and c_0; writes the gate values to `gates`
+ * [T, batch, 4u], h_1 … h_T and c_1 … c_T ([T + 1, batch, u]) and tanh(c_t) to
+ * `activation` [T, batch, u]. `recurrent` is room for rows × 4u values.
+ */
+export function lstmForward(
+  r0: i32,
+  rows: i32,
+  batch: i32,
+  time: i32,
+  features: i32,
+  units: i32,
+  x: usize,
+  kernel: usize,
+  recurrentKernel: usize,
+  bias: usize,
+  gates: usize,
+  h: usize,
+  c: usize,
+  activation: usize,
+  recurrent: usize,
+  scratch: usize,
+): void {
+  useScratch(scratch);
+  const w = 4 * units;
+  // With the whole batch, the input projection of every step is one product.
+  const whole = rows == batch;
+  if (whole) gemm<f32>(false, false, time * batch, w, features, x, kernel, 0, gates);
+  for (let t = 0; t < time; t++) {
+    const z = rowAt(gates, t, batch, r0, w);
+    if (!whole) gemm<f32>(false, false, rows, w, features, rowAt(x, t, batch, r0, features), kernel, 0, z);
+    gemm<f32>(false, false, rows, w, units, rowAt(h, t, batch, r0, units), recurrentKernel, 0, recurrent);
+    lstmCellForward(
+      rows,
+      units,
+      z,
+      recurrent,
+      bias,
+      rowAt(c, t, batch, r0, units),
+      rowAt(c, t + 1, batch, r0, units),
+      rowAt(activation, t, batch, r0, units),
+      rowAt(h, t + 1, batch, r0, units),
+    );
+  }
+}
+
+/**
+ * Backpropagation through time for the rows r0 … r0+rows. `dhOut` (0 when only the last
+ * step is an output) holds ∂L/∂h_t for every step [T, batch, u]; `dh` and `dc` [batch, u]
+ * enter holding ∂L/∂h_T and ∂L/∂c_T and leave holding ∂L/∂h_0 and ∂L/∂c_0. Writes ∂L/∂z to
+ * `dz` [T, batch, 4u] and ∂L/∂x to `dx` [T, batch, features]; adds ∂L/∂W, ∂L/∂U and ∂L/∂b
+ * to kernelGrad, recurrentKernelGrad and biasGrad (biasGrad is zeroed first: it is this
+ * thread's own sum).
+ */
+export function lstmBackward(
+  r0: i32,
+  rows: i32,
+  batch: i32,
+  time: i32,
+  features: i32,
+  units: i32,
+  x: usize,
+  kernel: usize,
+  recurrentKernel: usize,
+  gates: usize,
+  h: usize,
+  c: usize,
+  activation: usize,
+  dhOut: usize,
+  dh: usize,
+  dc: usize,
+  dz: usize,
+  dx: usize,
+  kernelGrad: usize,
+  recurrentKernelGrad: usize,
+  biasGrad: usize,
+  scratch: usize,
+): void {
+  useScratch(scratch);
+  const w = 4 * units;
+  const dhRows = dh + ((<usize>(r0 * units)) << 2);
+  const dcRows = dc + ((<usize>(r0 * units)) << 2);
+  const count = rows * units;
+  memory.fill(biasGrad, 0, <usize>w << 2);
+  for (let t = time - 1; t >= 0; t--) {
+    if (dhOut != 0) {
+      const from = rowAt(dhOut, t, batch, r0, units);
+      let i = 0;
+      for (; i + 4 <= count; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(dhRows + o, f32x4.add(v128.load(dhRows + o), v128.load(from + o)));
+      }
+      for (; i < count; i++) {
+        const o = <usize>i << 2;
+        store<f32>(dhRows + o, load<f32>(dhRows + o) + load<f32>(from + o));
+      }
+    }
+    const dzt = rowAt(dz, t, batch, r0, w);
+    lstmCellBackward(
+      rows,
+      units,
+      rowAt(gates, t, batch, r0, w),
+      rowAt(c, t, batch, r0, units),
+      rowAt(activation, t, batch, r0, units),
+      dhRows,
+      dcRows,
+      dzt,
+      biasGrad,
+    );
+    gemm<f32>(false, true, rows, units, w, dzt, recurrentKernel, 0, dhRows); // ∂h_{t−1} = dz_t·Uᵀ
+  }
+  if (rows == batch) {
+    // Every step at once: dx = dZ·Wᵀ, dW += Xᵀ·dZ, dU += H_{0…T−1}ᵀ·dZ.
+    gemm<f32>(false, true, time * batch, features, w, dz, kernel, 0, dx);
+    gemm<f32>(true, false, features, w, time * batch, x, dz, 1, kernelGrad);
+    gemm<f32>(true, false, units, w, time * batch, h, dz, 1, recurrentKernelGrad);
+    return;
+  }
+  for (let t = 0; t < time; t++) {
+    const dzt = rowAt(dz, t, batch, r0, w);
+    gemm<f32>(false, true, rows, features, w, dzt, kernel, 0, rowAt(dx, t, batch, r0, features));
+    gemm<f32>(true, false, features, w, rows, rowAt(x, t, batch, r0, features), dzt, 1, kernelGrad);
+    gemm<f32>(true, false, units, w, rows, rowAt(h, t, batch, r0, units), dzt, 1, recurrentKernelGrad);
+  }
+}
+
+/**
+ * One step of the standard cell backwards for `rows` sequences, with σ′ = σ(1 − σ) and
+ * tanh′ = 1 − tanh² from the kept values: through h_t = o ⊙ tanh(c_t) and
+ * c_t = f ⊙ c_{t−1} + i ⊙ c̃. dc leaves holding ∂L/∂c_{t−1}; db accumulates ∂L/∂z.
+ */
+function lstmCellBackward(
+  rows: i32,
+  units: i32,
+  gates: usize,
+  cPrevious: usize,
+  activation: usize,
+  dh: usize,
+  dc: usize,
+  dz: usize,
+  db: usize,
+): void {
+  const rowBytes = <usize>units << 2;
+  const one = f32x4.splat(1);
+  for (let r = 0; r < rows; r++) {
+    const z = gates + <usize>r * 4 * rowBytes;
+    const d = dz + <usize>r * 4 * rowBytes;
+    const s = <usize>r * rowBytes;
+    let k = 0;
+    for (; k + 4 <= units; k += 4) {
+      const o = <usize>k << 2;
+      const i = v128.load(z + o);
+      const f = v128.load(z + rowBytes + o);
+      const g = v128.load(z + 2 * rowBytes + o);
+      const og = v128.load(z + 3 * rowBytes + o);
+      const a = v128.load(activation + s + o);
+      const dht = v128.load(dh + s + o);
+      const dct = f32x4.add(v128.load(dc + s + o), f32x4.mul(f32x4.mul(dht, og), f32x4.sub(one, f32x4.mul(a, a))));
+      const dzi = f32x4.mul(f32x4.mul(dct, g), f32x4.mul(i, f32x4.sub(one, i)));
+      const dzf = f32x4.mul(f32x4.mul(dct, v128.load(cPrevious + s + o)), f32x4.mul(f, f32x4.sub(one, f)));
+      const dzc = f32x4.mul(f32x4.mul(dct, i), f32x4.sub(one, f32x4.mul(g, g)));
+      const dzo = f32x4.mul(f32x4.mul(dht, a), f32x4.mul(og, f32x4.sub(one, og)));
+      v128.store(d + o, dzi);
+      v128.store(d + rowBytes + o, dzf);
+      v128.store(d + 2 * rowBytes + o, dzc);
+      v128.store(d + 3 * rowBytes + o, dzo);
+      v128.store(dc + s + o, f32x4.mul(dct, f));
+      v128.store(db + o, f32x4.add(v128.load(db + o), dzi));
+      v128.store(db + rowBytes + o, f32x4.add(v128.load(db + rowBytes + o), dzf));
+      v128.store(db + 2 * rowBytes + o, f32x4.add(v128.load(db + 2 * rowBytes + o), dzc));
+      v128.store(db + 3 * rowBytes + o, f32x4.add(v128.load(db + 3 * rowBytes + o), dzo));
+    }
+    for (; k < units; k++) {
+      const o = <usize>k << 2;
+      const i = load<f32>(z + o);
+      const f = load<f32>(z + rowBytes + o);
+      const g = load<f32>(z + 2 * rowBytes + o);
+      const og = load<f32>(z + 3 * rowBytes + o);
+      const a = load<f32>(activation + s + o);
+      const dht = load<f32>(dh + s + o);
+      const dct = load<f32>(dc + s + o) + dht * og * (<f32>1 - a * a);
+      const dzi = dct * g * (i * (<f32>1 - i));
+      const dzf = dct * load<f32>(cPrevious + s + o) * (f * (<f32>1 - f));
+      const dzc = dct * i * (<f32>1 - g * g);
+      const dzo = dht * a * (og * (<f32>1 - og));
+      store<f32>(d + o, dzi);
+      store<f32>(d + rowBytes + o, dzf);
+      store<f32>(d + 2 * rowBytes + o, dzc);
+      store<f32>(d + 3 * rowBytes + o, dzo);
+      store<f32>(dc + s + o, dct * f);
+      store<f32>(db + o, load<f32>(db + o) + dzi);
+      store<f32>(db + rowBytes + o, load<f32>(db + rowBytes + o) + dzf);
+      store<f32>(db + 2 * rowBytes + o, load<f32>(db + 2 * rowBytes + o) + dzc);
+      store<f32>(db + 3 * rowBytes + o, load<f32>(db + 3 * rowBytes + o) + dzo);
+    }
+  }
+}
+
+/** target[0 … count) += source[0 … count) (f32): sums the threads' partial gradients and products. */
+export function addF32(target: usize, source: usize, count: i32): void {
+  let i = 0;
+  for (; i + 4 <= count; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(target + o, f32x4.add(v128.load(target + o), v128.load(source + o)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    store<f32>(target + o, load<f32>(target + o) + load<f32>(source + o));
+  }
+}
+
+/** target[0 … count) += source[0 … count) (f64): sums the threads' partial products. */
+export function addF64(target: usize, source: usize, count: i32): void {
+  let i = 0;
+  for (; i + 2 <= count; i += 2) {
+    const o = <usize>i << 3;
+    v128.store(target + o, f64x2.add(v128.load(target + o), v128.load(source + o)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 3;
+    store<f64>(target + o, load<f64>(target + o) + load<f64>(source + o));
   }
 }

@@ -10,6 +10,13 @@ import { createWasmBackend } from './index.js';
 const backends = [
   { label: 'js', make: async () => jsBackend, blocks: { rows: 64, depth: 256, columns: 512 } },
   { label: 'wasm-simd', make: () => createWasmBackend({ minMultiplyAdds: 0 }), blocks: { rows: 96, depth: 256, columns: 576 } },
+  // minParallelMultiplyAdds 0: every product with 8 or more rows (or depths, for Aᵀ·B) is
+  // split across the three threads, so the laws see the shares and the partial sums.
+  {
+    label: 'wasm-simd on 3 threads',
+    make: () => createWasmBackend({ minMultiplyAdds: 0, threads: 3, minParallelMultiplyAdds: 0 }),
+    blocks: { rows: 96, depth: 256, columns: 576 },
+  },
 ] as const;
 
 for (const { label, make, blocks } of backends) {

@@ -1,6 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { RnnkitError, Tensor, getBackend, jsBackend, matmul, setBackend } from '@rnnkit/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
+import { splitRows } from './backend.js';
+import { KERNELS_SHARED_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { createWasmBackend, useWasmBackend, wasmSimdSupported } from './index.js';
+import { startThreads } from './threads.js';
 
 function values(size: number, seed: number, float64 = false): Float32Array | Float64Array {
   const out = float64 ? new Float64Array(size) : new Float32Array(size);
@@ -25,7 +29,9 @@ describe('createWasmBackend', () => {
   });
 
   it('should reject unknown options, naming the valid ones', async () => {
-    await expect(createWasmBackend({ threads: 2 } as never)).rejects.toThrow(/createWasmBackend: unknown option "threads"; valid options are minMultiplyAdds, name/);
+    await expect(createWasmBackend({ workers: 2 } as never)).rejects.toThrow(
+      /createWasmBackend: unknown option "workers"; valid options are minMultiplyAdds, name, threads, minParallelMultiplyAdds/,
+    );
   });
 
   it('should reject a negative or non-numeric minMultiplyAdds', async () => {
@@ -86,5 +92,96 @@ describe('createWasmBackend', () => {
     const again = new Float32Array(64);
     first.gemm(false, false, 8, 8, 8, a, 0, a, 0, 0, again, 0);
     expect(Array.from(again)).toEqual(Array.from(c1));
+  });
+});
+
+describe('createWasmBackend with threads', () => {
+  it('should reject a thread count that is not an integer from 1 to 64 or "auto"', async () => {
+    for (const threads of [0, 1.5, 65, 'many', -2]) {
+      await expect(createWasmBackend({ threads: threads as never })).rejects.toThrow(
+        /createWasmBackend: threads must be an integer from 1 to 64 or 'auto', got /,
+      );
+    }
+    await expect(createWasmBackend({ minParallelMultiplyAdds: -5 })).rejects.toThrow(/minParallelMultiplyAdds must be a number ≥ 0, got -5/);
+  });
+
+  it('should run one thread by default and one per core with "auto"', async () => {
+    expect((await createWasmBackend()).threads).toBe(1);
+    const auto = await createWasmBackend({ threads: 'auto' });
+    expect(auto.threads).toBe(availableParallelism());
+    await auto.dispose();
+  });
+
+  it('should keep working on the calling thread after dispose', async () => {
+    const backend = await createWasmBackend({ threads: 2, minMultiplyAdds: 0 });
+    expect(backend.threads).toBe(2);
+    await backend.dispose();
+    expect(backend.threads).toBe(1);
+    const a = values(6 * 5, 7);
+    const want = new Float32Array(36);
+    const got = new Float32Array(36);
+    jsBackend.gemm(false, true, 6, 6, 5, a, 0, a, 0, 0, want, 0);
+    backend.gemm(false, true, 6, 6, 5, a, 0, a, 0, 0, got, 0);
+    for (let i = 0; i < 36; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(1e-5);
+    await backend.dispose(); // twice is fine
+  });
+
+  it('should split large products across the threads, matching one thread within rounding', async () => {
+    const one = await createWasmBackend({ minMultiplyAdds: 0 });
+    const three = await createWasmBackend({ minMultiplyAdds: 0, threads: 3 });
+    try {
+      for (const float64 of [false, true]) {
+        for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+          const [m, n, k] = [203, 157, 311]; // 10 M multiply–adds: shared out by default settings
+          const a = values(m * k, 8, float64);
+          const b = values(k * n, 9, float64);
+          const c0 = values(m * n, 10, float64);
+          const want = c0.slice();
+          const got = c0.slice();
+          one.gemm(tA, tB, m, n, k, a, 0, b, 0, 1, want, 0);
+          three.gemm(tA, tB, m, n, k, a, 0, b, 0, 1, got, 0);
+          let worst = 0;
+          for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+          expect(worst).toBeLessThan(float64 ? 1e-11 : 2e-4);
+        }
+      }
+    } finally {
+      await three.dispose();
+    }
+  });
+
+  it('should report a kernel that fails on a worker as an error naming the API', async () => {
+    const bytes = Uint8Array.from(atob(KERNELS_SHARED_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    const module = await WebAssembly.compile(bytes);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768, shared: true });
+    const pool = await startThreads('test', module, memory, 1, ['gemmF32']);
+    try {
+      // A 64×64 product whose operands lie far outside the single page of memory traps.
+      pool.start(0, 0, [0, 0, 64, 64, 64, 1 << 30, 1 << 30, 0, 1 << 30, 0]);
+      expect(() => pool.finish(0)).toThrow(/^test: a kernel failed on worker thread 1/);
+      // The worker survives its failure and takes the next job.
+      pool.start(0, 0, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+      expect(() => pool.finish(0)).not.toThrow();
+    } finally {
+      await pool.terminate();
+    }
+  });
+});
+
+describe('splitRows', () => {
+  it('should share the batch out in blocks of 4 rows, as evenly as possible, covering every row once', () => {
+    expect(splitRows(1, 2)).toEqual([1]);
+    expect(splitRows(4, 3)).toEqual([4]);
+    expect(splitRows(13, 3)).toEqual([8, 4, 1]);
+    expect(splitRows(64, 2)).toEqual([32, 32]);
+    expect(splitRows(600, 3)).toEqual([200, 200, 200]);
+    for (let batch = 1; batch < 100; batch++) {
+      for (let parts = 1; parts < 6; parts++) {
+        const rows = splitRows(batch, parts);
+        expect(rows.reduce((a, b) => a + b, 0)).toBe(batch);
+        expect(rows.length).toBeLessThanOrEqual(parts);
+        for (const r of rows.slice(0, -1)) expect(r % 4).toBe(0);
+      }
+    }
   });
 });

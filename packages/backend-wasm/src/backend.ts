@@ -1,5 +1,15 @@
-import { type KernelBackend, type LstmCellForward, type TypedArray, RnnkitError, jsBackend, setBackend } from '@rnnkit/tensor';
-import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import {
+  type KernelBackend,
+  type LstmBackwardArgs,
+  type LstmCellForward,
+  type LstmForwardArgs,
+  type TypedArray,
+  RnnkitError,
+  jsBackend,
+  setBackend,
+} from '@rnnkit/tensor';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import { type ThreadPool, MAX_ARGUMENTS, availableCores, startThreads, threadsUnavailable } from './threads.js';
 
 /** Options of {@link createWasmBackend} and {@link useWasmBackend}. */
 export interface WasmBackendOptions {
@@ -12,34 +22,93 @@ export interface WasmBackendOptions {
   readonly minMultiplyAdds?: number;
   /** The backend's name, shown by `getBackend().name` and in benchmarks. @defaultValue 'wasm-simd' */
   readonly name?: string;
+  /**
+   * Threads that share the work of LSTM layers (each taking a part of the batch) and of
+   * large matrix products (each taking a block of rows or of depth): `1` runs
+   * everything on the calling thread; `n > 1` starts `n − 1` worker threads on the same
+   * WebAssembly memory; `'auto'` uses every core (and 1 where threads are unavailable).
+   * Threads need `SharedArrayBuffer`: always there in Node, in browsers only on
+   * cross-origin isolated pages. Small passes stay on the calling thread, where waking a
+   * worker would cost more than it saves. Results do not depend on the thread count
+   * beyond float32 rounding of the weight gradients' sums.
+   * @defaultValue 1
+   */
+  readonly threads?: number | 'auto';
+  /**
+   * With several threads: the multiply–adds a thread must get for a pass to be shared out
+   * (a pass of fewer runs on fewer threads, down to the calling one alone), since waking
+   * a worker and waiting for it costs tens of microseconds. 0 shares every pass whose
+   * batch has more than 4 sequences.
+   * @defaultValue 524288
+   */
+  readonly minParallelMultiplyAdds?: number;
+}
+
+/** The backend {@link createWasmBackend} returns: a {@link KernelBackend} with threads to release. */
+export interface WasmBackend extends KernelBackend {
+  /** Threads in use, the calling one included (1 without workers). */
+  readonly threads: number;
+  /**
+   * Stops the worker threads. The backend keeps working on the calling thread alone.
+   * (Idle workers do not keep a Node process alive, so calling this is optional.)
+   */
+  dispose(): Promise<void>;
 }
 
 /** What the compiled module exports (see assembly/index.ts). */
 interface KernelExports {
   readonly memory: WebAssembly.Memory;
-  operandBase(gatherElements: number): number;
-  gemmF32(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number): void;
-  gemmF64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number): void;
+  heapBase(): number;
+  scratchBytes(): number;
+  gemmF32(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
+  gemmF64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
   lstmCellForward(rows: number, units: number, gates: number, recurrent: number, bias: number, cPrevious: number, cNext: number, activation: number, h: number): void;
+  lstmForward(...args: number[]): void;
+  lstmBackward(...args: number[]): void;
+  addF32(target: number, source: number, count: number): void;
+  addF64(target: number, source: number, count: number): void;
 }
 
+/** Exports a worker thread may run, by index (the pool's kernel numbers). */
+const THREAD_KERNELS = ['lstmForward', 'lstmBackward', 'gemmF32', 'gemmF64'] as const;
+const LSTM_FORWARD = 0;
+const LSTM_BACKWARD = 1;
+const GEMM_F32 = 2;
+const GEMM_F64 = 3;
+
 const API = 'createWasmBackend';
-const OPTION_KEYS = new Set(['minMultiplyAdds', 'name']);
+const OPTION_KEYS = new Set(['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds']);
 const PAGE = 65536;
+/** Pages of the shared memory (fixed when it is created): 2 GiB, as compiled in. */
+const SHARED_MAXIMUM_PAGES = 32768;
 // Below this many elements a plain loop copies faster than `set(subarray(…))`, and it
-// allocates no view object (layers call gemm once per time step).
+// allocates no view object.
 const COPY_LOOP_MAX = 2048;
+const MAX_THREADS = 64;
 
-let bytes: Uint8Array<ArrayBuffer> | null = null;
-let compiled: Promise<WebAssembly.Module> | null = null;
+interface Settings {
+  readonly minMultiplyAdds: number;
+  readonly name: string;
+  readonly threads: number | 'auto';
+  readonly minParallelMultiplyAdds: number;
+}
 
-function kernelBytes(): Uint8Array<ArrayBuffer> {
+const binaries: Record<'own' | 'shared', Uint8Array<ArrayBuffer> | null> = { own: null, shared: null };
+const compiled: Record<'own' | 'shared', Promise<WebAssembly.Module> | null> = { own: null, shared: null };
+
+function kernelBytes(kind: 'own' | 'shared'): Uint8Array<ArrayBuffer> {
+  let bytes = binaries[kind];
   if (bytes === null) {
-    const text = atob(KERNELS_WASM_BASE64);
+    const text = atob(kind === 'own' ? KERNELS_WASM_BASE64 : KERNELS_SHARED_WASM_BASE64);
     bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    binaries[kind] = bytes;
   }
   return bytes;
+}
+
+function compile(kind: 'own' | 'shared'): Promise<WebAssembly.Module> {
+  return (compiled[kind] ??= WebAssembly.compile(kernelBytes(kind)));
 }
 
 /**
@@ -47,7 +116,7 @@ function kernelBytes(): Uint8Array<ArrayBuffer> {
  * (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4).
  */
 export function wasmSimdSupported(): boolean {
-  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(kernelBytes());
+  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(kernelBytes('own'));
 }
 
 function describe(value: unknown): string {
@@ -57,7 +126,7 @@ function describe(value: unknown): string {
   return String(value);
 }
 
-function checkOptions(options: WasmBackendOptions): { minMultiplyAdds: number; name: string } {
+function checkOptions(options: WasmBackendOptions): Settings {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new RnnkitError(API, `expected an options object, got ${describe(options)}`);
   }
@@ -72,7 +141,15 @@ function checkOptions(options: WasmBackendOptions): { minMultiplyAdds: number; n
   }
   const name = options.name ?? 'wasm-simd';
   if (typeof name !== 'string' || name === '') throw new RnnkitError(API, `name must be a non-empty string, got ${describe(name)}`);
-  return { minMultiplyAdds, name };
+  const threads = options.threads ?? 1;
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new RnnkitError(API, `threads must be an integer from 1 to ${MAX_THREADS} or 'auto', got ${describe(threads)}`);
+  }
+  const minParallelMultiplyAdds = options.minParallelMultiplyAdds ?? 1 << 19;
+  if (typeof minParallelMultiplyAdds !== 'number' || !(minParallelMultiplyAdds >= 0)) {
+    throw new RnnkitError(API, `minParallelMultiplyAdds must be a number ≥ 0, got ${describe(minParallelMultiplyAdds)}`);
+  }
+  return { minMultiplyAdds, name, threads, minParallelMultiplyAdds };
 }
 
 /**
@@ -80,11 +157,13 @@ function checkOptions(options: WasmBackendOptions): { minMultiplyAdds: number; n
  * `setBackend(await createWasmBackend())` (or {@link useWasmBackend}); every later product
  * of `@rnnkit/tensor` — `matmul`, `tensordot`, the layers' forward and backward passes —
  * then runs in WebAssembly, with results equal to the JS backend's within float32 rounding.
+ * LSTM layers with the standard cell (float32) run each whole pass in one call, split
+ * across `threads`.
  *
- * Operands are copied into the module's own memory (grown as needed) and the result is
+ * Operands are copied into the module's own memory (grown as needed) and the results are
  * copied back, so tensors stay ordinary typed arrays. Each backend has its own memory.
  */
-export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<KernelBackend> {
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const settings = checkOptions(options);
   if (!wasmSimdSupported()) {
     throw new RnnkitError(
@@ -92,35 +171,81 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       'this JavaScript engine cannot run WebAssembly with 128-bit SIMD (needs Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89 or Safari ≥ 16.4); keep the default JS backend',
     );
   }
-  compiled ??= WebAssembly.compile(kernelBytes());
-  const instance = await WebAssembly.instantiate(await compiled, {});
-  return wasmKernels(instance.exports as unknown as KernelExports, settings);
+  let threads = settings.threads === 'auto' ? (threadsUnavailable() === null ? await availableCores() : 1) : settings.threads;
+  threads = Math.min(threads, MAX_THREADS);
+  if (threads === 1) {
+    const instance = await WebAssembly.instantiate(await compile('own'), {});
+    const exports = instance.exports as unknown as KernelExports;
+    return wasmKernels(exports, exports.memory, null, settings);
+  }
+  const reason = threadsUnavailable();
+  if (reason !== null) throw new RnnkitError(API, `threads: ${threads} needs worker threads, but ${reason}; use threads: 1`);
+  const module = await compile('shared');
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
+  const instance = await WebAssembly.instantiate(module, { env: { memory } });
+  const pool = await startThreads(API, module, memory, threads - 1, THREAD_KERNELS);
+  return wasmKernels(instance.exports as unknown as KernelExports, memory, pool, settings);
 }
 
 /** Creates the WebAssembly backend and selects it: `await useWasmBackend()`. Resolves with it. */
-export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<KernelBackend> {
+export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
   const backend = await createWasmBackend(options);
   setBackend(backend);
   return backend;
 }
 
-function wasmKernels(exports: KernelExports, settings: { minMultiplyAdds: number; name: string }): KernelBackend {
-  const { memory } = exports;
+/**
+ * Rows of the batch for each of at most `parts` threads: contiguous, in blocks of 4 (the
+ * micro-tile height) shared out as evenly as possible; the last share takes the remainder.
+ */
+export function splitRows(batch: number, parts: number): number[] {
+  const blocks = Math.ceil(batch / 4);
+  const count = Math.max(1, Math.min(parts, blocks));
+  const rows: number[] = [];
+  let start = 0;
+  for (let part = 0; part < count; part++) {
+    const share = Math.min(4 * (Math.floor(blocks / count) + (part < blocks % count ? 1 : 0)), batch - start);
+    rows.push(share);
+    start += share;
+  }
+  return rows;
+}
+
+function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: ThreadPool | null, settings: Settings): WasmBackend {
   const small = settings.minMultiplyAdds;
   const fallback = jsBackend.gemm;
+  const shared = pool !== null;
   let f32 = new Float32Array(memory.buffer);
   let f64 = new Float64Array(memory.buffer);
   // Only this code grows the memory, so its size is known without asking for the buffer.
   let capacity = memory.buffer.byteLength;
-  const operandStart = exports.operandBase(0);
+  const heapStart = align(exports.heapBase());
+  const scratchBytes = exports.scratchBytes();
+  let workers = pool?.workers ?? 0;
 
   /** Makes the memory at least `size` bytes long (growing detaches the old views). */
   function reserve(size: number): void {
     if (size <= capacity) return;
-    memory.grow(Math.ceil((size - capacity) / PAGE));
+    const pages = Math.ceil((size - capacity) / PAGE);
+    try {
+      memory.grow(pages);
+    } catch {
+      throw new RnnkitError(
+        settings.name,
+        `needs ${Math.ceil(size / 2 ** 20)} MiB of WebAssembly memory and could not grow to it${
+          shared ? ` (the threaded build is limited to ${SHARED_MAXIMUM_PAGES / 16} MiB)` : ''
+        }: use smaller batches or the JS backend`,
+      );
+    }
     capacity = memory.buffer.byteLength;
     f32 = new Float32Array(memory.buffer);
     f64 = new Float64Array(memory.buffer);
+  }
+
+  /** Scratch of `threads` threads, each with room for a gathered vector of `gather` elements; returns where operands may start. */
+  function scratchFor(threads: number, gather: number): { stride: number; end: number } {
+    const stride = align(scratchBytes + gather * 8);
+    return { stride, end: heapStart + threads * stride };
   }
 
   function gemm(
@@ -141,31 +266,51 @@ function wasmKernels(exports: KernelExports, settings: { minMultiplyAdds: number
       fallback(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
       return;
     }
-    const aSize = m * k;
-    const bSize = k * n;
-    const cSize = m * n;
-    // Layout after the module's scratch: room for one gathered vector of k elements, then
-    // C, A and B, each 64-byte aligned.
-    const cPtr = align(operandStart + k * 8);
-    if (c instanceof Float32Array) {
-      const aPtr = align(cPtr + cSize * 4);
-      const bPtr = align(aPtr + aSize * 4);
-      reserve(bPtr + bSize * 4);
-      copyIn32(f32, aPtr >> 2, a as Float32Array, aOffset, aSize);
-      copyIn32(f32, bPtr >> 2, b as Float32Array, bOffset, bSize);
-      if (beta === 1) copyIn32(f32, cPtr >> 2, c, cOffset, cSize);
-      exports.gemmF32(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, aPtr, bPtr, beta, cPtr);
-      copyOut32(f32, cPtr >> 2, c, cOffset, cSize);
+    const float32 = c instanceof Float32Array;
+    const size = float32 ? 4 : 8;
+    // Shares for threads: rows of A and C when A is not transposed (each thread's rows are
+    // contiguous), depths when A is stored [k, m] and B [k, n] (each thread's slice of both
+    // is contiguous, and the threads' partial products are added up at the end).
+    let rows: number[] = [m];
+    let depths: number[] = [k];
+    const parts = sharesFor(m * n * k);
+    if (parts > 1 && !transposeA && m >= 8) rows = splitRows(m, parts);
+    else if (parts > 1 && transposeA && !transposeB && k >= 8) depths = splitRows(k, parts);
+    const threads = Math.max(rows.length, depths.length);
+    const scratch = scratchFor(threads, k);
+    const { take, end } = bump(scratch.end, size);
+    const cPtr = take(m * n);
+    const aPtr = take(m * k);
+    const bPtr = take(k * n);
+    const partials = depths.slice(1).map(() => take(m * n));
+    reserve(end());
+    if (float32) {
+      copyIn32(f32, aPtr >> 2, a as Float32Array, aOffset, m * k);
+      copyIn32(f32, bPtr >> 2, b as Float32Array, bOffset, k * n);
+      if (beta === 1) copyIn32(f32, cPtr >> 2, c, cOffset, m * n);
     } else {
-      const aPtr = align(cPtr + cSize * 8);
-      const bPtr = align(aPtr + aSize * 8);
-      reserve(bPtr + bSize * 8);
-      copyIn64(f64, aPtr >> 3, a as Float64Array, aOffset, aSize);
-      copyIn64(f64, bPtr >> 3, b as Float64Array, bOffset, bSize);
-      if (beta === 1) copyIn64(f64, cPtr >> 3, c, cOffset, cSize);
-      exports.gemmF64(transposeA ? 1 : 0, transposeB ? 1 : 0, m, n, k, aPtr, bPtr, beta, cPtr);
-      copyOut64(f64, cPtr >> 3, c, cOffset, cSize);
+      copyIn64(f64, aPtr >> 3, a as Float64Array, aOffset, m * k);
+      copyIn64(f64, bPtr >> 3, b as Float64Array, bOffset, k * n);
+      if (beta === 1) copyIn64(f64, cPtr >> 3, c, cOffset, m * n);
     }
+    const kernel = float32 ? GEMM_F32 : GEMM_F64;
+    const tA = transposeA ? 1 : 0;
+    const tB = transposeB ? 1 : 0;
+    if (threads === 1) {
+      runKernel(kernel, [tA, tB, m, n, k, aPtr, bPtr, beta, cPtr, heapStart]);
+    } else if (rows.length > 1) {
+      runShares(kernel, rows, (part, r0, count) => [
+        tA, tB, count, n, k, aPtr + r0 * k * size, bPtr, beta, cPtr + r0 * n * size, heapStart + part * scratch.stride,
+      ]);
+    } else {
+      runShares(kernel, depths, (part, p0, count) => [
+        tA, tB, m, n, count, aPtr + p0 * m * size, bPtr + p0 * n * size,
+        part === 0 ? beta : 0, part === 0 ? cPtr : partials[part - 1]!, heapStart + part * scratch.stride,
+      ]);
+      for (const partial of partials) (float32 ? exports.addF32 : exports.addF64)(cPtr, partial, m * n);
+    }
+    if (float32) copyOut32(f32, cPtr >> 2, c, cOffset, m * n);
+    else copyOut64(f64, cPtr >> 3, c, cOffset, m * n);
   }
 
   const lstmCellForward: LstmCellForward = (
@@ -186,7 +331,7 @@ function wasmKernels(exports: KernelExports, settings: { minMultiplyAdds: number
   ) => {
     const zSize = rows * 4 * units;
     const size = rows * units;
-    const zPtr = align(operandStart);
+    const zPtr = scratchFor(0, 0).end;
     const recurrentPtr = align(zPtr + zSize * 4);
     const biasPtr = align(recurrentPtr + zSize * 4);
     const previousPtr = align(biasPtr + 16 * units);
@@ -205,7 +350,185 @@ function wasmKernels(exports: KernelExports, settings: { minMultiplyAdds: number
     copyOut32(f32, hPtr >> 2, h, hOffset, size);
   };
 
-  return Object.freeze({ name: settings.name, gemm, lstmCellForward });
+  /** Threads worth using for `work` multiply–adds (each must get `minParallelMultiplyAdds`). */
+  function sharesFor(work: number): number {
+    if (workers === 0) return 1;
+    const minimum = settings.minParallelMultiplyAdds;
+    return minimum === 0 ? workers + 1 : Math.max(1, Math.min(workers + 1, Math.floor(work / minimum)));
+  }
+
+  /** How the batch is shared out for a pass of `work` multiply–adds: rows per thread. */
+  function shares(batch: number, work: number): number[] {
+    const parts = sharesFor(work);
+    return parts === 1 ? [batch] : splitRows(batch, parts);
+  }
+
+  /** Runs kernel number `kernel` on this thread. */
+  function runKernel(kernel: number, args: readonly number[]): void {
+    (exports[THREAD_KERNELS[kernel]!] as (...values: readonly number[]) => void)(...args);
+  }
+
+  /**
+   * Runs `kernel` for each share of the batch: the shares after the first on workers, the
+   * first on this thread, then waits for all. `argsOf(part, r0, rows)` builds the arguments.
+   */
+  function runShares(kernel: number, rows: readonly number[], argsOf: (part: number, r0: number, rows: number) => number[]): void {
+    let r0 = rows[0]!;
+    for (let part = 1; part < rows.length; part++) {
+      const args = argsOf(part, r0, rows[part]!);
+      if (args.length > MAX_ARGUMENTS) throw new RnnkitError(settings.name, 'internal error: too many kernel arguments');
+      pool!.start(part - 1, kernel, args);
+      r0 += rows[part]!;
+    }
+    let failure: unknown = null;
+    try {
+      runKernel(kernel, argsOf(0, 0, rows[0]!));
+    } catch (error) {
+      failure = error;
+    }
+    for (let part = 1; part < rows.length; part++) {
+      try {
+        pool!.finish(part - 1);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null) throw failure;
+  }
+
+  function lstmForward(args: LstmForwardArgs): void {
+    const { batch, time, features, units } = args;
+    const w = 4 * units;
+    const step = batch * units;
+    const rows = shares(batch, time * batch * w * (units + features));
+    const scratch = scratchFor(rows.length, 0);
+    const { take, end } = bump(scratch.end);
+    const x = take(time * batch * features);
+    const kernel = take(features * w);
+    const recurrentKernel = take(units * w);
+    const bias = take(w);
+    const gates = take(time * batch * w);
+    const h = take((time + 1) * step);
+    const c = take((time + 1) * step);
+    const activation = take(time * step);
+    const recurrent = rows.map((count) => take(count * w));
+    reserve(end());
+    copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
+    copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
+    copyIn32(f32, recurrentKernel >> 2, args.recurrentKernel, 0, units * w);
+    if (args.bias === null) f32.fill(0, bias >> 2, (bias >> 2) + w);
+    else copyIn32(f32, bias >> 2, args.bias, 0, w);
+    copyIn32(f32, h >> 2, args.h, 0, step);
+    copyIn32(f32, c >> 2, args.c, 0, step);
+    runShares(LSTM_FORWARD, rows, (part, r0, count) => [
+      r0, count, batch, time, features, units,
+      x, kernel, recurrentKernel, bias, gates, h, c, activation,
+      recurrent[part]!, heapStart + part * scratch.stride,
+    ]);
+    copyOut32(f32, (h >> 2) + step, args.h, step, time * step);
+    if (!args.keep) {
+      copyOut32(f32, (c >> 2) + time * step, args.c, time * step, step); // c_T: the final state
+      return;
+    }
+    copyOut32(f32, (c >> 2) + step, args.c, step, time * step);
+    copyOut32(f32, gates >> 2, args.gates, 0, time * batch * w);
+    copyOut32(f32, activation >> 2, args.cellActivation, 0, time * step);
+  }
+
+  function lstmBackward(args: LstmBackwardArgs): void {
+    const { batch, time, features, units } = args;
+    const w = 4 * units;
+    const step = batch * units;
+    const rows = shares(batch, 3 * time * batch * w * (units + features));
+    const parts = rows.length;
+    // Weight gradients with Aᵀ and fewer than 4 rows gather a column of up to time·batch values.
+    const scratch = scratchFor(parts, time * batch);
+    const { take, end } = bump(scratch.end);
+    const x = take(time * batch * features);
+    const kernel = take(features * w);
+    const recurrentKernel = take(units * w);
+    const gates = take(time * batch * w);
+    const h = take((time + 1) * step);
+    const c = take((time + 1) * step);
+    const activation = take(time * step);
+    const dhOut = args.dhOut === null ? 0 : take(time * step);
+    const dh = take(step);
+    const dc = take(step);
+    const dz = take(time * batch * w);
+    const dx = take(time * batch * features);
+    // Thread 0 adds into copies of the gradients; the others into zeroed partial sums.
+    const kernelGrad = Array.from({ length: parts }, () => take(features * w));
+    const recurrentKernelGrad = Array.from({ length: parts }, () => take(units * w));
+    const biasGrad = Array.from({ length: parts }, () => take(w));
+    reserve(end());
+    copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
+    copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
+    copyIn32(f32, recurrentKernel >> 2, args.recurrentKernel, 0, units * w);
+    copyIn32(f32, gates >> 2, args.gates, 0, time * batch * w);
+    copyIn32(f32, h >> 2, args.h, 0, (time + 1) * step);
+    copyIn32(f32, c >> 2, args.c, 0, (time + 1) * step);
+    copyIn32(f32, activation >> 2, args.cellActivation, 0, time * step);
+    if (args.dhOut !== null) copyIn32(f32, dhOut >> 2, args.dhOut, 0, time * step);
+    copyIn32(f32, dh >> 2, args.dh, 0, step);
+    copyIn32(f32, dc >> 2, args.dc, 0, step);
+    copyIn32(f32, kernelGrad[0]! >> 2, args.kernelGrad, 0, features * w);
+    copyIn32(f32, recurrentKernelGrad[0]! >> 2, args.recurrentKernelGrad, 0, units * w);
+    for (let part = 1; part < parts; part++) {
+      f32.fill(0, kernelGrad[part]! >> 2, (kernelGrad[part]! >> 2) + features * w);
+      f32.fill(0, recurrentKernelGrad[part]! >> 2, (recurrentKernelGrad[part]! >> 2) + units * w);
+    }
+    runShares(LSTM_BACKWARD, rows, (part, r0, count) => [
+      r0, count, batch, time, features, units,
+      x, kernel, recurrentKernel, gates, h, c, activation,
+      dhOut, dh, dc, dz, dx,
+      kernelGrad[part]!, recurrentKernelGrad[part]!, biasGrad[part]!,
+      heapStart + part * scratch.stride,
+    ]);
+    for (let part = 1; part < parts; part++) {
+      exports.addF32(kernelGrad[0]!, kernelGrad[part]!, features * w);
+      exports.addF32(recurrentKernelGrad[0]!, recurrentKernelGrad[part]!, units * w);
+      exports.addF32(biasGrad[0]!, biasGrad[part]!, w);
+    }
+    copyOut32(f32, dh >> 2, args.dh, 0, step);
+    copyOut32(f32, dc >> 2, args.dc, 0, step);
+    copyOut32(f32, dx >> 2, args.dx, 0, time * batch * features);
+    copyOut32(f32, kernelGrad[0]! >> 2, args.kernelGrad, 0, features * w);
+    copyOut32(f32, recurrentKernelGrad[0]! >> 2, args.recurrentKernelGrad, 0, units * w);
+    const db = args.biasGrad;
+    if (db !== null) {
+      const from = biasGrad[0]! >> 2;
+      for (let k = 0; k < w; k++) db[k] = db[k]! + f32[from + k]!;
+    }
+  }
+
+  const backend: WasmBackend = {
+    name: settings.name,
+    gemm,
+    lstmCellForward,
+    lstmForward,
+    lstmBackward,
+    get threads() {
+      return workers + 1;
+    },
+    async dispose() {
+      workers = 0;
+      await pool?.terminate();
+    },
+  };
+  return Object.freeze(backend);
+}
+
+/** Lays out buffers of `size`-byte elements one after another from `start`, each 64-byte aligned. */
+function bump(start: number, size = 4): { take(elements: number): number; end(): number } {
+  let top = start;
+  return {
+    take(elements) {
+      const at = top;
+      top = align(top + elements * size);
+      return at;
+    },
+    end: () => top,
+  };
 }
 
 function align(byte: number): number {

@@ -4,7 +4,7 @@ import { GENERATED, compileKernels, generatedModule } from '../scripts/compile-w
 
 describe('generated kernels module', () => {
   it('should equal a fresh compile of assembly/index.ts (run node scripts/compile-wasm.mjs after editing it)', async () => {
-    const binary = await compileKernels();
-    expect(readFileSync(GENERATED, 'utf8')).toBe(generatedModule(binary));
+    const [binary, shared] = await Promise.all([compileKernels(false), compileKernels(true)]);
+    expect(readFileSync(GENERATED, 'utf8')).toBe(generatedModule(binary, shared));
   }, 120_000);
 });

@@ -1,2 +1,2 @@
 // Public API of @rnnkit/backend-wasm. Everything a user may import is listed here by name.
-export { type WasmBackendOptions, createWasmBackend, useWasmBackend, wasmSimdSupported } from './backend.js';
+export { type WasmBackend, type WasmBackendOptions, createWasmBackend, useWasmBackend, wasmSimdSupported } from './backend.js';

@@ -23,14 +23,17 @@ export function checkOptionKeys(api: string, options: unknown, allowed: readonly
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
   }
-  const unknown = Object.keys(options).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw new RnnkitError(
-      api,
-      `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ` +
-        `expected some of ${allowed.map((k) => `"${k}"`).join(', ')}`,
-    );
-  }
+  // A plain loop first: forward and backward run this on every call, the list is for errors.
+  const keys = Object.keys(options);
+  let known = true;
+  for (let i = 0; i < keys.length; i++) if (!allowed.includes(keys[i]!)) known = false;
+  if (known) return;
+  const unknown = keys.filter((key) => !allowed.includes(key));
+  throw new RnnkitError(
+    api,
+    `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ` +
+      `expected some of ${allowed.map((k) => `"${k}"`).join(', ')}`,
+  );
 }
 
 export function positiveInteger(api: string, option: string, value: unknown): number {
@@ -177,6 +180,12 @@ export function swapLeadingAxes(
   width: number,
   target: TypedArray,
 ): void {
+  if (outer === 1 || inner === 1) {
+    // The two orders coincide (a batch of one, or one step): one block copy.
+    const length = outer * inner * width;
+    target.set(source.length === length ? source : source.subarray(0, length));
+    return;
+  }
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       const from = (o * inner + i) * width;
@@ -195,15 +204,15 @@ export function swapLeadingAxes(
  */
 export function allocateBlocks(dtype: DType, lengths: readonly number[]): TypedArray[] {
   let total = 0;
-  for (const length of lengths) total += length;
-  if (dtype === 'float64') {
-    const block = new Float64Array(total);
-    let offset = 0;
-    return lengths.map((length) => block.subarray(offset, (offset += length)));
-  }
-  const block = new Float32Array(total);
+  for (let i = 0; i < lengths.length; i++) total += lengths[i]!;
+  const block = dtype === 'float64' ? new Float64Array(total) : new Float32Array(total);
+  const views: TypedArray[] = [];
   let offset = 0;
-  return lengths.map((length) => block.subarray(offset, (offset += length)));
+  for (let i = 0; i < lengths.length; i++) {
+    views.push(block.subarray(offset, offset + lengths[i]!));
+    offset += lengths[i]!;
+  }
+  return views;
 }
 
 /** Adds `bias[biasOffset … biasOffset + width)` to each of `rows` rows of `target`. */

@@ -1,4 +1,4 @@
-import { type DType, type InitializerSpec, type Random, Param, RnnkitError, Tensor, allocate, formatShape, gemm, sameShape } from '@rnnkit/tensor';
+import { type DType, type InitializerSpec, type Random, type TypedArray, Param, RnnkitError, Tensor, allocate, formatShape, gemm, sameShape } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from './activations.js';
 import {
   type InitializerConfigValue,
@@ -79,6 +79,8 @@ export class Dense implements Layer<DenseCache> {
   #kernel: Param | null = null;
   #bias: Param | null = null;
   #inputFeatures = 0;
+  /** Backward's ∂L/∂z, reused between calls. */
+  #dz: TypedArray | null = null;
 
   constructor(options: DenseOptions) {
     checkOptionKeys(API, options, OPTION_KEYS);
@@ -126,7 +128,7 @@ export class Dense implements Layer<DenseCache> {
   outputShape(inputShape: SymbolicShape): SymbolicShape {
     const shape = checkSymbolicShape(API, inputShape);
     if (shape.length < 2) throw new RnnkitError(API, `expected an input shape [batch, …, features], got ${formatSymbolic(shape)}`);
-    if (this.built) this.#checkFeatures(shape[shape.length - 1] ?? null, formatSymbolic(shape));
+    if (this.built) this.#checkFeatures(shape[shape.length - 1] ?? null, shape);
     return [...shape.slice(0, -1), this.units];
   }
 
@@ -134,7 +136,7 @@ export class Dense implements Layer<DenseCache> {
     const kernel = this.#requireBuilt();
     if (!(x instanceof Tensor)) throw new RnnkitError(API, `expected the input to be a Tensor, got ${describe(x)}`);
     if (x.rank < 2) throw new RnnkitError(API, `expected input [batch, …, ${this.#inputFeatures}], got ${formatShape(x.shape)}`);
-    this.#checkFeatures(x.shape[x.rank - 1]!, formatShape(x.shape));
+    this.#checkFeatures(x.shape[x.rank - 1]!, x.shape);
     this.#checkDType(x, 'input');
     const features = this.#inputFeatures;
     const units = this.units;
@@ -159,8 +161,11 @@ export class Dense implements Layer<DenseCache> {
     const features = this.#inputFeatures;
     const units = this.units;
     const rows = x.size / features;
-    // dz = dy ⊙ activation′, from the kept outputs.
-    const dz = dy.data.slice();
+    // dz = dy ⊙ activation′, from the kept outputs, in a buffer kept between calls (it never
+    // leaves the layer; allocating it costs more than the work for small batches).
+    let dz = this.#dz;
+    if (dz === null || dz.length !== dy.size) dz = this.#dz = allocate(this.dtype, dy.size);
+    dz.set(dy.data);
     for (let r = 0; r < rows; r++) this.activation.backward(y.data, r * units, dz, r * units, units);
     // dW += xᵀ·dz, db += Σ_rows dz, dx = dz·Wᵀ.
     gemm(true, false, features, units, rows, x.data, 0, dz, 0, 1, kernel.grad.data, 0);
@@ -198,9 +203,10 @@ export class Dense implements Layer<DenseCache> {
     return this.#kernel;
   }
 
-  #checkFeatures(features: number | null, shape: string): void {
+  /** `shape` is formatted only when the check fails (forward runs this every call). */
+  #checkFeatures(features: number | null, shape: SymbolicShape): void {
     if (features !== this.#inputFeatures) {
-      throw new RnnkitError(API, `expected input [batch, …, ${this.#inputFeatures}], got ${shape}`);
+      throw new RnnkitError(API, `expected input [batch, …, ${this.#inputFeatures}], got ${formatSymbolic(shape)}`);
     }
   }
 

@@ -40,6 +40,12 @@ export interface LSTMRun extends CellRun {
   readonly c: TypedArray;
   /** `activation(c_t)` for t = 1 … T (`cellOutput: 'activation'` only): `[T, batch, units]`. */
   readonly cellActivation: TypedArray | null;
+  /**
+   * False after an inference pass (`training` not set) on a backend with a fused LSTM
+   * kernel: only h and the final c were kept (`gates` and `cellActivation` are empty), and
+   * `backward` runs the forward pass again to get the rest.
+   */
+  readonly complete: boolean;
 }
 
 /**
@@ -103,7 +109,7 @@ export class LSTM extends Recurrent<LSTMRun> {
     return buffer.subarray(shape.time * size, (shape.time + 1) * size);
   }
 
-  protected forwardSteps({ batch, time, features }: SequenceShape, x: TypedArray, initial: readonly TypedArray[]): LSTMRun {
+  protected forwardSteps({ batch, time, features }: SequenceShape, x: TypedArray, initial: readonly TypedArray[], keep: boolean): LSTMRun {
     const { kernel, recurrentKernel, bias } = this.weights();
     const u = this.units;
     const width = 4 * u;
@@ -111,6 +117,35 @@ export class LSTM extends Recurrent<LSTMRun> {
     const act = this.activation;
     const gate = this.recurrentActivation;
     const squash = this.cellOutput === 'activation';
+    // A backend may run the whole pass of the standard float32 cell itself (WebAssembly,
+    // threads); without `keep` it returns only h and c_T, and backward recomputes the rest.
+    const fusedPass = this.dtype === 'float32' && this.isStandardCell() ? getBackend().lstmForward : undefined;
+    if (fusedPass !== undefined) {
+      const [gates, h, c, cellActivation] = allocateBlocks('float32', [
+        keep ? time * batch * width : 0,
+        (time + 1) * step,
+        (time + 1) * step,
+        keep ? time * step : 0,
+      ]) as [Float32Array, Float32Array, Float32Array, Float32Array];
+      h.set(initial[0]!);
+      c.set(initial[1]!);
+      fusedPass({
+        batch,
+        time,
+        features,
+        units: u,
+        x: x as Float32Array,
+        kernel: kernel.value.data as Float32Array,
+        recurrentKernel: recurrentKernel.value.data as Float32Array,
+        bias: bias === null ? null : (bias.value.data as Float32Array),
+        gates,
+        h,
+        c,
+        cellActivation,
+        keep,
+      });
+      return { h, c, gates, cellActivation, complete: keep };
+    }
     // `recurrent` holds h_{t−1}·U of the current step. It has its own product (rather than
     // accumulating into the gates) so that a backend never has to read the gates back in;
     // b is added together with it.
@@ -169,21 +204,50 @@ export class LSTM extends Recurrent<LSTMRun> {
         }
       }
     }
-    return { h, c, gates, cellActivation };
+    return { h, c, gates, cellActivation, complete: true };
   }
 
   protected backwardSteps(
-    { batch, time, features }: SequenceShape,
+    shape: SequenceShape,
     x: TypedArray,
-    { h, c, gates, cellActivation }: LSTMRun,
+    run: LSTMRun,
     dhOut: TypedArray | null,
     dState: readonly TypedArray[],
     dx: TypedArray,
   ): void {
+    const { batch, time, features } = shape;
     const { kernel, recurrentKernel, bias } = this.weights();
     const u = this.units;
     const width = 4 * u;
     const step = batch * u;
+    // After an inference pass, recompute what backward needs (from the same h_0 and c_0).
+    const { h, c, gates, cellActivation } = run.complete
+      ? run
+      : this.forwardSteps(shape, x, [run.h.subarray(0, step), run.c.subarray(0, step)], true);
+    const fusedPass = this.dtype === 'float32' && this.isStandardCell() ? getBackend().lstmBackward : undefined;
+    if (fusedPass !== undefined) {
+      fusedPass({
+        batch,
+        time,
+        features,
+        units: u,
+        x: x as Float32Array,
+        kernel: kernel.value.data as Float32Array,
+        recurrentKernel: recurrentKernel.value.data as Float32Array,
+        gates: gates as Float32Array,
+        h: h as Float32Array,
+        c: c as Float32Array,
+        cellActivation: cellActivation as Float32Array,
+        dhOut: dhOut as Float32Array | null,
+        dh: dState[0] as Float32Array,
+        dc: dState[1] as Float32Array,
+        dx: dx as Float32Array,
+        kernelGrad: kernel.grad.data as Float32Array,
+        recurrentKernelGrad: recurrentKernel.grad.data as Float32Array,
+        biasGrad: bias === null ? null : (bias.grad.data as Float32Array),
+      });
+      return;
+    }
     const act = this.activation;
     const gate = this.recurrentActivation;
     const U = recurrentKernel.value.data;

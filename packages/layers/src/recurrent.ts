@@ -111,12 +111,29 @@ export interface RecurrentCache<Run extends CellRun = CellRun> {
   readonly batch: number;
   readonly time: number;
   readonly features: number;
-  /** The input, time-major `[time, batch, features]`. */
+  /**
+   * The input, time-major `[time, batch, features]`. For a batch of one (or one step) that
+   * layout is the input's own, so this is then the input tensor's storage itself, as Dense
+   * keeps its input: read it, never write it.
+   */
   readonly x: TypedArray;
   /** Buffers of the cell's forward loop. */
   readonly run: Run;
   /** True when the learnable initial state supplied `h_0` (its gradient is then accumulated). */
   readonly initialFromParam: boolean;
+}
+
+/** Backward's reused internal buffers for one input shape. */
+interface BackwardScratch {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  /** Output gradients, time-major (returnSequences only; empty otherwise). */
+  readonly dhTime: TypedArray;
+  /** The input gradient, time-major, when that differs from batch-major (empty otherwise). */
+  readonly dxTime: TypedArray;
+  /** Gradients of the final states, carried back through time. */
+  readonly dState: TypedArray[];
 }
 
 /**
@@ -144,6 +161,10 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
   /** A learnable `h_0` of shape `[units]`, shared by every sequence of a batch (SimpleRNN option). */
   protected initialState: Param | null = null;
   protected inputFeatures = 0;
+  /** Zero initial states of the last batch size, shared by every pass (cells only read them). */
+  #zeroStates: { readonly size: number; readonly buffers: TypedArray[] } | null = null;
+  /** Backward's internal buffers for the last input shape, reused (see `backwardScratch`). */
+  #scratch: BackwardScratch | null = null;
 
   protected constructor(
     protected readonly api: string,
@@ -180,8 +201,13 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
     return false;
   }
 
-  /** Runs the cell over all time steps; `initial` holds the `stateCount` initial states, each `[batch, units]`. */
-  protected abstract forwardSteps(shape: SequenceShape, x: TypedArray, initial: readonly TypedArray[]): Run;
+  /**
+   * Runs the cell over all time steps; `initial` holds the `stateCount` initial states, each
+   * `[batch, units]`. `keep` is false for inference passes: a layer may then keep less, as
+   * long as its `backward` can still run (by recomputing). Only read `initial` and `x`: the
+   * zero states are shared between passes, and `x` may be the caller's input.
+   */
+  protected abstract forwardSteps(shape: SequenceShape, x: TypedArray, initial: readonly TypedArray[], keep: boolean): Run;
 
   /**
    * Backpropagation through time. `dhOut` is the gradient of the loss with respect to each
@@ -268,9 +294,13 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
     const units = this.units;
 
     const { initial, fromParam } = this.initialStates(batch, options.initialState);
-    const xTime = allocate(this.dtype, x.size);
-    swapLeadingAxes(x.data, batch, time, features, xTime);
-    const run = this.forwardSteps(shape, xTime, initial);
+    // Batch-major and time-major coincide for a batch of one (or one step): no copy then.
+    let xTime = x.data;
+    if (batch > 1 && time > 1) {
+      xTime = allocate(this.dtype, x.size);
+      swapLeadingAxes(x.data, batch, time, features, xTime);
+    }
+    const run = this.forwardSteps(shape, xTime, initial, options.training === true);
 
     let y: Tensor;
     if (this.returnSequences) {
@@ -288,10 +318,21 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
   }
 
   backward(dy: Tensor, cache: RecurrentCache<Run>, options?: BackwardOptions): Tensor {
-    return this.backwardWithStates(dy, cache, options).dx;
+    // The state gradients are not returned here, so they can live in reused buffers.
+    return this.backwardPass(dy, cache, options ?? {}, false).dx;
   }
 
   backwardWithStates(dy: Tensor, cache: RecurrentCache<Run>, options: BackwardOptions = {}): BackwardResult {
+    return this.backwardPass(dy, cache, options, true);
+  }
+
+  /** Backpropagation; `returnStates` false lets the state gradients use the reused buffers. */
+  private backwardPass(
+    dy: Tensor,
+    cache: RecurrentCache<Run>,
+    options: BackwardOptions,
+    returnStates: boolean,
+  ): BackwardResult {
     this.requireBuilt();
     checkOptionKeys(this.api, options, ['stateGrads']);
     const { batch, time, features } = cache;
@@ -307,7 +348,8 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
     this.checkDType(dy, 'output gradient');
 
     // Gradients of the final states: given ones, plus dy itself when only h_T is output.
-    const dState: TypedArray[] = [];
+    const scratch = this.backwardScratch(batch, time, features);
+    const dState: TypedArray[] = returnStates ? [] : scratch.dState;
     const given = options.stateGrads ?? [];
     if (!Array.isArray(given) || given.length > this.stateCount || (given.length > 0 && !this.returnState)) {
       throw new RnnkitError(
@@ -318,7 +360,14 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
       );
     }
     for (let s = 0; s < this.stateCount; s++) {
-      const buffer = allocate(this.dtype, size);
+      let buffer: TypedArray;
+      if (returnStates) {
+        buffer = allocate(this.dtype, size);
+        dState.push(buffer);
+      } else {
+        buffer = dState[s]!;
+        buffer.fill(0);
+      }
       const g = given[s];
       if (g !== undefined) {
         if (!(g instanceof Tensor) || !sameShape(g.shape, [batch, units])) {
@@ -327,13 +376,14 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
         this.checkDType(g, `stateGrads[${s}]`);
         buffer.set(g.data);
       }
-      dState.push(buffer);
     }
-    // Time-major work buffers: the output gradients (returnSequences) and the input gradient.
-    const [dhTime, dxTime] = allocateBlocks(this.dtype, [this.returnSequences ? time * size : 0, time * batch * features]) as [
-      TypedArray,
-      TypedArray,
-    ];
+    // Time-major work buffers: the output gradients (returnSequences) and the input gradient,
+    // which for a batch of one (or one step) is already in the input's layout.
+    const dhTime = scratch.dhTime;
+    const inPlace = batch === 1 || time === 1;
+    const dx = allocate(this.dtype, time * batch * features);
+    const dxTime = inPlace ? dx : scratch.dxTime;
+    if (!inPlace) dxTime.fill(0);
     let dhOut: TypedArray | null = null;
     if (this.returnSequences) {
       dhOut = dhTime;
@@ -344,8 +394,7 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
     }
 
     this.backwardSteps({ batch, time, features }, cache.x, cache.run, dhOut, dState, dxTime);
-    const dx = allocate(this.dtype, dxTime.length);
-    swapLeadingAxes(dxTime, time, batch, features, dx);
+    if (!inPlace) swapLeadingAxes(dxTime, time, batch, features, dx);
 
     if (cache.initialFromParam && this.initialState !== null) {
       // h_0 was the learnable vector broadcast over the batch: its gradient is the batch sum.
@@ -355,8 +404,25 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
     }
     return {
       dx: new Tensor(dx, [batch, time, features]),
-      initialStateGrads: dState.map((d) => new Tensor(d, [batch, units])),
+      initialStateGrads: returnStates ? dState.map((d) => new Tensor(d, [batch, units])) : [],
     };
+  }
+
+  /**
+   * Backward's internal buffers for this shape, kept from the previous call when the shape
+   * is the same (a training loop's batches): they never leave the layer, and a pass over a
+   * batch of one would otherwise spend more time allocating them than using them.
+   */
+  private backwardScratch(batch: number, time: number, features: number): BackwardScratch {
+    const kept = this.#scratch;
+    if (kept !== null && kept.batch === batch && kept.time === time && kept.features === features) return kept;
+    const size = batch * this.units;
+    const lengths = [this.returnSequences ? time * size : 0, batch > 1 && time > 1 ? time * batch * features : 0];
+    for (let s = 0; s < this.stateCount; s++) lengths.push(size);
+    const [dhTime, dxTime, ...dState] = allocateBlocks(this.dtype, lengths) as [TypedArray, TypedArray, ...TypedArray[]];
+    const scratch: BackwardScratch = { batch, time, features, dhTime, dxTime, dState };
+    this.#scratch = scratch;
+    return scratch;
   }
 
   getWeights(): Tensor[] {
@@ -428,12 +494,18 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
       });
       return { initial, fromParam: false };
     }
-    const initial = allocateBlocks(this.dtype, this.stateCount === 2 ? [size, size] : [size]);
     if (this.initialState !== null) {
+      const initial = allocateBlocks(this.dtype, this.stateCount === 2 ? [size, size] : [size]);
       const h0 = initial[0]!;
       for (let b = 0; b < batch; b++) h0.set(this.initialState.value.data, b * this.units);
       return { initial, fromParam: true };
     }
-    return { initial, fromParam: false };
+    // Zeros, never written (forwardSteps only reads `initial`): one set per batch size.
+    let zeros = this.#zeroStates;
+    if (zeros === null || zeros.size !== size) {
+      zeros = { size, buffers: allocateBlocks(this.dtype, this.stateCount === 2 ? [size, size] : [size]) };
+      this.#zeroStates = zeros;
+    }
+    return { initial: zeros.buffers, fromParam: false };
   }
 }

@@ -259,6 +259,21 @@ describe('Sequential errors', () => {
     );
   });
 
+  it('should name the layer that refuses an output gradient, with its shape, and pass other errors through', () => {
+    const model = new Sequential({ layers: [new LSTM({ units: 2 }), new Dense({ units: 1 })], inputShape: [3, 1] });
+    const { cache } = model.forward(zeros([4, 3, 1]));
+    expect(() => model.backward(zeros([4, 2]), cache)).toThrow(
+      /^Sequential: layer 1 "dense" \(Dense\) refused output gradient \[4, 2\]: Dense: expected an output gradient of shape \[4, 1\], got \[4, 2\]/,
+    );
+    const broken = new Error('not an RnnkitError');
+    const layer = new Dense({ units: 1 });
+    layer.forward = () => {
+      throw broken;
+    };
+    const failing = new Sequential({ layers: [layer], inputShape: [2] });
+    expect(() => failing.forward(zeros([1, 2]))).toThrow(broken);
+  });
+
   it('should refuse unknown options, seed with random, and a mixed dtype', () => {
     expect(() => new Sequential({ layers: layers(), inputShape: [25, 1], seeds: 1 } as never)).toThrow(
       'Sequential: unknown option "seeds"; known options are layers, inputShape, seed, random, dtype, name',

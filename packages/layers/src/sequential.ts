@@ -272,12 +272,17 @@ export class Sequential implements Layer<SequentialCache> {
     const layerOptions: ForwardOptions = options.training === undefined ? {} : { training: options.training };
     const caches: unknown[] = new Array(this.layers.length);
     let y = x;
-    this.layers.forEach((layer, i) => {
-      const input = y;
-      const result = this.#inLayer(i, `input ${formatShape(input.shape)}`, () => layer.forward(input, layerOptions));
+    // A plain loop with the message built only on failure: this runs every training step.
+    for (let i = 0; i < this.layers.length; i++) {
+      let result: ForwardResult<unknown>;
+      try {
+        result = this.layers[i]!.forward(y, layerOptions);
+      } catch (error) {
+        throw this.#refused(i, `input ${formatShape(y.shape)}`, error);
+      }
       caches[i] = result.cache;
       y = result.y;
-    });
+    }
     return { y, cache: { caches } };
   }
 
@@ -295,10 +300,11 @@ export class Sequential implements Layer<SequentialCache> {
     }
     let grad = dy;
     for (let i = this.layers.length - 1; i >= 0; i--) {
-      const upstream = grad;
-      grad = this.#inLayer(i, `output gradient ${formatShape(upstream.shape)}`, () =>
-        this.layers[i]!.backward(upstream, caches[i]),
-      );
+      try {
+        grad = this.layers[i]!.backward(grad, caches[i]);
+      } catch (error) {
+        throw this.#refused(i, `output gradient ${formatShape(grad.shape)}`, error);
+      }
     }
     return grad;
   }
@@ -404,14 +410,19 @@ export class Sequential implements Layer<SequentialCache> {
     try {
       return fn();
     } catch (error) {
-      if (!(error instanceof Error) || error.name !== 'RnnkitError') throw error;
-      const layer = this.layers[i]!;
-      throw new RnnkitError(
-        API,
-        `layer ${i} "${this.layerNames[i]}" (${layer.className}) refused ${what}: ${error.message}`,
-        { cause: error },
-      );
+      throw this.#refused(i, what, error);
     }
+  }
+
+  /** What to throw when layer `i` threw `error`: an RnnkitError naming the layer, else `error` itself. */
+  #refused(i: number, what: string, error: unknown): unknown {
+    if (!(error instanceof Error) || error.name !== 'RnnkitError') return error;
+    const layer = this.layers[i]!;
+    return new RnnkitError(
+      API,
+      `layer ${i} "${this.layerNames[i]}" (${layer.className}) refused ${what}: ${error.message}`,
+      { cause: error },
+    );
   }
 
   #requireBuilt(): void {

@@ -50,6 +50,82 @@ export interface KernelBackend {
    * has one and computes the step in JavaScript otherwise.
    */
   readonly lstmCellForward?: LstmCellForward;
+  /**
+   * Optional fused kernel: the whole forward pass of a standard LSTM layer in float32 (see
+   * {@link LstmForwardArgs}). When present, the LSTM layer calls it once per pass instead of
+   * running its time loop in JavaScript, so a backend can keep the operands in its own
+   * memory for every step and split the batch across threads.
+   */
+  readonly lstmForward?: (args: LstmForwardArgs) => void;
+  /** Optional fused kernel: backpropagation through time of a standard LSTM layer (see {@link LstmBackwardArgs}). */
+  readonly lstmBackward?: (args: LstmBackwardArgs) => void;
+}
+
+/**
+ * Arguments of {@link KernelBackend.lstmForward}: the standard LSTM cell (σ gates, tanh,
+ * `h = o ⊙ tanh(c)`, Keras' gate order i, f, c̃, o) over `time` steps of `batch` sequences,
+ * float32, every buffer time-major and contiguous from index 0:
+ *
+ *     z_t = x_t·W + h_{t−1}·U + b,  gates_t = [σ(z_i) | σ(z_f) | tanh(z_c) | σ(z_o)]
+ *     c_t = f ⊙ c_{t−1} + i ⊙ c̃,   a_t = tanh(c_t),   h_t = o ⊙ a_t
+ */
+export interface LstmForwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  /** Input `[time, batch, features]`. */
+  readonly x: Float32Array;
+  /** W `[features, 4·units]`. */
+  readonly kernel: Float32Array;
+  /** U `[units, 4·units]`. */
+  readonly recurrentKernel: Float32Array;
+  /** b `[4·units]`, or null for none. */
+  readonly bias: Float32Array | null;
+  /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written. */
+  readonly h: Float32Array;
+  /** c_0 … c_T `[time + 1, batch, units]`: c_0 is read, c_T written, c_1 … c_{T−1} written when `keep`. */
+  readonly c: Float32Array;
+  /** Written with the gate values `[time, batch, 4·units]` when `keep` (may be empty otherwise). */
+  readonly gates: Float32Array;
+  /** Written with a_t = tanh(c_t) `[time, batch, units]` when `keep` (may be empty otherwise). */
+  readonly cellActivation: Float32Array;
+  /**
+   * False when no backward pass will follow (inference): then only `h` and c_T must be
+   * written, and `gates` and `cellActivation` may be empty arrays.
+   */
+  readonly keep: boolean;
+}
+
+/**
+ * Arguments of {@link KernelBackend.lstmBackward}: backpropagation through time of the pass
+ * {@link LstmForwardArgs} describes, float32, time-major, from the values it kept.
+ */
+export interface LstmBackwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  readonly x: Float32Array;
+  readonly kernel: Float32Array;
+  readonly recurrentKernel: Float32Array;
+  /** From the forward pass: gate values, h_0 … h_T, c_0 … c_T and tanh(c_1 … c_T). */
+  readonly gates: Float32Array;
+  readonly h: Float32Array;
+  readonly c: Float32Array;
+  readonly cellActivation: Float32Array;
+  /** ∂L/∂h_t for every step `[time, batch, units]`, or null when only h_T is an output. */
+  readonly dhOut: Float32Array | null;
+  /** `[batch, units]`: enters holding ∂L/∂h_T, leaves holding ∂L/∂h_0. */
+  readonly dh: Float32Array;
+  /** `[batch, units]`: enters holding ∂L/∂c_T, leaves holding ∂L/∂c_0. */
+  readonly dc: Float32Array;
+  /** Written with ∂L/∂x `[time, batch, features]`. */
+  readonly dx: Float32Array;
+  /** ∂L/∂W, ∂L/∂U and ∂L/∂b are added to these (accumulated, not overwritten). */
+  readonly kernelGrad: Float32Array;
+  readonly recurrentKernelGrad: Float32Array;
+  readonly biasGrad: Float32Array | null;
 }
 
 /**
