@@ -24,11 +24,11 @@ describe('benchmark harness (tiny sizes)', () => {
     ]);
   });
 
-  it('should run both rnnkit backends and both TF.js backends on W1–W4, and brain.js on W5', () => {
+  it('should run the three rnnkit backends and both TF.js backends on W1–W4, and brain.js on W5', () => {
     for (const result of report.results) {
       const ids = result.measurements.map((m) => m.contender);
-      if (result.case.workload === 'W5') expect(ids).toEqual(['rnnkit-js', 'rnnkit-wasm', 'brain.js']);
-      else expect(ids).toEqual(['rnnkit-js', 'rnnkit-wasm', 'tfjs-cpu', 'tfjs-wasm']);
+      if (result.case.workload === 'W5') expect(ids).toEqual(['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'brain.js']);
+      else expect(ids).toEqual(['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'tfjs-cpu', 'tfjs-wasm']);
     }
   });
 
@@ -50,7 +50,7 @@ describe('benchmark harness (tiny sizes)', () => {
 
   it('should compute a ratio for each rnnkit backend against the row anchor, and a verdict', () => {
     for (const result of report.results) {
-      expect(result.ratios.map((r) => r.contender)).toEqual(['rnnkit-js', 'rnnkit-wasm']);
+      expect(result.ratios.map((r) => r.contender)).toEqual(['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt']);
       for (const r of result.ratios) expect(Number.isFinite(r.ratio) && r.ratio > 0).toBe(true);
       expect(typeof result.targetMet).toBe('boolean');
     }

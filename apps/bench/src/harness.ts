@@ -9,7 +9,7 @@ import { type Spread, spread } from './stats.js';
 import { type BenchCase, flopsPerSample } from './workloads.js';
 
 /** Who runs a row: rnnkit on either kernel backend, TF.js on either backend, brain.js. */
-export type ContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js';
+export type ContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt' | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js';
 
 /** One contender set up for one row. */
 export interface Task {
@@ -100,7 +100,7 @@ export interface CaseResult {
 /** Progress lines for a terminal (the JSON mode sends them to stderr). */
 export type Log = (line: string) => void;
 
-const RNNKIT: readonly ContenderId[] = ['rnnkit-js', 'rnnkit-wasm'];
+const RNNKIT: readonly ContenderId[] = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt'];
 const TFJS: readonly ContenderId[] = ['tfjs-cpu', 'tfjs-wasm'];
 
 /** Measures one row with every contender that supports it. */

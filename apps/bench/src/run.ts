@@ -56,12 +56,13 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-export const ALL_CONTENDERS: readonly ContenderId[] = ['rnnkit-js', 'rnnkit-wasm', 'tfjs-cpu', 'tfjs-wasm', 'brain.js'];
+export const ALL_CONTENDERS: readonly ContenderId[] = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'tfjs-cpu', 'tfjs-wasm', 'brain.js'];
 
 function contender(id: ContenderId): Contender {
   switch (id) {
     case 'rnnkit-js':
     case 'rnnkit-wasm':
+    case 'rnnkit-wasm-mt':
       return rnnkitContender(id);
     case 'tfjs-cpu':
     case 'tfjs-wasm':

@@ -78,11 +78,20 @@ function trainStep(model: Sequential, loss: Loss, optimizer: ReturnType<typeof o
   optimizer.zeroGrad();
 }
 
-/** rnnkit with the given kernel backend. */
-export function rnnkitContender(id: Extract<ContenderId, 'rnnkit-js' | 'rnnkit-wasm'>): Contender {
+/**
+ * rnnkit with the given kernel backend: the JS kernels, WebAssembly on one thread, or
+ * WebAssembly with a thread per core (`rnnkit-wasm-mt`; TF.js' WASM backend runs one
+ * thread in Node).
+ */
+export function rnnkitContender(id: Extract<ContenderId, 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt'>): Contender {
   let backend: Promise<KernelBackend> | null = null;
   const kernels = (): Promise<KernelBackend> => {
-    backend ??= id === 'rnnkit-js' ? Promise.resolve(jsBackend) : createWasmBackend();
+    backend ??=
+      id === 'rnnkit-js'
+        ? Promise.resolve(jsBackend)
+        : id === 'rnnkit-wasm'
+          ? createWasmBackend()
+          : createWasmBackend({ threads: 'auto' });
     return backend;
   };
   return {
