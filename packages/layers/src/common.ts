@@ -4,10 +4,11 @@ import {
   type DType,
   type Random,
   type Shape,
-  type Tensor,
   type TypedArray,
   Param,
   RnnkitError,
+  Tensor,
+  allocate,
   formatShape,
   type Initializer,
   type InitializerConfig,
@@ -123,7 +124,9 @@ export function initParam(
   shape: Shape,
   random: Random,
   dtype: DType,
+  initialize = true,
 ): Param {
+  if (!initialize) return new Param(name, new Tensor(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape));
   const value = init(shape, random, dtype);
   if (value === null || typeof value !== 'object' || !sameShape(value.shape, shape) || value.dtype !== dtype) {
     const got = value && typeof value === 'object' ? `${formatShape(value.shape)} ${value.dtype}` : describe(value);

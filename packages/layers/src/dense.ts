@@ -18,7 +18,7 @@ import {
   addBiasRows,
   addColumnSums,
 } from './common.js';
-import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import type { BuildOptions, ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
 
 const API = 'Dense';
 
@@ -102,7 +102,7 @@ export class Dense implements Layer<DenseCache> {
     return this.#kernel !== null;
   }
 
-  build(inputShape: SymbolicShape, random: Random): void {
+  build(inputShape: SymbolicShape, random: Random, options: BuildOptions = {}): void {
     const shape = checkSymbolicShape(API, inputShape);
     const features = shape[shape.length - 1];
     if (shape.length < 2 || typeof features !== 'number') {
@@ -114,8 +114,9 @@ export class Dense implements Layer<DenseCache> {
       }
       return;
     }
-    const kernel = initParam(API, 'kernel', this.#kernelInit.fn, [features, this.units], random, this.dtype);
-    this.#bias = this.useBias ? initParam(API, 'bias', this.#biasInit.fn, [this.units], random, this.dtype) : null;
+    const initialize = options.initialize !== false;
+    const kernel = initParam(API, 'kernel', this.#kernelInit.fn, [features, this.units], random, this.dtype, initialize);
+    this.#bias = this.useBias ? initParam(API, 'bias', this.#biasInit.fn, [this.units], random, this.dtype, initialize) : null;
     this.#inputFeatures = features;
     this.#kernel = kernel;
   }

@@ -1,5 +1,5 @@
 // Public API of @rnnkit/layers. Everything a user may import is listed here by name.
-export type { SymbolicShape, ForwardOptions, ForwardResult, BackwardOptions, BackwardResult, LayerConfig, Layer, RecurrentLayer } from './layer.js';
+export type { SymbolicShape, BuildOptions, ForwardOptions, ForwardResult, BackwardOptions, BackwardResult, LayerConfig, Layer, RecurrentLayer } from './layer.js';
 export { type Activation, type ActivationName, activations, activationNames, getActivation, isActivation } from './activations.js';
 export { type InitializerConfigValue } from './common.js';
 export { Dense, dense, type DenseOptions, type DenseConfig, type DenseCache } from './dense.js';

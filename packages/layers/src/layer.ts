@@ -50,6 +50,17 @@ export interface BackwardResult {
 /** A layer's configuration as plain JSON data (Keras' `config`, camelCase here). */
 export type LayerConfig = { readonly name: string } & Readonly<Record<string, unknown>>;
 
+/** Options of {@link Layer.build}. */
+export interface BuildOptions {
+  /**
+   * Run the initialisers. False leaves every parameter at zero, for weights that are set
+   * right after (loading a saved model): initialisers such as the orthogonal one take
+   * seconds on large layers.
+   * @defaultValue true
+   */
+  readonly initialize?: boolean;
+}
+
 /**
  * The contract every layer — built in or a user's own — fulfils.
  *
@@ -69,10 +80,11 @@ export interface Layer<Cache = unknown> {
   /** True once `build` has created the parameters. */
   readonly built: boolean;
   /**
-   * Creates the parameters for inputs of this shape, drawing initial values from `random`.
+   * Creates the parameters for inputs of this shape, drawing initial values from `random`
+   * (or leaving them at zero with `initialize: false`, when weights are set next).
    * Once built, a call with a compatible shape does nothing and an incompatible one throws.
    */
-  build(inputShape: SymbolicShape, random: Random): void;
+  build(inputShape: SymbolicShape, random: Random, options?: BuildOptions): void;
   /** Trainable and non-trainable parameters, in Keras' weight order. */
   params(): Param[];
   /** The output shape for an input shape (no computation). */

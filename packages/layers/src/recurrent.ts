@@ -36,6 +36,7 @@ import {
 import type {
   BackwardOptions,
   BackwardResult,
+  BuildOptions,
   ForwardOptions,
   ForwardResult,
   LayerConfig,
@@ -235,7 +236,7 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
     return this.kernel !== null;
   }
 
-  build(inputShape: SymbolicShape, random: Random): void {
+  build(inputShape: SymbolicShape, random: Random, options: BuildOptions = {}): void {
     const shape = checkSymbolicShape(this.api, inputShape);
     const features = shape[2];
     if (shape.length !== 3 || typeof features !== 'number') {
@@ -252,11 +253,12 @@ export abstract class Recurrent<Run extends CellRun> implements RecurrentLayer<R
     }
     const width = this.gateCount * this.units;
     const dtype = this.dtype;
-    const kernel = initParam(this.api, 'kernel', this.kernelInit.fn, [features, width], random, dtype);
-    this.recurrentKernel = initParam(this.api, 'recurrentKernel', this.recurrentInit.fn, [this.units, width], random, dtype);
+    const initialize = options.initialize !== false;
+    const kernel = initParam(this.api, 'kernel', this.kernelInit.fn, [features, width], random, dtype, initialize);
+    this.recurrentKernel = initParam(this.api, 'recurrentKernel', this.recurrentInit.fn, [this.units, width], random, dtype, initialize);
     if (this.useBias) {
-      this.bias = initParam(this.api, 'bias', this.biasInit.fn, this.biasShape(), random, dtype);
-      this.adjustInitialBias(this.bias.value.data);
+      this.bias = initParam(this.api, 'bias', this.biasInit.fn, this.biasShape(), random, dtype, initialize);
+      if (initialize) this.adjustInitialBias(this.bias.value.data);
     }
     if (this.hasLearnableInitialState) this.initialState = new Param('initialState', new Tensor(allocate(dtype, this.units), [this.units]));
     this.inputFeatures = features;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { Random, RnnkitError, Tensor, type Param, zeros } from '@rnnkit/tensor';
-import { Dense } from './dense.js';
+import { type Initializer, Random, RnnkitError, Tensor, type Param, glorotUniform, zeros } from '@rnnkit/tensor';
+import { Dense, dense } from './dense.js';
 import { GRU } from './gru.js';
-import { LSTM } from './lstm.js';
+import { LSTM, lstm } from './lstm.js';
 import { Sequential, sequential, snakeCase, withSeparators } from './sequential.js';
 import { SimpleRNN } from './simple-rnn.js';
 
@@ -276,7 +276,7 @@ describe('Sequential errors', () => {
 
   it('should refuse unknown options, seed with random, and a mixed dtype', () => {
     expect(() => new Sequential({ layers: layers(), inputShape: [25, 1], seeds: 1 } as never)).toThrow(
-      'Sequential: unknown option "seeds"; known options are layers, inputShape, seed, random, dtype, name',
+      'Sequential: unknown option "seeds"; known options are layers, inputShape, seed, random, initialize, dtype, name',
     );
     expect(() => new Sequential({ layers: layers(), seed: 1, random: new Random(1) })).toThrow(
       'Sequential: pass seed or random, not both',
@@ -317,5 +317,31 @@ describe('Sequential errors', () => {
     const x = zeros([1, 25, 1]);
     expect(() => model.forward(x, { initialState: [zeros([1, 32])] })).toThrow(/initialState is not supported/);
     expect(() => model.backward(zeros([1, 1]), { caches: [] })).toThrow(/expected the cache returned by this model's forward/);
+  });
+});
+
+describe('Sequential initialize option', () => {
+  it('should leave every weight at zero and call no initialiser with initialize: false', () => {
+    let calls = 0;
+    const counting: Initializer = (shape, random, dtype) => {
+      calls++;
+      return glorotUniform()(shape, random, dtype);
+    };
+    const layers = [lstm({ units: 5, kernelInitializer: counting }), dense({ units: 2, kernelInitializer: counting })];
+    const model = new Sequential({ layers, inputShape: [3, 4], initialize: false });
+    expect(calls).toBe(0);
+    for (const w of model.getWeights()) expect(Array.from(w.data).every((v) => v === 0)).toBe(true);
+    // Built all the same: the weights can be set and the model runs.
+    model.setWeights(model.getWeights().map((w) => new Tensor(new Float32Array(w.size).fill(0.1), w.shape)));
+    expect(model.forward(new Tensor(new Float32Array(12).fill(1), [1, 3, 4])).y.shape).toEqual([1, 2]);
+    // The default still initialises (LSTM's forget-gate bias starts at 1).
+    new Sequential({ layers: [lstm({ units: 5, kernelInitializer: counting })], inputShape: [3, 4] });
+    expect(calls).toBe(1);
+  });
+
+  it('should reject an initialize that is not a boolean', () => {
+    expect(() => new Sequential({ layers: [dense({ units: 1 })], initialize: 'no' as never })).toThrow(
+      /Sequential: initialize must be true or false, got "no"/,
+    );
   });
 });

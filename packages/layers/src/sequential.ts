@@ -31,6 +31,12 @@ export interface SequentialOptions {
   readonly seed?: number;
   /** A generator to draw the initial weights from instead of `seed` (not with `seed`). */
   readonly random?: Random;
+  /**
+   * Run the layers' initialisers when building. False leaves every weight at zero, for a
+   * model whose weights are set right after with `setWeights` (`loadModel` does this).
+   * @defaultValue true
+   */
+  readonly initialize?: boolean;
   /** Element type; every layer must have been made with it. @defaultValue the first layer's dtype */
   readonly dtype?: DType;
   /** Model name, shown by `summary()`. @defaultValue 'sequential' */
@@ -65,7 +71,7 @@ export interface SequentialFromConfigOptions {
   readonly random?: Random;
 }
 
-const OPTION_KEYS = ['layers', 'inputShape', 'seed', 'random', 'dtype', 'name'] as const;
+const OPTION_KEYS = ['layers', 'inputShape', 'seed', 'random', 'initialize', 'dtype', 'name'] as const;
 
 /**
  * A stack of layers, each feeding the next: `forward` runs them in order and keeps every
@@ -99,6 +105,8 @@ export class Sequential implements Layer<SequentialCache> {
   #shapes: SymbolicShape[] = [];
   /** Parameters with names prefixed by the layer name, made once at build. */
   #params: Param[] = [];
+  /** Whether building runs the layers' initialisers (see {@link SequentialOptions.initialize}). */
+  readonly #initialize: boolean;
 
   constructor(options: SequentialOptions) {
     checkOptions(options);
@@ -134,6 +142,10 @@ export class Sequential implements Layer<SequentialCache> {
       }
     });
     this.#random = resolveRandom(options.seed, options.random);
+    if (options.initialize !== undefined && typeof options.initialize !== 'boolean') {
+      throw new RnnkitError(API, `initialize must be true or false, got ${describe(options.initialize)}`);
+    }
+    this.#initialize = options.initialize ?? true;
     if (options.inputShape !== undefined) {
       const shape = options.inputShape;
       if (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
@@ -213,7 +225,7 @@ export class Sequential implements Layer<SequentialCache> {
     this.layers.forEach((layer, i) => {
       const input = shape;
       shape = this.#inLayer(i, `input ${formatSymbolic(input)}`, () => {
-        if (!layer.built) layer.build(input, random);
+        if (!layer.built) layer.build(input, random, { initialize: this.#initialize });
         return layer.outputShape(input);
       });
       shapes.push(shape);

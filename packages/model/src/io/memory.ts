@@ -200,7 +200,8 @@ export function assembleModel(
   const layers = plan.layers.map((p) => layerFromPlan(ctx, p, dtype));
   let model: Sequential;
   try {
-    model = new Sequential({ layers, inputShape: plan.inputShape, name: plan.name, dtype, seed: 0 });
+    // No initialisers: every weight is set from the file right below.
+    model = new Sequential({ layers, inputShape: plan.inputShape, name: plan.name, dtype, initialize: false });
   } catch (error) {
     fail(ctx, `the model cannot be built: ${(error as Error).message}`, error);
   }
