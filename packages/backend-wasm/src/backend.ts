@@ -195,19 +195,27 @@ export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<
 }
 
 /**
- * Rows of the batch for each of at most `parts` threads: contiguous, in blocks of 4 (the
- * micro-tile height) shared out as evenly as possible; the last share takes the remainder.
+ * Where share `part` of `total` rows starts when they are shared out among `parts` threads
+ * in blocks of 4 (the micro-tile height) as evenly as possible, the last share taking the
+ * remainder; `parts` must not exceed the number of blocks. Arithmetic only: gemm runs once
+ * per time step and must not allocate.
  */
+function shareStart(total: number, parts: number, part: number): number {
+  const blocks = Math.ceil(total / 4);
+  const base = Math.floor(blocks / parts);
+  return Math.min(total, 4 * (part * base + Math.min(part, blocks % parts)));
+}
+
+/** At most `parts` threads for `total` rows: no more than one per block of 4 rows. */
+function usableParts(total: number, parts: number): number {
+  return Math.max(1, Math.min(parts, Math.ceil(total / 4)));
+}
+
+/** The rows of each share (see {@link shareStart}), as a list. */
 export function splitRows(batch: number, parts: number): number[] {
-  const blocks = Math.ceil(batch / 4);
-  const count = Math.max(1, Math.min(parts, blocks));
+  const count = usableParts(batch, parts);
   const rows: number[] = [];
-  let start = 0;
-  for (let part = 0; part < count; part++) {
-    const share = Math.min(4 * (Math.floor(blocks / count) + (part < blocks % count ? 1 : 0)), batch - start);
-    rows.push(share);
-    start += share;
-  }
+  for (let part = 0; part < count; part++) rows.push(shareStart(batch, count, part + 1) - shareStart(batch, count, part));
   return rows;
 }
 
@@ -242,11 +250,13 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     f64 = new Float64Array(memory.buffer);
   }
 
-  /** Scratch of `threads` threads, each with room for a gathered vector of `gather` elements; returns where operands may start. */
-  function scratchFor(threads: number, gather: number): { stride: number; end: number } {
-    const stride = align(scratchBytes + gather * 8);
-    return { stride, end: heapStart + threads * stride };
+  /** Bytes of one thread's scratch with room for a gathered vector of `gather` elements. */
+  function scratchStride(gather: number): number {
+    return align(scratchBytes + gather * 8);
   }
+
+  // Arguments of the gemm jobs handed to workers, reused (gemm must not allocate).
+  const gemmJobs = Array.from({ length: workers }, () => new Array<number>(10).fill(0));
 
   function gemm(
     transposeA: boolean,
@@ -271,19 +281,17 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     // Shares for threads: rows of A and C when A is not transposed (each thread's rows are
     // contiguous), depths when A is stored [k, m] and B [k, n] (each thread's slice of both
     // is contiguous, and the threads' partial products are added up at the end).
-    let rows: number[] = [m];
-    let depths: number[] = [k];
-    const parts = sharesFor(m * n * k);
-    if (parts > 1 && !transposeA && m >= 8) rows = splitRows(m, parts);
-    else if (parts > 1 && transposeA && !transposeB && k >= 8) depths = splitRows(k, parts);
-    const threads = Math.max(rows.length, depths.length);
-    const scratch = scratchFor(threads, k);
-    const { take, end } = bump(scratch.end, size);
-    const cPtr = take(m * n);
-    const aPtr = take(m * k);
-    const bPtr = take(k * n);
-    const partials = depths.slice(1).map(() => take(m * n));
-    reserve(end());
+    let parts = sharesFor(m * n * k);
+    const byRows = parts > 1 && !transposeA && m >= 8;
+    const byDepth = !byRows && parts > 1 && transposeA && !transposeB && k >= 8;
+    parts = byRows ? usableParts(m, parts) : byDepth ? usableParts(k, parts) : 1;
+    const stride = scratchStride(k);
+    const cPtr = heapStart + parts * stride;
+    const aPtr = align(cPtr + m * n * size);
+    const bPtr = align(aPtr + m * k * size);
+    const partials = align(bPtr + k * n * size); // byDepth: parts − 1 partial products
+    const partialBytes = align(m * n * size);
+    reserve(byDepth ? partials + (parts - 1) * partialBytes : partials);
     if (float32) {
       copyIn32(f32, aPtr >> 2, a as Float32Array, aOffset, m * k);
       copyIn32(f32, bPtr >> 2, b as Float32Array, bOffset, k * n);
@@ -293,24 +301,53 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       copyIn64(f64, bPtr >> 3, b as Float64Array, bOffset, k * n);
       if (beta === 1) copyIn64(f64, cPtr >> 3, c, cOffset, m * n);
     }
-    const kernel = float32 ? GEMM_F32 : GEMM_F64;
+    const run = float32 ? exports.gemmF32 : exports.gemmF64;
     const tA = transposeA ? 1 : 0;
     const tB = transposeB ? 1 : 0;
-    if (threads === 1) {
-      runKernel(kernel, [tA, tB, m, n, k, aPtr, bPtr, beta, cPtr, heapStart]);
-    } else if (rows.length > 1) {
-      runShares(kernel, rows, (part, r0, count) => [
-        tA, tB, count, n, k, aPtr + r0 * k * size, bPtr, beta, cPtr + r0 * n * size, heapStart + part * scratch.stride,
-      ]);
+    if (parts === 1) {
+      run(tA, tB, m, n, k, aPtr, bPtr, beta, cPtr, heapStart);
     } else {
-      runShares(kernel, depths, (part, p0, count) => [
-        tA, tB, m, n, count, aPtr + p0 * m * size, bPtr + p0 * n * size,
-        part === 0 ? beta : 0, part === 0 ? cPtr : partials[part - 1]!, heapStart + part * scratch.stride,
-      ]);
-      for (const partial of partials) (float32 ? exports.addF32 : exports.addF64)(cPtr, partial, m * n);
+      const total = byRows ? m : k;
+      for (let part = 1; part < parts; part++) {
+        const start = shareStart(total, parts, part);
+        const count = shareStart(total, parts, part + 1) - start;
+        const job = gemmJobs[part - 1]!;
+        job[0] = tA;
+        job[1] = tB;
+        job[2] = byRows ? count : m;
+        job[3] = n;
+        job[4] = byRows ? k : count;
+        job[5] = aPtr + start * (byRows ? k : m) * size;
+        job[6] = byRows ? bPtr : bPtr + start * n * size;
+        job[7] = byRows ? beta : 0;
+        job[8] = byRows ? cPtr + start * n * size : partials + (part - 1) * partialBytes;
+        job[9] = heapStart + part * stride;
+        pool!.start(part - 1, float32 ? GEMM_F32 : GEMM_F64, job);
+      }
+      const own = shareStart(total, parts, 1);
+      let failure: unknown = null;
+      try {
+        run(tA, tB, byRows ? own : m, n, byRows ? k : own, aPtr, bPtr, beta, cPtr, heapStart);
+      } catch (error) {
+        failure = error;
+      }
+      finishWorkers(parts, failure);
+      if (byDepth) for (let part = 1; part < parts; part++) (float32 ? exports.addF32 : exports.addF64)(cPtr, partials + (part - 1) * partialBytes, m * n);
     }
     if (float32) copyOut32(f32, cPtr >> 2, c, cOffset, m * n);
     else copyOut64(f64, cPtr >> 3, c, cOffset, m * n);
+  }
+
+  /** Waits for workers 1 … parts − 1 after this thread's share; throws the first failure (this thread's first). */
+  function finishWorkers(parts: number, failure: unknown): void {
+    for (let part = 1; part < parts; part++) {
+      try {
+        pool!.finish(part - 1);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+    if (failure !== null) throw failure;
   }
 
   const lstmCellForward: LstmCellForward = (
@@ -331,7 +368,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   ) => {
     const zSize = rows * 4 * units;
     const size = rows * units;
-    const zPtr = scratchFor(0, 0).end;
+    const zPtr = heapStart;
     const recurrentPtr = align(zPtr + zSize * 4);
     const biasPtr = align(recurrentPtr + zSize * 4);
     const previousPtr = align(biasPtr + 16 * units);
@@ -363,14 +400,10 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     return parts === 1 ? [batch] : splitRows(batch, parts);
   }
 
-  /** Runs kernel number `kernel` on this thread. */
-  function runKernel(kernel: number, args: readonly number[]): void {
-    (exports[THREAD_KERNELS[kernel]!] as (...values: readonly number[]) => void)(...args);
-  }
-
   /**
-   * Runs `kernel` for each share of the batch: the shares after the first on workers, the
-   * first on this thread, then waits for all. `argsOf(part, r0, rows)` builds the arguments.
+   * Runs an LSTM kernel for each share of the batch: the shares after the first on
+   * workers, the first on this thread, then waits for all. `argsOf(part, r0, rows)` builds
+   * the arguments (once per layer pass, so it may allocate).
    */
   function runShares(kernel: number, rows: readonly number[], argsOf: (part: number, r0: number, rows: number) => number[]): void {
     let r0 = rows[0]!;
@@ -382,18 +415,11 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     }
     let failure: unknown = null;
     try {
-      runKernel(kernel, argsOf(0, 0, rows[0]!));
+      (exports[THREAD_KERNELS[kernel]!] as (...values: readonly number[]) => void)(...argsOf(0, 0, rows[0]!));
     } catch (error) {
       failure = error;
     }
-    for (let part = 1; part < rows.length; part++) {
-      try {
-        pool!.finish(part - 1);
-      } catch (error) {
-        failure ??= error;
-      }
-    }
-    if (failure !== null) throw failure;
+    finishWorkers(rows.length, failure);
   }
 
   function lstmForward(args: LstmForwardArgs): void {
@@ -401,8 +427,8 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const w = 4 * units;
     const step = batch * units;
     const rows = shares(batch, time * batch * w * (units + features));
-    const scratch = scratchFor(rows.length, 0);
-    const { take, end } = bump(scratch.end);
+    const stride = scratchStride(0);
+    const { take, end } = bump(heapStart + rows.length * stride);
     const x = take(time * batch * features);
     const kernel = take(features * w);
     const recurrentKernel = take(units * w);
@@ -423,7 +449,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     runShares(LSTM_FORWARD, rows, (part, r0, count) => [
       r0, count, batch, time, features, units,
       x, kernel, recurrentKernel, bias, gates, h, c, activation,
-      recurrent[part]!, heapStart + part * scratch.stride,
+      recurrent[part]!, heapStart + part * stride,
     ]);
     copyOut32(f32, (h >> 2) + step, args.h, step, time * step);
     if (!args.keep) {
@@ -442,8 +468,8 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const rows = shares(batch, 3 * time * batch * w * (units + features));
     const parts = rows.length;
     // Weight gradients with Aᵀ and fewer than 4 rows gather a column of up to time·batch values.
-    const scratch = scratchFor(parts, time * batch);
-    const { take, end } = bump(scratch.end);
+    const stride = scratchStride(time * batch);
+    const { take, end } = bump(heapStart + parts * stride);
     const x = take(time * batch * features);
     const kernel = take(features * w);
     const recurrentKernel = take(units * w);
@@ -482,7 +508,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       x, kernel, recurrentKernel, gates, h, c, activation,
       dhOut, dh, dc, dz, dx,
       kernelGrad[part]!, recurrentKernelGrad[part]!, biasGrad[part]!,
-      heapStart + part * scratch.stride,
+      heapStart + part * stride,
     ]);
     for (let part = 1; part < parts; part++) {
       exports.addF32(kernelGrad[0]!, kernelGrad[part]!, features * w);
@@ -518,13 +544,13 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   return Object.freeze(backend);
 }
 
-/** Lays out buffers of `size`-byte elements one after another from `start`, each 64-byte aligned. */
-function bump(start: number, size = 4): { take(elements: number): number; end(): number } {
+/** Lays out float32 buffers one after another from `start`, each 64-byte aligned. */
+function bump(start: number): { take(elements: number): number; end(): number } {
   let top = start;
   return {
     take(elements) {
       const at = top;
-      top = align(top + elements * size);
+      top = align(top + elements * 4);
       return at;
     },
     end: () => top,
