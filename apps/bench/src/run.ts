@@ -75,7 +75,7 @@ function contender(id: ContenderId): Contender {
 export function timingFor(quick: boolean): TimingOptions {
   return quick
     ? { warmUpMs: 150, blockMs: 150, repetitions: 3, budgetMs: 10_000, errorPasses: 5, errorTrials: 3 }
-    : { warmUpMs: 1000, blockMs: 700, repetitions: 7, budgetMs: 60_000, errorPasses: 30, errorTrials: 5 };
+    : { warmUpMs: 1000, blockMs: 700, repetitions: 7, budgetMs: 60_000, errorPasses: 30, errorTrials: 15 };
 }
 
 export async function runBenchmarks(options: BenchOptions = {}): Promise<BenchReport> {
