@@ -1,14 +1,15 @@
 // `pnpm bench`: rnnkit against TF.js (CPU and WASM backends) and brain.js on the seed
 // workloads of issue #8, side by side in one run.
 //
-//   pnpm bench                          everything, full sizes (several minutes)
-//   pnpm --filter @rnnkit/bench bench -- --quick        shorter timing
-//   … -- --json                          machine-readable report on stdout
-//   … -- --markdown                      Markdown tables (docs/benchmarks.md)
-//   … -- --only W1,W4                    only these workloads or rows ("W2 predict")
-//   … -- --contenders rnnkit-js,tfjs-wasm
-//   … -- --tiny                          tiny sizes (what the smoke test runs)
-//   … -- --no-heap                       skip the heap-growth check
+//   pnpm bench                          everything, full sizes (about 20 minutes)
+//   pnpm bench --quick                  shorter timing
+//   pnpm bench --json                   machine-readable report on stdout
+//   pnpm bench --markdown               Markdown tables (docs/benchmarks.md)
+//   pnpm bench --only W1,W4             only these workloads or rows ("W2 predict")
+//   pnpm bench --contenders rnnkit-wasm-mt,tfjs-wasm
+//   pnpm bench --tiny                   tiny sizes (what the smoke test runs)
+//   pnpm bench --no-heap                skip the heap-growth check
+// (From this package: pnpm --filter @rnnkit/bench bench -- <flags>.)
 import { type ContenderId } from './harness.js';
 import { formatMarkdown, formatText } from './report.js';
 import { ALL_CONTENDERS, runBenchmarks } from './run.js';
