@@ -5,8 +5,14 @@ import { defaultClientConditions, defineConfig } from 'vite';
 
 const conditions = ['source', ...defaultClientConditions];
 
+// Cross-origin isolation gives the page SharedArrayBuffer, which the WebAssembly kernels
+// need to run on worker threads (a host serving dist/ should send the same two headers).
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   resolve: { conditions },
+  server: { headers: isolation },
+  preview: { headers: isolation },
   worker: {
     // Module workers, so the worker can share chunks (and the `source` resolution) with the page.
     format: 'es',

@@ -8,7 +8,7 @@
 // goes to test-results/playground.png. Exit code 0 when every check passes.
 //
 // CHROMIUM=/path/to/chromium overrides the browser; E2E_TIMEOUT_MS the time budget per wait.
-/* global document, window, MutationObserver, setTimeout */
+/* global document, window, navigator, MutationObserver, setTimeout */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -42,7 +42,13 @@ function serve(root) {
       if (relative(root, file).split(sep)[0] === '..') throw Object.assign(new Error('outside'), { code: 'ENOENT' });
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      response.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+      response.writeHead(200, {
+        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        // Cross-origin isolation, as vite.config.ts serves it: SharedArrayBuffer for threads.
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
       response.end(body);
     } catch {
       response.writeHead(404, { 'content-type': 'text/plain' });
@@ -204,6 +210,28 @@ async function main() {
       if ((await page.getByTestId('loss').textContent()) !== '–') throw new Error('the loss is still shown after reset');
       if ((await page.locator('[data-testid="probe"] .panel').count()) !== 0) throw new Error('heat maps remain after reset');
       if (await page.getByLabel('Task').isDisabled()) throw new Error('the settings are still locked after reset');
+    });
+
+    await check('the WebAssembly kernels train too, on worker threads in the isolated page', async () => {
+      if (!(await page.evaluate(() => window.crossOriginIsolated))) throw new Error('the page is not cross-origin isolated');
+      await page.getByLabel('Kernels').selectOption('wasm');
+      await page.evaluate(() => {
+        window.shownLosses = [];
+      });
+      await page.getByTestId('start').click();
+      await page.waitForFunction(() => /^wasm-simd/.test(document.querySelector('[data-testid="kernels"]')?.textContent ?? ''));
+      await page.waitForFunction(() => window.shownLosses.length > 0);
+      const first = await page.evaluate(() => window.shownLosses[0]);
+      await page.waitForFunction(
+        (limit) => Number(document.querySelector('[data-testid="loss"]')?.getAttribute('data-value')) < limit,
+        first / 2,
+      );
+      const kernels = await page.getByTestId('kernels').textContent();
+      const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+      if (cores > 1 && !/threads/.test(kernels ?? '')) throw new Error(`expected worker threads on ${cores} cores, the page shows "${kernels}"`);
+      await page.getByTestId('reset').click();
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+      return `kernels: ${kernels}; first shown ${first.toPrecision(3)}, then below half`;
     });
 
     await check('no errors in the page or the worker', async () => {

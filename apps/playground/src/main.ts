@@ -3,6 +3,7 @@
 import './style.css';
 import { LossChart, PredictionChart, ProbePanels } from './charts.js';
 import {
+  type BackendName,
   type Command,
   DEFAULT_LEARNING_RATES,
   type EpochLog,
@@ -38,6 +39,8 @@ const ui = {
   batchSize: element<HTMLSelectElement>('batch-size'),
   seed: element<HTMLInputElement>('seed'),
   pace: element<HTMLSelectElement>('pace'),
+  backend: element<HTMLSelectElement>('backend'),
+  kernels: element<HTMLElement>('kernels'),
   formError: element<HTMLParagraphElement>('form-error'),
   start: element<HTMLButtonElement>('start'),
   pause: element<HTMLButtonElement>('pause'),
@@ -115,6 +118,7 @@ function readConfig(): TrainingConfig {
     batchSize: Number(ui.batchSize.value),
     seed: Number(ui.seed.value),
     epochDelayMs: Number(ui.pace.value),
+    backend: ui.backend.value as BackendName,
   };
 }
 
@@ -149,7 +153,7 @@ function showLoss(value: number): void {
 }
 
 function clearNumbers(): void {
-  for (const dd of [ui.epoch, ui.loss, ui.testLoss, ui.accuracy, ui.speed, ui.parameters]) dd.textContent = '–';
+  for (const dd of [ui.epoch, ui.loss, ui.testLoss, ui.accuracy, ui.speed, ui.parameters, ui.kernels]) dd.textContent = '–';
   ui.loss.dataset.value = '';
   ui.accuracyItem.hidden = true;
 }
@@ -237,6 +241,9 @@ function onReport(report: Report): void {
   const current = run;
   if (current === null || report.id !== current.id) return; // from a run that was reset
   switch (report.type) {
+    case 'kernels':
+      ui.kernels.textContent = `${report.name}${report.threads > 1 ? `, ${report.threads} threads` : ''}`;
+      break;
     case 'setup': {
       current.view = report.view;
       ui.parameters.textContent = report.parameters.toLocaleString('en-US');

@@ -8,6 +8,10 @@ export type TaskName = (typeof TASKS)[number];
 export const LAYER_KINDS = ['LSTM', 'GRU', 'SimpleRNN'] as const;
 export type LayerKind = (typeof LAYER_KINDS)[number];
 
+/** Where the products run: `@rnnkit/tensor`'s JavaScript kernels or `@rnnkit/backend-wasm`. */
+export const BACKENDS = ['js', 'wasm'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
 export const OPTIMIZERS = ['adam', 'rmsprop', 'sgd', 'lion'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 
@@ -33,6 +37,8 @@ export interface TrainingConfig {
   readonly seed: number;
   /** A pause after every epoch, so a person can watch the first epochs happen (0: full speed). */
   readonly epochDelayMs: number;
+  /** The kernels: plain JavaScript, or WebAssembly SIMD (on worker threads where the page allows). */
+  readonly backend: BackendName;
 }
 
 /** Page → worker. `id` names a run, so late messages of an earlier run can be told apart. */
@@ -98,6 +104,8 @@ export type RunStatus = 'running' | 'paused' | 'done' | 'failed';
 export type Report =
   | { readonly type: 'setup'; readonly id: number; readonly view: TaskView; readonly parameters: number; readonly trainSamples: number; readonly testSamples: number }
   | { readonly type: 'status'; readonly id: number; readonly status: RunStatus; readonly epoch: number }
+  /** The kernels the run uses: the backend's name and its thread count. */
+  | { readonly type: 'kernels'; readonly id: number; readonly name: string; readonly threads: number }
   | {
       readonly type: 'progress';
       readonly id: number;

@@ -14,6 +14,7 @@ const small: TrainingConfig = {
   batchSize: 32,
   seed: 1,
   epochDelayMs: 0,
+  backend: 'js',
 };
 
 /** Every report, and a session that reports every epoch and every batch. */

@@ -15,6 +15,7 @@ const base: TrainingConfig = {
   batchSize: 32,
   seed: 3,
   epochDelayMs: 0,
+  backend: 'js',
 };
 
 describe('sineTask', () => {
@@ -89,5 +90,9 @@ describe('buildTask', () => {
 
   it('should refuse more bits than the limit', () => {
     expect(() => buildTask({ ...base, task: 'addition', timeSteps: 40 })).toThrow(/bits must be an integer in \[3, 16\]/);
+  });
+
+  it('should refuse kernels other than js and wasm', () => {
+    expect(() => buildTask({ ...base, backend: 'gpu' as never })).toThrow(/unknown kernels "gpu"; expected js or wasm/);
   });
 });

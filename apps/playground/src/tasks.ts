@@ -6,7 +6,7 @@ import { type Dataset, predict } from '@rnnkit/model';
 import { lion } from '@rnnkit/optimizer-lion';
 import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers';
 import { RnnkitError, Tensor } from '@rnnkit/tensor';
-import type { LayerKind, OptimizerName, Snapshot, TaskView, TrainingConfig } from './protocol.js';
+import { type LayerKind, type OptimizerName, type Snapshot, type TaskView, type TrainingConfig, BACKENDS } from './protocol.js';
 import { probeLayer } from './probe.js';
 
 /** Sine task: 12 periods of 40 steps with a little phase noise (experiment 3's series, shorter). */
@@ -196,5 +196,6 @@ export function buildTask(config: TrainingConfig): Task {
     throw new RnnkitError('playground', `the learning rate must be a number > 0, got ${config.learningRate}`);
   }
   if (!(config.optimizer in OPTIMIZER_PLUGINS)) throw new RnnkitError('playground', `unknown optimizer "${config.optimizer}"`);
+  if (!BACKENDS.includes(config.backend)) throw new RnnkitError('playground', `unknown kernels "${String(config.backend)}"; expected js or wasm`);
   return config.task === 'sine' ? sineTask(config) : additionTask(config);
 }

@@ -1,6 +1,8 @@
 // The training worker: receives commands from the page, runs one TrainingSession at a time
 // and posts its reports back. Training here keeps the page's main thread free.
-import type { Command, Report } from './protocol.js';
+import { type WasmBackend, createWasmBackend } from '@rnnkit/backend-wasm';
+import { type KernelBackend, jsBackend, setBackend } from '@rnnkit/tensor';
+import type { BackendName, Command, Report } from './protocol.js';
 import { TrainingSession } from './session.js';
 
 // The worker's global scope, typed by what we use of it (the DOM and WebWorker libraries
@@ -12,16 +14,37 @@ const scope = globalThis as unknown as {
 
 const post = (report: Report): void => scope.postMessage(report);
 let session: TrainingSession | null = null;
+/** Commands are handled one after another: a start may wait for the WebAssembly backend. */
+let queue: Promise<void> = Promise.resolve();
+let wasm: Promise<WasmBackend> | null = null;
 
-scope.onmessage = ({ data: command }) => {
+/**
+ * The kernels of a run. The WebAssembly backend is made once and kept; it runs on one
+ * thread per core when the page is cross-origin isolated (SharedArrayBuffer), else on one.
+ */
+async function kernels(name: BackendName): Promise<KernelBackend & { readonly threads?: number }> {
+  if (name === 'js') return jsBackend;
+  wasm ??= createWasmBackend({ threads: 'auto' });
+  return wasm;
+}
+
+function fail(id: number, error: unknown): void {
+  post({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
+  post({ type: 'status', id, status: 'failed', epoch: 0 });
+}
+
+async function handle(command: Command): Promise<void> {
   if (command.type === 'start') {
     session?.stop();
+    session = null;
     try {
+      const backend = await kernels(command.config.backend);
+      setBackend(backend);
+      post({ type: 'kernels', id: command.id, name: backend.name, threads: backend.threads ?? 1 });
       session = new TrainingSession(command.id, command.config, post);
     } catch (error) {
       session = null;
-      post({ type: 'error', id: command.id, message: error instanceof Error ? error.message : String(error) });
-      post({ type: 'status', id: command.id, status: 'failed', epoch: 0 });
+      fail(command.id, error);
       return;
     }
     void session.start();
@@ -34,4 +57,8 @@ scope.onmessage = ({ data: command }) => {
     session.stop();
     session = null;
   }
+}
+
+scope.onmessage = ({ data: command }) => {
+  queue = queue.then(() => handle(command));
 };
