@@ -42,6 +42,26 @@ describe('rnnkit-demo command line', () => {
     expect(stderr.trim()).toBe('rnnkit-demo: --epochs expects a non-negative integer, got "many"');
   });
 
+  it('should run an experiment on the WebAssembly kernels with --kernels wasm, close to the JS figures', async () => {
+    const args = ['lstm-scratch', '--epochs', '20', '--json', '--quiet', '--out', mkdtempSync(join(tmpdir(), 'rnnkit-demo-k-'))];
+    const js = await demo(...args);
+    const wasm = await demo(...args, '--kernels', 'wasm', '--overwrite');
+    expect(js.code, js.stderr).toBe(0);
+    expect(wasm.code, wasm.stderr).toBe(0);
+    const a = JSON.parse(js.stdout) as { kernels: string; metrics: { final_loss: number } };
+    const b = JSON.parse(wasm.stdout) as { kernels: string; metrics: { final_loss: number } };
+    expect(a.kernels).toBe('js');
+    expect(b.kernels).toMatch(/^wasm-simd/);
+    // Same seed and data; only float32 rounding differs, so 20 epochs end close together.
+    expect(Math.abs(b.metrics.final_loss - a.metrics.final_loss)).toBeLessThan(0.05 * a.metrics.final_loss);
+  }, 120_000);
+
+  it('should refuse unknown kernels in one line', async () => {
+    const { code, stderr } = await demo('lstm-toy', '--kernels', 'gpu');
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe('rnnkit-demo: --kernels expects js or wasm, got "gpu"');
+  });
+
   it('should refuse an unknown flag in one line', async () => {
     const { code, stderr } = await demo('lstm-scratch', '--epocs', '3');
     expect(code).toBe(2);

@@ -2,6 +2,8 @@
 // rnnkit-demo: the five reference experiments of rnnkit, reproduced.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createWasmBackend } from '@rnnkit/backend-wasm';
+import { setBackend } from '@rnnkit/tensor';
 import { asciiChart } from './charts.js';
 import { DemoError } from './errors.js';
 import type { CommonFlags, Experiment, ExperimentResult } from './experiment.js';
@@ -25,6 +27,7 @@ Flags:
   --csv PATH       turbine: a La Haute Borne SCADA export (default: bundled fixture)
   --out DIR        where SVG plots go (default ./rnnkit-demo-out/<experiment>)
   --overwrite      replace existing files in --out that the demo did not write
+  --kernels NAME   js (default) or wasm: WebAssembly SIMD kernels on every core
   --json           print one JSON object on stdout instead of the human report
   --quiet          no progress display
   -h, --help       this text
@@ -47,6 +50,19 @@ function userPath(path: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), path);
 }
 
+/**
+ * Selects the kernels every experiment runs on and describes them: `js` (the default, the
+ * figures in the README) or `wasm` (@rnnkit/backend-wasm on one thread per core; results
+ * differ from js in float32 rounding, so trajectories drift apart over long runs).
+ */
+async function selectKernels(name: string | undefined): Promise<string> {
+  if (name === undefined || name === 'js') return 'js';
+  if (name !== 'wasm') throw new DemoError(`--kernels expects js or wasm, got "${name}"`, 2);
+  const backend = await createWasmBackend({ threads: 'auto' });
+  setBackend(backend);
+  return backend.threads > 1 ? `${backend.name}, ${backend.threads} threads` : backend.name;
+}
+
 async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -66,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
         overwrite: { type: 'boolean' },
         json: { type: 'boolean' },
         quiet: { type: 'boolean' },
+        kernels: { type: 'string' },
         model: { type: 'string' },
         input: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -81,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (positionals.length > 1) throw new DemoError(`expected one command, got "${positionals.join(' ')}" (see --help)`, 2);
   const command = positionals[0]!;
+  const kernels = await selectKernels(values.kernels);
 
   if (command === 'predict') {
     if (!values.model || !values.input) throw new DemoError('predict needs --model PATH/model.json and --input FILE.json', 2);
@@ -116,7 +134,7 @@ async function main(argv: string[]): Promise<number> {
       values.out ? resolve(userPath(values.out), command === 'all' ? experiment.id : '.') : userPath(`rnnkit-demo-out/${experiment.id}`),
       { overwrite: values.overwrite === true },
     );
-    reporter.log(`\n== ${experiment.id}: ${experiment.title}`);
+    reporter.log(`\n== ${experiment.id}: ${experiment.title}${kernels === 'js' ? '' : ` (kernels: ${kernels})`}`);
     const result = await experiment.run({ flags, reporter, out });
     reporter.endProgress();
     results.push({ experiment, result, files: out.written });
@@ -133,6 +151,7 @@ async function main(argv: string[]): Promise<number> {
     const toJson = ({ experiment, result, files }: (typeof results)[number]) => ({
       experiment: experiment.id,
       seed: result.seed,
+      kernels,
       metrics: result.metrics,
       reference: result.reference,
       files,
