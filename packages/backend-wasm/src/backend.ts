@@ -1,4 +1,6 @@
 import {
+  type GruBackwardArgs,
+  type GruForwardArgs,
   type KernelBackend,
   type LstmBackwardArgs,
   type LstmCellForward,
@@ -65,16 +67,20 @@ interface KernelExports {
   lstmCellForward(rows: number, units: number, gates: number, recurrent: number, bias: number, cPrevious: number, cNext: number, activation: number, h: number): void;
   lstmForward(...args: number[]): void;
   lstmBackward(...args: number[]): void;
+  gruForward(...args: number[]): void;
+  gruBackward(...args: number[]): void;
   addF32(target: number, source: number, count: number): void;
   addF64(target: number, source: number, count: number): void;
 }
 
 /** Exports a worker thread may run, by index (the pool's kernel numbers). */
-const THREAD_KERNELS = ['lstmForward', 'lstmBackward', 'gemmF32', 'gemmF64'] as const;
+const THREAD_KERNELS = ['lstmForward', 'lstmBackward', 'gemmF32', 'gemmF64', 'gruForward', 'gruBackward'] as const;
 const LSTM_FORWARD = 0;
 const LSTM_BACKWARD = 1;
 const GEMM_F32 = 2;
 const GEMM_F64 = 3;
+const GRU_FORWARD = 4;
+const GRU_BACKWARD = 5;
 
 const API = 'createWasmBackend';
 const OPTION_KEYS = new Set(['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds']);
@@ -427,7 +433,8 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const w = 4 * units;
     const step = batch * units;
     const rows = shares(batch, time * batch * w * (units + features));
-    const stride = scratchStride(0);
+    // Products with fewer columns than a SIMD vector gather a column of up to k values.
+    const stride = scratchStride(Math.max(features, units));
     const { take, end } = bump(heapStart + rows.length * stride);
     const x = take(time * batch * features);
     const kernel = take(features * w);
@@ -527,12 +534,106 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     }
   }
 
+  function gruForward(args: GruForwardArgs): void {
+    const { batch, time, features, units } = args;
+    const w = 3 * units;
+    const step = batch * units;
+    const rows = shares(batch, time * batch * w * (units + features));
+    // Products with fewer columns than a SIMD vector gather a column of up to k values.
+    const stride = scratchStride(Math.max(features, units));
+    const { take, end } = bump(heapStart + rows.length * stride);
+    const x = take(time * batch * features);
+    const kernel = take(features * w);
+    const recurrentKernel = take(units * w);
+    const bias = take(2 * w);
+    const gates = take(time * batch * w);
+    const h = take((time + 1) * step);
+    const recurrent = take(time * batch * w);
+    reserve(end());
+    copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
+    copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
+    copyIn32(f32, recurrentKernel >> 2, args.recurrentKernel, 0, units * w);
+    if (args.bias === null) f32.fill(0, bias >> 2, (bias >> 2) + 2 * w);
+    else copyIn32(f32, bias >> 2, args.bias, 0, 2 * w);
+    copyIn32(f32, h >> 2, args.h, 0, step);
+    runShares(GRU_FORWARD, rows, (part, r0, count) => [
+      r0, count, batch, time, features, units,
+      x, kernel, recurrentKernel, bias, gates, h, recurrent, heapStart + part * stride,
+    ]);
+    copyOut32(f32, (h >> 2) + step, args.h, step, time * step);
+    if (!args.keep) return;
+    copyOut32(f32, gates >> 2, args.gates, 0, time * batch * w);
+    copyOut32(f32, recurrent >> 2, args.recurrent, 0, time * batch * w);
+  }
+
+  function gruBackward(args: GruBackwardArgs): void {
+    const { batch, time, features, units } = args;
+    const w = 3 * units;
+    const step = batch * units;
+    const rows = shares(batch, 3 * time * batch * w * (units + features));
+    const parts = rows.length;
+    const stride = scratchStride(time * batch);
+    const { take, end } = bump(heapStart + parts * stride);
+    const x = take(time * batch * features);
+    const kernel = take(features * w);
+    const recurrentKernel = take(units * w);
+    const gates = take(time * batch * w);
+    const recurrent = take(time * batch * w);
+    const h = take((time + 1) * step);
+    const dhOut = args.dhOut === null ? 0 : take(time * step);
+    const dh = take(step);
+    const dz = take(time * batch * w);
+    const dRec = take(time * batch * w);
+    const dx = take(time * batch * features);
+    const kernelGrad = Array.from({ length: parts }, () => take(features * w));
+    const recurrentKernelGrad = Array.from({ length: parts }, () => take(units * w));
+    const biasGrad = Array.from({ length: parts }, () => take(2 * w));
+    reserve(end());
+    copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
+    copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
+    copyIn32(f32, recurrentKernel >> 2, args.recurrentKernel, 0, units * w);
+    copyIn32(f32, gates >> 2, args.gates, 0, time * batch * w);
+    copyIn32(f32, recurrent >> 2, args.recurrent, 0, time * batch * w);
+    copyIn32(f32, h >> 2, args.h, 0, (time + 1) * step);
+    if (args.dhOut !== null) copyIn32(f32, dhOut >> 2, args.dhOut, 0, time * step);
+    copyIn32(f32, dh >> 2, args.dh, 0, step);
+    copyIn32(f32, kernelGrad[0]! >> 2, args.kernelGrad, 0, features * w);
+    copyIn32(f32, recurrentKernelGrad[0]! >> 2, args.recurrentKernelGrad, 0, units * w);
+    for (let part = 1; part < parts; part++) {
+      f32.fill(0, kernelGrad[part]! >> 2, (kernelGrad[part]! >> 2) + features * w);
+      f32.fill(0, recurrentKernelGrad[part]! >> 2, (recurrentKernelGrad[part]! >> 2) + units * w);
+    }
+    runShares(GRU_BACKWARD, rows, (part, r0, count) => [
+      r0, count, batch, time, features, units,
+      x, kernel, recurrentKernel, gates, recurrent, h,
+      dhOut, dh, dz, dRec, dx,
+      kernelGrad[part]!, recurrentKernelGrad[part]!, biasGrad[part]!,
+      heapStart + part * stride,
+    ]);
+    for (let part = 1; part < parts; part++) {
+      exports.addF32(kernelGrad[0]!, kernelGrad[part]!, features * w);
+      exports.addF32(recurrentKernelGrad[0]!, recurrentKernelGrad[part]!, units * w);
+      exports.addF32(biasGrad[0]!, biasGrad[part]!, 2 * w);
+    }
+    copyOut32(f32, dh >> 2, args.dh, 0, step);
+    copyOut32(f32, dx >> 2, args.dx, 0, time * batch * features);
+    copyOut32(f32, kernelGrad[0]! >> 2, args.kernelGrad, 0, features * w);
+    copyOut32(f32, recurrentKernelGrad[0]! >> 2, args.recurrentKernelGrad, 0, units * w);
+    const db = args.biasGrad;
+    if (db !== null) {
+      const from = biasGrad[0]! >> 2;
+      for (let k = 0; k < 2 * w; k++) db[k] = db[k]! + f32[from + k]!;
+    }
+  }
+
   const backend: WasmBackend = {
     name: settings.name,
     gemm,
     lstmCellForward,
     lstmForward,
     lstmBackward,
+    gruForward,
+    gruBackward,
     get threads() {
       return workers + 1;
     },

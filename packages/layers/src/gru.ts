@@ -1,6 +1,6 @@
-import { type Shape, type TypedArray, allocate, gemm } from '@rnnkit/tensor';
-import { type Activation, type ActivationName, getActivation } from './activations.js';
-import { addBiasRows, addColumnSums, booleanOption } from './common.js';
+import { type Shape, type TypedArray, allocate, gemm, getBackend } from '@rnnkit/tensor';
+import { type Activation, type ActivationName, activations, getActivation } from './activations.js';
+import { addBiasRows, addColumnSums, allocateBlocks, booleanOption } from './common.js';
 import type { LayerConfig } from './layer.js';
 import { type CellRun, type RecurrentConfig, type RecurrentOptions, type SequenceShape, Recurrent } from './recurrent.js';
 
@@ -31,6 +31,12 @@ export interface GRURun extends CellRun {
   readonly recurrent: TypedArray;
   /** resetAfter false: the two column blocks of U as contiguous copies, `[units, 2·units]` and `[units, units]`. */
   readonly splitU: { readonly zr: TypedArray; readonly h: TypedArray } | null;
+  /**
+   * False after an inference pass (`training` not set) on a backend with a fused GRU
+   * kernel: only h was kept (`gates` and `recurrent` are empty), and `backward` runs the
+   * forward pass again to get the rest.
+   */
+  readonly complete: boolean;
 }
 
 /**
@@ -71,11 +77,47 @@ export class GRU extends Recurrent<GRURun> {
     return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
 
-  protected forwardSteps({ batch, time, features }: SequenceShape, x: TypedArray, initial: readonly TypedArray[]): GRURun {
+  /** The cell a backend's fused kernels compute: Keras' default (resetAfter, σ gates, tanh), in float32. */
+  private fusable(): boolean {
+    return (
+      this.dtype === 'float32' &&
+      this.resetAfter &&
+      this.recurrentActivation === activations.sigmoid &&
+      this.activation === activations.tanh
+    );
+  }
+
+  protected forwardSteps({ batch, time, features }: SequenceShape, x: TypedArray, initial: readonly TypedArray[], keep: boolean): GRURun {
     const { kernel, recurrentKernel, bias } = this.weights();
     const u = this.units;
     const width = 3 * u;
     const step = batch * u;
+    // A backend may run the whole pass itself (WebAssembly, threads); without `keep` it
+    // returns only h, and backward recomputes the rest.
+    const fusedPass = this.fusable() ? getBackend().gruForward : undefined;
+    if (fusedPass !== undefined) {
+      const [h, gates, recurrent] = allocateBlocks('float32', [
+        (time + 1) * step,
+        keep ? time * batch * width : 0,
+        keep ? time * batch * width : 0,
+      ]) as [Float32Array, Float32Array, Float32Array];
+      h.set(initial[0]!);
+      fusedPass({
+        batch,
+        time,
+        features,
+        units: u,
+        x: x as Float32Array,
+        kernel: kernel.value.data as Float32Array,
+        recurrentKernel: recurrentKernel.value.data as Float32Array,
+        bias: bias === null ? null : (bias.value.data as Float32Array),
+        h,
+        gates,
+        recurrent,
+        keep,
+      });
+      return { h, gates, recurrent, splitU: null, complete: keep };
+    }
     const act = this.activation;
     const gate = this.recurrentActivation;
     const after = this.resetAfter;
@@ -131,21 +173,46 @@ export class GRU extends Recurrent<GRURun> {
         }
       }
     }
-    return { h, gates, recurrent, splitU };
+    return { h, gates, recurrent, splitU, complete: true };
   }
 
   protected backwardSteps(
-    { batch, time, features }: SequenceShape,
+    shape: SequenceShape,
     x: TypedArray,
-    { h, gates, recurrent, splitU }: GRURun,
+    run: GRURun,
     dhOut: TypedArray | null,
     dState: readonly TypedArray[],
     dx: TypedArray,
   ): void {
+    const { batch, time, features } = shape;
     const { kernel, recurrentKernel, bias } = this.weights();
     const u = this.units;
     const width = 3 * u;
     const step = batch * u;
+    // After an inference pass, recompute what backward needs (from the same h_0).
+    const { h, gates, recurrent, splitU } = run.complete ? run : this.forwardSteps(shape, x, [run.h.subarray(0, step)], true);
+    const fusedPass = this.fusable() ? getBackend().gruBackward : undefined;
+    if (fusedPass !== undefined) {
+      fusedPass({
+        batch,
+        time,
+        features,
+        units: u,
+        x: x as Float32Array,
+        kernel: kernel.value.data as Float32Array,
+        recurrentKernel: recurrentKernel.value.data as Float32Array,
+        gates: gates as Float32Array,
+        recurrent: recurrent as Float32Array,
+        h: h as Float32Array,
+        dhOut: dhOut as Float32Array | null,
+        dh: dState[0] as Float32Array,
+        dx: dx as Float32Array,
+        kernelGrad: kernel.grad.data as Float32Array,
+        recurrentKernelGrad: recurrentKernel.grad.data as Float32Array,
+        biasGrad: bias === null ? null : (bias.grad.data as Float32Array),
+      });
+      return;
+    }
     const act = this.activation;
     const gate = this.recurrentActivation;
     const after = this.resetAfter;

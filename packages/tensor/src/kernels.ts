@@ -59,6 +59,67 @@ export interface KernelBackend {
   readonly lstmForward?: (args: LstmForwardArgs) => void;
   /** Optional fused kernel: backpropagation through time of a standard LSTM layer (see {@link LstmBackwardArgs}). */
   readonly lstmBackward?: (args: LstmBackwardArgs) => void;
+  /** Optional fused kernel: the whole forward pass of a GRU layer (Keras' resetAfter variant, see {@link GruForwardArgs}). */
+  readonly gruForward?: (args: GruForwardArgs) => void;
+  /** Optional fused kernel: backpropagation through time of that GRU (see {@link GruBackwardArgs}). */
+  readonly gruBackward?: (args: GruBackwardArgs) => void;
+}
+
+/**
+ * Arguments of {@link KernelBackend.gruForward}: the GRU of Keras with `resetAfter` (σ gates,
+ * tanh candidate, gate order z, r, h̃) over `time` steps of `batch` sequences, float32, every
+ * buffer time-major and contiguous from index 0:
+ *
+ *     a_t = h_{t−1}·U + b_rec
+ *     z = σ(x_t·W_z + b_z + a_z)   r = σ(x_t·W_r + b_r + a_r)   h̃ = tanh(x_t·W_h + b_h + r ⊙ a_h)
+ *     h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
+ */
+export interface GruForwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  /** Input `[time, batch, features]`. */
+  readonly x: Float32Array;
+  /** W `[features, 3·units]`. */
+  readonly kernel: Float32Array;
+  /** U `[units, 3·units]`. */
+  readonly recurrentKernel: Float32Array;
+  /** `[2, 3·units]`: the input bias, then the recurrent bias; null for none. */
+  readonly bias: Float32Array | null;
+  /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written. */
+  readonly h: Float32Array;
+  /** Written with the gate values `[z | r | h̃]`, `[time, batch, 3·units]`, when `keep` (may be empty otherwise). */
+  readonly gates: Float32Array;
+  /** Written with a_t, `[time, batch, 3·units]`, when `keep` (may be empty otherwise). */
+  readonly recurrent: Float32Array;
+  /** False when no backward pass will follow: only `h` must be written. */
+  readonly keep: boolean;
+}
+
+/** Arguments of {@link KernelBackend.gruBackward}: backpropagation through time of {@link GruForwardArgs}' pass. */
+export interface GruBackwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  readonly x: Float32Array;
+  readonly kernel: Float32Array;
+  readonly recurrentKernel: Float32Array;
+  /** From the forward pass: gate values, a_t and h_0 … h_T. */
+  readonly gates: Float32Array;
+  readonly recurrent: Float32Array;
+  readonly h: Float32Array;
+  /** ∂L/∂h_t for every step `[time, batch, units]`, or null when only h_T is an output. */
+  readonly dhOut: Float32Array | null;
+  /** `[batch, units]`: enters holding ∂L/∂h_T, leaves holding ∂L/∂h_0. */
+  readonly dh: Float32Array;
+  /** Written with ∂L/∂x `[time, batch, features]`. */
+  readonly dx: Float32Array;
+  /** ∂L/∂W, ∂L/∂U and ∂L/∂b (`[2, 3·units]`) are added to these. */
+  readonly kernelGrad: Float32Array;
+  readonly recurrentKernelGrad: Float32Array;
+  readonly biasGrad: Float32Array | null;
 }
 
 /**
