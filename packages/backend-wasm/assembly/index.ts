@@ -816,18 +816,7 @@ export function lstmBackward(
   const count = rows * units;
   memory.fill(biasGrad, 0, <usize>w << 2);
   for (let t = time - 1; t >= 0; t--) {
-    if (dhOut != 0) {
-      const from = rowAt(dhOut, t, batch, r0, units);
-      let i = 0;
-      for (; i + 4 <= count; i += 4) {
-        const o = <usize>i << 2;
-        v128.store(dhRows + o, f32x4.add(v128.load(dhRows + o), v128.load(from + o)));
-      }
-      for (; i < count; i++) {
-        const o = <usize>i << 2;
-        store<f32>(dhRows + o, load<f32>(dhRows + o) + load<f32>(from + o));
-      }
-    }
+    if (dhOut != 0) addF32(dhRows, rowAt(dhOut, t, batch, r0, units), count);
     const dzt = rowAt(dz, t, batch, r0, w);
     lstmCellBackward(
       rows,
@@ -842,18 +831,43 @@ export function lstmBackward(
     );
     gemm<f32>(false, true, rows, units, w, dzt, recurrentKernel, 0, dhRows); // ∂h_{t−1} = dz_t·Uᵀ
   }
+  inputAndWeightGradients(r0, rows, batch, time, features, units, w, x, kernel, h, dz, dz, dx, kernelGrad, recurrentKernelGrad);
+}
+
+/**
+ * After the time loop of a backward pass over rows r0 … r0+rows: dx = dZ·Wᵀ,
+ * dW += Xᵀ·dZ and dU += H_{0…T−1}ᵀ·dA, where dZ is ∂L/∂(x·W) and dA ∂L/∂(h·U) (the same
+ * buffer for the LSTM; the GRU's differ in the candidate block). With the whole batch each
+ * is one product over every step; a share of it is not contiguous across steps.
+ */
+function inputAndWeightGradients(
+  r0: i32,
+  rows: i32,
+  batch: i32,
+  time: i32,
+  features: i32,
+  units: i32,
+  w: i32,
+  x: usize,
+  kernel: usize,
+  h: usize,
+  dz: usize,
+  dA: usize,
+  dx: usize,
+  kernelGrad: usize,
+  recurrentKernelGrad: usize,
+): void {
   if (rows == batch) {
-    // Every step at once: dx = dZ·Wᵀ, dW += Xᵀ·dZ, dU += H_{0…T−1}ᵀ·dZ.
     gemm<f32>(false, true, time * batch, features, w, dz, kernel, 0, dx);
     gemm<f32>(true, false, features, w, time * batch, x, dz, 1, kernelGrad);
-    gemm<f32>(true, false, units, w, time * batch, h, dz, 1, recurrentKernelGrad);
+    gemm<f32>(true, false, units, w, time * batch, h, dA, 1, recurrentKernelGrad);
     return;
   }
   for (let t = 0; t < time; t++) {
     const dzt = rowAt(dz, t, batch, r0, w);
     gemm<f32>(false, true, rows, features, w, dzt, kernel, 0, rowAt(dx, t, batch, r0, features));
     gemm<f32>(true, false, features, w, rows, rowAt(x, t, batch, r0, features), dzt, 1, kernelGrad);
-    gemm<f32>(true, false, units, w, rows, rowAt(h, t, batch, r0, units), dzt, 1, recurrentKernelGrad);
+    gemm<f32>(true, false, units, w, rows, rowAt(h, t, batch, r0, units), rowAt(dA, t, batch, r0, w), 1, recurrentKernelGrad);
   }
 }
 
@@ -1079,18 +1093,7 @@ export function gruBackward(
   const dbIn = biasGrad;
   const dbRec = biasGrad + 3 * rowBytes;
   for (let t = time - 1; t >= 0; t--) {
-    if (dhOut != 0) {
-      const from = rowAt(dhOut, t, batch, r0, units);
-      let i = 0;
-      for (; i + 4 <= count; i += 4) {
-        const o = <usize>i << 2;
-        v128.store(dhRows + o, f32x4.add(v128.load(dhRows + o), v128.load(from + o)));
-      }
-      for (; i < count; i++) {
-        const o = <usize>i << 2;
-        store<f32>(dhRows + o, load<f32>(dhRows + o) + load<f32>(from + o));
-      }
-    }
+    if (dhOut != 0) addF32(dhRows, rowAt(dhOut, t, batch, r0, units), count);
     const g = rowAt(gates, t, batch, r0, w);
     const a = rowAt(recurrent, t, batch, r0, w);
     const hPrev = rowAt(h, t, batch, r0, units);
@@ -1154,16 +1157,5 @@ export function gruBackward(
     }
     gemm<f32>(false, true, rows, units, w, drt, recurrentKernel, 1, dhRows); // ∂h_{t−1} += dRec_t·Uᵀ
   }
-  if (rows == batch) {
-    gemm<f32>(false, true, time * batch, features, w, dz, kernel, 0, dx);
-    gemm<f32>(true, false, features, w, time * batch, x, dz, 1, kernelGrad);
-    gemm<f32>(true, false, units, w, time * batch, h, dRec, 1, recurrentKernelGrad);
-    return;
-  }
-  for (let t = 0; t < time; t++) {
-    const dzt = rowAt(dz, t, batch, r0, w);
-    gemm<f32>(false, true, rows, features, w, dzt, kernel, 0, rowAt(dx, t, batch, r0, features));
-    gemm<f32>(true, false, features, w, rows, rowAt(x, t, batch, r0, features), dzt, 1, kernelGrad);
-    gemm<f32>(true, false, units, w, rows, rowAt(h, t, batch, r0, units), rowAt(dRec, t, batch, r0, w), 1, recurrentKernelGrad);
-  }
+  inputAndWeightGradients(r0, rows, batch, time, features, units, w, x, kernel, h, dz, dRec, dx, kernelGrad, recurrentKernelGrad);
 }

@@ -468,6 +468,53 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     copyOut32(f32, activation >> 2, args.cellActivation, 0, time * step);
   }
 
+  /**
+   * Where a backward pass's threads sum the weight gradients: thread 0 adds into copies of
+   * the caller's kernel gradients, the others into zeroed partial sums; every thread sums
+   * its own bias gradient (the kernels zero it).
+   */
+  interface GradientSlots {
+    readonly kernel: number[];
+    readonly recurrent: number[];
+    readonly bias: number[];
+    readonly sizes: readonly [number, number, number];
+  }
+
+  function takeGradients(take: (elements: number) => number, parts: number, kernel: number, recurrent: number, bias: number): GradientSlots {
+    return {
+      kernel: Array.from({ length: parts }, () => take(kernel)),
+      recurrent: Array.from({ length: parts }, () => take(recurrent)),
+      bias: Array.from({ length: parts }, () => take(bias)),
+      sizes: [kernel, recurrent, bias],
+    };
+  }
+
+  /** Copies the caller's gradients into thread 0's slots and zeroes the others' (after `reserve`). */
+  function loadGradients(g: GradientSlots, kernelGrad: Float32Array, recurrentKernelGrad: Float32Array): void {
+    const [kernel, recurrent] = g.sizes;
+    copyIn32(f32, g.kernel[0]! >> 2, kernelGrad, 0, kernel);
+    copyIn32(f32, g.recurrent[0]! >> 2, recurrentKernelGrad, 0, recurrent);
+    for (let part = 1; part < g.kernel.length; part++) {
+      f32.fill(0, g.kernel[part]! >> 2, (g.kernel[part]! >> 2) + kernel);
+      f32.fill(0, g.recurrent[part]! >> 2, (g.recurrent[part]! >> 2) + recurrent);
+    }
+  }
+
+  /** Adds the threads' partial sums together and hands the totals back to the caller. */
+  function storeGradients(g: GradientSlots, kernelGrad: Float32Array, recurrentKernelGrad: Float32Array, biasGrad: Float32Array | null): void {
+    const [kernel, recurrent, bias] = g.sizes;
+    for (let part = 1; part < g.kernel.length; part++) {
+      exports.addF32(g.kernel[0]!, g.kernel[part]!, kernel);
+      exports.addF32(g.recurrent[0]!, g.recurrent[part]!, recurrent);
+      exports.addF32(g.bias[0]!, g.bias[part]!, bias);
+    }
+    copyOut32(f32, g.kernel[0]! >> 2, kernelGrad, 0, kernel);
+    copyOut32(f32, g.recurrent[0]! >> 2, recurrentKernelGrad, 0, recurrent);
+    if (biasGrad === null) return;
+    const from = g.bias[0]! >> 2;
+    for (let k = 0; k < bias; k++) biasGrad[k] = biasGrad[k]! + f32[from + k]!;
+  }
+
   function lstmBackward(args: LstmBackwardArgs): void {
     const { batch, time, features, units } = args;
     const w = 4 * units;
@@ -490,9 +537,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const dz = take(time * batch * w);
     const dx = take(time * batch * features);
     // Thread 0 adds into copies of the gradients; the others into zeroed partial sums.
-    const kernelGrad = Array.from({ length: parts }, () => take(features * w));
-    const recurrentKernelGrad = Array.from({ length: parts }, () => take(units * w));
-    const biasGrad = Array.from({ length: parts }, () => take(w));
+    const grads = takeGradients(take, parts, features * w, units * w, w);
     reserve(end());
     copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
     copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
@@ -504,34 +549,18 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     if (args.dhOut !== null) copyIn32(f32, dhOut >> 2, args.dhOut, 0, time * step);
     copyIn32(f32, dh >> 2, args.dh, 0, step);
     copyIn32(f32, dc >> 2, args.dc, 0, step);
-    copyIn32(f32, kernelGrad[0]! >> 2, args.kernelGrad, 0, features * w);
-    copyIn32(f32, recurrentKernelGrad[0]! >> 2, args.recurrentKernelGrad, 0, units * w);
-    for (let part = 1; part < parts; part++) {
-      f32.fill(0, kernelGrad[part]! >> 2, (kernelGrad[part]! >> 2) + features * w);
-      f32.fill(0, recurrentKernelGrad[part]! >> 2, (recurrentKernelGrad[part]! >> 2) + units * w);
-    }
+    loadGradients(grads, args.kernelGrad, args.recurrentKernelGrad);
     runShares(LSTM_BACKWARD, rows, (part, r0, count) => [
       r0, count, batch, time, features, units,
       x, kernel, recurrentKernel, gates, h, c, activation,
       dhOut, dh, dc, dz, dx,
-      kernelGrad[part]!, recurrentKernelGrad[part]!, biasGrad[part]!,
+      grads.kernel[part]!, grads.recurrent[part]!, grads.bias[part]!,
       heapStart + part * stride,
     ]);
-    for (let part = 1; part < parts; part++) {
-      exports.addF32(kernelGrad[0]!, kernelGrad[part]!, features * w);
-      exports.addF32(recurrentKernelGrad[0]!, recurrentKernelGrad[part]!, units * w);
-      exports.addF32(biasGrad[0]!, biasGrad[part]!, w);
-    }
     copyOut32(f32, dh >> 2, args.dh, 0, step);
     copyOut32(f32, dc >> 2, args.dc, 0, step);
     copyOut32(f32, dx >> 2, args.dx, 0, time * batch * features);
-    copyOut32(f32, kernelGrad[0]! >> 2, args.kernelGrad, 0, features * w);
-    copyOut32(f32, recurrentKernelGrad[0]! >> 2, args.recurrentKernelGrad, 0, units * w);
-    const db = args.biasGrad;
-    if (db !== null) {
-      const from = biasGrad[0]! >> 2;
-      for (let k = 0; k < w; k++) db[k] = db[k]! + f32[from + k]!;
-    }
+    storeGradients(grads, args.kernelGrad, args.recurrentKernelGrad, args.biasGrad);
   }
 
   function gruForward(args: GruForwardArgs): void {
@@ -585,9 +614,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const dz = take(time * batch * w);
     const dRec = take(time * batch * w);
     const dx = take(time * batch * features);
-    const kernelGrad = Array.from({ length: parts }, () => take(features * w));
-    const recurrentKernelGrad = Array.from({ length: parts }, () => take(units * w));
-    const biasGrad = Array.from({ length: parts }, () => take(2 * w));
+    const grads = takeGradients(take, parts, features * w, units * w, 2 * w);
     reserve(end());
     copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
     copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
@@ -597,33 +624,17 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     copyIn32(f32, h >> 2, args.h, 0, (time + 1) * step);
     if (args.dhOut !== null) copyIn32(f32, dhOut >> 2, args.dhOut, 0, time * step);
     copyIn32(f32, dh >> 2, args.dh, 0, step);
-    copyIn32(f32, kernelGrad[0]! >> 2, args.kernelGrad, 0, features * w);
-    copyIn32(f32, recurrentKernelGrad[0]! >> 2, args.recurrentKernelGrad, 0, units * w);
-    for (let part = 1; part < parts; part++) {
-      f32.fill(0, kernelGrad[part]! >> 2, (kernelGrad[part]! >> 2) + features * w);
-      f32.fill(0, recurrentKernelGrad[part]! >> 2, (recurrentKernelGrad[part]! >> 2) + units * w);
-    }
+    loadGradients(grads, args.kernelGrad, args.recurrentKernelGrad);
     runShares(GRU_BACKWARD, rows, (part, r0, count) => [
       r0, count, batch, time, features, units,
       x, kernel, recurrentKernel, gates, recurrent, h,
       dhOut, dh, dz, dRec, dx,
-      kernelGrad[part]!, recurrentKernelGrad[part]!, biasGrad[part]!,
+      grads.kernel[part]!, grads.recurrent[part]!, grads.bias[part]!,
       heapStart + part * stride,
     ]);
-    for (let part = 1; part < parts; part++) {
-      exports.addF32(kernelGrad[0]!, kernelGrad[part]!, features * w);
-      exports.addF32(recurrentKernelGrad[0]!, recurrentKernelGrad[part]!, units * w);
-      exports.addF32(biasGrad[0]!, biasGrad[part]!, 2 * w);
-    }
     copyOut32(f32, dh >> 2, args.dh, 0, step);
     copyOut32(f32, dx >> 2, args.dx, 0, time * batch * features);
-    copyOut32(f32, kernelGrad[0]! >> 2, args.kernelGrad, 0, features * w);
-    copyOut32(f32, recurrentKernelGrad[0]! >> 2, args.recurrentKernelGrad, 0, units * w);
-    const db = args.biasGrad;
-    if (db !== null) {
-      const from = biasGrad[0]! >> 2;
-      for (let k = 0; k < 2 * w; k++) db[k] = db[k]! + f32[from + k]!;
-    }
+    storeGradients(grads, args.kernelGrad, args.recurrentKernelGrad, args.biasGrad);
   }
 
   const backend: WasmBackend = {

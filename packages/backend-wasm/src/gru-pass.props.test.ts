@@ -2,51 +2,17 @@
 // on several, against the GRU layer's own JavaScript time loop on the JS backend: outputs,
 // final state, input gradient and every weight gradient, after training and inference passes.
 import fc from 'fast-check';
-import { GRU, gru } from '@rnnkit/layers';
-import { type KernelBackend, Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
+import { gru } from '@rnnkit/layers';
+import { Random, jsBackend, setBackend } from '@rnnkit/tensor';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createWasmBackend } from './index.js';
+import { randomTensor, relativeError, runPass } from './pass-support.js';
 
 const single = await createWasmBackend();
 // minParallelMultiplyAdds 0: even the small random passes are shared out across threads.
 const threaded = await createWasmBackend({ threads: 3, minParallelMultiplyAdds: 0 });
 afterEach(() => setBackend(jsBackend));
 afterAll(() => threaded.dispose());
-
-interface Pass {
-  readonly y: Float32Array;
-  readonly h: Float32Array;
-  readonly dx: Float32Array;
-  readonly grads: Float32Array[];
-}
-
-function randomTensor(shape: number[], random: Random, scale = 1): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return new Tensor(Float32Array.from({ length: size }, () => random.uniform(-scale, scale)), shape);
-}
-
-function pass(layer: GRU, backend: KernelBackend, x: Tensor, dy: Tensor, dh: Tensor, training: boolean): Pass {
-  setBackend(backend);
-  for (const p of layer.params()) p.grad.data.fill(0);
-  const { y, states, cache } = layer.forward(x, { training });
-  const dx = layer.backward(dy, cache, { stateGrads: [dh] });
-  return {
-    y: y.data as Float32Array,
-    h: states![0]!.data as Float32Array,
-    dx: dx.data as Float32Array,
-    grads: layer.params().map((p) => (p.grad.data as Float32Array).slice()),
-  };
-}
-
-function relativeError(got: Float32Array, want: Float32Array): number {
-  let worst = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < want.length; i++) {
-    worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return worst / scale;
-}
 
 const caseArb = fc.record({
   batch: fc.integer({ min: 1, max: 14 }), // 1–3 shares in blocks of 4 rows, the last one short
@@ -72,10 +38,10 @@ describe('fused GRU passes of the WebAssembly backend (property)', () => {
           const x = randomTensor([batch, time, features], random, 2);
           const dy = randomTensor(returnSequences ? [batch, time, units] : [batch, units], random);
           const dh = randomTensor([batch, units], random);
-          const want = pass(layer, jsBackend, x, dy, dh, true);
-          const got = pass(layer, backend, x, dy, dh, training);
+          const want = runPass(layer, jsBackend, x, dy, [dh], true);
+          const got = runPass(layer, backend, x, dy, [dh], training);
           expect(relativeError(got.y, want.y)).toBeLessThan(1e-5);
-          expect(relativeError(got.h, want.h)).toBeLessThan(1e-5);
+          expect(relativeError(got.states[0]!, want.states[0]!)).toBeLessThan(1e-5);
           expect(relativeError(got.dx, want.dx)).toBeLessThan(1e-5);
           got.grads.forEach((g, i) => expect(relativeError(g, want.grads[i]!)).toBeLessThan(2e-5));
         }),

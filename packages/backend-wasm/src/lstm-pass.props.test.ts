@@ -3,54 +3,17 @@
 // input gradient and every weight gradient, after training passes and after inference
 // passes (whose backward recomputes the forward pass).
 import fc from 'fast-check';
-import { LSTM, lstm } from '@rnnkit/layers';
-import { type KernelBackend, Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
+import { lstm } from '@rnnkit/layers';
+import { Random, jsBackend, setBackend } from '@rnnkit/tensor';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createWasmBackend } from './index.js';
+import { randomTensor, relativeError, runPass } from './pass-support.js';
 
 const single = await createWasmBackend();
 // minParallelMultiplyAdds 0: even the small random passes are shared out across threads.
 const threaded = await createWasmBackend({ threads: 3, minParallelMultiplyAdds: 0 });
 afterEach(() => setBackend(jsBackend));
 afterAll(() => threaded.dispose());
-
-interface Pass {
-  readonly y: Float32Array;
-  readonly h: Float32Array;
-  readonly c: Float32Array;
-  readonly dx: Float32Array;
-  readonly grads: Float32Array[];
-}
-
-function randomTensor(shape: number[], random: Random, scale = 1): Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  return new Tensor(Float32Array.from({ length: size }, () => random.uniform(-scale, scale)), shape);
-}
-
-function pass(layer: LSTM, backend: KernelBackend, x: Tensor, dy: Tensor, dh: Tensor, dc: Tensor, training: boolean): Pass {
-  setBackend(backend);
-  for (const p of layer.params()) p.grad.data.fill(0);
-  const { y, states, cache } = layer.forward(x, { training });
-  const dx = layer.backward(dy, cache, { stateGrads: [dh, dc] });
-  return {
-    y: y.data as Float32Array,
-    h: states![0]!.data as Float32Array,
-    c: states![1]!.data as Float32Array,
-    dx: dx.data as Float32Array,
-    grads: layer.params().map((p) => (p.grad.data as Float32Array).slice()),
-  };
-}
-
-/** Largest difference relative to the largest magnitude of the reference (float32 sums). */
-function relativeError(got: Float32Array, want: Float32Array): number {
-  let worst = 0;
-  let scale = 1e-3;
-  for (let i = 0; i < want.length; i++) {
-    worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
-    scale = Math.max(scale, Math.abs(want[i]!));
-  }
-  return worst / scale;
-}
 
 const caseArb = fc.record({
   batch: fc.integer({ min: 1, max: 14 }), // 1–3 shares in blocks of 4 rows, the last one short
@@ -77,11 +40,11 @@ describe('fused LSTM passes of the WebAssembly backend (property)', () => {
           const dy = randomTensor(returnSequences ? [batch, time, units] : [batch, units], random);
           const dh = randomTensor([batch, units], random);
           const dc = randomTensor([batch, units], random);
-          const want = pass(layer, jsBackend, x, dy, dh, dc, true);
-          const got = pass(layer, backend, x, dy, dh, dc, training);
+          const want = runPass(layer, jsBackend, x, dy, [dh, dc], true);
+          const got = runPass(layer, backend, x, dy, [dh, dc], training);
           expect(relativeError(got.y, want.y)).toBeLessThan(1e-5);
-          expect(relativeError(got.h, want.h)).toBeLessThan(1e-5);
-          expect(relativeError(got.c, want.c)).toBeLessThan(1e-5);
+          expect(relativeError(got.states[0]!, want.states[0]!)).toBeLessThan(1e-5);
+          expect(relativeError(got.states[1]!, want.states[1]!)).toBeLessThan(1e-5);
           expect(relativeError(got.dx, want.dx)).toBeLessThan(1e-5);
           got.grads.forEach((g, i) => expect(relativeError(g, want.grads[i]!)).toBeLessThan(2e-5));
         }),
@@ -99,8 +62,8 @@ describe('fused LSTM passes of the WebAssembly backend (property)', () => {
     const dy = randomTensor([64, 20, 64], random);
     const dh = randomTensor([64, 64], random);
     const dc = randomTensor([64, 64], random);
-    const one = pass(layer, single, x, dy, dh, dc, true);
-    const three = pass(layer, threaded, x, dy, dh, dc, true);
+    const one = runPass(layer, single, x, dy, [dh, dc], true);
+    const three = runPass(layer, threaded, x, dy, [dh, dc], true);
     // Outputs and per-sequence gradients are computed row by row: identical bits.
     expect(Array.from(three.y)).toEqual(Array.from(one.y));
     expect(Array.from(three.dx)).toEqual(Array.from(one.dx));
