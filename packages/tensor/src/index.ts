@@ -21,7 +21,7 @@ export {
   linspace,
 } from './tensor.js';
 export { Param } from './param.js';
-export { gemm, type KernelBackend, jsBackend, setBackend, getBackend } from './kernels.js';
+export { gemm, type KernelBackend, type FusedKernel, jsBackend, setBackend, getBackend } from './kernels.js';
 export { type LstmCellForward, type LstmForwardArgs, type LstmBackwardArgs, type GruForwardArgs, type GruBackwardArgs } from './kernels.js';
 export { Random, type RandomState } from './random.js';
 export {

@@ -33,6 +33,14 @@ export function gemm(
   currentBackend.gemm(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
 }
 
+/** A fused kernel a backend offers: a plain object whose `family` says who reads it. */
+export interface FusedKernel {
+  /** Which package's contract the kernel fulfils, e.g. `'recurrent'`. */
+  readonly family: string;
+  /** Shown in benchmarks and errors, e.g. `'wasm-simd lstm'`. */
+  readonly name: string;
+}
+
 /**
  * Where the numeric kernels run. A backend receives arguments that {@link gemm} has already
  * checked, so it can trust sizes, offsets and dtypes. The plain-JS {@link jsBackend} is the
@@ -44,6 +52,12 @@ export interface KernelBackend {
   readonly name: string;
   /** Same contract as {@link gemm}; called only with checked arguments. */
   readonly gemm: typeof gemm;
+  /**
+   * Fused kernels this backend offers to higher packages (e.g. whole recurrent passes that
+   * `@rnnkit/layers` looks up by `family`). This package only carries the list: what a family
+   * means is defined by the package that reads it.
+   */
+  readonly fused?: readonly FusedKernel[];
   /**
    * Optional fused kernel: the elementwise part of one time step of the standard LSTM cell
    * in float32 (see {@link LstmCellForward}). The LSTM layer uses it when the current backend
