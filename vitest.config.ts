@@ -2,8 +2,10 @@
 //
 // Tests import sibling packages by name (`@rnnkit/tensor`); the aliases below point those
 // names at each package's TypeScript sources, so tests never need a build first.
-// Two projects: `unit` (every *.test.ts) and `props` (the fast-check suites, *.props.test.ts),
-// so `pnpm test` runs both and `pnpm test:props` only the property suites.
+// Four projects: `unit` (every other *.test.ts), `props` (the fast-check suites,
+// *.props.test.ts), `types` (*.test-d.ts) and `slow` (*.slow.test.ts: end-to-end tests that
+// spawn the CLIs, train a reference experiment in full or smoke-run the benchmark).
+// `pnpm test` runs all four; `pnpm test:fast` all but `slow`, for the edit-test loop.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig } from 'vitest/config';
@@ -45,7 +47,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: shared.map((s) => `${s}*.test.ts`),
-          exclude: ['**/node_modules/**', '**/dist/**', '**/*.props.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**', '**/*.props.test.ts', '**/*.slow.test.ts'],
         },
       },
       {
@@ -53,6 +55,15 @@ export default defineConfig({
         test: {
           name: 'props',
           include: shared.map((s) => `${s}*.props.test.ts`),
+          exclude: ['**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        // Tests that take tens of seconds each on a busy machine; CI runs them with the rest.
+        extends: true,
+        test: {
+          name: 'slow',
+          include: shared.map((s) => `${s}*.slow.test.ts`),
           exclude: ['**/node_modules/**', '**/dist/**'],
         },
       },
