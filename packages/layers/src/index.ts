@@ -3,10 +3,27 @@ export type { SymbolicShape, BuildOptions, ForwardOptions, ForwardResult, Backwa
 export { type Activation, type ActivationName, activations, activationNames, getActivation, isActivation } from './activations.js';
 export { type InitializerConfigValue } from './common.js';
 export { Dense, dense, type DenseOptions, type DenseConfig, type DenseCache } from './dense.js';
-export { Recurrent, type RecurrentOptions, type RecurrentConfig, type RecurrentCache, type CellRun, type SequenceShape } from './recurrent.js';
+export type {
+  CellVector,
+  ForwardSteps,
+  BackwardSteps,
+  CellBuildOptions,
+  CellConfig,
+  RecurrentCell,
+  CellPlugin,
+  PassForward,
+  PassBackward,
+  RecurrentPass,
+} from './cell.js';
+export { RNN, rnn, type RNNOptions, type RNNConfig, type RNNCache, type RNNIdentity } from './rnn.js';
+export { type CellOptions, type BaseCellConfig } from './cells/gated-cell.js';
+export { SimpleRNNCell, simpleRNNCell, simpleRNNCellPlugin, type SimpleRNNCellOptions, type SimpleRNNCellConfig } from './cells/simple-rnn-cell.js';
+export { LSTMCell, lstmCell, lstmCellPlugin, type LSTMCellOptions, type LSTMCellConfig, type CellOutput } from './cells/lstm-cell.js';
+export { GRUCell, gruCell, gruCellPlugin, type GRUCellOptions, type GRUCellConfig } from './cells/gru-cell.js';
+export { type RecurrentOptions, type RecurrentConfig } from './recurrent.js';
 export { SimpleRNN, simpleRNN, type SimpleRNNOptions, type SimpleRNNConfig } from './simple-rnn.js';
-export { LSTM, lstm, type LSTMOptions, type LSTMConfig, type LSTMRun, type CellOutput } from './lstm.js';
-export { GRU, gru, type GRUOptions, type GRUConfig, type GRURun } from './gru.js';
+export { LSTM, lstm, type LSTMOptions, type LSTMConfig } from './lstm.js';
+export { GRU, gru, type GRUOptions, type GRUConfig } from './gru.js';
 export { ActivationLayer, activationLayer, type ActivationLayerOptions, type ActivationLayerConfig, type ActivationLayerCache } from './activation-layer.js';
 export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
 export { layerFromConfig, builtinLayers } from './from-config.js';

@@ -1,0 +1,153 @@
+// The GRU cell: read this to understand a GRU. Cho et al. (2014), in Keras' layout: W
+// [features, 3u], U [u, 3u], gate blocks z (update), r (reset), h̃ (candidate). Keras 2's
+// default form, resetAfter (cuDNN's), with bias [2, 3u] (input row b, recurrent row b′):
+//
+//   x̂ = x_t·W + b,  a = h_{t−1}·U + b′, each split into z, r, h̃ blocks    (1)
+//   z = σ(x̂_z + a_z)   r = σ(x̂_r + a_r)                                    (2)
+//   h̃ = tanh(x̂_h + r ⊙ a_h)                                                (3)
+//   h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃                                       (4)
+//
+// State [h]; kept per step: the gates [z | r | h̃] (activated) and a — the layouts of the
+// WebAssembly pass. The other form (resetAfter false: Keras 1, TF.js) applies r before the
+// product, h̃ = tanh(x̂_h + (r ⊙ h_{t−1})·U_h); it lives in gru-reset-before.ts.
+import { type Shape, gemm } from '@rnnkit/tensor';
+import { type Activation, type ActivationName, getActivation } from '../activations.js';
+import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
+import { addBiasRows, addColumnSums, booleanOption, checkOptionKeys } from '../common.js';
+import { type BaseCellConfig, type CellOptions, CELL_OPTION_KEYS, GatedCell } from './gated-cell.js';
+import { resetBefore } from './gru-reset-before.js';
+
+/** Options of {@link gruCell}. */
+export interface GRUCellOptions extends CellOptions {
+  /** Activation of the update and reset gates. Keras' default, not TF.js' hard sigmoid. @defaultValue 'sigmoid' */
+  readonly recurrentActivation?: ActivationName | Activation;
+  /**
+   * Apply the reset gate after the recurrent product (`r ⊙ (h·U_h + b′_h)`, Keras 2's default
+   * and cuDNN's, bias `[2, 3·units]`) rather than before it (`(r ⊙ h)·U_h`, Keras 1 and
+   * TF.js, bias `[3·units]`).
+   * @defaultValue true
+   */
+  readonly resetAfter?: boolean;
+}
+
+/** The configuration of a {@link GRUCell}. */
+export interface GRUCellConfig extends BaseCellConfig {
+  readonly recurrentActivation: string;
+  readonly resetAfter: boolean;
+}
+
+export const GRU_CELL_OPTION_KEYS = [...CELL_OPTION_KEYS, 'recurrentActivation', 'resetAfter'] as const;
+
+/** The GRU cell (see the equations above); `api` names the caller in errors. */
+export class GRUCell extends GatedCell implements RecurrentCell {
+  readonly kind = 'gru';
+  readonly recurrentActivation: Activation;
+  readonly resetAfter: boolean;
+  readonly states: readonly CellVector[];
+  readonly kept: readonly CellVector[];
+  readonly gradients: readonly CellVector[];
+
+  constructor(options: GRUCellOptions, api = 'GRUCell') {
+    checkOptionKeys(api, options, GRU_CELL_OPTION_KEYS);
+    super(api, options, 3);
+    this.recurrentActivation = getActivation(options.recurrentActivation ?? 'sigmoid', api, 'recurrentActivation');
+    this.resetAfter = booleanOption(api, 'resetAfter', options.resetAfter, true);
+    const u = this.units;
+    this.states = [{ name: 'h', size: u }];
+    this.kept = this.resetAfter ? [{ name: 'gates', size: 3 * u }, { name: 'recurrent', size: 3 * u }] : resetBefore.kept(u);
+    this.gradients = this.resetAfter ? [{ name: 'dz', size: 3 * u }, { name: 'dRecurrent', size: 3 * u }] : resetBefore.gradients(u);
+  }
+
+  protected override biasShape(): Shape {
+    return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
+  }
+
+  /** (1), input side, for every step at once: x̂ = X·W + b into the gates buffer. */
+  beforeForward(s: ForwardSteps): void {
+    const rows = s.time * s.batch, width = 3 * this.units, gates = s.kept[0]!;
+    gemm(false, false, rows, width, s.features, s.x, 0, this.kernelParam.value.data, 0, 0, gates, 0);
+    if (this.bias !== null) addBiasRows(gates, 0, rows, width, this.bias.value.data, 0);
+    if (!this.resetAfter) resetBefore.beforeForward(this);
+  }
+
+  step(s: ForwardSteps): void {
+    if (!this.resetAfter) return resetBefore.step(this, s);
+    const u = this.units, width = 3 * u, batch = s.batch, t = s.t;
+    const h = s.states[0]!, gates = s.kept[0]!, recurrent = s.kept[1]!;
+    const gate = this.recurrentActivation, act = this.activation;
+    const zt = t * batch * width; // step t's rows of gates and a
+    // (1), recurrent side: a = h_{t−1}·U + b′, kept.
+    gemm(false, false, batch, width, u, h, t * batch * u, this.recurrentKernelParam.value.data, 0, 0, recurrent, zt);
+    if (this.bias !== null) addBiasRows(recurrent, zt, batch, width, this.bias.value.data, width);
+    for (let b = 0; b < batch; b++) {
+      const row = zt + b * width, prev = (t * batch + b) * u, next = prev + batch * u;
+      for (let k = 0; k < 2 * u; k++) gates[row + k]! += recurrent[row + k]!;
+      gate.forward(gates, row, gates, row, 2 * u); // (2) z, r
+      for (let k = 0; k < u; k++) {
+        const r = gates[row + u + k]!, aH = recurrent[row + 2 * u + k]!;
+        gates[row + 2 * u + k]! += r * aH; // (3), before tanh
+      }
+      act.forward(gates, row + 2 * u, gates, row + 2 * u, u); // (3) h̃
+      for (let k = 0; k < u; k++) {
+        const z = gates[row + k]!, hTilde = gates[row + 2 * u + k]!, hPrev = h[prev + k]!;
+        h[next + k] = z * hPrev + (1 - z) * hTilde; // (4)
+      }
+    }
+  }
+
+  /** (4), (3), (2) backwards, then ∂h_{t−1} += ∂a·Uᵀ. */
+  backStep(s: BackwardSteps): void {
+    if (!this.resetAfter) return resetBefore.backStep(this, s);
+    const u = this.units, width = 3 * u, batch = s.batch, t = s.t;
+    const h = s.states[0]!, gates = s.kept[0]!, recurrent = s.kept[1]!;
+    const dh = s.dStates[0]!, dz = s.gradients[0]!, dRecurrent = s.gradients[1]!;
+    const gate = this.recurrentActivation, act = this.activation;
+    const zt = t * batch * width;
+    for (let b = 0; b < batch; b++) {
+      const row = zt + b * width, prev = (t * batch + b) * u, at = b * u;
+      // Through (4): ∂z = dh ⊙ (h_{t−1} − h̃), ∂h̃ = dh ⊙ (1 − z), ∂h_{t−1} = dh ⊙ z (+ the product below).
+      for (let k = 0; k < u; k++) {
+        const z = gates[row + k]!, hTilde = gates[row + 2 * u + k]!, hPrev = h[prev + k]!, dhNext = dh[at + k]!;
+        dz[row + k] = dhNext * (hPrev - hTilde);
+        dz[row + 2 * u + k] = dhNext * (1 - z);
+        dh[at + k] = dhNext * z;
+      }
+      gate.backward(gates, row, dz, row, u); // through (2): z's pre-activation
+      act.backward(gates, row + 2 * u, dz, row + 2 * u, u); // through (3): h̃'s
+      // Through (3): ∂r = ∂h̃_pre ⊙ a_h, ∂a_h = ∂h̃_pre ⊙ r.
+      for (let k = 0; k < u; k++) {
+        const dhTildePre = dz[row + 2 * u + k]!, aH = recurrent[row + 2 * u + k]!, r = gates[row + u + k]!;
+        dz[row + u + k] = dhTildePre * aH;
+        dRecurrent[row + 2 * u + k] = dhTildePre * r;
+      }
+      gate.backward(gates, row + u, dz, row + u, u); // through (2): r's pre-activation
+      for (let k = 0; k < 2 * u; k++) dRecurrent[row + k] = dz[row + k]!; // ∂a_z, ∂a_r
+    }
+    gemm(false, true, batch, u, width, dRecurrent, zt, this.recurrentKernelParam.value.data, 0, 1, dh, 0); // through (1)
+  }
+
+  /** Through (1), all steps at once: ∂W += Xᵀ·∂X̂, ∂b += Σ ∂X̂, ∂X = ∂X̂·Wᵀ, ∂U += H_{0…T−1}ᵀ·∂A, ∂b′ += Σ ∂A. */
+  afterBackward(s: BackwardSteps): void {
+    const rows = s.time * s.batch, width = 3 * this.units, dz = s.gradients[0]!;
+    const kernel = this.kernelParam, bias = this.bias;
+    gemm(true, false, s.features, width, rows, s.x, 0, dz, 0, 1, kernel.grad.data, 0);
+    if (bias !== null) addColumnSums(dz, 0, rows, width, bias.grad.data, 0);
+    gemm(false, true, rows, s.features, width, dz, 0, kernel.value.data, 0, 0, s.dx, 0);
+    if (!this.resetAfter) return resetBefore.afterBackward(this, s);
+    const dRecurrent = s.gradients[1]!;
+    gemm(true, false, this.units, width, rows, s.states[0]!, 0, dRecurrent, 0, 1, this.recurrentKernelParam.grad.data, 0);
+    if (bias !== null) addColumnSums(dRecurrent, 0, rows, width, bias.grad.data, width);
+  }
+
+  getConfig(): GRUCellConfig {
+    return { ...this.baseConfig(), recurrentActivation: this.recurrentActivation.name, resetAfter: this.resetAfter };
+  }
+}
+
+/** Creates a GRU cell: `new RNN({ cell: gruCell({ units: 16 }) })`. */
+export function gruCell(options: GRUCellOptions): GRUCell {
+  return new GRUCell(options);
+}
+
+/** The GRU cell as a plugin (Keras' class name 'GRUCell'). */
+export const gruCellPlugin: CellPlugin<GRUCellOptions> = Object.freeze({ name: 'GRUCell', create: gruCell });

@@ -1,0 +1,196 @@
+// The LSTM cell: read this to understand an LSTM. Hochreiter & Schmidhuber (1997), with the
+// forget gate of Gers et al. (2000), in Keras' layout: W [features, 4u], U [u, 4u], b [4u],
+// gate blocks in the order i, f, g (= c̃), o. Per step, for each sequence of the batch:
+//
+//   z = x_t·W + h_{t−1}·U + b, split into z_i, z_f, z_g, z_o            (1)
+//   i = σ(z_i)   f = σ(z_f)   g = tanh(z_g)   o = σ(z_o)                 (2)
+//   c_t = f ⊙ c_{t−1} + i ⊙ g                                           (3)
+//   h_t = o ⊙ tanh(c_t)      (cellOutput 'none': h_t = o ⊙ c_t)          (4)
+//
+// σ is `recurrentActivation`, tanh is `activation`. States [h, c]; kept per step: the gates
+// [i | f | g | o] (activated) and tanh(c_t). Those are also the layouts of the WebAssembly pass.
+import { type TypedArray, gemm } from '@rnnkit/tensor';
+import { type Activation, type ActivationName, activations, getActivation } from '../activations.js';
+import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
+import { addColumnSums, booleanOption, checkOptionKeys, oneOf } from '../common.js';
+import { type BaseCellConfig, type CellOptions, CELL_OPTION_KEYS, GatedCell } from './gated-cell.js';
+
+/** What the LSTM applies to the cell state to form the output `h`. */
+export type CellOutput = 'activation' | 'none';
+
+/** Options of {@link lstmCell}. */
+export interface LSTMCellOptions extends CellOptions {
+  /** Activation of the input, forget and output gates. Keras' default, not TF.js' hard sigmoid. @defaultValue 'sigmoid' */
+  readonly recurrentActivation?: ActivationName | Activation;
+  /** Start the forget-gate bias at 1 (Jozefowicz et al., 2015), as Keras does. @defaultValue true */
+  readonly unitForgetBias?: boolean;
+  /** `'activation'`: Keras' `h = o ⊙ activation(c)`; `'none'`: `h = o ⊙ c` (experiments 1–2). @defaultValue 'activation' */
+  readonly cellOutput?: CellOutput;
+}
+
+/** The configuration of an {@link LSTMCell}. */
+export interface LSTMCellConfig extends BaseCellConfig {
+  readonly recurrentActivation: string;
+  readonly unitForgetBias: boolean;
+  readonly cellOutput: CellOutput;
+}
+
+export const LSTM_CELL_OPTION_KEYS = [...CELL_OPTION_KEYS, 'recurrentActivation', 'unitForgetBias', 'cellOutput'] as const;
+
+/** The LSTM cell (see the equations above); `api` names the caller in errors. */
+export class LSTMCell extends GatedCell implements RecurrentCell {
+  readonly kind = 'lstm';
+  readonly recurrentActivation: Activation;
+  readonly unitForgetBias: boolean;
+  readonly cellOutput: CellOutput;
+  readonly states: readonly CellVector[];
+  readonly kept: readonly CellVector[];
+  readonly gradients: readonly CellVector[];
+  /** σ gates, tanh and (4) with tanh: the derivatives are known, so backStep takes one pass per row. */
+  readonly #standard: boolean;
+
+  constructor(options: LSTMCellOptions, api = 'LSTMCell') {
+    checkOptionKeys(api, options, LSTM_CELL_OPTION_KEYS);
+    super(api, options, 4);
+    this.recurrentActivation = getActivation(options.recurrentActivation ?? 'sigmoid', api, 'recurrentActivation');
+    this.unitForgetBias = booleanOption(api, 'unitForgetBias', options.unitForgetBias, true);
+    this.cellOutput = oneOf<CellOutput>(api, 'cellOutput', options.cellOutput, ['activation', 'none'], 'activation');
+    const u = this.units;
+    this.states = [{ name: 'h', size: u }, { name: 'c', size: u }];
+    this.kept = [{ name: 'gates', size: 4 * u }, { name: 'cellActivation', size: this.cellOutput === 'activation' ? u : 0 }];
+    this.gradients = [{ name: 'dz', size: 4 * u }];
+    this.#standard = this.recurrentActivation === activations.sigmoid && this.activation === activations.tanh && this.cellOutput === 'activation';
+  }
+
+  protected override adjustInitialBias(bias: TypedArray): void {
+    if (this.unitForgetBias) bias.fill(1, this.units, 2 * this.units);
+  }
+
+  /** x_t·W of every step at once (one product over all T·batch rows) into the gates buffer. */
+  beforeForward(s: ForwardSteps): void {
+    const rows = s.time * s.batch;
+    gemm(false, false, rows, 4 * this.units, s.features, s.x, 0, this.kernelParam.value.data, 0, 0, s.kept[0]!, 0);
+  }
+
+  step(s: ForwardSteps): void {
+    const u = this.units, width = 4 * u, batch = s.batch, t = s.t;
+    const h = s.states[0]!, c = s.states[1]!, gates = s.kept[0]!, cellActivation = s.kept[1]!;
+    const act = this.activation, gate = this.recurrentActivation;
+    const bias = this.bias === null ? null : this.bias.value.data;
+    // h_{t−1}·U for the batch, in its own buffer: a backend never has to read the gates back in.
+    const recurrent = this.scratch(0, batch * width);
+    gemm(false, false, batch, width, u, h, t * batch * u, this.recurrentKernelParam.value.data, 0, 0, recurrent, 0);
+    for (let b = 0; b < batch; b++) {
+      const row = (t * batch + b) * width; // this sequence's [i | f | g | o]
+      const prev = (t * batch + b) * u; // its c_{t−1} and h_{t−1}; also its tanh(c_t) slot
+      const next = prev + batch * u; // its c_t and h_t
+      // (1) z = x_t·W + h_{t−1}·U + b, then (2): the activations, in place.
+      if (bias === null) for (let k = 0; k < width; k++) gates[row + k]! += recurrent[b * width + k]!;
+      else for (let k = 0; k < width; k++) gates[row + k]! += recurrent[b * width + k]! + bias[k]!;
+      gate.forward(gates, row, gates, row, 2 * u); // i, f
+      act.forward(gates, row + 2 * u, gates, row + 2 * u, u); // g
+      gate.forward(gates, row + 3 * u, gates, row + 3 * u, u); // o
+      for (let k = 0; k < u; k++) {
+        const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!;
+        const cPrev = c[prev + k]!;
+        const cNext = f * cPrev + i * g; // (3)
+        c[next + k] = cNext;
+      }
+      if (this.cellOutput === 'none') {
+        for (let k = 0; k < u; k++) {
+          const o = gates[row + 3 * u + k]!, cNext = c[next + k]!;
+          h[next + k] = o * cNext; // (4) without tanh
+        }
+        continue;
+      }
+      act.forward(c, next, cellActivation, prev, u); // tanh(c_t), kept
+      for (let k = 0; k < u; k++) {
+        const o = gates[row + 3 * u + k]!, a = cellActivation[prev + k]!;
+        h[next + k] = o * a; // (4)
+      }
+    }
+  }
+
+  /** Backpropagation through step t: (4), (3), (2) backwards, then ∂h_{t−1} = ∂z·Uᵀ. */
+  backStep(s: BackwardSteps): void {
+    const u = this.units, width = 4 * u, batch = s.batch, t = s.t;
+    const c = s.states[1]!, gates = s.kept[0]!, cellActivation = s.kept[1]!;
+    const dh = s.dStates[0]!, dc = s.dStates[1]!, dz = s.gradients[0]!;
+    const act = this.activation, gate = this.recurrentActivation;
+    const db = this.bias === null ? null : this.bias.grad.data;
+    const dSquash = this.scratch(1, u); // ∂L/∂tanh(c_t) of one sequence
+    for (let b = 0; b < batch; b++) {
+      const row = (t * batch + b) * width, prev = (t * batch + b) * u, next = prev + batch * u, at = b * u;
+      if (this.#standard) {
+        for (let k = 0; k < u; k++) {
+          const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!, o = gates[row + 3 * u + k]!;
+          const a = cellActivation[prev + k]!, cPrev = c[prev + k]!;
+          const dhNext = dh[at + k]!;
+          const dcNext = dc[at + k]! + dhNext * o * (1 - a * a); // through (4): tanh′ = 1 − tanh²
+          const dzi = dcNext * g * (i * (1 - i)); // through (3) and (2): σ′ = σ(1 − σ)
+          const dzf = dcNext * cPrev * (f * (1 - f));
+          const dzg = dcNext * i * (1 - g * g);
+          const dzo = dhNext * a * (o * (1 - o));
+          dz[row + k] = dzi; dz[row + u + k] = dzf; dz[row + 2 * u + k] = dzg; dz[row + 3 * u + k] = dzo;
+          dc[at + k] = dcNext * f; // ∂c_{t−1}
+          // The bias gradient is summed here while ∂z is at hand (afterBackward skips it).
+          if (db !== null) { db[k]! += dzi; db[u + k]! += dzf; db[2 * u + k]! += dzg; db[3 * u + k]! += dzo; }
+        }
+        continue;
+      }
+      // Through (4): ∂o = dh ⊙ tanh(c_t), ∂c_t += dh ⊙ o ⊙ tanh′(c_t) (or dh ⊙ c_t, dh ⊙ o).
+      if (this.cellOutput === 'activation') {
+        for (let k = 0; k < u; k++) dSquash[k] = dh[at + k]! * gates[row + 3 * u + k]!;
+        act.backward(cellActivation, prev, dSquash, 0, u);
+        for (let k = 0; k < u; k++) {
+          const dhNext = dh[at + k]!, a = cellActivation[prev + k]!;
+          dz[row + 3 * u + k] = dhNext * a; // ∂o
+          dc[at + k]! += dSquash[k]!;
+        }
+      } else {
+        for (let k = 0; k < u; k++) {
+          const dhNext = dh[at + k]!, o = gates[row + 3 * u + k]!, cNext = c[next + k]!;
+          dz[row + 3 * u + k] = dhNext * cNext; // ∂o
+          dc[at + k]! += dhNext * o;
+        }
+      }
+      // Through (3): ∂i = dc ⊙ g, ∂f = dc ⊙ c_{t−1}, ∂g = dc ⊙ i, ∂c_{t−1} = dc ⊙ f.
+      for (let k = 0; k < u; k++) {
+        const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!;
+        const dcNext = dc[at + k]!, cPrev = c[prev + k]!;
+        dz[row + k] = dcNext * g;
+        dz[row + u + k] = dcNext * cPrev;
+        dz[row + 2 * u + k] = dcNext * i;
+        dc[at + k] = dcNext * f;
+      }
+      // Through (2): from gate values to pre-activations, times each activation's derivative.
+      gate.backward(gates, row, dz, row, 2 * u);
+      act.backward(gates, row + 2 * u, dz, row + 2 * u, u);
+      gate.backward(gates, row + 3 * u, dz, row + 3 * u, u);
+    }
+    // Through (1): ∂h_{t−1} = ∂z_t·Uᵀ.
+    gemm(false, true, batch, u, width, dz, t * batch * width, this.recurrentKernelParam.value.data, 0, 0, dh, 0);
+  }
+
+  /** Through (1), all steps at once: ∂W += Xᵀ·∂Z, ∂U += H_{0…T−1}ᵀ·∂Z, ∂b += Σ ∂Z, ∂X = ∂Z·Wᵀ. */
+  afterBackward(s: BackwardSteps): void {
+    const rows = s.time * s.batch, width = 4 * this.units, dz = s.gradients[0]!;
+    const kernel = this.kernelParam, recurrentKernel = this.recurrentKernelParam;
+    gemm(true, false, s.features, width, rows, s.x, 0, dz, 0, 1, kernel.grad.data, 0);
+    gemm(true, false, this.units, width, rows, s.states[0]!, 0, dz, 0, 1, recurrentKernel.grad.data, 0);
+    if (this.bias !== null && !this.#standard) addColumnSums(dz, 0, rows, width, this.bias.grad.data, 0);
+    gemm(false, true, rows, s.features, width, dz, 0, kernel.value.data, 0, 0, s.dx, 0);
+  }
+
+  getConfig(): LSTMCellConfig {
+    return { ...this.baseConfig(), recurrentActivation: this.recurrentActivation.name, unitForgetBias: this.unitForgetBias, cellOutput: this.cellOutput };
+  }
+}
+
+/** Creates an LSTM cell: `new RNN({ cell: lstmCell({ units: 32 }) })`. */
+export function lstmCell(options: LSTMCellOptions): LSTMCell {
+  return new LSTMCell(options);
+}
+
+/** The LSTM cell as a plugin (Keras' class name 'LSTMCell'). */
+export const lstmCellPlugin: CellPlugin<LSTMCellOptions> = Object.freeze({ name: 'LSTMCell', create: lstmCell });

@@ -1,0 +1,510 @@
+// The generic recurrent layer: runs any RecurrentCell over [batch, time, features] inputs and
+// owns everything that is not cell maths — shape and dtype checks, the batch-major ↔
+// time-major layout change, initial states (given, learnable or zero) and their gradients,
+// returnSequences/returnState, the buffers of a pass and the backend's fused passes.
+import {
+  type DType,
+  type Random,
+  type TypedArray,
+  Param,
+  RnnkitError,
+  Tensor,
+  allocate,
+  formatShape,
+  getBackend,
+  sameShape,
+} from '@rnnkit/tensor';
+import type { BackwardSteps, CellConfig, ForwardSteps, RecurrentCell, RecurrentPass } from './cell.js';
+import {
+  allocateBlocks,
+  booleanOption,
+  checkOptionKeys,
+  checkSymbolicShape,
+  describe,
+  formatSymbolic,
+  nameOption,
+  setParamValues,
+  swapLeadingAxes,
+} from './common.js';
+import type {
+  BackwardOptions,
+  BackwardResult,
+  BuildOptions,
+  ForwardOptions,
+  ForwardResult,
+  LayerConfig,
+  RecurrentLayer,
+  SymbolicShape,
+} from './layer.js';
+
+/** Options of {@link RNN}. */
+export interface RNNOptions {
+  /** The cell run at every step; it fixes the units, the states and the dtype. */
+  readonly cell: RecurrentCell;
+  /** Output every step, `[batch, time, units]`, rather than the last, `[batch, units]`. @defaultValue false */
+  readonly returnSequences?: boolean;
+  /** Also return the final state(s) from `forward` (`states`), for chunked sequences or encoders. @defaultValue false */
+  readonly returnState?: boolean;
+  /**
+   * Learn the initial states (parameters starting at zero, shared by every sequence of a
+   * batch): `initialState` for state 0 (`[units]`) and `initialState_<name>` for the others
+   * (e.g. `initialState_c`). An `initialState` passed to `forward` still takes precedence.
+   * @defaultValue false
+   */
+  readonly learnableInitialState?: boolean;
+  /** Instance name. @defaultValue 'rnn' */
+  readonly name?: string;
+}
+
+/** The configuration of an {@link RNN}: the layer options and the cell's own configuration. */
+export interface RNNConfig extends LayerConfig {
+  readonly name: string;
+  readonly cell: { readonly kind: string; readonly config: CellConfig };
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly learnableInitialState: boolean;
+}
+
+/** What a recurrent layer's `forward` keeps for `backward`. */
+export interface RNNCache {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  /**
+   * The input, time-major `[time, batch, features]`. For a batch of one (or one step) that
+   * layout is the input's own, so this is then the input tensor's storage itself, as Dense
+   * keeps its input: read it, never write it.
+   */
+  readonly x: TypedArray;
+  /** The state histories `[T + 1, batch, size]`, slot 0 holding the initial states. */
+  readonly states: readonly TypedArray[];
+  /** The cell's kept buffers `[T, batch, size]` (empty after an inference pass of a fused kernel). */
+  kept: readonly TypedArray[];
+  /**
+   * False after an inference pass (`training` not set) of a backend's fused pass: only h and
+   * the final states were written, and the first `backward` runs the forward pass again
+   * (from the same initial states, kept in slot 0) to fill in the rest.
+   */
+  complete: boolean;
+  /** True when the learnable initial states supplied slot 0 (their gradients are then accumulated). */
+  readonly initialFromParam: boolean;
+}
+
+/** Backward's reused internal buffers for one input shape. */
+interface BackwardScratch {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  /** Output gradients, time-major (returnSequences only; empty otherwise). */
+  readonly dhTime: TypedArray;
+  /** The input gradient, time-major, when that differs from batch-major (empty otherwise). */
+  readonly dxTime: TypedArray;
+  /** Gradients of the states, carried back through time. */
+  readonly dStates: TypedArray[];
+  /** The cell's per-step gradient buffers. */
+  readonly gradients: TypedArray[];
+}
+
+/** Who is speaking in errors, and the default instance name (subclasses pass their own). */
+export interface RNNIdentity {
+  readonly api: string;
+  readonly defaultName: string;
+}
+
+const OPTION_KEYS = ['cell', 'returnSequences', 'returnState', 'learnableInitialState', 'name'];
+
+function isCell(value: unknown): value is RecurrentCell {
+  if (value === null || typeof value !== 'object') return false;
+  const c = value as Partial<RecurrentCell>;
+  return (
+    typeof c.kind === 'string' &&
+    Array.isArray(c.states) &&
+    c.states.length > 0 &&
+    Array.isArray(c.kept) &&
+    typeof c.step === 'function' &&
+    typeof c.backStep === 'function' &&
+    typeof c.build === 'function' &&
+    typeof c.params === 'function'
+  );
+}
+
+/** The first fused pass of the current backend that computes this cell, if any. */
+function findPass(cell: RecurrentCell): RecurrentPass | undefined {
+  const fused = getBackend().fused;
+  if (fused === undefined) return undefined;
+  for (let i = 0; i < fused.length; i++) {
+    const k = fused[i]!;
+    if (k.family === 'recurrent' && (k as RecurrentPass).supports(cell)) return k as RecurrentPass;
+  }
+  return undefined;
+}
+
+/**
+ * The generic recurrent layer: `new RNN({ cell: lstmCell({ units: 32 }) })`. It runs the
+ * cell's `step` over the time axis (t = 0 … T − 1) and its `backStep` back (T − 1 … 0), or a
+ * backend's fused {@link RecurrentPass} for the cell when there is one. Every buffer of a
+ * pass is allocated once, before the time loop.
+ */
+export class RNN implements RecurrentLayer<RNNCache> {
+  readonly className: string = 'RNN';
+  readonly name: string;
+  readonly cell: RecurrentCell;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly learnableInitialState: boolean;
+  protected readonly api: string;
+  /** Learnable initial states, one per cell state (learnableInitialState only). */
+  #initialStates: Param[] = [];
+  #built = false;
+  /** Backward's internal buffers for the last input shape, reused (see `backwardScratch`). */
+  #scratch: BackwardScratch | null = null;
+
+  constructor(options: RNNOptions, identity: RNNIdentity = { api: 'RNN', defaultName: 'rnn' }) {
+    const api = identity.api;
+    this.api = api;
+    checkOptionKeys(api, options, OPTION_KEYS);
+    if (!isCell(options.cell)) {
+      throw new RnnkitError(api, `cell must be a RecurrentCell (kind, states, kept, build, params, step, backStep), got ${describe(options.cell)}`);
+    }
+    this.cell = options.cell;
+    if (this.cell.states[0]!.size !== this.cell.units) {
+      throw new RnnkitError(api, `the cell's state 0 is its output: its size ${this.cell.states[0]!.size} must equal units (${this.cell.units})`);
+    }
+    this.returnSequences = booleanOption(api, 'returnSequences', options.returnSequences, false);
+    this.returnState = booleanOption(api, 'returnState', options.returnState, false);
+    this.learnableInitialState = booleanOption(api, 'learnableInitialState', options.learnableInitialState, false);
+    this.name = nameOption(api, options.name, identity.defaultName);
+  }
+
+  /** Length of the output (state 0) of each step. */
+  get units(): number {
+    return this.cell.units;
+  }
+
+  get dtype(): DType {
+    return this.cell.dtype;
+  }
+
+  get stateCount(): number {
+    return this.cell.states.length;
+  }
+
+  get built(): boolean {
+    return this.#built;
+  }
+
+  build(inputShape: SymbolicShape, random: Random, options: BuildOptions = {}): void {
+    const shape = checkSymbolicShape(this.api, inputShape);
+    const features = shape[2];
+    if (shape.length !== 3 || typeof features !== 'number') {
+      throw new RnnkitError(this.api, `expected an input shape [batch, time, features] with known features, got ${formatSymbolic(shape)}`);
+    }
+    const cell = this.cell;
+    if (cell.built && features !== cell.features) {
+      throw new RnnkitError(this.api, `already built for input [batch, time, ${cell.features}], got ${formatSymbolic(shape)}`);
+    }
+    if (this.#built) return;
+    if (!cell.built) cell.build(features, random, { initialize: options.initialize !== false });
+    if (this.learnableInitialState) {
+      this.#initialStates = cell.states.map(
+        (s, i) => new Param(i === 0 ? 'initialState' : `initialState_${s.name}`, new Tensor(allocate(this.dtype, s.size), [s.size])),
+      );
+    }
+    this.#built = true;
+  }
+
+  /** The cell's parameters in Keras' order, then the learnable initial states (if any). */
+  params(): Param[] {
+    return [...this.cell.params(), ...this.#initialStates];
+  }
+
+  outputShape(inputShape: SymbolicShape): SymbolicShape {
+    const shape = checkSymbolicShape(this.api, inputShape);
+    if (shape.length !== 3) {
+      throw new RnnkitError(this.api, `expected an input shape [batch, time, features], got ${formatSymbolic(shape)}`);
+    }
+    if (this.built && shape[2] !== this.cell.features) {
+      throw new RnnkitError(this.api, `expected input [batch, time, ${this.cell.features}], got ${formatSymbolic(shape)}`);
+    }
+    return this.returnSequences ? [shape[0]!, shape[1]!, this.units] : [shape[0]!, this.units];
+  }
+
+  forward(x: Tensor, options: ForwardOptions = {}): ForwardResult<RNNCache> {
+    this.requireBuilt();
+    checkOptionKeys(this.api, options, ['training', 'initialState']);
+    const cell = this.cell;
+    if (!(x instanceof Tensor)) throw new RnnkitError(this.api, `expected the input to be a Tensor, got ${describe(x)}`);
+    if (x.rank !== 3 || x.shape[2] !== cell.features) {
+      throw new RnnkitError(this.api, `expected input [batch, time, ${cell.features}], got ${formatShape(x.shape)}`);
+    }
+    this.checkDType(x, 'input');
+    const [batch, time, features] = x.shape as [number, number, number];
+    const units = this.units;
+
+    // Batch-major and time-major coincide for a batch of one (or one step): no copy then.
+    let xTime = x.data;
+    if (batch > 1 && time > 1) {
+      xTime = allocate(this.dtype, x.size);
+      swapLeadingAxes(x.data, batch, time, features, xTime);
+    }
+    const pass = findPass(cell);
+    // A fused inference pass may skip what only backward needs; the cell's own steps use the
+    // kept buffers as working storage, so they always get them.
+    const keep = pass === undefined || options.training === true;
+    const states = allocateBlocks(this.dtype, cell.states.map((s) => (time + 1) * batch * s.size));
+    const kept = this.allocateKept(batch, time, keep);
+    const initialFromParam = this.setInitialStates(batch, options.initialState, states);
+
+    if (pass !== undefined) {
+      pass.forward({ cell, batch, time, features, x: xTime, states, kept, keep });
+    } else {
+      this.forwardSteps({ batch, time, features, t: 0, x: xTime, states, kept });
+    }
+
+    const h = states[0]!;
+    const size = batch * units;
+    let y: Tensor;
+    if (this.returnSequences) {
+      const out = allocate(this.dtype, batch * time * units);
+      swapLeadingAxes(h.subarray(size), time, batch, units, out);
+      y = new Tensor(out, [batch, time, units]);
+    } else {
+      y = new Tensor(h.slice(time * size, (time + 1) * size), [batch, units]);
+    }
+    const cache: RNNCache = { batch, time, features, x: xTime, states, kept, complete: keep, initialFromParam };
+    if (!this.returnState) return { y, cache };
+    const finals = cell.states.map((s, i) => {
+      const stride = batch * s.size;
+      return new Tensor(states[i]!.slice(time * stride, (time + 1) * stride), [batch, s.size]);
+    });
+    return { y, states: finals, cache };
+  }
+
+  backward(dy: Tensor, cache: RNNCache, options?: BackwardOptions): Tensor {
+    // The state gradients are not returned here, so they can live in reused buffers.
+    return this.backwardPass(dy, cache, options ?? {}, false).dx;
+  }
+
+  backwardWithStates(dy: Tensor, cache: RNNCache, options: BackwardOptions = {}): BackwardResult {
+    return this.backwardPass(dy, cache, options, true);
+  }
+
+  getWeights(): Tensor[] {
+    return this.params().map((p) => p.value.clone());
+  }
+
+  setWeights(weights: readonly Tensor[]): void {
+    this.requireBuilt();
+    setParamValues(this.api, this.params(), weights);
+  }
+
+  getConfig(): LayerConfig {
+    const config: RNNConfig = {
+      name: this.name,
+      cell: { kind: this.cell.kind, config: this.cell.getConfig() },
+      returnSequences: this.returnSequences,
+      returnState: this.returnState,
+      learnableInitialState: this.learnableInitialState,
+    };
+    return config;
+  }
+
+  protected requireBuilt(): void {
+    if (!this.#built) {
+      throw new RnnkitError(this.api, `layer "${this.name}" is not built; call build([batch, time, features], random) first`);
+    }
+  }
+
+  /** The cell's own steps over the whole sequence (one frame object, moved on in place). */
+  private forwardSteps(frame: ForwardSteps): void {
+    const cell = this.cell;
+    cell.beforeForward?.(frame);
+    for (let t = 0; t < frame.time; t++) {
+      frame.t = t;
+      cell.step(frame);
+    }
+  }
+
+  private allocateKept(batch: number, time: number, keep: boolean): TypedArray[] {
+    return allocateBlocks(this.dtype, this.cell.kept.map((k) => (keep ? time * batch * k.size : 0)));
+  }
+
+  /** Backpropagation; `returnStates` false lets the state gradients use the reused buffers. */
+  private backwardPass(dy: Tensor, cache: RNNCache, options: BackwardOptions, returnStates: boolean): BackwardResult {
+    this.requireBuilt();
+    checkOptionKeys(this.api, options, ['stateGrads']);
+    const cell = this.cell;
+    const { batch, time, features } = cache;
+    const units = this.units;
+    const size = batch * units;
+    const stateCount = this.stateCount;
+    const yShape = this.returnSequences ? [batch, time, units] : [batch, units];
+    if (!(dy instanceof Tensor) || !sameShape(dy.shape, yShape)) {
+      throw new RnnkitError(
+        this.api,
+        `expected an output gradient of shape ${formatShape(yShape)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describe(dy)}`,
+      );
+    }
+    this.checkDType(dy, 'output gradient');
+    const given = options.stateGrads ?? [];
+    if (!Array.isArray(given) || given.length > stateCount || (given.length > 0 && !this.returnState)) {
+      throw new RnnkitError(
+        this.api,
+        this.returnState
+          ? `stateGrads must list at most ${stateCount} tensors, got ${describe(given)}`
+          : 'stateGrads needs a layer built with returnState: true',
+      );
+    }
+
+    // Gradients of the final states: given ones, plus dy itself when only h_T is output.
+    const scratch = this.backwardScratch(batch, time, features);
+    const dStates = returnStates ? allocateBlocks(this.dtype, cell.states.map((s) => batch * s.size)) : scratch.dStates;
+    for (let s = 0; s < stateCount; s++) {
+      const buffer = dStates[s]!;
+      if (!returnStates) buffer.fill(0);
+      const g = given[s];
+      if (g === undefined) continue;
+      const shape = [batch, cell.states[s]!.size];
+      if (!(g instanceof Tensor) || !sameShape(g.shape, shape)) {
+        throw new RnnkitError(this.api, `stateGrads[${s}] must have shape ${formatShape(shape)}, got ${g instanceof Tensor ? formatShape(g.shape) : describe(g)}`);
+      }
+      this.checkDType(g, `stateGrads[${s}]`);
+      buffer.set(g.data);
+    }
+    // Time-major work buffers: the output gradients (returnSequences) and the input gradient,
+    // which for a batch of one (or one step) is already in the input's layout.
+    const inPlace = batch === 1 || time === 1;
+    const dx = allocate(this.dtype, time * batch * features);
+    const dxTime = inPlace ? dx : scratch.dxTime;
+    if (!inPlace) dxTime.fill(0);
+    let dOutputs: TypedArray | null = null;
+    if (this.returnSequences) {
+      dOutputs = scratch.dhTime;
+      swapLeadingAxes(dy.data, batch, time, units, dOutputs);
+    } else {
+      const dh = dStates[0]!;
+      for (let i = 0; i < size; i++) dh[i]! += dy.data[i]!;
+    }
+
+    const pass = findPass(cell);
+    if (!cache.complete) {
+      // After an inference pass of a fused kernel: run forward again, keeping everything,
+      // from the same initial states (slot 0 of the histories, which no pass writes).
+      const kept = this.allocateKept(batch, time, true);
+      const frame = { batch, time, features, t: 0, x: cache.x, states: cache.states, kept };
+      if (pass !== undefined) pass.forward({ ...frame, cell, keep: true });
+      else this.forwardSteps(frame);
+      cache.kept = kept;
+      cache.complete = true;
+    }
+    const { x, states, kept } = cache;
+    if (pass !== undefined) {
+      pass.backward({ cell, batch, time, features, x, states, kept, keep: true, dOutputs, dStates, dx: dxTime });
+    } else {
+      const gradients = scratch.gradients;
+      for (let i = 0; i < gradients.length; i++) gradients[i]!.fill(0);
+      const frame: BackwardSteps = { batch, time, features, t: time - 1, x, states, kept, dStates, dx: dxTime, gradients };
+      const dh = dStates[0]!;
+      for (let t = time - 1; t >= 0; t--) {
+        if (dOutputs !== null) for (let i = 0, at = t * size; i < size; i++) dh[i]! += dOutputs[at + i]!;
+        frame.t = t;
+        cell.backStep(frame);
+      }
+      cell.afterBackward?.(frame);
+    }
+    if (!inPlace) swapLeadingAxes(dxTime, time, batch, features, dx);
+
+    if (cache.initialFromParam) {
+      // Each initial state was a learnable vector broadcast over the batch: its gradient is the batch sum.
+      for (let s = 0; s < this.#initialStates.length; s++) {
+        const grad = this.#initialStates[s]!.grad.data;
+        const d = dStates[s]!;
+        const n = grad.length;
+        for (let b = 0; b < batch; b++) for (let k = 0; k < n; k++) grad[k]! += d[b * n + k]!;
+      }
+    }
+    return {
+      dx: new Tensor(dx, [batch, time, features]),
+      initialStateGrads: returnStates ? dStates.map((d, s) => new Tensor(d, [batch, cell.states[s]!.size])) : [],
+    };
+  }
+
+  /**
+   * Backward's internal buffers for this shape, kept from the previous call when the shape
+   * is the same (a training loop's batches): they never leave the layer, and a pass over a
+   * batch of one would otherwise spend more time allocating them than using them.
+   */
+  private backwardScratch(batch: number, time: number, features: number): BackwardScratch {
+    const kept = this.#scratch;
+    if (kept !== null && kept.batch === batch && kept.time === time && kept.features === features) return kept;
+    const cell = this.cell;
+    const stateCount = cell.states.length;
+    const gradients = cell.gradients ?? [];
+    const lengths = [
+      this.returnSequences ? time * batch * this.units : 0,
+      batch > 1 && time > 1 ? time * batch * features : 0,
+      ...cell.states.map((s) => batch * s.size),
+      ...gradients.map((g) => time * batch * g.size),
+    ];
+    const [dhTime, dxTime, ...rest] = allocateBlocks(this.dtype, lengths) as [TypedArray, TypedArray, ...TypedArray[]];
+    const scratch: BackwardScratch = {
+      batch,
+      time,
+      features,
+      dhTime,
+      dxTime,
+      dStates: rest.slice(0, stateCount),
+      gradients: rest.slice(stateCount),
+    };
+    this.#scratch = scratch;
+    return scratch;
+  }
+
+  private checkDType(t: Tensor, what: string): void {
+    if (t.dtype !== this.dtype) {
+      throw new RnnkitError(this.api, `expected a ${this.dtype} ${what} (the layer's dtype), got ${t.dtype}`);
+    }
+  }
+
+  /**
+   * Writes the initial states into slot 0 of the histories: given ones, the learnable ones
+   * broadcast over the batch, or zeros (the histories start zeroed). True for the learnable ones.
+   */
+  private setInitialStates(batch: number, given: readonly Tensor[] | undefined, states: readonly TypedArray[]): boolean {
+    const cell = this.cell;
+    const count = cell.states.length;
+    if (given !== undefined) {
+      if (!Array.isArray(given) || given.length !== count) {
+        const names = `[${cell.states.map((s) => s.name).join(', ')}]`;
+        throw new RnnkitError(
+          this.api,
+          `initialState must be ${names}: ${count} tensor${count > 1 ? 's' : ''} of shape [batch, ${this.units}], got ${describe(given)}`,
+        );
+      }
+      // Check them all before writing any.
+      given.forEach((t, s) => {
+        const shape = [batch, cell.states[s]!.size];
+        if (!(t instanceof Tensor) || !sameShape(t.shape, shape)) {
+          throw new RnnkitError(
+            this.api,
+            `initialState[${s}] must have shape ${formatShape(shape)}, got ${t instanceof Tensor ? formatShape(t.shape) : describe(t)}`,
+          );
+        }
+        this.checkDType(t, `initialState[${s}]`);
+      });
+      for (let s = 0; s < count; s++) states[s]!.set(given[s]!.data);
+      return false;
+    }
+    if (this.#initialStates.length === 0) return false;
+    for (let s = 0; s < count; s++) {
+      const value = this.#initialStates[s]!.value.data;
+      for (let b = 0; b < batch; b++) states[s]!.set(value, b * value.length);
+    }
+    return true;
+  }
+}
+
+/** Creates a generic recurrent layer over a cell: `rnn({ cell: gruCell({ units: 16 }) })`. */
+export function rnn(options: RNNOptions): RNN {
+  return new RNN(options);
+}
