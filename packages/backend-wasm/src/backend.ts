@@ -1,16 +1,7 @@
-import {
-  type GruBackwardArgs,
-  type GruForwardArgs,
-  type KernelBackend,
-  type LstmBackwardArgs,
-  type LstmCellForward,
-  type LstmForwardArgs,
-  type TypedArray,
-  RnnkitError,
-  jsBackend,
-  setBackend,
-} from '@rnnkit/tensor';
+import { type KernelBackend, type TypedArray, RnnkitError, jsBackend, setBackend } from '@rnnkit/tensor';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
+import { recurrentPasses } from './recurrent-passes.js';
 import { type ThreadPool, MAX_ARGUMENTS, availableCores, startThreads, threadsUnavailable } from './threads.js';
 
 /** Options of {@link createWasmBackend} and {@link useWasmBackend}. */
@@ -64,7 +55,6 @@ interface KernelExports {
   scratchBytes(): number;
   gemmF32(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
   gemmF64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
-  lstmCellForward(rows: number, units: number, gates: number, recurrent: number, bias: number, cPrevious: number, cNext: number, activation: number, h: number): void;
   lstmForward(...args: number[]): void;
   lstmBackward(...args: number[]): void;
   gruForward(...args: number[]): void;
@@ -163,8 +153,8 @@ function checkOptions(options: WasmBackendOptions): Settings {
  * `setBackend(await createWasmBackend())` (or {@link useWasmBackend}); every later product
  * of `@rnnkit/tensor` — `matmul`, `tensordot`, the layers' forward and backward passes —
  * then runs in WebAssembly, with results equal to the JS backend's within float32 rounding.
- * LSTM layers with the standard cell (float32) run each whole pass in one call, split
- * across `threads`.
+ * Recurrent layers over Keras' default LSTM or GRU cell (float32) run each whole pass in
+ * one call, split across `threads` (the passes in `fused`, see recurrent-passes.ts).
  *
  * Operands are copied into the module's own memory (grown as needed) and the results are
  * copied back, so tensors stay ordinary typed arrays. Each backend has its own memory.
@@ -355,43 +345,6 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     }
     if (failure !== null) throw failure;
   }
-
-  const lstmCellForward: LstmCellForward = (
-    rows,
-    units,
-    gates,
-    gatesOffset,
-    recurrent,
-    recurrentOffset,
-    bias,
-    c,
-    previousOffset,
-    nextOffset,
-    cellActivation,
-    activationOffset,
-    h,
-    hOffset,
-  ) => {
-    const zSize = rows * 4 * units;
-    const size = rows * units;
-    const zPtr = heapStart;
-    const recurrentPtr = align(zPtr + zSize * 4);
-    const biasPtr = align(recurrentPtr + zSize * 4);
-    const previousPtr = align(biasPtr + 16 * units);
-    const nextPtr = align(previousPtr + size * 4);
-    const activationPtr = align(nextPtr + size * 4);
-    const hPtr = align(activationPtr + size * 4);
-    reserve(hPtr + size * 4);
-    copyIn32(f32, zPtr >> 2, gates, gatesOffset, zSize);
-    copyIn32(f32, recurrentPtr >> 2, recurrent, recurrentOffset, zSize);
-    copyIn32(f32, biasPtr >> 2, bias, 0, 4 * units);
-    copyIn32(f32, previousPtr >> 2, c, previousOffset, size);
-    exports.lstmCellForward(rows, units, zPtr, recurrentPtr, biasPtr, previousPtr, nextPtr, activationPtr, hPtr);
-    copyOut32(f32, zPtr >> 2, gates, gatesOffset, zSize);
-    copyOut32(f32, nextPtr >> 2, c, nextOffset, size);
-    copyOut32(f32, activationPtr >> 2, cellActivation, activationOffset, size);
-    copyOut32(f32, hPtr >> 2, h, hOffset, size);
-  };
 
   /** Threads worth using for `work` multiply–adds (each must get `minParallelMultiplyAdds`). */
   function sharesFor(work: number): number {
@@ -640,11 +593,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   const backend: WasmBackend = {
     name: settings.name,
     gemm,
-    lstmCellForward,
-    lstmForward,
-    lstmBackward,
-    gruForward,
-    gruBackward,
+    fused: recurrentPasses({ lstmForward, lstmBackward, gruForward, gruBackward }, settings.name),
     get threads() {
       return workers + 1;
     },

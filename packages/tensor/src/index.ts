@@ -22,7 +22,6 @@ export {
 } from './tensor.js';
 export { Param } from './param.js';
 export { gemm, type KernelBackend, type FusedKernel, jsBackend, setBackend, getBackend } from './kernels.js';
-export { type LstmCellForward, type LstmForwardArgs, type LstmBackwardArgs, type GruForwardArgs, type GruBackwardArgs } from './kernels.js';
 export { Random, type RandomState } from './random.js';
 export {
   type Initializer,

@@ -1,0 +1,126 @@
+// Arguments of the whole-pass recurrent kernels of backend.ts (LSTM and GRU, float32,
+// time-major buffers), which recurrent-passes.ts builds from the buffers of a RecurrentPass.
+
+/**
+ * Arguments of the WebAssembly `gruForward`: the GRU of Keras with `resetAfter` (σ gates,
+ * tanh candidate, gate order z, r, h̃) over `time` steps of `batch` sequences, float32, every
+ * buffer time-major and contiguous from index 0:
+ *
+ *     a_t = h_{t−1}·U + b_rec
+ *     z = σ(x_t·W_z + b_z + a_z)   r = σ(x_t·W_r + b_r + a_r)   h̃ = tanh(x_t·W_h + b_h + r ⊙ a_h)
+ *     h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
+ */
+export interface GruForwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  /** Input `[time, batch, features]`. */
+  readonly x: Float32Array;
+  /** W `[features, 3·units]`. */
+  readonly kernel: Float32Array;
+  /** U `[units, 3·units]`. */
+  readonly recurrentKernel: Float32Array;
+  /** `[2, 3·units]`: the input bias, then the recurrent bias; null for none. */
+  readonly bias: Float32Array | null;
+  /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written. */
+  readonly h: Float32Array;
+  /** Written with the gate values `[z | r | h̃]`, `[time, batch, 3·units]`, when `keep` (may be empty otherwise). */
+  readonly gates: Float32Array;
+  /** Written with a_t, `[time, batch, 3·units]`, when `keep` (may be empty otherwise). */
+  readonly recurrent: Float32Array;
+  /** False when no backward pass will follow: only `h` must be written. */
+  readonly keep: boolean;
+}
+
+/** Arguments of the WebAssembly `gruBackward`: backpropagation through time of {@link GruForwardArgs}' pass. */
+export interface GruBackwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  readonly x: Float32Array;
+  readonly kernel: Float32Array;
+  readonly recurrentKernel: Float32Array;
+  /** From the forward pass: gate values, a_t and h_0 … h_T. */
+  readonly gates: Float32Array;
+  readonly recurrent: Float32Array;
+  readonly h: Float32Array;
+  /** ∂L/∂h_t for every step `[time, batch, units]`, or null when only h_T is an output. */
+  readonly dhOut: Float32Array | null;
+  /** `[batch, units]`: enters holding ∂L/∂h_T, leaves holding ∂L/∂h_0. */
+  readonly dh: Float32Array;
+  /** Written with ∂L/∂x `[time, batch, features]`. */
+  readonly dx: Float32Array;
+  /** ∂L/∂W, ∂L/∂U and ∂L/∂b (`[2, 3·units]`) are added to these. */
+  readonly kernelGrad: Float32Array;
+  readonly recurrentKernelGrad: Float32Array;
+  readonly biasGrad: Float32Array | null;
+}
+
+/**
+ * Arguments of the WebAssembly `lstmForward`: the standard LSTM cell (σ gates, tanh,
+ * `h = o ⊙ tanh(c)`, Keras' gate order i, f, c̃, o) over `time` steps of `batch` sequences,
+ * float32, every buffer time-major and contiguous from index 0:
+ *
+ *     z_t = x_t·W + h_{t−1}·U + b,  gates_t = [σ(z_i) | σ(z_f) | tanh(z_c) | σ(z_o)]
+ *     c_t = f ⊙ c_{t−1} + i ⊙ c̃,   a_t = tanh(c_t),   h_t = o ⊙ a_t
+ */
+export interface LstmForwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  /** Input `[time, batch, features]`. */
+  readonly x: Float32Array;
+  /** W `[features, 4·units]`. */
+  readonly kernel: Float32Array;
+  /** U `[units, 4·units]`. */
+  readonly recurrentKernel: Float32Array;
+  /** b `[4·units]`, or null for none. */
+  readonly bias: Float32Array | null;
+  /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written. */
+  readonly h: Float32Array;
+  /** c_0 … c_T `[time + 1, batch, units]`: c_0 is read, c_T written, c_1 … c_{T−1} written when `keep`. */
+  readonly c: Float32Array;
+  /** Written with the gate values `[time, batch, 4·units]` when `keep` (may be empty otherwise). */
+  readonly gates: Float32Array;
+  /** Written with a_t = tanh(c_t) `[time, batch, units]` when `keep` (may be empty otherwise). */
+  readonly cellActivation: Float32Array;
+  /**
+   * False when no backward pass will follow (inference): then only `h` and c_T must be
+   * written, and `gates` and `cellActivation` may be empty arrays.
+   */
+  readonly keep: boolean;
+}
+
+/**
+ * Arguments of the WebAssembly `lstmBackward`: backpropagation through time of the pass
+ * {@link LstmForwardArgs} describes, float32, time-major, from the values it kept.
+ */
+export interface LstmBackwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  readonly x: Float32Array;
+  readonly kernel: Float32Array;
+  readonly recurrentKernel: Float32Array;
+  /** From the forward pass: gate values, h_0 … h_T, c_0 … c_T and tanh(c_1 … c_T). */
+  readonly gates: Float32Array;
+  readonly h: Float32Array;
+  readonly c: Float32Array;
+  readonly cellActivation: Float32Array;
+  /** ∂L/∂h_t for every step `[time, batch, units]`, or null when only h_T is an output. */
+  readonly dhOut: Float32Array | null;
+  /** `[batch, units]`: enters holding ∂L/∂h_T, leaves holding ∂L/∂h_0. */
+  readonly dh: Float32Array;
+  /** `[batch, units]`: enters holding ∂L/∂c_T, leaves holding ∂L/∂c_0. */
+  readonly dc: Float32Array;
+  /** Written with ∂L/∂x `[time, batch, features]`. */
+  readonly dx: Float32Array;
+  /** ∂L/∂W, ∂L/∂U and ∂L/∂b are added to these (accumulated, not overwritten). */
+  readonly kernelGrad: Float32Array;
+  readonly recurrentKernelGrad: Float32Array;
+  readonly biasGrad: Float32Array | null;
+}
