@@ -114,6 +114,29 @@ describe('probeLayer', () => {
     );
   });
 
+  it('should record traces that satisfy the equations that link them', () => {
+    // c_t = f ⊙ c_{t−1} + i ⊙ g and h_t = o ⊙ tanh(c_t) (LSTM), h_t = z ⊙ h_{t−1} + (1 − z) ⊙ g (GRU):
+    // a trace read from the wrong gate block breaks these.
+    fc.assert(
+      fc.property(caseArb.filter((c) => c.kind === 'LSTM' || c.kind.startsWith('GRU')), (c) => {
+        const { layer, x } = setUp(c);
+        const probe = probeLayer(layer, x);
+        const v = (name: string, t: number, k: number): number => (t < 0 ? 0 : traceOf(probe, name).values[t * c.units + k]!);
+        for (let t = 0; t < c.time; t++) {
+          for (let k = 0; k < c.units; k++) {
+            if (c.kind === 'LSTM') {
+              expect(v('c', t, k)).toBeCloseTo(v('f', t, k) * v('c', t - 1, k) + v('i', t, k) * v('g', t, k), 12);
+              expect(v('h', t, k)).toBeCloseTo(v('o', t, k) * Math.tanh(v('c', t, k)), 12);
+            } else {
+              expect(v('h', t, k)).toBeCloseTo(v('z', t, k) * v('h', t - 1, k) + (1 - v('z', t, k)) * v('g', t, k), 12);
+            }
+          }
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('should agree with a float32 layer to float32 precision', () => {
     const { layer, x } = setUp({ kind: 'LSTM', units: 8, features: 2, time: 12, seed: 3 }, 'float32');
     const { y } = layer.forward(x);

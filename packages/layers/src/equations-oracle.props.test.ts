@@ -1,8 +1,10 @@
-// Oracle for the variants TF.js cannot build: the layers against the published equations,
+// Oracle for the variants TF.js cannot build: the reference cells (cells/*.ts), stepped
+// alone on one sequence, and the layers built on them, against the published equations,
 // evaluated here independently with plain nested arrays, one scalar at a time.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Random, type Tensor } from '@rnnkit/tensor';
+import { Random, type Tensor, allocate } from '@rnnkit/tensor';
+import type { ForwardSteps, RecurrentCell } from './cell.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { maxAbsDiff, randomizeParams, recurrentCaseArb, uniform } from './test-support.js';
@@ -81,6 +83,28 @@ function experiment1Lstm(xs: number[][], kernel: Tensor, recurrent: Tensor, bias
   return outputs;
 }
 
+/** The outputs h_1 … h_T of a built cell's own steps over one sequence `xs` ([time][features]), from zero states. */
+function stepCell(cell: RecurrentCell, xs: number[][]): number[][] {
+  const time = xs.length;
+  const x = allocate(cell.dtype, time * cell.features);
+  x.set(xs.flat());
+  const s: ForwardSteps = {
+    batch: 1,
+    time,
+    features: cell.features,
+    t: 0,
+    x,
+    states: cell.states.map((v) => allocate(cell.dtype, (time + 1) * v.size)),
+    kept: cell.kept.map((v) => allocate(cell.dtype, time * v.size)),
+  };
+  cell.beforeForward?.(s);
+  for (let t = 0; t < time; t++) {
+    s.t = t;
+    cell.step(s);
+  }
+  return Array.from({ length: time }, (_, t) => Array.from(s.states[0]!.subarray((t + 1) * cell.units, (t + 2) * cell.units)));
+}
+
 describe('oracle: published equations', () => {
   it("should compute Keras' GRU with reset_after=True (bias [2, 3u]: input row, recurrent row)", () => {
     fc.assert(
@@ -98,7 +122,9 @@ describe('oracle: published equations', () => {
           const xs = Array.from({ length: c.time }, (_, t) =>
             Array.from({ length: c.features }, (_, f) => x.get(b, t, f)),
           );
-          expected.push(...kerasGruResetAfter(xs, kernel, recurrent, bias, c.units).flat());
+          const equations = kerasGruResetAfter(xs, kernel, recurrent, bias, c.units);
+          expect(maxAbsDiff(stepCell(layer.cell, xs).flat(), equations.flat())).toBeLessThanOrEqual(1e-12);
+          expected.push(...equations.flat());
         }
         expect(maxAbsDiff(y, expected)).toBeLessThanOrEqual(1e-12);
       }),
@@ -121,7 +147,9 @@ describe('oracle: published equations', () => {
           const xs = Array.from({ length: c.time }, (_, t) =>
             Array.from({ length: c.features }, (_, f) => x.get(b, t, f)),
           );
-          expected.push(...experiment1Lstm(xs, kernel, recurrent, bias, c.units).flat());
+          const equations = experiment1Lstm(xs, kernel, recurrent, bias, c.units);
+          expect(maxAbsDiff(stepCell(layer.cell, xs).flat(), equations.flat())).toBeLessThanOrEqual(1e-12);
+          expected.push(...equations.flat());
         }
         expect(maxAbsDiff(y, expected)).toBeLessThanOrEqual(1e-12);
       }),
