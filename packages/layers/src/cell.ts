@@ -37,7 +37,7 @@ export interface ForwardSteps {
    * output `h_t` of each step.
    */
   readonly states: readonly TypedArray[];
-  /** One buffer per {@link RecurrentCell.kept} entry, `[T, batch, size]`: what backward needs. */
+  /** One buffer per {@link RecurrentCell.kept} entry, `[T, batch, size]`, zero on entry: what backward needs. */
   readonly kept: readonly TypedArray[];
 }
 
@@ -54,7 +54,7 @@ export interface BackwardSteps extends ForwardSteps {
    * `backStep`, or all of them at once in `afterBackward`.
    */
   readonly dx: TypedArray;
-  /** One buffer per {@link RecurrentCell.gradients} entry, `[T, batch, size]`, for the cell's own use. */
+  /** One buffer per {@link RecurrentCell.gradients} entry, `[T, batch, size]`, zero on entry, for the cell's own use. */
   readonly gradients: readonly TypedArray[];
 }
 

@@ -90,18 +90,18 @@ export interface RNNCache {
   readonly initialFromParam: boolean;
 }
 
-/** Backward's reused internal buffers for one input shape. */
+/**
+ * Backward's reused internal buffers for one input shape: the output gradients, time-major
+ * (returnSequences only, else empty), the input gradient, time-major (when that differs from
+ * batch-major, else empty), the state gradients and the cell's per-step gradient buffers.
+ */
 interface BackwardScratch {
   readonly batch: number;
   readonly time: number;
   readonly features: number;
-  /** Output gradients, time-major (returnSequences only; empty otherwise). */
   readonly dhTime: TypedArray;
-  /** The input gradient, time-major, when that differs from batch-major (empty otherwise). */
   readonly dxTime: TypedArray;
-  /** Gradients of the states, carried back through time. */
   readonly dStates: TypedArray[];
-  /** The cell's per-step gradient buffers. */
   readonly gradients: TypedArray[];
 }
 
@@ -299,13 +299,8 @@ export class RNN implements RecurrentLayer<RNNCache> {
   }
 
   getConfig(): LayerConfig {
-    const config: RNNConfig = {
-      name: this.name,
-      cell: { kind: this.cell.kind, config: this.cell.getConfig() },
-      returnSequences: this.returnSequences,
-      returnState: this.returnState,
-      learnableInitialState: this.learnableInitialState,
-    };
+    const { name, returnSequences, returnState, learnableInitialState } = this;
+    const config: RNNConfig = { name, cell: { kind: this.cell.kind, config: this.cell.getConfig() }, returnSequences, returnState, learnableInitialState };
     return config;
   }
 
@@ -447,17 +442,8 @@ export class RNN implements RecurrentLayer<RNNCache> {
       ...gradients.map((g) => time * batch * g.size),
     ];
     const [dhTime, dxTime, ...rest] = allocateBlocks(this.dtype, lengths) as [TypedArray, TypedArray, ...TypedArray[]];
-    const scratch: BackwardScratch = {
-      batch,
-      time,
-      features,
-      dhTime,
-      dxTime,
-      dStates: rest.slice(0, stateCount),
-      gradients: rest.slice(stateCount),
-    };
-    this.#scratch = scratch;
-    return scratch;
+    const dStates = rest.slice(0, stateCount);
+    return (this.#scratch = { batch, time, features, dhTime, dxTime, dStates, gradients: rest.slice(stateCount) });
   }
 
   private checkDType(t: Tensor, what: string): void {

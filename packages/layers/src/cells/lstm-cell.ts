@@ -75,7 +75,7 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
   step(s: ForwardSteps): void {
     const u = this.units, width = 4 * u, batch = s.batch, t = s.t;
     const h = s.states[0]!, c = s.states[1]!, gates = s.kept[0]!, cellActivation = s.kept[1]!;
-    const act = this.activation, gate = this.recurrentActivation;
+    const act = this.activation, gate = this.recurrentActivation, squash = this.cellOutput === 'activation';
     const bias = this.bias === null ? null : this.bias.value.data;
     // h_{t−1}·U for the batch, in its own buffer: a backend never has to read the gates back in.
     const recurrent = this.scratch(0, batch * width);
@@ -96,17 +96,10 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
         const cNext = f * cPrev + i * g; // (3)
         c[next + k] = cNext;
       }
-      if (this.cellOutput === 'none') {
-        for (let k = 0; k < u; k++) {
-          const o = gates[row + 3 * u + k]!, cNext = c[next + k]!;
-          h[next + k] = o * cNext; // (4) without tanh
-        }
-        continue;
-      }
-      act.forward(c, next, cellActivation, prev, u); // tanh(c_t), kept
+      if (squash) act.forward(c, next, cellActivation, prev, u); // tanh(c_t), kept
       for (let k = 0; k < u; k++) {
-        const o = gates[row + 3 * u + k]!, a = cellActivation[prev + k]!;
-        h[next + k] = o * a; // (4)
+        const o = gates[row + 3 * u + k]!, cOut = squash ? cellActivation[prev + k]! : c[next + k]!;
+        h[next + k] = o * cOut; // (4)
       }
     }
   }
@@ -117,7 +110,7 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
     const c = s.states[1]!, gates = s.kept[0]!, cellActivation = s.kept[1]!;
     const dh = s.dStates[0]!, dc = s.dStates[1]!, dz = s.gradients[0]!;
     const act = this.activation, gate = this.recurrentActivation;
-    const db = this.bias === null ? null : this.bias.grad.data;
+    const db = this.bias === null ? null : this.bias.grad.data, squash = this.cellOutput === 'activation';
     const dSquash = this.scratch(1, u); // ∂L/∂tanh(c_t) of one sequence
     for (let b = 0; b < batch; b++) {
       const row = (t * batch + b) * width, prev = (t * batch + b) * u, next = prev + batch * u, at = b * u;
@@ -138,30 +131,18 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
         }
         continue;
       }
-      // Through (4): ∂o = dh ⊙ tanh(c_t), ∂c_t += dh ⊙ o ⊙ tanh′(c_t) (or dh ⊙ c_t, dh ⊙ o).
-      if (this.cellOutput === 'activation') {
-        for (let k = 0; k < u; k++) dSquash[k] = dh[at + k]! * gates[row + 3 * u + k]!;
-        act.backward(cellActivation, prev, dSquash, 0, u);
-        for (let k = 0; k < u; k++) {
-          const dhNext = dh[at + k]!, a = cellActivation[prev + k]!;
-          dz[row + 3 * u + k] = dhNext * a; // ∂o
-          dc[at + k]! += dSquash[k]!;
-        }
-      } else {
-        for (let k = 0; k < u; k++) {
-          const dhNext = dh[at + k]!, o = gates[row + 3 * u + k]!, cNext = c[next + k]!;
-          dz[row + 3 * u + k] = dhNext * cNext; // ∂o
-          dc[at + k]! += dhNext * o;
-        }
-      }
-      // Through (3): ∂i = dc ⊙ g, ∂f = dc ⊙ c_{t−1}, ∂g = dc ⊙ i, ∂c_{t−1} = dc ⊙ f.
+      // Through (4): ∂(tanh c_t) = dh ⊙ o, times tanh′; then (3): ∂i = dc ⊙ g, ∂f = dc ⊙ c_{t−1}, …
+      if (squash) for (let k = 0; k < u; k++) dSquash[k] = dh[at + k]! * gates[row + 3 * u + k]!;
+      if (squash) act.backward(cellActivation, prev, dSquash, 0, u);
       for (let k = 0; k < u; k++) {
-        const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!;
-        const dcNext = dc[at + k]!, cPrev = c[prev + k]!;
+        const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!, o = gates[row + 3 * u + k]!;
+        const cPrev = c[prev + k]!, cOut = squash ? cellActivation[prev + k]! : c[next + k]!, dhNext = dh[at + k]!;
+        const dcNext = dc[at + k]! + (squash ? dSquash[k]! : dhNext * o);
         dz[row + k] = dcNext * g;
         dz[row + u + k] = dcNext * cPrev;
         dz[row + 2 * u + k] = dcNext * i;
-        dc[at + k] = dcNext * f;
+        dz[row + 3 * u + k] = dhNext * cOut;
+        dc[at + k] = dcNext * f; // ∂c_{t−1}
       }
       // Through (2): from gate values to pre-activations, times each activation's derivative.
       gate.backward(gates, row, dz, row, 2 * u);
