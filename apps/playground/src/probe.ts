@@ -12,7 +12,7 @@ export type ProbeKind = 'SimpleRNN' | 'LSTM' | 'GRU';
 /**
  * How a trace's values range, which decides its colour scale: `unit` for gates (σ, in
  * [0, 1]), `signed` for values in [−1, 1] (tanh outputs) and `unbounded` for the LSTM's
- * cell state, which may grow beyond ±1.
+ * cell state, which may grow beyond ±1 (and for its h when `cellOutput` is `'none'`).
  */
 export type TraceRange = 'unit' | 'signed' | 'unbounded';
 
@@ -88,7 +88,9 @@ export function probeLayer(layer: SimpleRNN | LSTM | GRU, x: Tensor): Probe {
     return values;
   };
   const state = (index: number): Float64Array => column(frame.states[index]!, u, 0, u); // slots 1 … T
-  const h: ProbeTrace = { name: 'h', label: 'hidden state h', range: 'signed', values: state(0) };
+  // h = o ⊙ c (an LSTM with cellOutput 'none') is as unbounded as c.
+  const hRange: TraceRange = layer instanceof LSTM && layer.cellOutput === 'none' ? 'unbounded' : 'signed';
+  const h: ProbeTrace = { name: 'h', label: 'hidden state h', range: hRange, values: state(0) };
   const kind = layer.className as ProbeKind;
   const gates = frame.kept[0]!;
   if (layer instanceof LSTM) {
