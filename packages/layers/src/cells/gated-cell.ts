@@ -119,25 +119,21 @@ export abstract class GatedCell {
 
   /** The kernel W (once built). */
   get kernelParam(): Param {
-    if (this.kernel === null) return this.weights().kernel;
-    return this.kernel;
+    return this.kernel ?? this.notBuilt();
   }
 
   /** The recurrent kernel U (once built). */
   get recurrentKernelParam(): Param {
-    if (this.recurrentKernel === null) return this.weights().recurrentKernel;
-    return this.recurrentKernel;
+    return this.recurrentKernel ?? this.notBuilt();
   }
 
-  /** The bias, or null (useBias false or not built). */
+  /** The bias, or null (useBias false, or not built). */
   get biasParam(): Param | null {
     return this.bias;
   }
 
-  /** The parameters, once built. */
-  protected weights(): { kernel: Param; recurrentKernel: Param; bias: Param | null } {
-    if (this.kernel === null) throw new RnnkitError(this.api, 'the cell is not built; call build(features, random) first');
-    return { kernel: this.kernel, recurrentKernel: this.recurrentKernel!, bias: this.bias };
+  private notBuilt(): never {
+    throw new RnnkitError(this.api, 'the cell is not built; call build(features, random) first');
   }
 
   /**
