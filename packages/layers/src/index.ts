@@ -39,6 +39,7 @@ export {
   initializerToKeras,
   initializerFromKeras,
   snakeCase,
+  camelCase,
 } from './keras-config.js';
 export { type LayerCodec, type AnyLayerCodec, type CodecWeightName, type CodecLoadContext, codecOwns, codecWeightNames } from './codec.js';
 export { denseCodec } from './dense.codec.js';
@@ -48,4 +49,13 @@ export { gruCodec } from './gru.codec.js';
 export { activationLayerCodec } from './activation-layer.codec.js';
 export { dropoutCodec } from './dropout.codec.js';
 export { builtinCodecs } from './builtin-codecs.js';
-export { saveRecurrentKeys, loadRecurrentKeys, recurrentParamCount, type RecurrentConfigKeys, type RecurrentKerasOptions } from './recurrent.codec.js';
+export { rnnCodec, type RNNCodecOptions, type AnyCellPlugin } from './rnn.codec.js';
+export {
+  saveRecurrentKeys,
+  loadRecurrentKeys,
+  refuseRecurrentKeys,
+  dropTrainingKeys,
+  recurrentParamCount,
+  type RecurrentConfigKeys,
+  type RecurrentKerasOptions,
+} from './recurrent.codec.js';

@@ -43,6 +43,11 @@ export function snakeCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
+/** `recurrent_kernel` → `recurrentKernel`: rnnkit's spelling of a Keras key. */
+export function camelCase(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
 export function isKerasConfig(value: unknown): value is KerasConfig {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !ArrayBuffer.isView(value);
 }
@@ -217,6 +222,20 @@ export class KerasConfigReader {
     return this.#report.show === undefined ? defaultShow(value, (v) => this.describe(v)) : this.#report.show(value);
   }
 
+  /**
+   * A reader of a config nested in this one (an RNN's `cell.config`), in the same dialect,
+   * its messages prefixed with `path`. Its keys are its own: call its {@link finish} too.
+   */
+  nested(path: string, config: KerasConfig): KerasConfigReader {
+    const report = this.#report;
+    return new KerasConfigReader(config, {
+      ...report,
+      dialect: this.dialect,
+      fail: (message) => report.fail(`${path}: ${message}`),
+      warn: (message) => report.warn?.(`${path}: ${message}`),
+    });
+  }
+
   /** The raw value of `key` (own keys only), marking it used. */
   get(key: string): unknown {
     this.#used.add(key);
@@ -281,9 +300,12 @@ export class KerasConfigReader {
   /**
    * An initialiser: the exact rnnkit config from `rnnkit_initializers[key]` when the file
    * has one, else the Keras one mapped to rnnkit's; absent is `fallback`. One rnnkit lacks
-   * gives `fallback` with a warning (it only matters for fresh weights, and these are loaded).
+   * gives `fallback` with a warning (it only matters for fresh weights, and these are loaded);
+   * a null `fallback` then gives null (the layer's own default).
    */
-  initializer(key: string, fallback: string): string | InitializerConfig {
+  initializer(key: string, fallback: string): string | InitializerConfig;
+  initializer(key: string, fallback: null): string | InitializerConfig | null;
+  initializer(key: string, fallback: string | null): string | InitializerConfig | null {
     const exact = this.#exactInitializers === undefined ? undefined : ownKey(this.#exactInitializers, key);
     if (exact !== undefined) {
       try {
@@ -307,7 +329,7 @@ export class KerasConfigReader {
       }
     }
     const shown = isKerasConfig(v) ? this.describe(ownKey(v, 'class_name')) : this.describe(v);
-    this.warn(`${key} ${shown} has no rnnkit equivalent; ${fallback} is used if the layer is ever re-initialised`);
+    this.warn(`${key} ${shown} has no rnnkit equivalent; ${fallback ?? 'the default'} is used if the layer is ever re-initialised`);
     return fallback;
   }
 
@@ -355,6 +377,12 @@ export class KerasConfigWriter {
 
   fail(message: string): never {
     return this.#report.fail(message);
+  }
+
+  /** A writer of a config nested in this one (an RNN's `cell.config`), its messages prefixed with `path`; it records its own inexact initialisers. */
+  nested(path: string): KerasConfigWriter {
+    const report = this.#report;
+    return new KerasConfigWriter({ ...report, fail: (message) => report.fail(`${path}: ${message}`) });
   }
 
   /** Keras' name of an rnnkit activation name (`hardSigmoid` → `hard_sigmoid`). */

@@ -78,14 +78,27 @@ export function loadRecurrentKeys(reader: KerasConfigReader, recurrentActivation
     biasInitializer: reader.initializer('bias_initializer', 'zeros'),
     returnSequences: reader.boolean('return_sequences', false),
   };
+  refuseRecurrentKeys(reader);
+  dropTrainingKeys(reader);
+  reader.ignore('implementation', 'unroll');
+  return options;
+}
+
+/** Refuses the recurrent settings rnnkit cannot honour (state passing, direction, layout). */
+export function refuseRecurrentKeys(reader: KerasConfigReader): void {
   reader.mustBe('return_state', false, "a Sequential model passes only each layer's output on");
   reader.mustBe('go_backwards', false, "rnnkit's recurrent layers run forwards only");
   reader.mustBe('stateful', false, "rnnkit's recurrent layers start every batch from the initial state");
   reader.mustBe('time_major', false, 'rnnkit reads [batch, time, features]');
+}
+
+/** The training-only keys of a recurrent layer or cell (regularizers, constraints, dropout), dropped with a warning when set. */
+export const RECURRENT_TRAINING_KEYS: readonly string[] = [...TRAINING_ONLY, 'dropout', 'recurrent_dropout'];
+
+/** Drops {@link RECURRENT_TRAINING_KEYS}, warning about those that are set. */
+export function dropTrainingKeys(reader: KerasConfigReader): void {
   reader.trainingOnly(TRAINING_ONLY, (v) => v === undefined || v === null, 'training only');
   reader.trainingOnly(['dropout', 'recurrent_dropout'], (v) => v === undefined || v === null || v === 0, 'the identity at inference; rnnkit trains without it');
-  reader.ignore('implementation', 'unroll');
-  return options;
 }
 
 /** Keras' weight names of a recurrent layer: `<cell>/<param>`, e.g. `lstm_cell/recurrent_kernel`. */
