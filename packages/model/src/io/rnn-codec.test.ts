@@ -1,6 +1,6 @@
 // The generic RNN layer through rnnCodec: a cell a user writes (with its plugin) and a
 // built-in cell, saved as Keras' RNN layer with `cell: { class_name, config }` and loaded back.
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   type BackwardSteps,
   type CellPlugin,
@@ -11,13 +11,18 @@ import {
   RNN,
   Sequential,
   builtinCodecs,
+  gruCell,
+  gruCellPlugin,
   lstmCell,
   lstmCellPlugin,
   rnnCodec,
 } from '@rnnkit/layers';
 import { type DType, Param, type Random, RnnkitError, Tensor, allocate } from '@rnnkit/tensor';
 import { loadModel, saveModel } from '../index.js';
-import { randomInput } from './test-support.js';
+import { loadModelFromDirectory, saveModelToDirectory } from '../node.js';
+import { cleanup, expectClose, loadTf, loadTfModel, randomInput, randomizeTfWeights, saveTfModel, temporaryDirectory, tfPredict } from './test-support.js';
+
+afterAll(cleanup);
 
 // ---------------------------------------------------------------------------------------
 // A user's cell, written against the cell contract only:
@@ -185,5 +190,50 @@ describe('the RNN codec', () => {
     broken.modelTopology.config.layers[0].config.cell.config = { units: 2, rnnkit_peepholes: true };
     expect(() => loadModel({ modelJson: broken, weights }, { codecs })).toThrow('layer 0 "rnn" (RNN): cell.config: unknown rnnkit key "rnnkit_peepholes"');
     expect(() => rnnCodec({ cells: [{ name: 'X' }] as never })).toThrow('rnnCodec: cells must be an array of cell plugins { name, create }');
+  });
+});
+
+describe("the RNN codec and TF.js' RNN layer", () => {
+  const kerasCells = [...builtinCodecs, rnnCodec({ cells: [lstmCellPlugin, gruCellPlugin] })];
+
+  it('should load TF.js RNN layers over an LSTMCell and a GRUCell and predict the same', async () => {
+    const tf = await loadTf();
+    const tfModel = tf.sequential({
+      layers: [
+        tf.layers.rnn({ cell: tf.layers.lstmCell({ units: 3 }), inputShape: [4, 2], returnSequences: true }),
+        tf.layers.rnn({ cell: tf.layers.gruCell({ units: 2 }) }),
+      ],
+    });
+    try {
+      randomizeTfWeights(tf, tfModel, 3);
+      const dir = await temporaryDirectory();
+      await saveTfModel(tf, tfModel, dir);
+      const { model, warnings } = await loadModelFromDirectory(dir, { codecs: kerasCells });
+      expect(warnings).toEqual([]);
+      expect(model.layers.map((l) => (l as RNN).cell.kind)).toEqual(['lstm', 'gru']);
+      expect((model.layers[1] as RNN).cell.getConfig()).toMatchObject({ resetAfter: false, recurrentActivation: 'hardSigmoid' });
+      const x = randomInput([2, 4, 2], 5);
+      expectClose(model.forward(x).y.data, tfPredict(tf, tfModel, x), 'rnnkit vs TF.js');
+    } finally {
+      tfModel.dispose();
+    }
+  });
+
+  it('should save RNN layers over LSTM and GRU cells that TF.js loads and predicts the same with', async () => {
+    const tf = await loadTf();
+    const model = new Sequential({
+      layers: [new RNN({ cell: lstmCell({ units: 3 }), returnSequences: true }), new RNN({ cell: gruCell({ units: 2, resetAfter: false }), name: 'rnn_1' })],
+      inputShape: [4, 2],
+      seed: 2,
+    });
+    const dir = await temporaryDirectory();
+    await saveModelToDirectory(model, dir, { codecs: kerasCells });
+    const tfModel = await loadTfModel(tf, dir);
+    try {
+      const x = randomInput([2, 4, 2], 6);
+      expectClose(tfPredict(tf, tfModel, x), model.forward(x).y.data, 'TF.js vs rnnkit');
+    } finally {
+      tfModel.dispose();
+    }
   });
 });
