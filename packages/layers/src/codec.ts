@@ -70,10 +70,10 @@ export interface LayerCodec<L extends Layer = Layer> {
    * How many numbers the layer's parameters will hold once built for `inputShape`, computed
    * without allocating (an upper bound will do). Loading refuses a file whose layers would
    * need more numbers than its weights hold *before* building them, so a file declaring an
-   * enormous layer fails with an error instead of allocating it. Without it the layer is
-   * built first and checked after.
+   * enormous layer fails with an error instead of allocating it. Without it (or when it
+   * returns undefined: unknown) the layer is built first and checked after.
    */
-  paramCount?(layer: L, inputShape: SymbolicShape): number;
+  paramCount?(layer: L, inputShape: SymbolicShape): number | undefined;
 }
 
 /** A layer codec of any layer type (what codec lists hold). */

@@ -12,7 +12,13 @@ import { GRU } from './gru.js';
 import { KerasConfigWriter, kerasConfigReader, snakeCase } from './keras-config.js';
 import type { Layer } from './layer.js';
 import { LSTM } from './lstm.js';
+import { gruCell, gruCellPlugin } from './cells/gru-cell.js';
+import { lstmCell, lstmCellPlugin } from './cells/lstm-cell.js';
+import { simpleRNNCell, simpleRNNCellPlugin } from './cells/simple-rnn-cell.js';
+import { RNN } from './rnn.js';
+import { rnnCodec } from './rnn.codec.js';
 import { SimpleRNN } from './simple-rnn.js';
+import { ToyCell } from './toy-cell.test-util.js';
 
 function codecOf(layer: Layer): AnyLayerCodec {
   const codec = builtinCodecs.find((c) => codecOwns(c, layer));
@@ -103,6 +109,35 @@ describe('the built-in codecs', () => {
     );
     expect(() => gru.load(kerasConfigReader('t', { units: 2 }, 'keras2'), context)).toThrow('t: reset_after is missing');
     expect(gru.load(kerasConfigReader('t', { units: 2 }, 'tfjs'), context).getConfig().resetAfter).toBe(false);
+  });
+});
+
+describe('the RNN codec', () => {
+  const codec = rnnCodec({ cells: [lstmCellPlugin, gruCellPlugin, simpleRNNCellPlugin] });
+  const cells: [string, () => RNN][] = [
+    ['LSTMCell, learnable initial states', () => new RNN({ cell: lstmCell({ units: 3, cellOutput: 'none' }), learnableInitialState: true })],
+    ['GRUCell (resetAfter)', () => new RNN({ cell: gruCell({ units: 2 }), returnSequences: true })],
+    ['SimpleRNNCell without bias', () => new RNN({ cell: simpleRNNCell({ units: 2, useBias: false, activation: 'relu' }) })],
+  ];
+  for (const [label, make] of cells) {
+    it(`should give back an equal RNN over a ${label}, and count what building it allocates`, () => {
+      const layer = make();
+      const w = writer();
+      const config = JSON.parse(JSON.stringify(codec.save(layer, w)));
+      const reader = kerasConfigReader('test', config);
+      const copy = codec.load(reader, { name: layer.name, dtype: layer.dtype });
+      reader.finish();
+      const cellConfig = (l: RNN) => JSON.stringify(canonical({ getConfig: () => l.cell.getConfig() } as unknown as Layer));
+      expect(cellConfig(copy)).toEqual(cellConfig(layer));
+      expect(copy.getConfig()).toMatchObject({ returnSequences: layer.returnSequences, learnableInitialState: layer.learnableInitialState });
+      const counted = codec.paramCount!(copy, [null, 4, 5]);
+      copy.build([null, 4, 5], new Random(1), { initialize: false });
+      expect(counted).toBe(copy.params().reduce((n, p) => n + p.value.size, 0));
+    });
+  }
+
+  it('should not know the size of a cell it does not know', () => {
+    expect(rnnCodec({ cells: [] }).paramCount!(new RNN({ cell: new ToyCell(2) }), [null, 3, 1])).toBeUndefined();
   });
 });
 

@@ -8,7 +8,11 @@ import type { CellPlugin, RecurrentCell } from './cell.js';
 import type { LayerCodec } from './codec.js';
 import { describe } from './common.js';
 import { type KerasConfig, type KerasConfigReader, type KerasConfigWriter, camelCase, isKerasConfig, ownKey, snakeCase } from './keras-config.js';
-import { RECURRENT_TRAINING_KEYS, dropTrainingKeys, refuseRecurrentKeys } from './recurrent.codec.js';
+import { GRUCell } from './cells/gru-cell.js';
+import { LSTMCell } from './cells/lstm-cell.js';
+import { SimpleRNNCell } from './cells/simple-rnn-cell.js';
+import type { SymbolicShape } from './layer.js';
+import { RECURRENT_TRAINING_KEYS, dropTrainingKeys, recurrentParamCount, refuseRecurrentKeys } from './recurrent.codec.js';
 import { RNN } from './rnn.js';
 
 /** A cell plugin of any options type. */
@@ -82,10 +86,21 @@ function loadCellOptions(reader: KerasConfigReader, dtype: DType): Record<string
   return options;
 }
 
+/** The numbers a built-in cell's parameters hold for `inputShape`; undefined for other cells (they report no sizes). */
+function builtinCellParamCount(cell: RecurrentCell, inputShape: SymbolicShape): number | undefined {
+  const gates = cell instanceof LSTMCell ? 4 : cell instanceof GRUCell ? 3 : cell instanceof SimpleRNNCell ? 1 : 0;
+  if (gates === 0) return undefined;
+  const gated = cell as LSTMCell | GRUCell | SimpleRNNCell;
+  const biasRows = !gated.useBias ? 0 : gated instanceof GRUCell && gated.resetAfter ? 2 : 1;
+  return recurrentParamCount(inputShape, cell.units, gates, biasRows);
+}
+
 /**
  * The codec of the generic {@link RNN} layer (not of its subclasses SimpleRNN, LSTM and
  * GRU, which have their own), for the cells in `options.cells`. Learnable initial states
- * travel in the file's rnnkit field (`rnn/initial_state`, `rnn/initial_state_c`).
+ * travel in the file's rnnkit field (`rnn/initial_state`, `rnn/initial_state_c`). Its
+ * `paramCount` knows the built-in cells; an RNN over another cell is built before its
+ * size is checked against the file.
  *
  * @example
  * saveModel(model, { codecs: [...builtinCodecs, rnnCodec({ cells: [lstmCellPlugin, peepholeCellPlugin] })] });
@@ -132,6 +147,11 @@ export function rnnCodec(options: RNNCodecOptions): LayerCodec<RNN> {
       reader.ignore('unroll', 'zero_output_for_mask');
       const learnableInitialState = reader.boolean('rnnkit_learnable_initial_state', false);
       return new RNN({ cell: made, returnSequences, learnableInitialState, name });
+    },
+    paramCount(layer, inputShape) {
+      const cell = builtinCellParamCount(layer.cell, inputShape);
+      const states = layer.learnableInitialState ? layer.cell.states.reduce((n, state) => n + state.size, 0) : 0;
+      return cell === undefined ? undefined : cell + states;
     },
     weightNames(layer) {
       const prefix = cellPrefix(layer);

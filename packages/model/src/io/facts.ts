@@ -96,7 +96,7 @@ const ALWAYS_ALLOWED = 2 ** 20;
  * allocates every parameter, so a tiny file declaring a huge layer must fail here rather
  * than make rnnkit allocate gigabytes (up to {@link ALWAYS_ALLOWED} numbers pass, for the
  * weight matching to explain). Each codec's `paramCount` gives its layer's need
- * without allocating; a layer whose codec has none is checked once built.
+ * without allocating; a layer whose codec has none (or does not know) is checked once built.
  */
 export function checkParamBudget(ctx: Context, plan: ModelPlan, manifest: Manifest, facts: Facts): void {
   let budget = 0;
@@ -110,6 +110,7 @@ export function checkParamBudget(ctx: Context, plan: ModelPlan, manifest: Manife
   for (const { codec, layer, inputShape, label } of plan.layers) {
     if (codec.paramCount === undefined) continue;
     const count: unknown = codec.paramCount(layer, inputShape);
+    if (count === undefined) continue;
     if (typeof count !== 'number' || !(count >= 0)) fail(ctx, `${label}: the ${codec.className} codec's paramCount returned ${describe(count)}`);
     needed += count;
     if (needed > allowed) {

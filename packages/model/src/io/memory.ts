@@ -226,7 +226,8 @@ export function assembleModel(
     const names = codecWeightNames(codec, layer);
     if (names.length !== params.length) fail(ctx, `${label}: the ${codec.className} codec names ${names.length} weights, but the layer has ${params.length} parameters`);
     const size = params.reduce((n, p) => n + p.value.size, 0);
-    if (codec.paramCount !== undefined && size > codec.paramCount(layer, inputShape)) {
+    const counted = codec.paramCount?.(layer, inputShape);
+    if (typeof counted === 'number' && size > counted) {
       fail(ctx, `${label}: the layer has ${size} parameter numbers, more than its ${codec.className} codec's paramCount`);
     }
     return names.map((w, k) => ({ ...w, shape: params[k]!.value.shape }));

@@ -191,6 +191,16 @@ describe('the RNN codec', () => {
     expect(() => loadModel({ modelJson: broken, weights }, { codecs })).toThrow('layer 0 "rnn" (RNN): cell.config: unknown rnnkit key "rnnkit_peepholes"');
     expect(() => rnnCodec({ cells: [{ name: 'X' }] as never })).toThrow('rnnCodec: cells must be an array of cell plugins { name, create }');
   });
+
+  it('should refuse a tiny file declaring an enormous RNN over a built-in cell before building it', () => {
+    const model = new Sequential({ layers: [new RNN({ cell: lstmCell({ units: 2 }) })], inputShape: [3, 1], seed: 1 });
+    const { modelJson, weights } = saveModel(model, { codecs });
+    const json = JSON.parse(JSON.stringify(modelJson));
+    json.modelTopology.config.layers[0].config.cell.config.units = 50000;
+    expect(() => loadModel({ modelJson: json, weights }, { codecs })).toThrow(
+      'loadModel: model.json: layer 0 "rnn" (RNN) needs 10000400000 parameter numbers for its config and input [null, 3, 1], but the file holds only 32; it is not built',
+    );
+  });
 });
 
 describe("the RNN codec and TF.js' RNN layer", () => {
