@@ -1,7 +1,7 @@
 // The built-in codecs on their own: save → read back is the identity on every config, the
 // weight names follow the params, paramCount is what building allocates; and the Keras
 // config vocabulary (reader and writer) they are written in.
-import { Random, getInitializer, glorotNormal, initializerConfig } from '@rnnkit/tensor';
+import { Random, RnnkitError, getInitializer, glorotNormal, initializerConfig } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { ActivationLayer } from './activation-layer.js';
 import { builtinCodecs } from './builtin-codecs.js';
@@ -9,7 +9,7 @@ import { type AnyLayerCodec, codecOwns, codecWeightNames } from './codec.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { GRU } from './gru.js';
-import { KerasConfigWriter, kerasConfigReader, snakeCase } from './keras-config.js';
+import { type KerasConfig, type KerasDialect, KerasConfigReader, KerasConfigWriter, snakeCase } from './keras-config.js';
 import type { Layer } from './layer.js';
 import { LSTM } from './lstm.js';
 import { gruCell, gruCellPlugin } from './cells/gru-cell.js';
@@ -26,12 +26,18 @@ function codecOf(layer: Layer): AnyLayerCodec {
   return codec;
 }
 
-const writer = () =>
-  new KerasConfigWriter({
+const writer = () => new KerasConfigWriter();
+
+/** A reader whose errors are RnnkitErrors of `api` and whose warnings go into `warnings`. */
+function kerasConfigReader(api: string, config: KerasConfig, dialect: KerasDialect = 'tfjs', warnings: string[] = []): KerasConfigReader {
+  return new KerasConfigReader(config, {
+    dialect,
     fail: (message) => {
-      throw new Error(message);
+      throw new RnnkitError(api, message);
     },
+    warn: (message) => warnings.push(message),
   });
+}
 
 /** A layer through its codec's save and load, as JSON text in between. */
 function throughCodec(layer: Layer, warnings: string[] = []): Layer {
@@ -165,7 +171,7 @@ describe('the Keras config reader and writer', () => {
   it('should write Keras names, recording what Keras can only approximate', () => {
     const w = writer();
     expect(w.activation('recurrent_activation', 'hardSigmoid')).toBe('hard_sigmoid');
-    expect(() => w.activation('activation', 'gelu')).toThrow('activation "gelu" has no Keras name; savable activations are linear, sigmoid');
+    expect(() => w.activation('activation', 'gelu')).toThrow('KerasConfigWriter: activation "gelu" has no Keras name; savable activations are linear, sigmoid');
     expect(w.initializer('kernel_initializer', { name: 'glorotNormal', options: { truncated: false } })).toEqual({ class_name: 'GlorotNormal', config: { seed: null } });
     expect(w.inexactInitializers).toEqual({ kernel_initializer: { name: 'glorotNormal', options: { truncated: false } } });
     expect(['recurrentKernel', 'initialState', 'kernel', 'peepholeWeightsIO'].map(snakeCase)).toEqual(['recurrent_kernel', 'initial_state', 'kernel', 'peephole_weights_io']);

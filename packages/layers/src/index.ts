@@ -35,7 +35,6 @@ export {
   type KerasConfigReaderOptions,
   KerasConfigReader,
   KerasConfigWriter,
-  kerasConfigReader,
   initializerToKeras,
   initializerFromKeras,
   snakeCase,

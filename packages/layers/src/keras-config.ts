@@ -162,7 +162,8 @@ export function initializerFromKeras(value: unknown): string | InitializerConfig
  * passes its own, which escapes what an untrusted file may hold).
  */
 export interface KerasConfigReport {
-  fail(message: string): never;
+  /** Throws for `message`. @defaultValue an RnnkitError of `KerasConfigReader` (or `KerasConfigWriter`) */
+  fail?(message: string): never;
   warn?(message: string): void;
   /** A value as written in a message: `number -1`, `"elu"`, `nothing`. @defaultValue a plain description */
   describe?(value: unknown): string;
@@ -174,6 +175,10 @@ export interface KerasConfigReport {
 export interface KerasConfigReaderOptions extends KerasConfigReport {
   /** The config dialect of the file. @defaultValue 'tfjs' */
   readonly dialect?: KerasDialect;
+}
+
+function failWith(api: string, message: string): never {
+  throw new RnnkitError(api, message);
 }
 
 const defaultShow = (value: unknown, describe: (v: unknown) => string): string => {
@@ -197,7 +202,7 @@ export class KerasConfigReader {
   constructor(
     /** The layer's `config` object. */
     readonly config: KerasConfig,
-    options: KerasConfigReaderOptions,
+    options: KerasConfigReaderOptions = {},
   ) {
     this.dialect = options.dialect ?? 'tfjs';
     this.#report = options;
@@ -207,7 +212,7 @@ export class KerasConfigReader {
   }
 
   fail(message: string): never {
-    return this.#report.fail(message);
+    return this.#report.fail === undefined ? failWith('KerasConfigReader', message) : this.#report.fail(message);
   }
 
   warn(message: string): void {
@@ -231,8 +236,8 @@ export class KerasConfigReader {
     return new KerasConfigReader(config, {
       ...report,
       dialect: this.dialect,
-      fail: (message) => report.fail(`${path}: ${message}`),
-      warn: (message) => report.warn?.(`${path}: ${message}`),
+      fail: (message) => this.fail(`${path}: ${message}`),
+      warn: (message) => this.warn(`${path}: ${message}`),
     });
   }
 
@@ -371,18 +376,18 @@ export class KerasConfigWriter {
   readonly inexactInitializers: Record<string, InitializerConfig> = {};
   readonly #report: KerasConfigReport;
 
-  constructor(report: KerasConfigReport) {
+  constructor(report: KerasConfigReport = {}) {
     this.#report = report;
   }
 
   fail(message: string): never {
-    return this.#report.fail(message);
+    return this.#report.fail === undefined ? failWith('KerasConfigWriter', message) : this.#report.fail(message);
   }
 
   /** A writer of a config nested in this one (an RNN's `cell.config`), its messages prefixed with `path`; it records its own inexact initialisers. */
   nested(path: string): KerasConfigWriter {
     const report = this.#report;
-    return new KerasConfigWriter({ ...report, fail: (message) => report.fail(`${path}: ${message}`) });
+    return new KerasConfigWriter({ ...report, fail: (message) => this.fail(`${path}: ${message}`) });
   }
 
   /** Keras' name of an rnnkit activation name (`hardSigmoid` → `hard_sigmoid`). */
@@ -406,15 +411,4 @@ export class KerasConfigWriter {
     if (!mapped.exact) this.inexactInitializers[key] = initializerConfig(getInitializer(value as Parameters<typeof getInitializer>[0]));
     return mapped.keras;
   }
-}
-
-/** A reader for tests and tools: errors as RnnkitError of `api`, warnings into `warnings`. */
-export function kerasConfigReader(api: string, config: KerasConfig, dialect: KerasDialect = 'tfjs', warnings: string[] = []): KerasConfigReader {
-  return new KerasConfigReader(config, {
-    dialect,
-    fail: (message) => {
-      throw new RnnkitError(api, message);
-    },
-    warn: (message) => warnings.push(message),
-  });
 }
