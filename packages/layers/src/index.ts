@@ -28,3 +28,33 @@ export { ActivationLayer, activationLayer, type ActivationLayerOptions, type Act
 export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
 export { layerFromConfig, builtinLayers } from './from-config.js';
 export { Sequential, sequential, type SequentialOptions, type SequentialCache, type SequentialConfig, type SequentialFromConfigOptions } from './sequential.js';
+export {
+  type KerasDialect,
+  type KerasConfig,
+  type KerasConfigReport,
+  type KerasConfigReaderOptions,
+  KerasConfigReader,
+  KerasConfigWriter,
+  initializerToKeras,
+  initializerFromKeras,
+  snakeCase,
+  camelCase,
+} from './keras-config.js';
+export { type LayerCodec, type AnyLayerCodec, type CodecWeightName, type CodecLoadContext, codecOwns, codecWeightNames } from './codec.js';
+export { denseCodec } from './dense.codec.js';
+export { simpleRNNCodec } from './simple-rnn.codec.js';
+export { lstmCodec } from './lstm.codec.js';
+export { gruCodec } from './gru.codec.js';
+export { activationLayerCodec } from './activation-layer.codec.js';
+export { dropoutCodec } from './dropout.codec.js';
+export { builtinCodecs } from './builtin-codecs.js';
+export { rnnCodec, type RNNCodecOptions, type AnyCellPlugin } from './rnn.codec.js';
+export {
+  saveRecurrentKeys,
+  loadRecurrentKeys,
+  refuseRecurrentKeys,
+  dropTrainingKeys,
+  recurrentParamCount,
+  type RecurrentConfigKeys,
+  type RecurrentKerasOptions,
+} from './recurrent.codec.js';

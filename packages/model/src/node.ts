@@ -7,7 +7,17 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Sequential } from '@rnnkit/layers';
 import { RnnkitError } from '@rnnkit/tensor';
 import { type Context, describe, fail, normalizeWeightPath, resolveLimits } from './io/format.js';
-import { type LoadModelOptions, type LoadedModel, type SaveModelOptions, assembleModel, checkKeys, readModelJson, saveArtifacts } from './io/memory.js';
+import {
+  type LoadModelOptions,
+  type LoadedModel,
+  type SaveModelOptions,
+  LOAD_OPTION_KEYS,
+  SAVE_OPTION_KEYS,
+  assembleModel,
+  checkKeys,
+  readModelJson,
+  saveArtifacts,
+} from './io/memory.js';
 
 /** Options of {@link saveModelToDirectory}. */
 export interface SaveModelToDirectoryOptions extends SaveModelOptions {
@@ -38,7 +48,7 @@ export async function saveModelToDirectory(
   options: SaveModelToDirectoryOptions = {},
 ): Promise<SavedModelFiles> {
   const api = 'saveModelToDirectory';
-  checkKeys(api, options, ['overwrite', 'optimizer']);
+  checkKeys(api, options, ['overwrite', ...SAVE_OPTION_KEYS]);
   if (typeof path !== 'string' || path === '') throw new RnnkitError(api, `expected a directory path, got ${describe(path)}`);
   if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') {
     throw new RnnkitError(api, `overwrite must be true or false, got ${describe(options.overwrite)}`);
@@ -85,7 +95,7 @@ export async function saveModelToDirectory(
  */
 export async function loadModelFromDirectory(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const api = 'loadModelFromDirectory';
-  checkKeys(api, options, ['optimizerPlugins', 'limits']);
+  checkKeys(api, options, LOAD_OPTION_KEYS);
   const limits = resolveLimits(api, options.limits);
   if (typeof path !== 'string' || path === '') throw new RnnkitError(api, `expected a directory or model.json path, got ${describe(path)}`);
   const given = resolve(path);

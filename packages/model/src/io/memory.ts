@@ -1,15 +1,14 @@
 // saveModel / loadModel in memory: a model.json object and one buffer of weight bytes.
 // Everything here is browser-safe; the Node entry adds directories on top of the same core.
-import { type Layer, Sequential } from '@rnnkit/layers';
+import { type AnyLayerCodec, type Layer, Sequential, codecWeightNames } from '@rnnkit/layers';
 import {
   type AnyOptimizerPlugin,
   type Optimizer,
   type OptimizerSnapshot,
-  decodeState,
   encodeState,
   loadOptimizer,
 } from '@rnnkit/optimizers';
-import { type DType, type Param, RnnkitError, Tensor } from '@rnnkit/tensor';
+import { type Param, RnnkitError, Tensor } from '@rnnkit/tensor';
 import {
   type Context,
   type JsonObject,
@@ -28,8 +27,9 @@ import {
   resolveLimits,
   toPlain,
 } from './format.js';
-import { type ModelPlan, type SavableModel, layerFromPlan, planFromTopology, topologyFromModel } from './topology.js';
-import { checkByteLength, encodeWeights, matchWeights } from './weights.js';
+import { type SavableModel, planFromTopology, resolveCodecs, topologyFromModel } from './topology.js';
+import { checkParamBudget, readExtraWeights, readFacts } from './facts.js';
+import { type LayerWeights, checkByteLength, encodeWeights, matchWeights } from './weights.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyOptimizer = Optimizer<any, any>;
@@ -45,6 +45,12 @@ export interface SaveModelOptions {
    * parameters. @defaultValue none: only the model is saved
    */
   readonly optimizer?: AnyOptimizer;
+  /**
+   * The layer codecs to write the layers with (see `LayerCodec` of @rnnkit/layers): each
+   * layer is saved by the first codec that owns it. Add a codec for each layer of your own.
+   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout)
+   */
+  readonly codecs?: readonly AnyLayerCodec[];
 }
 
 /** Options of {@link loadModel} (and `loadModelFromDirectory`). */
@@ -58,6 +64,13 @@ export interface LoadModelOptions {
   readonly optimizerPlugins?: readonly AnyOptimizerPlugin[];
   /** Bounds on the files accepted (see {@link ModelLimits}). @defaultValue DEFAULT_MODEL_LIMITS */
   readonly limits?: ModelLimits;
+  /**
+   * The layer codecs the file may use, by Keras class name (see `LayerCodec` of
+   * @rnnkit/layers): `[...builtinCodecs, myCodec]` to read a layer of your own. A class
+   * without a codec is refused.
+   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout)
+   */
+  readonly codecs?: readonly AnyLayerCodec[];
 }
 
 /** What {@link loadModel} returns. */
@@ -81,12 +94,12 @@ export interface LoadedModel {
   readonly warnings: readonly string[];
 }
 
-const SAVE_OPTION_KEYS = ['optimizer'];
-const LOAD_OPTION_KEYS = ['optimizerPlugins', 'limits'];
+export const SAVE_OPTION_KEYS = ['optimizer', 'codecs'];
+export const LOAD_OPTION_KEYS = ['optimizerPlugins', 'limits', 'codecs'];
 
 /**
- * Saves a built `Sequential` model of Dense, SimpleRNN, LSTM, GRU, Activation and Dropout
- * layers in TF.js' layers-model format, in memory: the model.json object (weights manifest
+ * Saves a built `Sequential` model in TF.js' layers-model format (its layers written by
+ * `options.codecs`, by default those of Dense, SimpleRNN, LSTM, GRU, Activation and Dropout), in memory: the model.json object (weights manifest
  * naming one file, `group1-shard1of1.bin`) and the weight bytes (little-endian float32).
  * Loading it back with {@link loadModel} reproduces the predictions bit for bit.
  *
@@ -103,7 +116,7 @@ export function saveArtifacts(api: string, model: Sequential, options: SaveModel
   checkKeys(api, options, SAVE_OPTION_KEYS);
   const ctx: Context = { api, source: 'model' };
   if (!isSavable(model)) fail(ctx, `expected a Sequential model from @rnnkit/layers, got ${describe(model)}`);
-  const saved = topologyFromModel(ctx, model);
+  const saved = topologyFromModel(ctx, model, resolveCodecs(api, ctx, options.codecs));
   const { specs, buffer } = encodeWeights(
     saved.weights.map((w) => ({ name: w.name, shape: w.param.value.shape, data: w.param.value.data })),
   );
@@ -192,29 +205,42 @@ export function assembleModel(
   options: LoadModelOptions,
 ): LoadedModel {
   const limits = resolveLimits(ctx.api, options.limits);
-  const plan = planFromTopology(ctx, json, limits.maxLayers);
-  const facts = readFacts(ctx, json, plan);
-  const values = matchWeights(ctx, plan.layers, manifest, bytes);
-  const dtype = facts.dtype ?? plan.declaredDType;
-
-  const layers = plan.layers.map((p) => layerFromPlan(ctx, p, dtype));
+  const codecs = resolveCodecs(ctx.api, ctx, options.codecs);
+  const facts = readFacts(ctx, json);
+  const plan = planFromTopology(ctx, json, limits.maxLayers, codecs, facts.dtype);
+  const dtype = plan.dtype;
+  checkParamBudget(ctx, plan, manifest, facts);
   let model: Sequential;
   try {
     // No initialisers: every weight is set from the file right below.
-    model = new Sequential({ layers, inputShape: plan.inputShape, name: plan.name, dtype, initialize: false });
+    model = new Sequential({ layers: plan.layers.map((p) => p.layer), inputShape: plan.inputShape, name: plan.name, dtype, initialize: false });
   } catch (error) {
     fail(ctx, `the model cannot be built: ${(error as Error).message}`, error);
   }
   if (model.layerNames.some((name, i) => name !== plan.layers[i]!.name)) {
     fail(ctx, `layer names changed on building (${model.layerNames.join(', ')}); rename the layers in the file`);
   }
+  // Weight names from each codec, shapes from the built parameters.
+  const named = plan.layers.map(({ codec, layer, label, inputShape }) => {
+    const params = layer.params();
+    const names = codecWeightNames(codec, layer);
+    if (names.length !== params.length) fail(ctx, `${label}: the ${codec.className} codec names ${names.length} weights, but the layer has ${params.length} parameters`);
+    const size = params.reduce((n, p) => n + p.value.size, 0);
+    const counted = codec.paramCount?.(layer, inputShape);
+    if (typeof counted === 'number' && size > counted) {
+      fail(ctx, `${label}: the layer has ${size} parameter numbers, more than its ${codec.className} codec's paramCount`);
+    }
+    return names.map((w, k) => ({ ...w, shape: params[k]!.value.shape }));
+  });
+  const inManifest: LayerWeights[] = plan.layers.map((p, i) => ({ name: p.name, label: p.label, weights: named[i]!.filter((w) => !w.rnnkitOnly) }));
+  const values = matchWeights(ctx, inManifest, manifest, bytes);
+  const extra = readExtraWeights(ctx, facts, plan.layers.flatMap((p, i) => named[i]!.filter((w) => w.rnnkitOnly).map((w) => ({ key: `${p.name}/${w.name}`, shape: w.shape }))));
   plan.layers.forEach((layerPlan, i) => {
-    const layer: Layer = model.layers[i]!;
-    const keras = values[i]!;
+    const layer: Layer = layerPlan.layer;
     let k = 0;
-    const tensors = layerPlan.params.map((param) => {
-      const data = param.keras === null ? facts.extra.get(`${layerPlan.name}/initial_state`)! : keras[k++]!;
-      return new Tensor(dtype === 'float64' ? Float64Array.from(data) : Float32Array.from(data), param.shape);
+    const tensors = named[i]!.map((w) => {
+      const data = w.rnnkitOnly ? extra.get(`${layerPlan.name}/${w.name}`)! : values[i]![k++]!;
+      return new Tensor(dtype === 'float64' ? Float64Array.from(data) : Float32Array.from(data), w.shape);
     });
     try {
       layer.setWeights(tensors);
@@ -254,73 +280,6 @@ export function assembleModel(
     ...(optimizer === undefined ? {} : { optimizer }),
     origin: { generatedBy: text('generatedBy'), convertedBy: text('convertedBy'), kerasVersion: plan.kerasVersion },
     warnings: plan.warnings,
-  };
-}
-
-interface Facts {
-  readonly dtype: DType | undefined;
-  /** rnnkit-only weight values by Keras-style name. */
-  readonly extra: ReadonlyMap<string, Float32Array | Float64Array>;
-  readonly nonTrainable: readonly string[];
-  readonly optimizer: JsonObject | undefined;
-}
-
-const FACT_KEYS = ['version', 'dtype', 'weights', 'nonTrainable', 'optimizer'];
-
-/** Reads and checks the top-level `rnnkit` field (absent in files from TF.js and Keras). */
-function readFacts(ctx: Context, json: JsonObject, plan: ModelPlan): Facts {
-  const raw = own(json, 'rnnkit');
-  const extra = new Map<string, Float32Array | Float64Array>();
-  const needed = plan.layers.filter((l) => l.params.some((p) => p.keras === null)).map((l) => `${l.name}/initial_state`);
-  if (raw === undefined || raw === null) {
-    if (needed.length > 0) fail(ctx, `rnnkit.weights is missing; it must hold ${needed.join(', ')}`);
-    return { dtype: undefined, extra, nonTrainable: [], optimizer: undefined };
-  }
-  if (!isObject(raw)) fail(ctx, `rnnkit must be an object, got ${describe(raw)}`);
-  for (const key of Object.keys(raw)) {
-    if (!FACT_KEYS.includes(key)) fail(ctx, `rnnkit has an unknown key "${key}" (saved by a newer rnnkit?); known keys are ${FACT_KEYS.join(', ')}`);
-  }
-  const version = own(raw, 'version');
-  if (version !== 1) fail(ctx, `rnnkit.version is ${describe(version)}; this version of rnnkit reads 1`);
-  const dtype = own(raw, 'dtype');
-  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64') {
-    fail(ctx, `rnnkit.dtype must be "float32" or "float64", got ${describe(dtype)}`);
-  }
-  const weights = own(raw, 'weights');
-  if (weights !== undefined && !isObject(weights)) fail(ctx, `rnnkit.weights must be an object, got ${describe(weights)}`);
-  for (const key of weights === undefined ? [] : Object.keys(weights)) {
-    if (!needed.includes(key)) {
-      fail(ctx, `rnnkit.weights has "${key}", which is no rnnkit-only weight of the model (expected ${needed.join(', ') || 'none'})`);
-    }
-  }
-  for (const name of needed) {
-    const value = weights === undefined ? undefined : own(weights, name);
-    if (value === undefined) fail(ctx, `rnnkit.weights has no "${name}"`);
-    let decoded: unknown;
-    try {
-      decoded = decodeState(ctx.api, value, `rnnkit.weights.${name}`);
-    } catch (error) {
-      fail(ctx, (error as Error).message, error);
-    }
-    const units = plan.layers.find((l) => `${l.name}/initial_state` === name)!.params.find((p) => p.keras === null)!.shape[0]!;
-    if (!(decoded instanceof Float32Array || decoded instanceof Float64Array) || decoded.length !== units) {
-      fail(ctx, `rnnkit.weights.${name} must hold ${units} numbers ({ $typedArray, values }), got ${describe(decoded)}`);
-    }
-    extra.set(name, decoded);
-  }
-  const nonTrainable = own(raw, 'nonTrainable');
-  if (nonTrainable !== undefined && (!Array.isArray(nonTrainable) || !nonTrainable.every((n) => typeof n === 'string'))) {
-    fail(ctx, `rnnkit.nonTrainable must be an array of parameter names, got ${describe(nonTrainable)}`);
-  }
-  const optimizer = own(raw, 'optimizer');
-  if (optimizer !== undefined && (!isObject(optimizer) || own(optimizer, 'format') !== 'rnnkit.optimizer')) {
-    fail(ctx, `rnnkit.optimizer must be a saved optimizer state (format "rnnkit.optimizer"), got ${describe(optimizer)}`);
-  }
-  return {
-    dtype: dtype as DType | undefined,
-    extra,
-    nonTrainable: (nonTrainable as string[] | undefined) ?? [],
-    optimizer: optimizer as JsonObject | undefined,
   };
 }
 

@@ -1,9 +1,8 @@
 // Weight bytes: little-endian float32, in manifest order. Encoding for saving; for loading,
 // byte counts checked against the manifest, then each manifest entry matched by name to the
-// parameter of the layer it belongs to, with its shape checked against the topology.
+// weight of the layer it belongs to, with its shape checked against the built layer.
 import type { TypedArray } from '@rnnkit/tensor';
 import { type Context, type Manifest, type ManifestWeight, type WeightSpec, fail } from './format.js';
-import type { LayerPlan } from './topology.js';
 
 /** True on little-endian hosts (all common ones), where float32 bytes can be copied as they are. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -55,84 +54,93 @@ export function checkByteLength(ctx: Context, manifest: Manifest, total: number,
   }
 }
 
-/** The rnnkit parameter name for a manifest name's last part (`recurrent_kernel` → `recurrentKernel`). */
-const FROM_KERAS: ReadonlyMap<string, string> = new Map([
-  ['kernel', 'kernel'],
-  ['recurrent_kernel', 'recurrentKernel'],
-  ['bias', 'bias'],
-]);
+/** A built layer's weights that the manifest must hold, as its codec names them. */
+export interface LayerWeights {
+  /** The layer's name, the first part of its weight names. */
+  readonly name: string;
+  /** `layer 2 "lstm" (LSTM)`, for errors. */
+  readonly label: string;
+  /** Names relative to the layer (`lstm_cell/kernel`) and shapes of the built parameters, in order. */
+  readonly weights: readonly { readonly name: string; readonly shape: readonly number[] }[];
+}
+
+/** The last part of a weight name (`lstm_cell/recurrent_kernel` → `recurrent_kernel`), as messages name weights. */
+function shortName(name: string): string {
+  return name.slice(name.lastIndexOf('/') + 1);
+}
 
 /**
- * Matches every manifest weight to a layer parameter of the plan and returns each layer's
- * values in its parameter order (Keras-side parameters only; rnnkit-only ones are left out).
+ * Matches every manifest weight to a weight of a layer and returns each layer's values in
+ * its order.
  *
  * A manifest name names its layer and its weight: `dense/kernel` (TF.js),
  * `lstm/lstm_cell/kernel` (Keras through the converter: a cell infix), optionally with a
  * model prefix (`sequential/dense/kernel`) or a `:0` suffix, or `dense/0` (Keras 3: the
- * weight's index in the layer). The layer is the first path segment that is a layer name.
- * Weights TF.js marks as optimizer weights are skipped. Every parameter must be found once,
- * with the shape the topology implies.
+ * weight's index in the layer). The layer is the first path segment that is a layer name;
+ * the weight is the one whose name is the rest, else the only one whose last part is the
+ * last part (`lstm/kernel` is `lstm_cell/kernel`). Weights TF.js marks as optimizer
+ * weights are skipped. Every weight must be found once, with the shape of the built layer.
  */
-export function matchWeights(ctx: Context, plans: readonly LayerPlan[], manifest: Manifest, bytes: Uint8Array): Float32Array[][] {
-  const byLayer = new Map(plans.map((plan, i) => [plan.name, i]));
-  const found: (ManifestWeight | undefined)[][] = plans.map((plan) => plan.params.map(() => undefined));
+export function matchWeights(ctx: Context, layers: readonly LayerWeights[], manifest: Manifest, bytes: Uint8Array): Float32Array[][] {
+  const byLayer = new Map(layers.map((layer, i) => [layer.name, i]));
+  const found: (ManifestWeight | undefined)[][] = layers.map((layer) => layer.weights.map(() => undefined));
   for (const group of manifest.groups) {
     for (const w of group.weights) {
-      const target = locate(w.name, plans, byLayer);
+      const target = locate(w.name, layers, byLayer);
       if (target === null) {
         if (w.optimizer) continue;
         fail(
           ctx,
           `${w.at}: the weight "${w.name}" belongs to no parameter of the model ` +
-            `(layers: ${plans.map((p) => `${p.name} [${p.params.filter((q) => q.keras !== null).map((q) => q.keras).join(', ')}]`).join(', ')})`,
+            `(layers: ${layers.map((l) => `${l.name} [${l.weights.map((q) => shortName(q.name)).join(', ')}]`).join(', ')})`,
         );
       }
-      const [layerIndex, paramIndex] = target;
-      const plan = plans[layerIndex]!;
-      const param = plan.params[paramIndex]!;
-      const previous = found[layerIndex]![paramIndex];
+      const [layerIndex, weightIndex] = target;
+      const layer = layers[layerIndex]!;
+      const weight = layer.weights[weightIndex]!;
+      const previous = found[layerIndex]![weightIndex];
       if (previous !== undefined) {
-        fail(ctx, `${w.at}: "${w.name}" and "${previous.name}" are both the ${param.keras} of ${plan.label}`);
+        fail(ctx, `${w.at}: "${w.name}" and "${previous.name}" are both the ${shortName(weight.name)} of ${layer.label}`);
       }
-      if (w.shape.length !== param.shape.length || w.shape.some((d, k) => d !== param.shape[k])) {
+      if (w.shape.length !== weight.shape.length || w.shape.some((d, k) => d !== weight.shape[k])) {
         fail(
           ctx,
-          `${w.at}: "${w.name}" has shape [${w.shape.join(', ')}] but ${plan.label} needs ${param.keras} ` +
-            `[${param.shape.join(', ')}] (from its config and its input)`,
+          `${w.at}: "${w.name}" has shape [${w.shape.join(', ')}] but ${layer.label} needs ${shortName(weight.name)} ` +
+            `[${weight.shape.join(', ')}] (from its config and its input)`,
         );
       }
-      found[layerIndex]![paramIndex] = w;
+      found[layerIndex]![weightIndex] = w;
     }
   }
-  return plans.map((plan, i) =>
-    plan.params.flatMap((param, k) => {
-      if (param.keras === null) return [];
+  return layers.map((layer, i) =>
+    layer.weights.map((weight, k) => {
       const w = found[i]![k];
       if (w === undefined) {
-        fail(ctx, `the weights manifest has no ${param.keras} [${param.shape.join(', ')}] for ${plan.label}`);
+        fail(ctx, `the weights manifest has no ${shortName(weight.name)} [${weight.shape.join(', ')}] for ${layer.label}`);
       }
-      return [readFloats(bytes, w.offset, w.size)];
+      return readFloats(bytes, w.offset, w.size);
     }),
   );
 }
 
-/** `[layer index, param index]` for a manifest name, or null. */
-function locate(name: string, plans: readonly LayerPlan[], byLayer: ReadonlyMap<string, number>): [number, number] | null {
+/** `[layer index, weight index]` for a manifest name, or null. */
+function locate(name: string, layers: readonly LayerWeights[], byLayer: ReadonlyMap<string, number>): [number, number] | null {
   const parts = name.replace(/:\d+$/, '').split('/');
   if (parts.length < 2) return null;
   const last = parts[parts.length - 1]!;
   for (let s = 0; s < parts.length - 1; s++) {
     const layerIndex = byLayer.get(parts[s]!);
     if (layerIndex === undefined) continue;
-    const kerasParams = plans[layerIndex]!.params.filter((p) => p.keras !== null);
-    let param;
-    if (/^\d+$/.test(last)) {
-      param = kerasParams[Number(last)];
-    } else {
-      const rnnkit = FROM_KERAS.get(last);
-      param = rnnkit === undefined ? undefined : kerasParams.find((p) => p.rnnkit === rnnkit);
+    const weights = layers[layerIndex]!.weights;
+    const rest = parts.slice(s + 1).join('/');
+    let index = weights.findIndex((w) => w.name === rest);
+    if (index < 0 && /^\d+$/.test(last)) {
+      index = Number(last) < weights.length ? Number(last) : -1;
+    } else if (index < 0) {
+      const candidates = weights.flatMap((w, k) => (shortName(w.name) === last ? [k] : []));
+      index = candidates.length === 1 ? candidates[0]! : -1;
     }
-    return param === undefined ? null : [layerIndex, plans[layerIndex]!.params.indexOf(param)];
+    return index < 0 ? null : [layerIndex, index];
   }
   return null;
 }

@@ -1,0 +1,118 @@
+// The Keras config keys every recurrent layer shares (SimpleRNN, LSTM, GRU and the generic
+// RNN): units, activations, initialisers, and the settings rnnkit refuses or drops. Each
+// layer's own codec adds its keys around these.
+import type { InitializerConfig } from '@rnnkit/tensor';
+import type { ActivationName } from './activations.js';
+import type { KerasConfig, KerasConfigReader, KerasConfigWriter } from './keras-config.js';
+import { snakeCase } from './keras-config.js';
+import type { Layer, SymbolicShape } from './layer.js';
+
+/** The part of a recurrent layer's `getConfig()` these keys come from. */
+export interface RecurrentConfigKeys {
+  readonly units: number;
+  readonly activation: string;
+  readonly recurrentActivation?: string;
+  readonly useBias: boolean;
+  readonly kernelInitializer: unknown;
+  readonly recurrentInitializer: unknown;
+  readonly biasInitializer: unknown;
+  readonly returnSequences: boolean;
+}
+
+/** The recurrent options a Keras config holds (camelCase, as the layers take them). */
+export interface RecurrentKerasOptions extends RecurrentConfigKeys {
+  readonly activation: ActivationName;
+  readonly recurrentActivation?: ActivationName;
+  readonly kernelInitializer: string | InitializerConfig;
+  readonly recurrentInitializer: string | InitializerConfig;
+  readonly biasInitializer: string | InitializerConfig;
+}
+
+const TRAINING_ONLY = [
+  'kernel_regularizer',
+  'recurrent_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'kernel_constraint',
+  'recurrent_constraint',
+  'bias_constraint',
+];
+
+/**
+ * The shared keys of a recurrent layer's Keras config, with `cellKeys` (the layer's own,
+ * e.g. LSTM's `unit_forget_bias`) after the initialisers. `recurrentActivation` is written
+ * when the config has one.
+ */
+export function saveRecurrentKeys(
+  config: RecurrentConfigKeys,
+  writer: KerasConfigWriter,
+  cellKeys: KerasConfig = {},
+): KerasConfig {
+  const keras: Record<string, unknown> = { units: config.units, activation: writer.activation('activation', config.activation) };
+  if (config.recurrentActivation !== undefined) keras.recurrent_activation = writer.activation('recurrent_activation', config.recurrentActivation);
+  keras.use_bias = config.useBias;
+  keras.kernel_initializer = writer.initializer('kernel_initializer', config.kernelInitializer);
+  keras.recurrent_initializer = writer.initializer('recurrent_initializer', config.recurrentInitializer);
+  keras.bias_initializer = writer.initializer('bias_initializer', config.biasInitializer);
+  Object.assign(keras, cellKeys);
+  for (const key of TRAINING_ONLY) keras[key] = null;
+  Object.assign(keras, { dropout: 0, recurrent_dropout: 0, return_sequences: config.returnSequences, return_state: false, go_backwards: false, stateful: false, unroll: false });
+  return keras;
+}
+
+/**
+ * Reads the shared keys. `recurrentActivation` true reads `recurrent_activation`, whose
+ * default differs between Keras (sigmoid) and TF.js (hard sigmoid): absent means the dialect's.
+ */
+export function loadRecurrentKeys(reader: KerasConfigReader, recurrentActivation: boolean): RecurrentKerasOptions {
+  const units = reader.positiveInteger('units');
+  const activation = reader.activation('activation', 'tanh');
+  const gate = recurrentActivation ? reader.activation('recurrent_activation', reader.dialect === 'tfjs' ? 'hardSigmoid' : 'sigmoid') : undefined;
+  const options = {
+    units,
+    activation,
+    ...(gate === undefined ? {} : { recurrentActivation: gate }),
+    useBias: reader.boolean('use_bias', true),
+    kernelInitializer: reader.initializer('kernel_initializer', 'glorotUniform'),
+    recurrentInitializer: reader.initializer('recurrent_initializer', 'orthogonal'),
+    biasInitializer: reader.initializer('bias_initializer', 'zeros'),
+    returnSequences: reader.boolean('return_sequences', false),
+  };
+  refuseRecurrentKeys(reader);
+  dropTrainingKeys(reader);
+  reader.ignore('implementation', 'unroll');
+  return options;
+}
+
+/** Refuses the recurrent settings rnnkit cannot honour (state passing, direction, layout). */
+export function refuseRecurrentKeys(reader: KerasConfigReader): void {
+  reader.mustBe('return_state', false, "a Sequential model passes only each layer's output on");
+  reader.mustBe('go_backwards', false, "rnnkit's recurrent layers run forwards only");
+  reader.mustBe('stateful', false, "rnnkit's recurrent layers start every batch from the initial state");
+  reader.mustBe('time_major', false, 'rnnkit reads [batch, time, features]');
+}
+
+/** The training-only keys of a recurrent layer or cell (regularizers, constraints, dropout), dropped with a warning when set. */
+export const RECURRENT_TRAINING_KEYS: readonly string[] = [...TRAINING_ONLY, 'dropout', 'recurrent_dropout'];
+
+/** Drops {@link RECURRENT_TRAINING_KEYS}, warning about those that are set. */
+export function dropTrainingKeys(reader: KerasConfigReader): void {
+  reader.trainingOnly(TRAINING_ONLY, (v) => v === undefined || v === null, 'training only');
+  reader.trainingOnly(['dropout', 'recurrent_dropout'], (v) => v === undefined || v === null || v === 0, 'the identity at inference; rnnkit trains without it');
+}
+
+/** Keras' weight names of a recurrent layer: `<cell>/<param>`, e.g. `lstm_cell/recurrent_kernel`. */
+export function cellWeightNames(cell: string, layer: Layer): string[] {
+  return layer.params().map((p) => `${cell}/${snakeCase(p.name)}`);
+}
+
+/**
+ * The numbers a recurrent layer of `gates` gate blocks holds for `inputShape`: kernel and
+ * recurrent kernel `[features | units, gates·units]`, `biasRows` bias rows and `extra`
+ * (0 when the features are unknown: building then fails with the layer's own error).
+ */
+export function recurrentParamCount(inputShape: SymbolicShape, units: number, gates: number, biasRows: number, extra = 0): number {
+  const features = inputShape[inputShape.length - 1];
+  if (typeof features !== 'number') return 0;
+  return gates * units * (features + units + biasRows) + extra;
+}
