@@ -16,3 +16,19 @@ export {
   matmulPairArb,
 } from './arbitraries.js';
 export { type KernelLawsOptions, kernelLaws } from './kernel-laws.js';
+export {
+  recurrentLaws,
+  type RecurrentLawsOptions,
+  type RecurrentLayerUnderTest,
+  type RecurrentLayerOptionsLike,
+} from './recurrent-laws.js';
+export { recurrentKernelLaws, type RecurrentKernelLawsOptions } from './recurrent-kernel-laws.js';
+export {
+  type CellUnderTest,
+  type CellVectorLike,
+  type ForwardStepsLike,
+  type BackwardStepsLike,
+  type RecurrentPassUnderTest,
+  type PassForwardLike,
+  type PassBackwardLike,
+} from './recurrent-steps.js';

@@ -1,0 +1,175 @@
+import fc from 'fast-check';
+import { Random, type TypedArray, allocate } from '@rnnkit/tensor';
+import type { Law } from './law-runner.js';
+import {
+  type CellUnderTest,
+  type RecurrentPassUnderTest,
+  type StepsForward,
+  allocateForward,
+  backwardSteps,
+  firstStray,
+  forwardSteps,
+} from './recurrent-steps.js';
+
+/** How {@link recurrentKernelLaws} exercises a pass. */
+export interface RecurrentKernelLawsOptions {
+  /**
+   * The cells the pass claims, by a label for failure messages: each makes a fresh, unbuilt
+   * cell of `units` (in the dtype the pass computes in). Every option that changes the
+   * maths should have its own entry, e.g. `{ lstm: …, 'lstm without bias': … }`.
+   */
+  readonly cells: Readonly<Record<string, (units: number) => CellUnderTest>>;
+  /**
+   * Largest difference from the reference steps, relative to the largest magnitude of each
+   * compared reference buffer (states, kept values, every gradient).
+   * @defaultValue 3e-5 (float32 rounding over a few steps)
+   */
+  readonly tolerance?: number;
+  /** Largest batch tried; 1, 5 and 7 (unit and uneven tails) are always among the draws. @defaultValue 14 */
+  readonly maxBatch?: number;
+  /** Largest units tried (from 1). @defaultValue 11 */
+  readonly maxUnits?: number;
+  /** Largest number of time steps (and of features) tried. @defaultValue 6 */
+  readonly maxTime?: number;
+}
+
+interface PassCase {
+  readonly label: string;
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  /** Every step is an output (dOutputs given) rather than only the last state. */
+  readonly returnSequences: boolean;
+  readonly seed: number;
+}
+
+function uniform(dtype: CellUnderTest['dtype'], size: number, random: Random): TypedArray {
+  const data = allocate(dtype, size);
+  random.fillUniform(data, -1, 1);
+  return data;
+}
+
+/**
+ * The laws every fused recurrent pass of a backend obeys (the `RecurrentPass` contract of
+ * `@rnnkit/layers`): for each cell it is given, the pass `supports` it and equals the cell's
+ * own reference steps (`step`/`backStep`, the oracle) within float32 rounding —
+ *
+ * - training passes (`keep: true`): every slot of every state history, every kept value,
+ *   then ∂L/∂x, the initial states' gradients and every parameter gradient (added to what
+ *   `Param.grad` already holds), with and without per-step output gradients;
+ * - inference passes (`keep: false`): the outputs h_1 … h_T and every final state, with
+ *   the rest of the buffers filled with NaN (a pass may not read what it has not written),
+ *   and a backward pass after it, which must recompute what it needs;
+ * - over random batches including 1, 5 and 7 rows (unit and uneven tails), units from 1,
+ *   and random weights (biases too); and it leaves x and the output gradients unchanged.
+ *
+ * The reference steps run on whatever backend is current (their matrix products use it).
+ *
+ * @example
+ * const backend = await createWasmBackend({ threads: 3 });
+ * const pass = backend.fused!.find((k) => k.family === 'recurrent')!;
+ * runLaws(recurrentKernelLaws(pass, { cells: { lstm: (units) => lstmCell({ units }) } }));
+ */
+export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: RecurrentKernelLawsOptions): Law[] {
+  const labels = Object.keys(options.cells);
+  if (labels.length === 0) throw new Error(`recurrentKernelLaws: no cells given for ${pass.name}`);
+  const tolerance = options.tolerance ?? 3e-5;
+  const maxBatch = options.maxBatch ?? 14;
+  const maxTime = options.maxTime ?? 6;
+  const caseArb: fc.Arbitrary<PassCase> = fc.record({
+    label: fc.constantFrom(...labels),
+    batch: fc.oneof(fc.constantFrom(1, 5, 7), fc.integer({ min: 1, max: maxBatch })),
+    time: fc.integer({ min: 1, max: maxTime }),
+    features: fc.integer({ min: 1, max: maxTime }),
+    units: fc.integer({ min: 1, max: options.maxUnits ?? 11 }),
+    returnSequences: fc.boolean(),
+    seed: fc.nat(),
+  });
+  const where = (c: PassCase, keep: boolean): string =>
+    `${pass.name} on ${c.label} (batch ${c.batch}, time ${c.time}, features ${c.features}, units ${c.units}, ` +
+    `returnSequences ${c.returnSequences}, keep ${keep}, seed ${c.seed})`;
+
+  /** A built cell with random weights, an input, initial states and output gradients. */
+  const setUp = (c: PassCase) => {
+    const cell = options.cells[c.label]!(c.units);
+    const random = new Random(c.seed);
+    cell.build(c.features, random);
+    // Initialisers leave biases at constants: move every weight off them.
+    for (const p of cell.params()) {
+      for (let i = 0; i < p.value.size; i++) p.value.data[i] = p.value.data[i]! + random.uniform(-0.5, 0.5);
+    }
+    const { batch, time } = c;
+    const x = uniform(cell.dtype, time * batch * c.features, random);
+    const initialStates = cell.states.map((v) => uniform(cell.dtype, batch * v.size, random));
+    const dOutputs = c.returnSequences ? uniform(cell.dtype, time * batch * cell.units, random) : null;
+    const finalStateGrads = cell.states.map((v) => uniform(cell.dtype, batch * v.size, random));
+    return { cell, x, initialStates, dOutputs, finalStateGrads, random };
+  };
+
+  /** The reference: the cell's own steps, forward then backward, gradients from zero. */
+  const reference = (s: ReturnType<typeof setUp>, c: PassCase) => {
+    const buffers = allocateForward(s.cell, c.batch, c.time, s.x, s.initialStates);
+    forwardSteps(s.cell, buffers);
+    for (const p of s.cell.params()) p.zeroGrad();
+    const dStates = s.finalStateGrads.map((g) => g.slice());
+    const dx = backwardSteps(s.cell, buffers, s.dOutputs, dStates);
+    const paramGrads = s.cell.params().map((p) => p.grad.data.slice());
+    return { buffers, dx, dStates, paramGrads };
+  };
+
+  const check = (at: string, what: string, got: ArrayLike<number>, want: ArrayLike<number>): void => {
+    const stray = firstStray(got, want, tolerance);
+    if (stray !== null) throw new Error(`${at}: ${what}${stray}`);
+  };
+
+  const law = (keep: boolean): Law => ({
+    name: keep
+      ? 'should equal the cell’s reference steps in a training pass (states, kept values, every gradient)'
+      : 'should equal the cell’s reference steps in an inference pass (outputs, final states, then every gradient)',
+    property: fc.property(caseArb, (c) => {
+      const at = where(c, keep);
+      const s = setUp(c);
+      if (!pass.supports(s.cell)) throw new Error(`${at}: the pass does not support this cell`);
+      const want = reference(s, c);
+      const { batch, time } = c;
+
+      // The pass's buffers: slot 0 of each state history, NaN everywhere else.
+      const buffers: StepsForward = allocateForward(s.cell, batch, time, s.x.slice(), s.initialStates);
+      buffers.states.forEach((history, k) => history.fill(NaN, batch * s.cell.states[k]!.size));
+      const kept = keep ? buffers.kept : s.cell.kept.map(() => allocate(s.cell.dtype, 0));
+      for (const buffer of kept) buffer.fill(NaN);
+      const run = { cell: s.cell, batch, time, features: c.features, x: buffers.x, states: buffers.states, kept, keep };
+      pass.forward(run);
+
+      s.cell.states.forEach((v, k) => {
+        const size = batch * v.size;
+        // Inference passes owe the whole output history and the final slot of every state.
+        const from = keep ? 0 : k === 0 ? size : time * size;
+        check(at, `${v.name} history`, buffers.states[k]!.subarray(from), want.buffers.states[k]!.subarray(from));
+      });
+      if (keep) s.cell.kept.forEach((v, k) => check(at, `kept ${v.name}`, kept[k]!, want.buffers.kept[k]!));
+
+      // Backward, adding into gradients that already hold something.
+      const before = s.cell.params().map((p) => {
+        s.random.fillUniform(p.grad.data, -1, 1);
+        return p.grad.data.slice();
+      });
+      const dOutputs = s.dOutputs?.slice() ?? null;
+      const dStates = s.finalStateGrads.map((g) => g.slice());
+      const dx = allocate(s.cell.dtype, time * batch * c.features);
+      pass.backward({ ...run, dOutputs, dStates, dx });
+      check(at, 'dx', dx, want.dx);
+      s.cell.states.forEach((v, k) => check(at, `initial ${v.name} gradient`, dStates[k]!, want.dStates[k]!));
+      s.cell.params().forEach((p, k) => {
+        const expected = want.paramGrads[k]!.map((g, i) => g + before[k]![i]!);
+        check(at, `${p.name} gradient (added to what was there)`, p.grad.data, expected);
+      });
+      if (s.x.some((v, i) => !Object.is(v, buffers.x[i]))) throw new Error(`${at}: the pass changed x`);
+      if (s.dOutputs !== null && s.dOutputs.some((v, i) => !Object.is(v, dOutputs![i]))) {
+        throw new Error(`${at}: the pass changed dOutputs`);
+      }
+    }),
+  });
+  return [law(true), law(false)];
+}
