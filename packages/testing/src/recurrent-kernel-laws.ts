@@ -58,9 +58,11 @@ function uniform(dtype: CellUnderTest['dtype'], size: number, random: Random): T
  * - training passes (`keep: true`): every slot of every state history, every kept value,
  *   then ∂L/∂x, the initial states' gradients and every parameter gradient (added to what
  *   `Param.grad` already holds), with and without per-step output gradients;
- * - inference passes (`keep: false`): the outputs h_1 … h_T and every final state, with
- *   the rest of the buffers filled with NaN (a pass may not read what it has not written),
- *   and a backward pass after it, which must recompute what it needs;
+ * - inference passes (`keep: false`): the outputs h_1 … h_T and every final state; then,
+ *   as the recurrent layer does before backward, a training pass over the same buffers
+ *   must give everything above;
+ * - every buffer but the input and slot 0 of the states starts as NaN: a pass may not
+ *   read what it has not written;
  * - over random batches including 1, 5 and 7 rows (unit and uneven tails), units from 1,
  *   and random weights (biases too); and it leaves x and the output gradients unchanged.
  *
@@ -123,32 +125,41 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
     if (stray !== null) throw new Error(`${at}: ${what}${stray}`);
   };
 
-  const law = (keep: boolean): Law => ({
-    name: keep
-      ? 'should equal the cell’s reference steps in a training pass (states, kept values, every gradient)'
-      : 'should equal the cell’s reference steps in an inference pass (outputs, final states, then every gradient)',
+  const law = (inference: boolean): Law => ({
+    name: inference
+      ? 'should equal the cell’s reference steps in an inference pass (outputs, final states), then in a training pass over its buffers'
+      : 'should equal the cell’s reference steps in a training pass (states, kept values, every gradient)',
     property: fc.property(caseArb, (c) => {
-      const at = where(c, keep);
       const s = setUp(c);
-      if (!pass.supports(s.cell)) throw new Error(`${at}: the pass does not support this cell`);
+      if (!pass.supports(s.cell)) throw new Error(`${where(c, !inference)}: the pass does not support this cell`);
       const want = reference(s, c);
       const { batch, time } = c;
+      const nan = (buffers: readonly TypedArray[]) => buffers.forEach((buffer) => buffer.fill(NaN));
 
-      // The pass's buffers: slot 0 of each state history, NaN everywhere else.
+      // The pass's buffers: slot 0 of each state history, NaN everywhere else (a pass may
+      // not read what it has not written).
       const buffers: StepsForward = allocateForward(s.cell, batch, time, s.x.slice(), s.initialStates);
       buffers.states.forEach((history, k) => history.fill(NaN, batch * s.cell.states[k]!.size));
-      const kept = keep ? buffers.kept : s.cell.kept.map(() => allocate(s.cell.dtype, 0));
-      for (const buffer of kept) buffer.fill(NaN);
-      const run = { cell: s.cell, batch, time, features: c.features, x: buffers.x, states: buffers.states, kept, keep };
-      pass.forward(run);
+      nan(buffers.kept);
+      const run = { cell: s.cell, batch, time, features: c.features, x: buffers.x, states: buffers.states, kept: buffers.kept };
+      const compareStates = (at: string, owed: 'all' | 'outputs and final states') =>
+        s.cell.states.forEach((v, k) => {
+          const size = batch * v.size;
+          const from = owed === 'all' ? 0 : k === 0 ? size : time * size;
+          check(at, `${v.name} history`, buffers.states[k]!.subarray(from), want.buffers.states[k]!.subarray(from));
+        });
 
-      s.cell.states.forEach((v, k) => {
-        const size = batch * v.size;
-        // Inference passes owe the whole output history and the final slot of every state.
-        const from = keep ? 0 : k === 0 ? size : time * size;
-        check(at, `${v.name} history`, buffers.states[k]!.subarray(from), want.buffers.states[k]!.subarray(from));
-      });
-      if (keep) s.cell.kept.forEach((v, k) => check(at, `kept ${v.name}`, kept[k]!, want.buffers.kept[k]!));
+      if (inference) {
+        // An inference pass owes h_1 … h_T and the final slot of every state. Backward then
+        // runs a training pass over the same state buffers, as the recurrent layer does.
+        const at = where(c, false);
+        pass.forward({ ...run, kept: s.cell.kept.map(() => allocate(s.cell.dtype, 0)), keep: false });
+        compareStates(at, 'outputs and final states');
+      }
+      const at = where(c, true) + (inference ? ' after an inference pass' : '');
+      pass.forward({ ...run, keep: true });
+      compareStates(at, 'all');
+      s.cell.kept.forEach((v, k) => check(at, `kept ${v.name}`, buffers.kept[k]!, want.buffers.kept[k]!));
 
       // Backward, adding into gradients that already hold something.
       const before = s.cell.params().map((p) => {
@@ -158,7 +169,7 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
       const dOutputs = s.dOutputs?.slice() ?? null;
       const dStates = s.finalStateGrads.map((g) => g.slice());
       const dx = allocate(s.cell.dtype, time * batch * c.features);
-      pass.backward({ ...run, dOutputs, dStates, dx });
+      pass.backward({ ...run, keep: true, dOutputs, dStates, dx });
       check(at, 'dx', dx, want.dx);
       s.cell.states.forEach((v, k) => check(at, `initial ${v.name} gradient`, dStates[k]!, want.dStates[k]!));
       s.cell.params().forEach((p, k) => {
@@ -171,5 +182,5 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
       }
     }),
   });
-  return [law(true), law(false)];
+  return [law(false), law(true)];
 }

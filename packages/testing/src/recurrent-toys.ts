@@ -205,19 +205,29 @@ function swap(data: TypedArray, a: number, b: number, c: number): TypedArray {
   return out;
 }
 
-export type ToyPassBug = 'none' | 'supportsNothing' | 'skipsLastRow' | 'overwritesGrads' | 'readsUnwritten' | 'changesX';
+export type ToyPassBug =
+  | 'none'
+  | 'supportsNothing'
+  | 'skipsLastRow' // leaves the last row of uneven batches, like a SIMD loop without its scalar tail
+  | 'overwritesGrads' // zeroes Param.grad instead of adding
+  | 'onlyFinalOutput' // an inference pass writes h_T but not h_1 … h_{T−1}
+  | 'changesX'; // writes into the input
 
 /** A "fused" pass that runs the cell's own steps — correct unless given a bug. */
 export function toyPass(bug: ToyPassBug = 'none'): RecurrentPassUnderTest {
   /** The forward steps into the pass's buffers, with kept buffers of its own when not keeping. */
-  const forward = (run: PassForwardLike): StepsForward => {
+  const forward = (run: PassForwardLike): void => {
     // Not keeping: kept values in buffers of its own, like registers of a fused kernel.
     const kept = run.keep ? [...run.kept] : run.cell.kept.map((v) => allocate(run.cell.dtype, run.time * run.batch * v.size));
-    const buffers = { batch: run.batch, time: run.time, features: run.features, x: run.x, states: [...run.states], kept };
+    const states = bug === 'onlyFinalOutput' && !run.keep ? run.states.map((h) => h.slice()) : [...run.states];
+    const buffers = { batch: run.batch, time: run.time, features: run.features, x: run.x, states, kept };
     const saved = bug === 'skipsLastRow' && run.batch % 4 !== 0 ? run.states.map((s) => s.slice()) : null;
     forwardSteps(run.cell, buffers);
+    if (states[0] !== run.states[0]) {
+      // onlyFinalOutput: the pass computed in buffers of its own and hands over slot T only.
+      run.cell.states.forEach((v, k) => run.states[k]!.set(states[k]!.subarray(run.time * run.batch * v.size), run.time * run.batch * v.size));
+    }
     if (saved !== null) {
-      // Leaves the last row of every step as it was, like a SIMD loop without its scalar tail.
       run.cell.states.forEach((v, k) => {
         for (let t = 1; t <= run.time; t++) {
           const at = (t * run.batch + run.batch - 1) * v.size;
@@ -225,17 +235,15 @@ export function toyPass(bug: ToyPassBug = 'none'): RecurrentPassUnderTest {
         }
       });
     }
-    return buffers;
   };
   return {
     family: 'recurrent',
     name: `toy pass (${bug})`,
     supports: (cell) => bug !== 'supportsNothing' && cell.kind === 'toy',
-    forward: (run) => void forward(run),
+    forward,
     backward: (run: PassBackwardLike) => {
-      const buffers = run.keep || bug === 'readsUnwritten' ? { ...run, states: [...run.states], kept: [...run.kept] } : forward(run);
       if (bug === 'overwritesGrads') for (const p of run.cell.params()) p.zeroGrad();
-      const dx = backwardSteps(run.cell, buffers, run.dOutputs, run.dStates);
+      const dx = backwardSteps(run.cell, { ...run, states: [...run.states], kept: [...run.kept] }, run.dOutputs, run.dStates);
       run.dx.set(dx);
       if (bug === 'changesX') run.x[0] = run.x[0]! + 1;
     },
