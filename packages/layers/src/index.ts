@@ -15,6 +15,16 @@ export type {
   PassBackward,
   RecurrentPass,
 } from './cell.js';
+export {
+  defineCell,
+  type CellDefinition,
+  type CellParamSpec,
+  type CellOptionValue,
+  type DefinedCell,
+  type DefinedCellOptions,
+  type DefinedCellType,
+  type Widened,
+} from './define-cell.js';
 export { RNN, rnn, type RNNOptions, type RNNConfig, type RNNCache, type RNNIdentity } from './rnn.js';
 export { type CellOptions, type BaseCellConfig } from './cells/gated-cell.js';
 export { SimpleRNNCell, simpleRNNCell, simpleRNNCellPlugin, type SimpleRNNCellOptions, type SimpleRNNCellConfig } from './cells/simple-rnn-cell.js';
