@@ -1,40 +1,56 @@
-// Helpers of the fused-pass property tests (LSTM and GRU): random inputs, one forward and
-// backward pass of a recurrent layer on a given backend, and a float32-aware comparison.
-import type { RecurrentLayer } from '@rnnkit/layers';
-import { type KernelBackend, type Random, Tensor, setBackend } from '@rnnkit/tensor';
+// Helpers of the fused-pass property tests (LSTM and GRU): the backends under test (one
+// thread, and three threads sharing out even the smallest pass), their passes by name, and a
+// run of the recurrentKernelLaws of @rnnkit/testing — the oracle there is always the cell's
+// own reference steps, run on the plain-JS backend.
+import type { RecurrentCell, RecurrentLayer, RecurrentPass } from '@rnnkit/layers';
+import { recurrentKernelLaws } from '@rnnkit/testing';
+import { type KernelBackend, type Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
+import fc from 'fast-check';
+import { afterAll, afterEach, describe, it } from 'vitest';
+import { type WasmBackend, createWasmBackend } from './index.js';
+
+/** The WebAssembly backend on one thread, and on three with minParallelMultiplyAdds 0. */
+export async function backendsUnderTest(): Promise<readonly (readonly [string, WasmBackend])[]> {
+  const single = await createWasmBackend();
+  const threaded = await createWasmBackend({ threads: 3, minParallelMultiplyAdds: 0 });
+  afterEach(() => setBackend(jsBackend));
+  afterAll(() => threaded.dispose());
+  return [
+    ['one thread', single],
+    ['three threads', threaded],
+  ];
+}
+
+/** The recurrent pass of `backend` whose name ends with `suffix` (e.g. `'lstm'`). */
+export function passOf(backend: KernelBackend, suffix: string): RecurrentPass {
+  const pass = backend.fused?.find((k) => k.family === 'recurrent' && k.name.endsWith(` ${suffix}`));
+  if (pass === undefined) throw new Error(`${backend.name} has no recurrent ${suffix} pass`);
+  return pass as RecurrentPass;
+}
+
+/**
+ * One test per law of `recurrentKernelLaws` for a backend's pass and the cells it claims;
+ * the reference steps run on the JS backend (the current one while a test runs).
+ */
+export function describeKernelLaws(
+  label: string,
+  pass: RecurrentPass,
+  cells: Readonly<Record<string, (units: number) => RecurrentCell>>,
+  numRuns: number,
+): void {
+  describe(`${pass.name} through recurrentKernelLaws (${label})`, () => {
+    for (const law of recurrentKernelLaws(pass, { cells })) {
+      it(law.name, () => {
+        setBackend(jsBackend);
+        fc.assert(law.property, { numRuns });
+      });
+    }
+  });
+}
 
 export function randomTensor(shape: number[], random: Random, scale = 1): Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
   return new Tensor(Float32Array.from({ length: size }, () => random.uniform(-scale, scale)), shape);
-}
-
-/** What one pass gives: the output, the final states, the input gradient and every weight gradient. */
-export interface Pass {
-  readonly y: Float32Array;
-  readonly states: Float32Array[];
-  readonly dx: Float32Array;
-  readonly grads: Float32Array[];
-}
-
-/** Forward (with `training` as given) and backward on `backend`, from zeroed gradients. */
-export function runPass(
-  layer: RecurrentLayer,
-  backend: KernelBackend,
-  x: Tensor,
-  dy: Tensor,
-  stateGrads: Tensor[],
-  training: boolean,
-): Pass {
-  setBackend(backend);
-  for (const p of layer.params()) p.grad.data.fill(0);
-  const { y, states, cache } = layer.forward(x, { training });
-  const dx = layer.backward(dy, cache, { stateGrads });
-  return {
-    y: y.data as Float32Array,
-    states: (states ?? []).map((s) => s.data as Float32Array),
-    dx: dx.data as Float32Array,
-    grads: layer.params().map((p) => (p.grad.data as Float32Array).slice()),
-  };
 }
 
 /** Largest difference relative to the largest magnitude of the reference (float32 sums). */
@@ -46,4 +62,26 @@ export function relativeError(got: Float32Array, want: Float32Array): number {
     scale = Math.max(scale, Math.abs(want[i]!));
   }
   return worst / scale;
+}
+
+/** What one pass of a layer gives: the output, the final states, the input gradient and every weight gradient. */
+export interface LayerPass {
+  readonly y: Float32Array;
+  readonly states: Float32Array[];
+  readonly dx: Float32Array;
+  readonly grads: Float32Array[];
+}
+
+/** A training forward and a backward pass of `layer` on `backend`, from zeroed gradients. */
+export function runLayer(layer: RecurrentLayer, backend: KernelBackend, x: Tensor, dy: Tensor, stateGrads: Tensor[]): LayerPass {
+  setBackend(backend);
+  for (const p of layer.params()) p.grad.data.fill(0);
+  const { y, states, cache } = layer.forward(x, { training: true });
+  const dx = layer.backward(dy, cache, { stateGrads });
+  return {
+    y: y.data as Float32Array,
+    states: (states ?? []).map((s) => s.data as Float32Array),
+    dx: dx.data as Float32Array,
+    grads: layer.params().map((p) => (p.grad.data as Float32Array).slice()),
+  };
 }
