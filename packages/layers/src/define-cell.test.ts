@@ -11,6 +11,7 @@ const scaledRNN = defineCell({
   name: 'ScaledRNNCell',
   kind: 'scaled-rnn',
   defaults: { scale: 1, label: 'plain' as 'plain' | 'fancy' },
+  initialize: (cell) => cell.w.bias.fill(cell.options.scale / 10),
   check: (o) => (o.scale > 0 ? undefined : `scale must be positive, got ${o.scale}`),
   states: (u) => [{ name: 'h', size: u }],
   kept: (u) => [{ name: 'slope', size: u }],
@@ -95,7 +96,8 @@ describe('defineCell', () => {
     expect(scaledRNN.plugin.name).toBe('ScaledRNNCell');
     expect(scaledRNN.plugin.create(cell.getConfig() as never).getConfig()).toEqual(cell.getConfig());
     cell.build(1, new Random(0));
-    expect(Array.from(cell.w.bias)).toEqual([1, 1]);
+    // The definition's initialize hook ran after the initialisers.
+    expect(Array.from(cell.w.bias)).toEqual([0.1, 0.1].map(Math.fround));
   });
 
   it('should leave the parameters at zero when built with initialize false', () => {

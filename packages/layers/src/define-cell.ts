@@ -74,6 +74,8 @@ export interface CellDefinition<Defaults extends Record<string, CellOptionValue>
   gradients?(units: number, options: Readonly<Widened<Defaults>>): readonly CellVector[];
   /** The parameters in their saved order (Keras': kernel, recurrent kernel, bias, …). */
   readonly params: Params;
+  /** Adjusts freshly initialised parameters (e.g. an LSTM's forget-gate bias of 1); not called when built with `initialize: false`. */
+  initialize?(cell: DefinedCell<Defaults, Params>): void;
   /** As {@link RecurrentCell.beforeForward}. */
   beforeForward?(s: ForwardSteps, cell: DefinedCell<Defaults, Params>): void;
   /** As {@link RecurrentCell.step}: reads states at slot `s.t`, writes slot `s.t + 1` and the kept values of step `s.t`. */
@@ -179,6 +181,7 @@ export function defineCell<
         this.g[name] = this.#params[i]!.grad.data;
       });
       this.#features = features;
+      if (options.initialize !== false) definition.initialize?.(this);
     }
 
     params(): Param[] {
