@@ -11,8 +11,6 @@ const scaledRNN = defineCell({
   name: 'ScaledRNNCell',
   kind: 'scaled-rnn',
   defaults: { scale: 1, label: 'plain' as 'plain' | 'fancy' },
-  initialize: (cell) => cell.w.bias.fill(cell.options.scale / 10),
-  check: (o) => (o.scale > 0 ? undefined : `scale must be positive, got ${o.scale}`),
   states: (u) => [{ name: 'h', size: u }],
   kept: (u) => [{ name: 'slope', size: u }],
   params: {
@@ -20,6 +18,8 @@ const scaledRNN = defineCell({
     recurrentKernel: { shape: (_f, u) => [u, u], initializer: 'orthogonal' },
     bias: { shape: (_f, u) => [u], initializer: 'zeros' },
   },
+  initialize: (cell) => cell.w.bias.fill(cell.options.scale / 10),
+  validate: (o) => (o.scale > 0 ? undefined : `scale must be positive, got ${o.scale}`),
   step(s, { units: n, w, options }) {
     const { batch, features: f, t, x } = s;
     const [h, slope] = [s.states[0]!, s.kept[0]!];

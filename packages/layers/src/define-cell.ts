@@ -51,7 +51,11 @@ export interface DefinedCell<Defaults, Params> extends RecurrentCell {
   readonly g: { readonly [K in keyof Params]: TypedArray };
 }
 
-/** What {@link defineCell} needs: the cell's layout and its maths. */
+/**
+ * What {@link defineCell} needs: the cell's layout and its maths. Write `defaults` and
+ * `params` before the functions that use the cell: TypeScript infers the option and
+ * parameter names from them in the order the properties are written.
+ */
 export interface CellDefinition<Defaults extends Record<string, CellOptionValue>, Params extends Record<string, CellParamSpec>> {
   /** Class name in saved files and errors, e.g. `'PeepholeLSTMCell'`. */
   readonly name: string;
@@ -65,7 +69,7 @@ export interface CellDefinition<Defaults extends Record<string, CellOptionValue>
    */
   readonly defaults?: Defaults;
   /** Checks the options together (e.g. a string among choices): a problem as a sentence, or undefined. */
-  check?(options: Readonly<Widened<Defaults>>): string | undefined;
+  validate?(options: Readonly<Widened<Defaults>>): string | undefined;
   /** The states carried from step to step; state 0 is the output h and has `units` elements. */
   states(units: number, options: Readonly<Widened<Defaults>>): readonly CellVector[];
   /** What `step` keeps for `backStep`, per step. */
@@ -145,7 +149,7 @@ export function defineCell<
         own[key] = value;
       }
       this.options = Object.freeze(own) as Readonly<Widened<Defaults>>;
-      const problem = definition.check?.(this.options);
+      const problem = definition.validate?.(this.options);
       if (problem !== undefined) throw new RnnkitError(api, problem);
       this.#initializers = paramNames.map((p) =>
         initializerOption(api, `${p}Initializer`, options[`${p}Initializer`], definition.params[p]!.initializer as string),
