@@ -61,8 +61,8 @@ function uniform(dtype: CellUnderTest['dtype'], size: number, random: Random): T
  * - inference passes (`keep: false`): the outputs h_1 … h_T and every final state; then,
  *   as the recurrent layer does before backward, a training pass over the same buffers
  *   must give everything above;
- * - every buffer but the input and slot 0 of the states starts as NaN: a pass may not
- *   read what it has not written;
+ * - the state histories start as NaN after slot 0: a pass may not read a state it has
+ *   not written (kept buffers start at zero, as the layer gives them);
  * - over random batches including 1, 5 and 7 rows (unit and uneven tails), units from 1,
  *   and random weights (biases too); and it leaves x and the output gradients unchanged.
  *
@@ -134,13 +134,11 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
       if (!pass.supports(s.cell)) throw new Error(`${where(c, !inference)}: the pass does not support this cell`);
       const want = reference(s, c);
       const { batch, time } = c;
-      const nan = (buffers: readonly TypedArray[]) => buffers.forEach((buffer) => buffer.fill(NaN));
 
-      // The pass's buffers: slot 0 of each state history, NaN everywhere else (a pass may
-      // not read what it has not written).
+      // The pass's buffers: slot 0 of each state history, NaN in the later slots (a pass may
+      // not read a state it has not written), kept buffers zero (as the contract promises).
       const buffers: StepsForward = allocateForward(s.cell, batch, time, s.x.slice(), s.initialStates);
       buffers.states.forEach((history, k) => history.fill(NaN, batch * s.cell.states[k]!.size));
-      nan(buffers.kept);
       const run = { cell: s.cell, batch, time, features: c.features, x: buffers.x, states: buffers.states, kept: buffers.kept };
       const compareStates = (at: string, owed: 'all' | 'outputs and final states') =>
         s.cell.states.forEach((v, k) => {
