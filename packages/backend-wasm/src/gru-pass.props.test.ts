@@ -17,7 +17,12 @@ for (const [label, backend] of backends) {
       gru: (units) => gruCell({ units }),
       'gru without bias': (units) => gruCell({ units, useBias: false }),
     },
-    40,
+    {
+      'gru with the reset gate before': (units) => gruCell({ units, resetAfter: false }),
+      'gru in float64': (units) => gruCell({ units, dtype: 'float64' }),
+      'gru with hard-sigmoid gates': (units) => gruCell({ units, recurrentActivation: 'hardSigmoid' }),
+    },
+    60, // the other cells are declined, so fewer than half the runs compare
   );
 }
 

@@ -18,7 +18,13 @@ for (const [label, backend] of backends) {
       'lstm without bias': (units) => lstmCell({ units, useBias: false }),
       'lstm without unit forget bias': (units) => lstmCell({ units, unitForgetBias: false }),
     },
-    40,
+    {
+      'lstm in float64': (units) => lstmCell({ units, dtype: 'float64' }),
+      'lstm with h = o ⊙ c': (units) => lstmCell({ units, cellOutput: 'none' }),
+      'lstm with hard-sigmoid gates': (units) => lstmCell({ units, recurrentActivation: 'hardSigmoid' }),
+      'lstm with relu': (units) => lstmCell({ units, activation: 'relu' }),
+    },
+    60, // the other cells are declined, so fewer than half the runs compare
   );
 }
 

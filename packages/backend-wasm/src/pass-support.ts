@@ -29,17 +29,19 @@ export function passOf(backend: KernelBackend, suffix: string): RecurrentPass {
 }
 
 /**
- * One test per law of `recurrentKernelLaws` for a backend's pass and the cells it claims;
- * the reference steps run on the JS backend (the current one while a test runs).
+ * One test per law of `recurrentKernelLaws` for a backend's pass, the cells it must claim and
+ * other variants it may decline (but must compute exactly if it claims them); the reference
+ * steps run on the JS backend (the current one while a test runs).
  */
 export function describeKernelLaws(
   label: string,
   pass: RecurrentPass,
   cells: Readonly<Record<string, (units: number) => RecurrentCell>>,
+  otherCells: Readonly<Record<string, (units: number) => RecurrentCell>>,
   numRuns: number,
 ): void {
   describe(`${pass.name} through recurrentKernelLaws (${label})`, () => {
-    for (const law of recurrentKernelLaws(pass, { cells })) {
+    for (const law of recurrentKernelLaws(pass, { cells, otherCells })) {
       it(law.name, () => {
         setBackend(jsBackend);
         fc.assert(law.property, { numRuns });

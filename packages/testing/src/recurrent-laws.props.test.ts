@@ -81,6 +81,20 @@ describe('recurrentKernelLaws (property)', () => {
     expect(() => runLaws(kernelLaws('changesX'), RUNS)).toThrow(/changed x/);
   });
 
+  it('should catch a pass that claims one of the other cells and computes it differently', () => {
+    const cellsOfScaleOne = { toy: (units: number) => new ToyCell({ units, dtype: 'float32', scale: 1 }) };
+    // Right for the cells of scale 1 it was written for …
+    runLaws(recurrentKernelLaws(toyPass('assumesScaleOne'), { cells: cellsOfScaleOne }), RUNS);
+    // … but it claims the cells of scale 0.8 as well.
+    expect(() => runLaws(recurrentKernelLaws(toyPass('assumesScaleOne'), { cells: cellsOfScaleOne, otherCells: { 'toy of scale 0.8': cells.toy } }), RUNS),
+    ).toThrow(/on toy of scale 0\.8 \(/);
+  });
+
+  it('should let a pass decline the other cells', () => {
+    const otherCells = { 'toy of another kind': (units: number) => Object.assign(new ToyCell({ units, dtype: 'float32' }), { kind: 'other' }) };
+    runLaws(recurrentKernelLaws(toyPass(), { cells, otherCells }), RUNS);
+  });
+
   it('should refuse an empty list of cells', () => {
     expect(() => recurrentKernelLaws(toyPass(), { cells: {} })).toThrow(/no cells given/);
   });

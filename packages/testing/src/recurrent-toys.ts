@@ -41,7 +41,8 @@ export class ToyCell implements CellUnderTest {
   readonly scale: number;
   readonly bug: ToyCellBug;
   features = 0;
-  #params: Param[] = [];
+  // Not a #private field: a buggy pass below views the cell through Object.create.
+  private paramList: Param[] = [];
 
   constructor(options: ToyCellOptions) {
     this.units = options.units;
@@ -53,7 +54,7 @@ export class ToyCell implements CellUnderTest {
   }
 
   get built(): boolean {
-    return this.#params.length > 0;
+    return this.paramList.length > 0;
   }
 
   build(features: number, random: Random): void {
@@ -63,15 +64,15 @@ export class ToyCell implements CellUnderTest {
       random.fillUniform(data, -0.6, 0.6);
       return new Param(name, new Tensor(data, shape));
     };
-    this.#params = [param('kernel', [features, this.units]), param('recurrentKernel', [this.units, this.units]), param('bias', [this.units])];
+    this.paramList = [param('kernel', [features, this.units]), param('recurrentKernel', [this.units, this.units]), param('bias', [this.units])];
   }
 
   params(): Param[] {
-    return this.#params;
+    return this.paramList;
   }
 
   step(s: ForwardStepsLike): void {
-    const [W, U, b] = this.#params.map((p) => p.value.data) as [TypedArray, TypedArray, TypedArray];
+    const [W, U, b] = this.paramList.map((p) => p.value.data) as [TypedArray, TypedArray, TypedArray];
     const { batch, features, t } = s;
     const n = this.units;
     const h = s.states[0]!;
@@ -90,8 +91,8 @@ export class ToyCell implements CellUnderTest {
   }
 
   backStep(s: BackwardStepsLike): void {
-    const [W, U] = this.#params.map((p) => p.value.data) as [TypedArray, TypedArray];
-    const [dW, dU, db] = this.#params.map((p) => p.grad.data) as [TypedArray, TypedArray, TypedArray];
+    const [W, U] = this.paramList.map((p) => p.value.data) as [TypedArray, TypedArray];
+    const [dW, dU, db] = this.paramList.map((p) => p.grad.data) as [TypedArray, TypedArray, TypedArray];
     const { batch, features, t } = s;
     const n = this.units;
     const h = s.states[0]!;
@@ -211,10 +212,14 @@ export type ToyPassBug =
   | 'skipsLastRow' // leaves the last row of uneven batches, like a SIMD loop without its scalar tail
   | 'overwritesGrads' // zeroes Param.grad instead of adding
   | 'onlyFinalOutput' // an inference pass writes h_T but not h_1 … h_{T−1}
-  | 'changesX'; // writes into the input
+  | 'changesX' // writes into the input
+  | 'assumesScaleOne'; // claims every toy cell but computes with scale 1
 
 /** A "fused" pass that runs the cell's own steps — correct unless given a bug. */
 export function toyPass(bug: ToyPassBug = 'none'): RecurrentPassUnderTest {
+  /** The cell whose steps the pass runs: the given one, or a view of it with scale 1. */
+  const maths = (cell: CellUnderTest): CellUnderTest =>
+    bug === 'assumesScaleOne' ? (Object.create(cell, { scale: { value: 1 } }) as CellUnderTest) : cell;
   /** The forward steps into the pass's buffers, with kept buffers of its own when not keeping. */
   const forward = (run: PassForwardLike): void => {
     // Not keeping: kept values in buffers of its own, like registers of a fused kernel.
@@ -222,7 +227,7 @@ export function toyPass(bug: ToyPassBug = 'none'): RecurrentPassUnderTest {
     const states = bug === 'onlyFinalOutput' && !run.keep ? run.states.map((h) => h.slice()) : [...run.states];
     const buffers = { batch: run.batch, time: run.time, features: run.features, x: run.x, states, kept };
     const saved = bug === 'skipsLastRow' && run.batch % 4 !== 0 ? run.states.map((s) => s.slice()) : null;
-    forwardSteps(run.cell, buffers);
+    forwardSteps(maths(run.cell), buffers);
     if (states[0] !== run.states[0]) {
       // onlyFinalOutput: the pass computed in buffers of its own and hands over slot T only.
       run.cell.states.forEach((v, k) => run.states[k]!.set(states[k]!.subarray(run.time * run.batch * v.size), run.time * run.batch * v.size));
@@ -243,7 +248,7 @@ export function toyPass(bug: ToyPassBug = 'none'): RecurrentPassUnderTest {
     forward,
     backward: (run: PassBackwardLike) => {
       if (bug === 'overwritesGrads') for (const p of run.cell.params()) p.zeroGrad();
-      const dx = backwardSteps(run.cell, { ...run, states: [...run.states], kept: [...run.kept] }, run.dOutputs, run.dStates);
+      const dx = backwardSteps(maths(run.cell), { ...run, states: [...run.states], kept: [...run.kept] }, run.dOutputs, run.dStates);
       run.dx.set(dx);
       if (bug === 'changesX') run.x[0] = run.x[0]! + 1;
     },
