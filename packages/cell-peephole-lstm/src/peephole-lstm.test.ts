@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Dense, RNN, Sequential, lstmCell } from '@rnnkit/layers';
-import { fit } from '@rnnkit/model';
+import { Dense, RNN, Sequential, builtinCodecs, lstmCell, rnnCodec } from '@rnnkit/layers';
+import { fit, loadModel, saveModel } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { peepholeLSTMCell, peepholeLSTMCellPlugin } from './peephole-lstm.js';
@@ -74,5 +74,29 @@ describe('peephole LSTM cell', () => {
     const first = history.loss[0]!;
     const last = history.loss.at(-1)!;
     expect(last).toBeLessThan(first / 10); // 0.32 → 0.0067 with these seeds
+  });
+
+  it('should save and load with rnnCodec and its plugin, predicting the same bits', () => {
+    const model = new Sequential({
+      inputShape: [4, 2],
+      layers: [new RNN({ cell: peepholeLSTMCell({ units: 3, unitForgetBias: false, peepholeInitializer: 'randomNormal' }) }), new Dense({ units: 1 })],
+      seed: 5,
+    });
+    const codecs = [...builtinCodecs, rnnCodec({ cells: [peepholeLSTMCellPlugin] })];
+    const { modelJson, weights } = saveModel(model, { codecs });
+    expect(modelJson.weightsManifest[0]!.weights.map((w) => [w.name, w.shape])).toEqual([
+      ['rnn/peephole_lstm_cell/kernel', [2, 12]],
+      ['rnn/peephole_lstm_cell/recurrent_kernel', [3, 12]],
+      ['rnn/peephole_lstm_cell/bias', [12]],
+      ['rnn/peephole_lstm_cell/peephole', [3, 3]],
+      ['dense/kernel', [3, 1]],
+      ['dense/bias', [1]],
+    ]);
+    const { model: copy } = loadModel({ modelJson: JSON.stringify(modelJson), weights }, { codecs });
+    const cell = (copy.layers[0] as RNN).cell;
+    // Initialisers come back in Keras' full form ({ name: 'randomNormal', options: { mean: 0, std: 0.05 } }).
+    expect(cell.getConfig()).toMatchObject({ units: 3, dtype: 'float32', unitForgetBias: false, peepholeInitializer: { name: 'randomNormal' } });
+    const x = new Tensor(Float32Array.from({ length: 2 * 4 * 2 }, (_, i) => Math.sin(i)), [2, 4, 2]);
+    expect(Array.from(copy.forward(x).y.data)).toEqual(Array.from(model.forward(x).y.data));
   });
 });
