@@ -25,6 +25,13 @@ export {
   createOptimizer,
   loadOptimizer,
 } from './optimizer.js';
+export { NonFiniteStepError } from './rollback.js';
+export {
+  type BuiltInOptimizerName,
+  type BuiltInOptimizer,
+  BUILT_IN_OPTIMIZERS,
+  getOptimizer,
+} from './built-in.js';
 export {
   type LearningRateSchedule,
   type InverseTimeDecayOptions,

@@ -13,6 +13,7 @@ import {
   RUNNER_OPTION_KEYS,
 } from './plugin.js';
 import { type LearningRateSchedule, builtInSchedule } from './schedules.js';
+import { NonFiniteStepError, copyState, firstNonFinite } from './rollback.js';
 import { type JsonValue, checkPlainState, checkSameStructure, decodeState, describe, encodeState } from './state.js';
 
 /** Options the runner itself understands, whatever the plugin. */
@@ -111,7 +112,13 @@ export interface Optimizer<Options extends OptionsShape<Options>, State extends 
    * before a `step()` moves only once.
    */
   beforeGradient(): void;
-  /** Applies one update to every trainable, included parameter from its current gradient. */
+  /**
+   * Applies one update to every trainable, included parameter from its current gradient.
+   * All or nothing: when the update (or the look-ahead before it) would leave a value NaN
+   * or infinite, or the plugin throws, every value, the plugin state and the step count are
+   * put back as they were before the step (before `beforeGradient()`) and it throws — a
+   * {@link NonFiniteStepError} naming the parameter and the index for a non-finite value.
+   */
   step(): void;
   /** Zeroes the gradient of every parameter (included or not). */
   zeroGrad(): void;
@@ -139,6 +146,9 @@ interface Slot<Options, State> {
   /** One mutable context per parameter, refilled every step instead of reallocated. */
   readonly context: { -readonly [K in keyof UpdateContext<Options, State>]: UpdateContext<Options, State>[K] };
   state: State | undefined;
+  /** The values and state before the step in progress, to undo it (see rollback.ts). */
+  savedValue: TypedArray | null;
+  savedState: StateValue | undefined;
 }
 
 // `value[i] += update[i]`, one function per dtype so that each loop sees one array type.
@@ -255,6 +265,9 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
   readonly #globalClipNorm: number | null;
   #iterations = 0;
   #lookaheadApplied = false;
+  /** The slots whose values and state were saved for the step in progress, or null. */
+  #saved: Slot<Options, State>[] | null = null;
+  #savedLookahead = false;
 
   constructor(plugin: OptimizerPlugin<Options, State>, params: ParamCollection, options: OptimizerOptions<Options>) {
     const api = plugin.name;
@@ -297,6 +310,8 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
         included,
         clipped,
         state,
+        savedValue: null,
+        savedState: undefined,
         context: {
           value,
           grad: clipped ?? grad,
@@ -348,14 +363,18 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     if (lookahead === undefined || this.#lookaheadApplied) return;
     const step = this.#iterations + 1;
     const lr = this.#learningRateAt(this.#iterations);
-    for (const slot of this.#slots) {
-      if (!slot.included || !slot.param.trainable) continue;
-      const context = slot.context;
-      context.step = step;
-      context.lr = lr;
-      context.state = slot.state!;
-      this.#apply(slot, lookahead.call(this.plugin, context), 'beforeGradient');
-    }
+    // The look-ahead begins the step: the saved copy is the one `step()` undoes to.
+    this.#save();
+    this.#atomically(step, 'look-ahead of step', () => {
+      for (const slot of this.#slots) {
+        if (!slot.included || !slot.param.trainable) continue;
+        const context = slot.context;
+        context.step = step;
+        context.lr = lr;
+        context.state = slot.state!;
+        this.#apply(slot, lookahead.call(this.plugin, context), 'beforeGradient');
+      }
+    });
     this.#lookaheadApplied = true;
   }
 
@@ -369,30 +388,81 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     }
     const step = this.#iterations + 1;
     const lr = this.#learningRateAt(this.#iterations);
-    if (this.#clipValue !== null || this.#clipNorm !== null || this.#globalClipNorm !== null) this.#clip();
-    const update = this.plugin.update;
-    const inPlace = this.plugin.updateInPlace;
-    for (const slot of this.#slots) {
-      if (!slot.included || !slot.param.trainable) continue;
-      const context = slot.context;
-      context.step = step;
-      context.lr = lr;
-      context.state = slot.state!;
-      if (inPlace === undefined) {
-        this.#apply(slot, update.call(this.plugin, context), 'update');
-      } else {
-        const state = inPlace.call(this.plugin, context);
-        if (typeof state !== 'object' || state === null) {
-          throw new RnnkitError(
-            this.plugin.name,
-            `updateInPlace must return the state object for "${slot.key}", got ${describe(state)}`,
-          );
+    if (this.#saved === null) this.#save();
+    this.#atomically(step, 'step', () => {
+      if (this.#clipValue !== null || this.#clipNorm !== null || this.#globalClipNorm !== null) this.#clip();
+      const update = this.plugin.update;
+      const inPlace = this.plugin.updateInPlace;
+      for (const slot of this.#slots) {
+        if (!slot.included || !slot.param.trainable) continue;
+        const context = slot.context;
+        context.step = step;
+        context.lr = lr;
+        context.state = slot.state!;
+        if (inPlace === undefined) {
+          this.#apply(slot, update.call(this.plugin, context), 'update');
+        } else {
+          const state = inPlace.call(this.plugin, context);
+          if (typeof state !== 'object' || state === null) {
+            throw new RnnkitError(
+              this.plugin.name,
+              `updateInPlace must return the state object for "${slot.key}", got ${describe(state)}`,
+            );
+          }
+          slot.state = state;
         }
-        slot.state = state;
       }
-    }
+    });
+    this.#saved = null;
     this.#iterations = step;
     this.#lookaheadApplied = false;
+  }
+
+  /** Copies the values and state of every parameter the step will change. */
+  #save(): void {
+    const saved: Slot<Options, State>[] = [];
+    for (const slot of this.#slots) {
+      if (!slot.included || !slot.param.trainable) continue;
+      const value = slot.context.value;
+      if (slot.savedValue === null) slot.savedValue = value instanceof Float32Array ? new Float32Array(value.length) : new Float64Array(value.length);
+      slot.savedValue.set(value);
+      slot.savedState = copyState(slot.state as StateValue, slot.savedState);
+      saved.push(slot);
+    }
+    this.#saved = saved;
+    this.#savedLookahead = this.#lookaheadApplied;
+  }
+
+  /**
+   * Runs one phase of a step; when it throws or leaves a non-finite value, puts back the
+   * values and state saved before the step (and the look-ahead flag) and throws.
+   */
+  #atomically(step: number, phase: string, run: () => void): void {
+    let failure: unknown;
+    try {
+      run();
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === undefined) {
+      for (const slot of this.#saved!) {
+        const bad = firstNonFinite(slot.context.value);
+        if (bad >= 0) {
+          failure = new NonFiniteStepError(this.plugin.name, slot.key, slot.param.value.shape, bad, slot.context.value[bad]!, step, phase);
+          break;
+        }
+      }
+    }
+    if (failure === undefined) return;
+    for (const slot of this.#saved!) {
+      slot.context.value.set(slot.savedValue!);
+      slot.state = slot.savedState as State;
+      // The saved copy is now the live state: the next save makes a fresh one.
+      slot.savedState = undefined;
+    }
+    this.#saved = null;
+    this.#lookaheadApplied = this.#savedLookahead;
+    throw failure;
   }
 
   /** Adds the plugin's update to the values: `value[i] += update[i]`. */
@@ -545,6 +615,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     });
     this.#iterations = snapshot.iterations;
     this.#lookaheadApplied = snapshot.lookaheadApplied;
+    this.#saved = null;
   }
 }
 
