@@ -118,9 +118,24 @@ export function matchWeights(ctx: Context, layers: readonly LayerWeights[], mani
       if (w === undefined) {
         fail(ctx, `the weights manifest has no ${shortName(weight.name)} [${weight.shape.join(', ')}] for ${layer.label}`);
       }
-      return readFloats(bytes, w.offset, w.size);
+      const values = readFloats(bytes, w.offset, w.size);
+      checkFiniteWeight(ctx, w, values);
+      return values;
     }),
   );
+}
+
+/** Refuses a weight holding NaN or an infinity: it would make every prediction NaN, silently. */
+function checkFiniteWeight(ctx: Context, w: ManifestWeight, values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i]!)) continue;
+    const index: number[] = [];
+    for (let axis = w.shape.length - 1, rest = i; axis >= 0; axis--) {
+      index.unshift(rest % w.shape[axis]!);
+      rest = Math.floor(rest / w.shape[axis]!);
+    }
+    fail(ctx, `${w.at}: the weight "${w.name}" holds ${values[i]} at [${index.join(', ')}] (value ${i} of ${values.length}): weights must be finite`);
+  }
 }
 
 /** `[layer index, weight index]` for a manifest name, or null. */
