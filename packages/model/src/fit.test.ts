@@ -1,10 +1,10 @@
 import { Dense, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { meanSquaredError } from '@rnnkit/losses';
 import { adam, createOptimizer, sgd } from '@rnnkit/optimizers';
-import { Random, RnnkitError, Tensor } from '@rnnkit/tensor';
+import { Random, RnnkitError, Tensor, tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
-import { evaluate, fit, predict } from './index.js';
-import { lstmModel, sineTask } from './test-support.js';
+import { type EarlyStoppingOptions, evaluate, fit, predict } from './index.js';
+import { lstmModel, scalarModel, sineTask } from './test-support.js';
 
 describe('fit', () => {
   it('should lower the validation loss of a tiny sine task at least tenfold', async () => {
@@ -228,5 +228,84 @@ describe('evaluate and predict', () => {
   it('should refuse an unknown metric, listing the built-in ones', () => {
     const data = sineTask(2, 8, 1);
     expect(() => evaluate(lstmModel(), data, { loss: 'mse', metrics: ['acc'] })).toThrow(/unknown metric "acc"; built-in metrics are mae, mse, binaryAccuracy/);
+  });
+});
+
+describe('fit and trust', () => {
+  it('should undo a divergent optimizer step and name its epoch, batch and parameter', async () => {
+    const model = lstmModel(5);
+    // A schedule that is sane for step 1 and explodes at step 2 (epoch 1, batch 2).
+    const spike = { name: 'spike', config: {}, valueAt: (iteration: number) => (iteration === 1 ? 1e300 : 0.01) };
+    const optimizer = createOptimizer(sgd, model.params(), { learningRate: spike });
+    let afterFirst: number[][] = [];
+    const error = await fit(model, sineTask(8, 8, 1), {
+      loss: 'mse', optimizer, epochs: 1, batchSize: 4, shuffle: false,
+      callbacks: { onBatchEnd: () => void (afterFirst = model.getWeights().map((w) => Array.from(w.data))) },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RnnkitError);
+    expect((error as Error).message).toMatch(
+      /^fit: the optimizer step at epoch 1, batch 2 would write -?Infinity into lstm\/\w+ at \[\d+(, \d+)?\] \(the loss was [\d.e-]+\); the step was undone, so the weights and the optimizer are as before this batch\. Lower the learning rate/,
+    );
+    expect(model.getWeights().map((w) => Array.from(w.data))).toEqual(afterFirst);
+    expect(optimizer.iterations).toBe(1);
+  });
+
+  it('should refuse a second fit of a model (or of a layer of it) while one runs, and allow predict meanwhile', async () => {
+    const model = lstmModel();
+    const data = sineTask(16, 8, 1);
+    let predicted = 0;
+    const running = fit(model, data, {
+      loss: 'mse', optimizer: sgd, epochs: 2, batchSize: 4, yieldEveryMs: 0,
+      callbacks: { onBatchEnd: () => void (predicted += predict(model, data.x).shape[0]!) },
+    });
+    const message =
+      'fit: this model (or one sharing its parameters) is already being trained by another fit call; await it (or abort it with its signal) before starting another';
+    await expect(fit(model, data, { loss: 'mse', optimizer: sgd })).rejects.toThrow(message);
+    await expect(fit(model.layers[1]!, { x: tensor([[1, 2, 3, 4, 5, 6, 7, 8]]), y: tensor([[1]]) }, { loss: 'mse', optimizer: sgd })).rejects.toThrow(message);
+    const history = await running;
+    expect(history.optimizer.iterations).toBe(8);
+    expect(predicted).toBe(8 * 16);
+    // Once it has finished (or failed), the model can be trained again.
+    await expect(fit(model, data, { loss: 'mse', optimizer: sgd, batchSize: 16 })).resolves.toMatchObject({ stopReason: 'completed' });
+  });
+
+  describe('early stopping on a scripted loss', () => {
+    /** Fits a model whose epoch losses are `losses` (one batch per epoch); returns the epochs run, and the weight left. */
+    async function stopsAfter(losses: number[], earlyStopping: EarlyStoppingOptions) {
+      const model = scalarModel();
+      let epochIndex = 0;
+      const scripted = {
+        name: 'scripted',
+        compute: (p: Tensor) => ({ value: losses[epochIndex]!, grad: new Tensor(new Float64Array(p.size), p.shape) }),
+        value: () => 0,
+        getConfig: () => ({ name: 'scripted' }),
+      };
+      const history = await fit(model, { x: tensor([[0], [0]], 'float64'), y: tensor([[0], [0]], 'float64') }, {
+        loss: scripted, optimizer: sgd, epochs: losses.length, batchSize: 'full', earlyStopping: { monitor: 'loss', ...earlyStopping },
+        // "Training" sets the weight to the epoch number, so the restored weight names an epoch.
+        callbacks: { onEpochEnd: (e) => void ((model.weight.value.data[0] = e.epoch), epochIndex++) },
+      });
+      return { epochs: history.epochs.length, stopReason: history.stopReason, weight: model.weight.value.data[0], bestEpoch: history.bestEpoch };
+    }
+
+    it('should stop after `patience` epochs without improvement, as Keras does', async () => {
+      // Best at epoch 2; epochs 3 and 4 do not improve: Keras' wait reaches 2 at epoch 4.
+      expect(await stopsAfter([5, 4, 4.5, 4.2, 3, 2], { patience: 2 })).toMatchObject({ epochs: 4, stopReason: 'early-stopping' });
+      expect(await stopsAfter([5, 4, 4.5, 3.9, 4.1, 4, 4], { patience: 2 })).toMatchObject({ epochs: 6 });
+      // patience 0 and 1 both stop at the first epoch without improvement (wait is 1 there).
+      expect(await stopsAfter([5, 4, 4.5, 3], { patience: 0 })).toMatchObject({ epochs: 3 });
+      expect(await stopsAfter([5, 4, 4.5, 3], { patience: 1 })).toMatchObject({ epochs: 3 });
+      expect(await stopsAfter([5, 4, 3, 2], { patience: 1 })).toMatchObject({ epochs: 4, stopReason: 'completed' });
+    });
+
+    it('should count only improvements beyond minDelta and restore the best epoch', async () => {
+      // 4.95 and 4.9 are not below 5 − 0.1: two epochs without improvement after epoch 1.
+      expect(await stopsAfter([5, 4.95, 4.9, 1], { patience: 2, minDelta: 0.1, restoreBestWeights: true })).toEqual({
+        epochs: 3, stopReason: 'early-stopping', weight: 1, bestEpoch: 1,
+      });
+      expect(await stopsAfter([5, 4, 4.5, 4.2], { patience: 5, restoreBestWeights: true })).toEqual({
+        epochs: 4, stopReason: 'completed', weight: 2, bestEpoch: 2,
+      });
+    });
   });
 });

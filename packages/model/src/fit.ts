@@ -137,7 +137,9 @@ export async function fit<Choice extends OptimizerChoice>(
     throw new RnnkitError(API, 'model must have forward, backward, params, getWeights and setWeights (a Sequential, a layer, or your own model)');
   }
   const params = model.params();
-  const busy = [model, ...params];
+  // Keyed by the value arrays: a Sequential's Params and its layers' are different objects
+  // over the same values.
+  const busy = [model, ...params.map((param) => param.value.data)];
   if (busy.some((item) => inTraining.has(item))) {
     throw new RnnkitError(
       API,
