@@ -1,4 +1,4 @@
-import { adam, rmsprop, sgd } from '@rnnkit/optimizers';
+import { adam, createOptimizer, rmsprop, sgd } from '@rnnkit/optimizers';
 import { describe, expect, it } from 'vitest';
 import { type FitOptions, evaluate, fit, predict } from './index.js';
 import { lstmModel, rejection, sineTask } from './test-support.js';
@@ -63,6 +63,22 @@ describe('fit options', () => {
   });
 });
 
+describe('fit with an optimizer already created', () => {
+  it("should refuse one over another model's parameters", async () => {
+    const other = lstmModel(2);
+    const optimizer = createOptimizer(adam, other.params());
+    expect((await rejection(fit(lstmModel(), data, { loss: 'mse', optimizer }))).message).toBe(
+      'fit: the optimizer updates lstm/kernel, lstm/recurrentKernel, lstm/bias, dense/kernel, dense/bias, which are no parameters of this model; create it with createOptimizer(plugin, model.params())',
+    );
+    // Over the model's layers' own Params (the same values) it is this model's.
+    const model = lstmModel();
+    const layerParams = Object.fromEntries(model.layers.flatMap((layer, i) => layer.params().map((p) => [`${i}/${p.name}`, p])));
+    const layered = createOptimizer(adam, layerParams, { learningRate: 0.01 });
+    await expect(fit(model, data, { loss: 'mse', optimizer: layered, batchSize: 4 })).resolves.toMatchObject({ stopReason: 'completed' });
+    expect(layered.iterations).toBe(2);
+  });
+});
+
 describe('evaluate and predict options', () => {
   it('should refuse unknown keys, listing the valid ones', () => {
     const model = lstmModel();
@@ -72,5 +88,11 @@ describe('evaluate and predict options', () => {
     expect(() => predict(model, data.x, { batch: 4 } as never)).toThrow('predict: unknown option "batch"; valid options are batchSize');
     expect(() => evaluate(model, data, null as never)).toThrow('evaluate: expected options to be an object, got null');
     expect(() => predict(model, data.x, { batchSize: 2.5 })).toThrow('predict: batchSize must be a positive integer, got 2.5');
+    expect(() => evaluate(model, data, { loss: 'mse', metrics: 'mae' as never })).toThrow(
+      'evaluate: metrics must be an array of names (["mae"]) or a record of functions, got "mae"',
+    );
+    expect(() => evaluate(model, data, { loss: 'mse', metrics: { ratio: () => 0 / 0 } })).toThrow(
+      'evaluate: metric "ratio" returned NaN; a metric must return a finite number',
+    );
   });
 });

@@ -222,6 +222,17 @@ export function resolveOptimizer(api: string, options: FitOptions, params: reado
     if (options.optimizerOptions !== undefined) {
       throw new RnnkitError(api, 'optimizerOptions apply only when optimizer is a plugin or a name; this optimizer is already configured');
     }
+    // An optimizer over another model's parameters would step those (with zero gradients)
+    // while this model never changes. Values are compared, not Params: a Sequential's
+    // Params and its layers' are different objects over the same values.
+    const own = new Set(params.map((param) => param.value.data));
+    const foreign = choice.params.filter((param) => !own.has(param.value.data));
+    if (foreign.length > 0) {
+      throw new RnnkitError(
+        api,
+        `the optimizer updates ${foreign.map((param) => param.name).join(', ')}, which ${foreign.length === 1 ? 'is no parameter' : 'are no parameters'} of this model; create it with createOptimizer(plugin, model.params())`,
+      );
+    }
     return choice;
   }
   let plugin: AnyOptimizerPlugin;

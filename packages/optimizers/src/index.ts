@@ -21,10 +21,9 @@ export {
   type SavedLearningRate,
   type OptimizerSnapshot,
   type Optimizer,
-  type LoadOptimizerOptions,
   createOptimizer,
-  loadOptimizer,
 } from './optimizer.js';
+export { type LoadOptimizerOptions, loadOptimizer } from './load-optimizer.js';
 export { NonFiniteStepError } from './rollback.js';
 export {
   type BuiltInOptimizerName,

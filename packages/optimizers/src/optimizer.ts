@@ -1,18 +1,15 @@
 import { type Param, type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
 import {
-  type AnyOptimizerPlugin,
   type OptimizerPlugin,
   type OptionValue,
-  type OptionsOf,
   type OptionsShape,
-  type StateOf,
   type StateShape,
   type StateValue,
   type UpdateContext,
   type UpdateResult,
   RUNNER_OPTION_KEYS,
 } from './plugin.js';
-import { type LearningRateSchedule, builtInSchedule } from './schedules.js';
+import type { LearningRateSchedule } from './schedules.js';
 import { NonFiniteStepError, copyState, firstNonFinite } from './rollback.js';
 import { type JsonValue, checkPlainState, checkSameStructure, decodeState, describe, encodeState } from './state.js';
 
@@ -103,6 +100,8 @@ export interface Optimizer<Options extends OptionsShape<Options>, State extends 
   readonly learningRate: number;
   /** The names of all parameters, in order. */
   readonly keys: readonly string[];
+  /** All parameters (updated or not), in the order of `keys`. */
+  readonly params: readonly Param[];
   /** True when the plugin moves the values before the gradient (see `beforeGradient`). */
   readonly needsBeforeGradient: boolean;
   /**
@@ -257,6 +256,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
   readonly plugin: OptimizerPlugin<Options, State>;
   readonly options: Readonly<Options>;
   readonly keys: readonly string[];
+  readonly params: readonly Param[];
   readonly #slots: Slot<Options, State>[];
   #learningRate: number | LearningRateSchedule;
   readonly #decay: number;
@@ -292,6 +292,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     const clipping = this.#clipValue !== null || this.#clipNorm !== null || this.#globalClipNorm !== null;
     const entries = normaliseParams(api, params);
     this.keys = Object.freeze(entries.map(([key]) => key));
+    this.params = Object.freeze(entries.map(([, param]) => param));
     this.#slots = entries.map(([key, param]) => {
       const included = include ? include(param, key) === true : true;
       const value = param.value.data;
@@ -619,7 +620,8 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
   }
 }
 
-function checkSnapshot(api: string, snapshot: OptimizerSnapshot): void {
+/** Throws unless `snapshot` looks like `getState()` output (its parameters are checked on load). */
+export function checkSnapshot(api: string, snapshot: OptimizerSnapshot): void {
   if (typeof snapshot !== 'object' || snapshot === null || snapshot.format !== 'rnnkit.optimizer') {
     throw new RnnkitError(api, `expected a saved optimizer state (format "rnnkit.optimizer"), got ${describe(snapshot)}`);
   }
@@ -661,70 +663,4 @@ export function createOptimizer<Options extends OptionsShape<Options>, State ext
     );
   }
   return new OptimizerRunner(plugin, params, options);
-}
-
-/** Options of {@link loadOptimizer}: the plugins to resolve the saved name with, and overrides. */
-export interface LoadOptimizerOptions extends RunnerOptions {
-  /** The plugins the saved state may name (no global registry: pass the ones you use). */
-  readonly plugins: readonly AnyOptimizerPlugin[];
-}
-
-/**
- * Recreates an optimizer from `getState()` output: finds its plugin by name among
- * `plugins`, restores the saved options, learning rate (built-in schedules), clipping and
- * the set of updated parameters, then loads the state. Any {@link RunnerOptions} given
- * replace the saved ones (a custom schedule must be passed again as `learningRate`).
- */
-export function loadOptimizer<Plugin extends AnyOptimizerPlugin>(
-  snapshot: OptimizerSnapshot,
-  params: ParamCollection,
-  options: LoadOptimizerOptions & { readonly plugins: readonly Plugin[] },
-): Optimizer<OptionsOf<Plugin>, StateOf<Plugin>> {
-  const api = 'loadOptimizer';
-  checkSnapshot(api, snapshot);
-  const { plugins, ...overrides } = options ?? ({} as LoadOptimizerOptions);
-  if (!Array.isArray(plugins)) {
-    throw new RnnkitError(api, `plugins must be an array of optimizer plugins (e.g. [adam, lion]), got ${describe(plugins)}`);
-  }
-  const plugin = plugins.find((p) => p?.name === snapshot.optimizer);
-  if (plugin === undefined) {
-    const names = plugins.map((p) => `"${String(p?.name)}"`).join(', ');
-    throw new RnnkitError(
-      api,
-      `saved state is for optimizer "${snapshot.optimizer}", which is not among the plugins passed (${
-        names || 'none'
-      }); pass its plugin in options.plugins`,
-    );
-  }
-  let learningRate = overrides.learningRate;
-  if (learningRate === undefined) {
-    const saved = snapshot.learningRate;
-    if (typeof saved === 'number') {
-      learningRate = saved;
-    } else {
-      const schedule =
-        typeof saved === 'object' && saved !== null ? builtInSchedule(saved.schedule, saved.config) : undefined;
-      if (schedule === undefined) {
-        throw new RnnkitError(
-          api,
-          `saved learning rate schedule ${JSON.stringify(
-            (saved as { schedule?: unknown })?.schedule,
-          )} is not built in; pass it again as options.learningRate`,
-        );
-      }
-      learningRate = schedule;
-    }
-  }
-  const savedKeys = new Set(Object.keys(snapshot.params));
-  const runnerOptions: RunnerOptions = {
-    learningRate,
-    decay: overrides.decay ?? snapshot.decay,
-    clipValue: overrides.clipValue ?? snapshot.clipValue ?? undefined,
-    clipNorm: overrides.clipNorm ?? snapshot.clipNorm ?? undefined,
-    globalClipNorm: overrides.globalClipNorm ?? snapshot.globalClipNorm ?? undefined,
-    include: overrides.include ?? ((_param: Param, key: string) => savedKeys.has(key)),
-  };
-  const optimizer = createOptimizer(plugin, params, { ...snapshot.options, ...runnerOptions });
-  optimizer.loadState(snapshot);
-  return optimizer as Optimizer<OptionsOf<Plugin>, StateOf<Plugin>>;
 }

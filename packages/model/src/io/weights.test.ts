@@ -30,4 +30,13 @@ describe('weights holding NaN or an infinity', () => {
       /the weight "lstm\/lstm_cell\/recurrent_kernel" holds Infinity at \[1, 3\] \(value 11 of 16\)/,
     );
   });
+
+  it('should be refused on save, as should a float64 value too large for float32', () => {
+    const model = new Sequential({ inputShape: [3, 2], layers: [new LSTM({ units: 2 }), new Dense({ units: 1 })], seed: 1 });
+    model.params().find((p) => p.name === 'dense/kernel')!.value.data[1] = NaN;
+    expect(() => saveModel(model)).toThrow('saveModel: the weight "dense/kernel" holds NaN at [1, 0]: weights must be finite');
+    const wide = new Sequential({ inputShape: [3, 2], layers: [new LSTM({ units: 2, dtype: 'float64' }), new Dense({ units: 1, dtype: 'float64' })], seed: 1 });
+    wide.params().find((p) => p.name === 'dense/bias')!.value.data[0] = 1e39;
+    expect(() => saveModel(wide)).toThrow('saveModel: the weight "dense/bias" holds Infinity at [0] (1e+39 overflows float32): weights must be finite');
+  });
 });

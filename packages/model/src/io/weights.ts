@@ -1,14 +1,21 @@
 // Weight bytes: little-endian float32, in manifest order. Encoding for saving; for loading,
 // byte counts checked against the manifest, then each manifest entry matched by name to the
 // weight of the layer it belongs to, with its shape checked against the built layer.
-import type { TypedArray } from '@rnnkit/tensor';
+import { type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
 import { type Context, type Manifest, type ManifestWeight, type WeightSpec, fail } from './format.js';
 
 /** True on little-endian hosts (all common ones), where float32 bytes can be copied as they are. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Concatenates weights as little-endian float32 (float64 values are rounded to float32). */
-export function encodeWeights(entries: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: TypedArray }[]): {
+/**
+ * Concatenates weights as little-endian float32 (float64 values are rounded to float32).
+ * A value that is NaN or infinite (or a float64 value too large for float32) is refused: a
+ * file holding it would load into a model that predicts NaN.
+ */
+export function encodeWeights(
+  entries: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: TypedArray }[],
+  api = 'saveModel',
+): {
   specs: WeightSpec[];
   buffer: ArrayBuffer;
 } {
@@ -17,6 +24,12 @@ export function encodeWeights(entries: readonly { readonly name: string; readonl
   let offset = 0;
   for (const e of entries) {
     floats.set(e.data, offset);
+    for (let i = offset; i < offset + e.data.length; i++) {
+      if (Number.isFinite(floats[i]!)) continue;
+      const original = e.data[i - offset]!;
+      const why = Number.isFinite(original) ? ` (${original} overflows float32)` : '';
+      throw new RnnkitError(api, `the weight "${e.name}" holds ${floats[i]} at ${formatShape(indexIn(e.shape, i - offset))}${why}: weights must be finite`);
+    }
     offset += e.data.length;
   }
   if (!LITTLE_ENDIAN) {
@@ -125,16 +138,21 @@ export function matchWeights(ctx: Context, layers: readonly LayerWeights[], mani
   );
 }
 
+/** The multi-index of a flat offset into `shape`. */
+function indexIn(shape: readonly number[], offset: number): number[] {
+  const index: number[] = [];
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    index.unshift(offset % shape[axis]!);
+    offset = Math.floor(offset / shape[axis]!);
+  }
+  return index;
+}
+
 /** Refuses a weight holding NaN or an infinity: it would make every prediction NaN, silently. */
 function checkFiniteWeight(ctx: Context, w: ManifestWeight, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
     if (Number.isFinite(values[i]!)) continue;
-    const index: number[] = [];
-    for (let axis = w.shape.length - 1, rest = i; axis >= 0; axis--) {
-      index.unshift(rest % w.shape[axis]!);
-      rest = Math.floor(rest / w.shape[axis]!);
-    }
-    fail(ctx, `${w.at}: the weight "${w.name}" holds ${values[i]} at [${index.join(', ')}] (value ${i} of ${values.length}): weights must be finite`);
+    fail(ctx, `${w.at}: the weight "${w.name}" holds ${values[i]} at ${formatShape(indexIn(w.shape, i))} (value ${i} of ${values.length}): weights must be finite`);
   }
 }
 
