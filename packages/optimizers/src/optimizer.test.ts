@@ -350,7 +350,8 @@ describe('defineOptimizer', () => {
   });
 
   it('should refuse an unknown definition key, listing the valid ones', () => {
-    expect(() => defineOptimizer({ name: 'typo', defaults: {}, init: () => ({}), update: ({ out, state }) => ({ update: out, state }), defaultLearningrate: 0.1 } as never)).toThrow(
+    const definition = { name: 'typo', defaults: {}, init: () => ({}), update: () => ({ update: [], state: {} }), defaultLearningrate: 0.1 };
+    expect(() => defineOptimizer(definition as never)).toThrow(
       'defineOptimizer: typo: unknown definition key "defaultLearningrate"; valid keys are name, defaults, defaultLearningRate, validate, init, beforeGradient, update, updateInPlace, kind',
     );
   });
