@@ -3,7 +3,7 @@ import { Tensor, allocate } from '@rnnkit/tensor';
 import { type Dataset, checkDataset, checkInput, sliceRows } from './data.js';
 import { checkOutputFinite } from './finite.js';
 import { checkKeys, positiveInteger } from './fit-options.js';
-import { type TrainableModel, evaluateLoss, resolveLoss } from './fit.js';
+import { type TrainableModel, checkModel, evaluateLoss, resolveLoss } from './fit.js';
 import { type MetricFunction, resolveMetrics } from './metrics.js';
 
 export interface EvaluateOptions {
@@ -28,6 +28,7 @@ export function evaluate(
 ): { readonly loss: number; readonly metrics: Readonly<Record<string, number>> } {
   const api = 'evaluate';
   checkKeys(api, options, EVALUATE_KEYS);
+  checkModel(api, model);
   checkDataset(api, data);
   const loss = resolveLoss(api, options.loss);
   const batchSize = positiveInteger(api, 'batchSize', options.batchSize ?? 256);
@@ -53,6 +54,7 @@ export interface PredictOptions {
 export function predict(model: TrainableModel, x: Tensor, options: PredictOptions = {}): Tensor {
   const api = 'predict';
   checkKeys(api, options, PREDICT_KEYS);
+  checkModel(api, model);
   checkInput(api, x, 'x');
   const batchSize = positiveInteger(api, 'batchSize', options.batchSize ?? 256);
   return forwardInBatches(api, model, x, batchSize);

@@ -88,6 +88,10 @@ describe('evaluate and predict options', () => {
     expect(() => predict(model, data.x, { batch: 4 } as never)).toThrow('predict: unknown option "batch"; valid options are batchSize');
     expect(() => evaluate(model, data, null as never)).toThrow('evaluate: expected options to be an object, got null');
     expect(() => predict(model, data.x, { batchSize: 2.5 })).toThrow('predict: batchSize must be a positive integer, got 2.5');
+    expect(() => predict({ forward: () => ({}) } as never, data.x)).toThrow(
+      'predict: model must have forward, backward, params, getWeights, setWeights (a Sequential, a layer, or your own model); it lacks backward, params, getWeights, setWeights',
+    );
+    expect(() => evaluate(null as never, data, { loss: 'mse' })).toThrow(/^evaluate: model must have forward, .* it lacks forward, backward/);
     expect(() => evaluate(model, data, { loss: 'mse', metrics: 'mae' as never })).toThrow(
       'evaluate: metrics must be an array of names (["mae"]) or a record of functions, got "mae"',
     );

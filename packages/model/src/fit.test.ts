@@ -271,8 +271,9 @@ describe('fit and trust', () => {
 
   describe('early stopping on a scripted loss', () => {
     /** Fits a model whose epoch losses are `losses` (one batch per epoch); returns the epochs run, and the weight left. */
-    async function stopsAfter(losses: number[], earlyStopping: EarlyStoppingOptions) {
+    async function stopsAfter(losses: number[], earlyStopping: EarlyStoppingOptions, abortAfter = Infinity) {
       const model = scalarModel();
+      const controller = new AbortController();
       let epochIndex = 0;
       const scripted = {
         name: 'scripted',
@@ -283,7 +284,14 @@ describe('fit and trust', () => {
       const history = await fit(model, { x: tensor([[0], [0]], 'float64'), y: tensor([[0], [0]], 'float64') }, {
         loss: scripted, optimizer: sgd, epochs: losses.length, batchSize: 'full', earlyStopping: { monitor: 'loss', ...earlyStopping },
         // "Training" sets the weight to the epoch number, so the restored weight names an epoch.
-        callbacks: { onEpochEnd: (e) => void ((model.weight.value.data[0] = e.epoch), epochIndex++) },
+        callbacks: {
+          onEpochEnd: (e) => {
+            model.weight.value.data[0] = e.epoch;
+            epochIndex++;
+            if (e.epoch >= abortAfter) controller.abort();
+          },
+        },
+        signal: controller.signal,
       });
       return { epochs: history.epochs.length, stopReason: history.stopReason, weight: model.weight.value.data[0], bestEpoch: history.bestEpoch };
     }
@@ -305,6 +313,10 @@ describe('fit and trust', () => {
       });
       expect(await stopsAfter([5, 4, 4.5, 4.2], { patience: 5, restoreBestWeights: true })).toEqual({
         epochs: 4, stopReason: 'completed', weight: 2, bestEpoch: 2,
+      });
+      // An abort keeps the weights reached, which its trainingState continues from.
+      expect(await stopsAfter([5, 4, 4.5, 4.2], { patience: 5, restoreBestWeights: true }, 3)).toEqual({
+        epochs: 3, stopReason: 'aborted', weight: 3, bestEpoch: undefined,
       });
     });
   });

@@ -75,7 +75,7 @@ export interface History {
   /** Validation loss per epoch, when there was validation data. */
   readonly valLoss: readonly number[];
   readonly stopReason: 'completed' | 'early-stopping' | 'aborted';
-  /** The epoch whose weights the model holds when early stopping restored the best ones. */
+  /** The epoch whose weights the model holds when early stopping restored the best ones (not after an abort). */
   readonly bestEpoch?: number;
   /** The optimizer used (to continue training, or to save its state). */
   readonly optimizer: AnyOptimizer;
@@ -84,6 +84,15 @@ export interface History {
    * save it with the model and the optimizer, and pass it as `resume` to go on exactly here.
    */
   readonly trainingState: TrainingState;
+}
+
+/** Throws unless `model` has what training and inference need. */
+export function checkModel(api: string, model: TrainableModel): void {
+  const methods = ['forward', 'backward', 'params', 'getWeights', 'setWeights'] as const;
+  const missing = methods.filter((name) => typeof (model as unknown as Record<string, unknown> | null)?.[name] !== 'function');
+  if (missing.length > 0) {
+    throw new RnnkitError(api, `model must have ${methods.join(', ')} (a Sequential, a layer, or your own model); it lacks ${missing.join(', ')}`);
+  }
 }
 
 /** Resolves a loss given by object or name. */
@@ -133,9 +142,7 @@ export async function fit<Choice extends OptimizerChoice>(
   options: FitOptions<Choice>,
 ): Promise<History> {
   checkFitOptions(API, options as FitOptions);
-  if (model === null || typeof model !== 'object' || typeof model.forward !== 'function' || typeof model.params !== 'function') {
-    throw new RnnkitError(API, 'model must have forward, backward, params, getWeights and setWeights (a Sequential, a layer, or your own model)');
-  }
+  checkModel(API, model);
   const params = model.params();
   // Keyed by the value arrays: a Sequential's Params and its layers' are different objects
   // over the same values.
@@ -338,7 +345,8 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
     }
   }
 
-  if (early?.restoreBestWeights && bestWeights) model.setWeights(bestWeights);
+  // Not after an abort: the weights stay those the training state continues from.
+  if (early?.restoreBestWeights && bestWeights && stopReason !== 'aborted') model.setWeights(bestWeights);
   const trainingState: TrainingState = {
     format: 'rnnkit.training',
     version: 1,
@@ -360,7 +368,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
     loss: epochLogs.map((e) => e.loss),
     valLoss: epochLogs.flatMap((e) => (e.valLoss !== undefined ? [e.valLoss] : [])),
     stopReason,
-    ...(early?.restoreBestWeights && bestEpoch !== undefined ? { bestEpoch } : {}),
+    ...(early?.restoreBestWeights && bestEpoch !== undefined && stopReason !== 'aborted' ? { bestEpoch } : {}),
     optimizer,
     trainingState,
   };
