@@ -225,6 +225,9 @@ export function resolveOptimizer(api: string, options: FitOptions, params: reado
     // An optimizer over another model's parameters would step those (with zero gradients)
     // while this model never changes. Values are compared, not Params: a Sequential's
     // Params and its layers' are different objects over the same values.
+    if (!Array.isArray(choice.params)) {
+      throw new RnnkitError(api, 'optimizer must be a plugin, a built-in name, or an optimizer made by createOptimizer (it lacks params)');
+    }
     const own = new Set(params.map((param) => param.value.data));
     const foreign = choice.params.filter((param) => !own.has(param.value.data));
     if (foreign.length > 0) {
