@@ -45,7 +45,11 @@ export interface FitCallbacks {
   onTrainBegin?(): void | Promise<void>;
   onEpochBegin?(epoch: number): void | Promise<void>;
   onBatchEnd?(logs: BatchLogs): void | Promise<void>;
-  onEpochEnd?(logs: EpochLogs): void | Promise<void>;
+  /**
+   * After each epoch, with the training state at its end: save it with the model and the
+   * optimizer (a checkpoint), and `fit` with `resume` goes on from there exactly.
+   */
+  onEpochEnd?(logs: EpochLogs, trainingState: TrainingState): void | Promise<void>;
   onProgress?(event: ProgressEvent): void;
   onTrainEnd?(history: History): void | Promise<void>;
 }

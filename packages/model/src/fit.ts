@@ -255,6 +255,22 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   let lossSum = resumedLoss.sum;
   let seen = resumedLoss.samples;
 
+  const stateNow = (): TrainingState => ({
+    format: 'rnnkit.training',
+    version: 1,
+    epoch: epochsDone,
+    batch: batchesDone,
+    epochLossSum: batchesDone > 0 ? lossSum : 0,
+    epochSamples: batchesDone > 0 ? seen : 0,
+    samples: n,
+    batchSize,
+    seed,
+    shuffle,
+    random: random.getState(),
+    order: [...order],
+    iterations: optimizer.iterations,
+  });
+
   for (const param of params) param.zeroGrad();
   await callbacks.onTrainBegin?.();
   training: for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
@@ -327,7 +343,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
       seconds: (performance.now() - epochStart) / 1000,
     };
     epochLogs.push(logs);
-    await callbacks.onEpochEnd?.(logs);
+    await callbacks.onEpochEnd?.(logs, stateNow());
 
     if (early) {
       // Keras' EarlyStopping: a counter of epochs without improvement (beyond minDelta),
@@ -347,21 +363,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
 
   // Not after an abort: the weights stay those the training state continues from.
   if (early?.restoreBestWeights && bestWeights && stopReason !== 'aborted') model.setWeights(bestWeights);
-  const trainingState: TrainingState = {
-    format: 'rnnkit.training',
-    version: 1,
-    epoch: epochsDone,
-    batch: batchesDone,
-    epochLossSum: batchesDone > 0 ? lossSum : 0,
-    epochSamples: batchesDone > 0 ? seen : 0,
-    samples: n,
-    batchSize,
-    seed,
-    shuffle,
-    random: random.getState(),
-    order: [...order],
-    iterations: optimizer.iterations,
-  };
+  const trainingState = stateNow();
   const history: History = {
     epochs: epochLogs,
     batches: batchLogs,

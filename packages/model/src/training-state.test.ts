@@ -1,4 +1,4 @@
-import { adam, rmspropNesterov } from '@rnnkit/optimizers';
+import { adam, createOptimizer, rmspropNesterov } from '@rnnkit/optimizers';
 import { describe, expect, it } from 'vitest';
 import { type FitOptions, type TrainingState, fit, loadModel, saveModel } from './index.js';
 import { lstmModel, rejection, sineTask, weightsOf } from './test-support.js';
@@ -39,6 +39,28 @@ describe('resuming fit with trainingState', () => {
       expect(restarted.batches.map((b) => b.loss)).not.toEqual(straight.batches.slice(8).map((b) => b.loss));
     });
   }
+
+  it('should resume from a checkpoint saved in onEpochEnd while the run went on', async () => {
+    const whole = lstmModel(6);
+    const optimizer = createOptimizer(adam, whole.params(), { learningRate: 0.01 });
+    let checkpoint: { text: string; weights: ArrayBuffer; state: string } | undefined;
+    const straight = await fit(whole, data, {
+      loss: 'mse', batchSize: 3, seed: 5, optimizer, epochs: 4,
+      callbacks: {
+        onEpochEnd: (logs, trainingState) => {
+          if (logs.epoch !== 2) return;
+          const { modelJson, weights } = saveModel(whole, { optimizer });
+          checkpoint = { text: JSON.stringify(modelJson), weights, state: JSON.stringify(trainingState) };
+        },
+      },
+    });
+    const restored = loadModel({ modelJson: checkpoint!.text, weights: checkpoint!.weights }, { optimizerPlugins: [adam] });
+    const rest = await fit(restored.model, data, {
+      loss: 'mse', optimizer: restored.optimizer!, epochs: 4, batchSize: 3, resume: JSON.parse(checkpoint!.state) as TrainingState,
+    });
+    expect(rest.batches).toEqual(straight.batches.slice(8));
+    expect(weightsOf(restored.model)).toEqual(weightsOf(whole));
+  });
 
   it('should resume an aborted epoch at its next batch, with the epoch loss of an uninterrupted run', async () => {
     const whole = lstmModel(3);
