@@ -3,6 +3,7 @@
 // The shuffle order is part of it because each epoch shuffles the previous epoch's order in
 // place (so the order of epoch 3 depends on every shuffle before it).
 import { Random, type RandomState, RnnkitError } from '@rnnkit/tensor';
+import { describeValue } from './fit-options.js';
 
 /**
  * The state of a training run after a `fit` call (`history.trainingState`): pass it as
@@ -36,12 +37,6 @@ export interface TrainingState {
   readonly iterations: number;
 }
 
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return `an array of ${value.length}`;
-  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
-}
-
 const KEYS = [
   'format', 'version', 'epoch', 'batch', 'epochLossSum', 'epochSamples', 'samples', 'batchSize',
   'seed', 'shuffle', 'random', 'order', 'iterations',
@@ -60,21 +55,21 @@ export function checkTrainingState(
     throw new RnnkitError(api, `resume: ${message}`);
   };
   if (typeof state !== 'object' || state === null || state.format !== 'rnnkit.training') {
-    fail(`expected history.trainingState of an earlier fit (format "rnnkit.training"), got ${describe(state)}`);
+    fail(`expected history.trainingState of an earlier fit (format "rnnkit.training"), got ${describeValue(state)}`);
   }
-  if (state.version !== 1) fail(`the training state has version ${describe(state.version)}; this version reads 1`);
+  if (state.version !== 1) fail(`the training state has version ${describeValue(state.version)}; this version reads 1`);
   for (const key of Object.keys(state)) {
     if (!(KEYS as readonly string[]).includes(key)) fail(`unknown key "${key}"; a training state has ${KEYS.join(', ')}`);
   }
   const count = (key: 'epoch' | 'batch' | 'epochSamples' | 'samples' | 'batchSize' | 'iterations'): void => {
-    if (!Number.isSafeInteger(state[key]) || state[key] < 0) fail(`${key} must be an integer ≥ 0, got ${describe(state[key])}`);
+    if (!Number.isSafeInteger(state[key]) || state[key] < 0) fail(`${key} must be an integer ≥ 0, got ${describeValue(state[key])}`);
   };
   for (const key of ['epoch', 'batch', 'epochSamples', 'samples', 'batchSize', 'iterations'] as const) count(key);
   if (typeof state.epochLossSum !== 'number' || !Number.isFinite(state.epochLossSum)) {
-    fail(`epochLossSum must be a finite number, got ${describe(state.epochLossSum)}`);
+    fail(`epochLossSum must be a finite number, got ${describeValue(state.epochLossSum)}`);
   }
-  if (typeof state.seed !== 'number' || !Number.isFinite(state.seed)) fail(`seed must be a finite number, got ${describe(state.seed)}`);
-  if (typeof state.shuffle !== 'boolean') fail(`shuffle must be a boolean, got ${describe(state.shuffle)}`);
+  if (typeof state.seed !== 'number' || !Number.isFinite(state.seed)) fail(`seed must be a finite number, got ${describeValue(state.seed)}`);
+  if (typeof state.shuffle !== 'boolean') fail(`shuffle must be a boolean, got ${describeValue(state.shuffle)}`);
   if (state.samples !== run.samples) {
     fail(`the training state is for ${state.samples} training samples, this data has ${run.samples}`);
   }

@@ -2,6 +2,7 @@
 // byte counts checked against the manifest, then each manifest entry matched by name to the
 // weight of the layer it belongs to, with its shape checked against the built layer.
 import { type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
+import { unravel } from '../data.js';
 import { type Context, type Manifest, type ManifestWeight, type WeightSpec, fail } from './format.js';
 
 /** True on little-endian hosts (all common ones), where float32 bytes can be copied as they are. */
@@ -28,7 +29,7 @@ export function encodeWeights(
       if (Number.isFinite(floats[i]!)) continue;
       const original = e.data[i - offset]!;
       const why = Number.isFinite(original) ? ` (${original} overflows float32)` : '';
-      throw new RnnkitError(api, `the weight "${e.name}" holds ${floats[i]} at ${formatShape(indexIn(e.shape, i - offset))}${why}: weights must be finite`);
+      throw new RnnkitError(api, `the weight "${e.name}" holds ${floats[i]} at ${formatShape(unravel(i - offset, e.shape))}${why}: weights must be finite`);
     }
     offset += e.data.length;
   }
@@ -138,21 +139,11 @@ export function matchWeights(ctx: Context, layers: readonly LayerWeights[], mani
   );
 }
 
-/** The multi-index of a flat offset into `shape`. */
-function indexIn(shape: readonly number[], offset: number): number[] {
-  const index: number[] = [];
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    index.unshift(offset % shape[axis]!);
-    offset = Math.floor(offset / shape[axis]!);
-  }
-  return index;
-}
-
 /** Refuses a weight holding NaN or an infinity: it would make every prediction NaN, silently. */
 function checkFiniteWeight(ctx: Context, w: ManifestWeight, values: Float32Array): void {
   for (let i = 0; i < values.length; i++) {
     if (Number.isFinite(values[i]!)) continue;
-    fail(ctx, `${w.at}: the weight "${w.name}" holds ${values[i]} at ${formatShape(indexIn(w.shape, i))} (value ${i} of ${values.length}): weights must be finite`);
+    fail(ctx, `${w.at}: the weight "${w.name}" holds ${values[i]} at ${formatShape(unravel(i, w.shape))} (value ${i} of ${values.length}): weights must be finite`);
   }
 }
 
