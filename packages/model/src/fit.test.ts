@@ -1,6 +1,6 @@
 import { Dense, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { meanSquaredError } from '@rnnkit/losses';
-import { adam, createOptimizer, sgd } from '@rnnkit/optimizers';
+import { adam, createOptimizer, defineOptimizer, sgd } from '@rnnkit/optimizers';
 import { Random, RnnkitError, Tensor, tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { type EarlyStoppingOptions, evaluate, fit, predict } from './index.js';
@@ -248,6 +248,24 @@ describe('fit and trust', () => {
     );
     expect(model.getWeights().map((w) => Array.from(w.data))).toEqual(afterFirst);
     expect(optimizer.iterations).toBe(1);
+  });
+
+  it("should undo a divergent look-ahead and name its epoch and batch", async () => {
+    const jumpy = defineOptimizer({
+      name: 'jumpy',
+      defaults: {},
+      init: () => ({}),
+      beforeGradient: ({ out, state }) => ({ update: out.fill(Infinity), state }),
+      update: ({ out, state }) => ({ update: out.fill(0), state }),
+    });
+    const model = lstmModel(5);
+    const before = model.getWeights().map((w) => Array.from(w.data));
+    const error = await fit(model, sineTask(8, 8, 1), { loss: 'mse', optimizer: jumpy, batchSize: 4 }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "fit: the optimizer's look-ahead at epoch 1, batch 1 would write Infinity into lstm/kernel at [0, 0]; the step was undone, " +
+        'so the weights and the optimizer are as before this batch. Lower the learning rate or clip gradients (globalClipNorm)',
+    );
+    expect(model.getWeights().map((w) => Array.from(w.data))).toEqual(before);
   });
 
   it('should refuse a second fit of a model (or of a layer of it) while one runs, and allow predict meanwhile', async () => {

@@ -390,7 +390,11 @@ function trainBatch(
   batch: number,
 ): number {
   const at = `at epoch ${epoch}, batch ${batch}`;
-  optimizer.beforeGradient();
+  try {
+    optimizer.beforeGradient();
+  } catch (error) {
+    throw undoneStep(error, `the optimizer's look-ahead ${at}`);
+  }
   const { y: prediction, cache } = model.forward(x, { training: true });
   const { value, grad } = loss.compute(prediction, y);
   if (!Number.isFinite(value)) {
@@ -418,18 +422,22 @@ function trainBatch(
   try {
     optimizer.step();
   } catch (error) {
-    if (!(error instanceof NonFiniteStepError)) throw error;
-    // The optimizer undid the step: the weights are those before this batch.
-    throw new RnnkitError(
-      API,
-      `the optimizer step ${at} would write ${error.value} into ${error.parameter} at ${formatShape(error.index)} ` +
-        `(the loss was ${value}); the step was undone, so the weights and the optimizer are as before this batch. ` +
-        'Lower the learning rate or clip gradients (globalClipNorm)',
-      { cause: error },
-    );
+    throw undoneStep(error, `the optimizer step ${at}`, ` (the loss was ${value})`);
   }
   optimizer.zeroGrad();
   return value;
+}
+
+/** fit's account of a step the optimizer refused and undid (other errors pass unchanged). */
+function undoneStep(error: unknown, what: string, detail = ''): unknown {
+  if (!(error instanceof NonFiniteStepError)) return error;
+  return new RnnkitError(
+    API,
+    `${what} would write ${error.value} into ${error.parameter} at ${formatShape(error.index)}${detail}; ` +
+      'the step was undone, so the weights and the optimizer are as before this batch. ' +
+      'Lower the learning rate or clip gradients (globalClipNorm)',
+    { cause: error },
+  );
 }
 
 /**
