@@ -24,8 +24,23 @@ export function checkDataset(api: string, data: Dataset, label = 'data'): void {
     );
   }
   if (x.shape[0] === 0) throw new RnnkitError(api, `${label} has no samples`);
-  checkFinite(api, x, `${label}.x`);
-  checkFinite(api, y, `${label}.y`);
+  checkInput(api, x, `${label}.x`);
+  checkInput(api, y, `${label}.y`);
+}
+
+/**
+ * Checks a tensor of samples: a sample axis with at least one sample, no other axis of
+ * length 0 (a sequence of 0 time steps has nothing to learn from or to predict), finite values.
+ */
+export function checkInput(api: string, t: Tensor, label: string): void {
+  if (!(t instanceof Tensor)) throw new RnnkitError(api, `${label} must be a Tensor`);
+  if (t.rank < 1 || t.shape[0] === 0) throw new RnnkitError(api, `${label} needs at least one sample, got shape ${formatShape(t.shape)}`);
+  const empty = t.shape.indexOf(0, 1);
+  if (empty > 0) {
+    const axis = t.rank === 3 && empty === 1 ? 'its time axis (axis 1) has 0 steps' : `its axis ${empty} has length 0`;
+    throw new RnnkitError(api, `${label} has shape ${formatShape(t.shape)}: ${axis}, so a sample holds no values`);
+  }
+  checkFinite(api, t, label);
 }
 
 /** Throws naming the first NaN or infinite element of a tensor. */

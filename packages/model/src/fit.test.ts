@@ -1,30 +1,10 @@
-import { Dense, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { Dense, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { meanSquaredError } from '@rnnkit/losses';
-import { adam, createOptimizer, sgd } from '@rnnkit/optimizers';
+import { adam, createOptimizer, defineOptimizer, sgd } from '@rnnkit/optimizers';
 import { Random, RnnkitError, Tensor, tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
-import { evaluate, fit, predict } from './index.js';
-
-/** Windows of a noisy sine: x [n, window, 1] predicting the next value y [n, 1]. */
-function sineTask(n: number, window: number, seed: number, dtype: 'float32' | 'float64' = 'float32') {
-  const random = new Random(seed);
-  const series = Array.from({ length: n + window }, (_, t) => Math.sin((2 * Math.PI * t) / 20) + random.normal(0, 0.02));
-  const x: number[][][] = [];
-  const y: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    x.push(series.slice(i, i + window).map((v) => [v]));
-    y.push([series[i + window]!]);
-  }
-  return { x: tensor(x, dtype), y: tensor(y, dtype) };
-}
-
-function lstmModel(seed = 1, dtype: 'float32' | 'float64' = 'float32') {
-  return new Sequential({
-    inputShape: [8, 1],
-    layers: [new LSTM({ units: 8, dtype }), new Dense({ units: 1, dtype })],
-    seed,
-  });
-}
+import { type EarlyStoppingOptions, evaluate, fit, predict } from './index.js';
+import { lstmModel, scalarModel, sineTask } from './test-support.js';
 
 describe('fit', () => {
   it('should lower the validation loss of a tiny sine task at least tenfold', async () => {
@@ -109,7 +89,7 @@ describe('fit', () => {
     expect(history.loss.at(-1)!).toBeLessThan(history.loss[0]! / 5);
   });
 
-  it('should stop early after `patience` epochs without improvement and restore the best weights', async () => {
+  it('should stop early after `patience` epochs without improvement (as Keras) and restore the best weights', async () => {
     const model = lstmModel(2);
     const snapshots: number[][][] = [];
     const history = await fit(model, sineTask(40, 8, 6), {
@@ -124,9 +104,9 @@ describe('fit', () => {
       callbacks: { onEpochEnd: () => void snapshots.push(model.getWeights().map((w) => Array.from(w.data))) },
     });
     expect(history.stopReason).toBe('early-stopping');
-    expect(history.epochs).toHaveLength(4);
+    expect(history.epochs).toHaveLength(3);
     expect(history.bestEpoch).toBe(1);
-    expect(snapshots[3]).not.toEqual(snapshots[0]);
+    expect(snapshots[2]).not.toEqual(snapshots[0]);
     expect(model.getWeights().map((w) => Array.from(w.data))).toEqual(snapshots[0]);
   });
 
@@ -161,8 +141,20 @@ describe('fit', () => {
 
   it('should stop with an error naming the time step when the loss becomes infinite', async () => {
     const data = sineTask(4, 8, 1);
-    const model = lstmModel();
-    model.params().find((p) => p.name.includes('dense') && p.name.includes('bias'))!.value.data[0] = Infinity;
+    const lstm = lstmModel();
+    // A model whose first prediction overflows (its weights stay finite).
+    const model = {
+      ...lstm,
+      params: () => lstm.params(),
+      getWeights: () => lstm.getWeights(),
+      setWeights: (w: readonly Tensor[]) => lstm.setWeights(w),
+      backward: (dy: Tensor, cache: unknown) => lstm.backward(dy, cache as never),
+      forward: (x: Tensor, options?: { training?: boolean }) => {
+        const result = lstm.forward(x, options);
+        result.y.data[0] = Infinity;
+        return result;
+      },
+    };
     const error = await fit(model, data, { loss: 'mse', optimizer: sgd, epochs: 1, batchSize: 4, shuffle: false }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^fit: the loss became (NaN|Infinity) at epoch 1, batch 1; the first non-finite prediction is .* \[0, 0\] \(sample 0, feature 0\)/);
   });
@@ -236,5 +228,114 @@ describe('evaluate and predict', () => {
   it('should refuse an unknown metric, listing the built-in ones', () => {
     const data = sineTask(2, 8, 1);
     expect(() => evaluate(lstmModel(), data, { loss: 'mse', metrics: ['acc'] })).toThrow(/unknown metric "acc"; built-in metrics are mae, mse, binaryAccuracy/);
+  });
+});
+
+describe('fit and trust', () => {
+  it('should undo a divergent optimizer step and name its epoch, batch and parameter', async () => {
+    const model = lstmModel(5);
+    // A schedule that is sane for step 1 and explodes at step 2 (epoch 1, batch 2).
+    const spike = { name: 'spike', config: {}, valueAt: (iteration: number) => (iteration === 1 ? 1e300 : 0.01) };
+    const optimizer = createOptimizer(sgd, model.params(), { learningRate: spike });
+    let afterFirst: number[][] = [];
+    const error = await fit(model, sineTask(8, 8, 1), {
+      loss: 'mse', optimizer, epochs: 1, batchSize: 4, shuffle: false,
+      callbacks: { onBatchEnd: () => void (afterFirst = model.getWeights().map((w) => Array.from(w.data))) },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RnnkitError);
+    expect((error as Error).message).toMatch(
+      /^fit: the optimizer step at epoch 1, batch 2 would write -?Infinity into lstm\/\w+ at \[\d+(, \d+)?\] \(the loss was [\d.e-]+\); the step was undone, so the weights and the optimizer are as before this batch\. Lower the learning rate/,
+    );
+    expect(model.getWeights().map((w) => Array.from(w.data))).toEqual(afterFirst);
+    expect(optimizer.iterations).toBe(1);
+  });
+
+  it("should undo a divergent look-ahead and name its epoch and batch", async () => {
+    const jumpy = defineOptimizer({
+      name: 'jumpy',
+      defaults: {},
+      init: () => ({}),
+      beforeGradient: ({ out, state }) => ({ update: out.fill(Infinity), state }),
+      update: ({ out, state }) => ({ update: out.fill(0), state }),
+    });
+    const model = lstmModel(5);
+    const before = model.getWeights().map((w) => Array.from(w.data));
+    const error = await fit(model, sineTask(8, 8, 1), { loss: 'mse', optimizer: jumpy, batchSize: 4 }).catch((e: unknown) => e);
+    expect((error as Error).message).toBe(
+      "fit: the optimizer's look-ahead at epoch 1, batch 1 would write Infinity into lstm/kernel at [0, 0]; the step was undone, " +
+        'so the weights and the optimizer are as before this batch. Lower the learning rate or clip gradients (globalClipNorm)',
+    );
+    expect(model.getWeights().map((w) => Array.from(w.data))).toEqual(before);
+  });
+
+  it('should refuse a second fit of a model (or of a layer of it) while one runs, and allow predict meanwhile', async () => {
+    const model = lstmModel();
+    const data = sineTask(16, 8, 1);
+    let predicted = 0;
+    const running = fit(model, data, {
+      loss: 'mse', optimizer: sgd, epochs: 2, batchSize: 4, yieldEveryMs: 0,
+      callbacks: { onBatchEnd: () => void (predicted += predict(model, data.x).shape[0]!) },
+    });
+    const message =
+      'fit: this model (or one sharing its parameters) is already being trained by another fit call; await it (or abort it with its signal) before starting another';
+    await expect(fit(model, data, { loss: 'mse', optimizer: sgd })).rejects.toThrow(message);
+    await expect(fit(model.layers[1]!, { x: tensor([[1, 2, 3, 4, 5, 6, 7, 8]]), y: tensor([[1]]) }, { loss: 'mse', optimizer: sgd })).rejects.toThrow(message);
+    const history = await running;
+    expect(history.optimizer.iterations).toBe(8);
+    expect(predicted).toBe(8 * 16);
+    // Once it has finished (or failed), the model can be trained again.
+    await expect(fit(model, data, { loss: 'mse', optimizer: sgd, batchSize: 16 })).resolves.toMatchObject({ stopReason: 'completed' });
+  });
+
+  describe('early stopping on a scripted loss', () => {
+    /** Fits a model whose epoch losses are `losses` (one batch per epoch); returns the epochs run, and the weight left. */
+    async function stopsAfter(losses: number[], earlyStopping: EarlyStoppingOptions, abortAfter = Infinity) {
+      const model = scalarModel();
+      const controller = new AbortController();
+      let epochIndex = 0;
+      const scripted = {
+        name: 'scripted',
+        compute: (p: Tensor) => ({ value: losses[epochIndex]!, grad: new Tensor(new Float64Array(p.size), p.shape) }),
+        value: () => 0,
+        getConfig: () => ({ name: 'scripted' }),
+      };
+      const history = await fit(model, { x: tensor([[0], [0]], 'float64'), y: tensor([[0], [0]], 'float64') }, {
+        loss: scripted, optimizer: sgd, epochs: losses.length, batchSize: 'full', earlyStopping: { monitor: 'loss', ...earlyStopping },
+        // "Training" sets the weight to the epoch number, so the restored weight names an epoch.
+        callbacks: {
+          onEpochEnd: (e) => {
+            model.weight.value.data[0] = e.epoch;
+            epochIndex++;
+            if (e.epoch >= abortAfter) controller.abort();
+          },
+        },
+        signal: controller.signal,
+      });
+      return { epochs: history.epochs.length, stopReason: history.stopReason, weight: model.weight.value.data[0], bestEpoch: history.bestEpoch };
+    }
+
+    it('should stop after `patience` epochs without improvement, as Keras does', async () => {
+      // Best at epoch 2; epochs 3 and 4 do not improve: Keras' wait reaches 2 at epoch 4.
+      expect(await stopsAfter([5, 4, 4.5, 4.2, 3, 2], { patience: 2 })).toMatchObject({ epochs: 4, stopReason: 'early-stopping' });
+      expect(await stopsAfter([5, 4, 4.5, 3.9, 4.1, 4, 4], { patience: 2 })).toMatchObject({ epochs: 6 });
+      // patience 0 and 1 both stop at the first epoch without improvement (wait is 1 there).
+      expect(await stopsAfter([5, 4, 4.5, 3], { patience: 0 })).toMatchObject({ epochs: 3 });
+      expect(await stopsAfter([5, 4, 4.5, 3], { patience: 1 })).toMatchObject({ epochs: 3 });
+      expect(await stopsAfter([5, 4, 3, 2], { patience: 1 })).toMatchObject({ epochs: 4, stopReason: 'completed' });
+    });
+
+    it('should count only improvements beyond minDelta and restore the best epoch', async () => {
+      // 4.95 and 4.9 are not below 5 − 0.1: two epochs without improvement after epoch 1.
+      expect(await stopsAfter([5, 4.95, 4.9, 1], { patience: 2, minDelta: 0.1, restoreBestWeights: true })).toEqual({
+        epochs: 3, stopReason: 'early-stopping', weight: 1, bestEpoch: 1,
+      });
+      expect(await stopsAfter([5, 4, 4.5, 4.2], { patience: 5, restoreBestWeights: true })).toEqual({
+        epochs: 4, stopReason: 'completed', weight: 2, bestEpoch: 2,
+      });
+      // An abort keeps the weights reached, which its trainingState continues from.
+      expect(await stopsAfter([5, 4, 4.5, 4.2], { patience: 5, restoreBestWeights: true }, 3)).toEqual({
+        epochs: 3, stopReason: 'aborted', weight: 3, bestEpoch: undefined,
+      });
+    });
   });
 });

@@ -1,13 +1,18 @@
 import { type Loss, getLoss } from '@rnnkit/losses';
-import {
-  type AnyOptimizerPlugin,
-  type Optimizer,
-  type OptimizerOptions,
-  createOptimizer,
-} from '@rnnkit/optimizers';
+import { NonFiniteStepError } from '@rnnkit/optimizers';
 import { type Param, Random, RnnkitError, type Tensor, formatShape } from '@rnnkit/tensor';
 import { BatchGatherer, type Dataset, checkDataset, sliceRows, unravel } from './data.js';
+import { checkOutputFinite, describeNonFiniteWeight, describePosition, firstNonFinite } from './finite.js';
+import {
+  type AnyOptimizer,
+  type FitOptions,
+  type OptimizerChoice,
+  checkFitOptions,
+  positiveInteger,
+  resolveOptimizer,
+} from './fit-options.js';
 import { type MetricFunction, resolveMetrics } from './metrics.js';
+import { type TrainingState, checkTrainingState } from './training-state.js';
 
 const API = 'fit';
 
@@ -23,9 +28,6 @@ export interface TrainableModel {
   getWeights(): Tensor[];
   setWeights(weights: readonly Tensor[]): void;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyOptimizer = Optimizer<any, any>;
 
 /** One progress update, rich enough for a progress bar. */
 export interface ProgressEvent {
@@ -63,63 +65,6 @@ export interface BatchLogs {
   readonly loss: number;
 }
 
-export interface FitCallbacks {
-  onTrainBegin?(): void | Promise<void>;
-  onEpochBegin?(epoch: number): void | Promise<void>;
-  onBatchEnd?(logs: BatchLogs): void | Promise<void>;
-  onEpochEnd?(logs: EpochLogs): void | Promise<void>;
-  onProgress?(event: ProgressEvent): void;
-  onTrainEnd?(history: History): void | Promise<void>;
-}
-
-export interface EarlyStoppingOptions {
-  /** Epochs without improvement to wait before stopping. */
-  readonly patience: number;
-  /** What must improve. @defaultValue 'valLoss' when there is validation data, else 'loss' */
-  readonly monitor?: 'loss' | 'valLoss';
-  /** The smallest decrease that counts as an improvement. @defaultValue 0 */
-  readonly minDelta?: number;
-  /** Put back the weights of the best epoch when stopping (or at the end). @defaultValue false */
-  readonly restoreBestWeights?: boolean;
-}
-
-export interface FitOptions {
-  /** A loss from @rnnkit/losses (or your own), or a Keras name such as `'mse'`. */
-  readonly loss: Loss | string;
-  /**
-   * An optimizer plugin (`adam`, `sgd`, …; created over the model's parameters with
-   * `optimizerOptions`), or an optimizer already made with `createOptimizer` (whose state
-   * then carries on across `fit` calls).
-   */
-  readonly optimizer: AnyOptimizerPlugin | AnyOptimizer;
-  /** Options for a plugin given as `optimizer` (learning rate, clipping, its own options). */
-  readonly optimizerOptions?: OptimizerOptions<Record<string, unknown>>;
-  /** @defaultValue 1 */
-  readonly epochs?: number;
-  /** Samples per update; `'full'` for one update per epoch. 1 is one update per sample. @defaultValue 32 */
-  readonly batchSize?: number | 'full';
-  /** Shuffle the training samples every epoch (with `seed`). @defaultValue true */
-  readonly shuffle?: boolean;
-  /** Seed of the shuffling. @defaultValue 0 */
-  readonly seed?: number;
-  /** Fraction of the samples, taken from the end before shuffling (as Keras does), kept for validation. */
-  readonly validationSplit?: number;
-  /** Separate validation data (not with `validationSplit`). */
-  readonly validationData?: Dataset;
-  /** Metrics by name (`'mae'`, `'mse'`, `'binaryAccuracy'`) or as functions. */
-  readonly metrics?: readonly string[] | Readonly<Record<string, MetricFunction>>;
-  readonly callbacks?: FitCallbacks;
-  readonly earlyStopping?: EarlyStoppingOptions;
-  /** Cancels training between batches; `fit` then resolves with `stopReason: 'aborted'`. */
-  readonly signal?: AbortSignal;
-  /**
-   * Give the event loop a turn when this many milliseconds have passed since the last
-   * turn, so a page or server stays responsive; 0 yields after every batch, Infinity never.
-   * @defaultValue 25
-   */
-  readonly yieldEveryMs?: number;
-}
-
 export interface History {
   /** One entry per finished epoch. */
   readonly epochs: readonly EpochLogs[];
@@ -130,26 +75,24 @@ export interface History {
   /** Validation loss per epoch, when there was validation data. */
   readonly valLoss: readonly number[];
   readonly stopReason: 'completed' | 'early-stopping' | 'aborted';
-  /** The epoch whose weights the model holds when early stopping restored the best ones. */
+  /** The epoch whose weights the model holds when early stopping restored the best ones (not after an abort). */
   readonly bestEpoch?: number;
   /** The optimizer used (to continue training, or to save its state). */
   readonly optimizer: AnyOptimizer;
+  /**
+   * Where training stands (epochs done, the shuffle stream, an aborted epoch's batches):
+   * save it with the model and the optimizer, and pass it as `resume` to go on exactly here.
+   */
+  readonly trainingState: TrainingState;
 }
 
-const FIT_KEYS = new Set([
-  'loss', 'optimizer', 'optimizerOptions', 'epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit',
-  'validationData', 'metrics', 'callbacks', 'earlyStopping', 'signal', 'yieldEveryMs',
-]);
-
-function isOptimizer(value: unknown): value is AnyOptimizer {
-  return typeof value === 'object' && value !== null && typeof (value as AnyOptimizer).step === 'function';
-}
-
-function positiveInteger(name: string, value: unknown): number {
-  if (!Number.isSafeInteger(value) || (value as number) < 1) {
-    throw new RnnkitError(API, `${name} must be a positive integer, got ${String(value)}`);
+/** Throws unless `model` has what training and inference need. */
+export function checkModel(api: string, model: TrainableModel): void {
+  const methods = ['forward', 'backward', 'params', 'getWeights', 'setWeights'] as const;
+  const missing = methods.filter((name) => typeof (model as unknown as Record<string, unknown> | null)?.[name] !== 'function');
+  if (missing.length > 0) {
+    throw new RnnkitError(api, `model must have ${methods.join(', ')} (a Sequential, a layer, or your own model); it lacks ${missing.join(', ')}`);
   }
-  return value as number;
 }
 
 /** Resolves a loss given by object or name. */
@@ -176,42 +119,56 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** The offset of the first NaN or infinite element, or -1. */
-function firstNonFinite(t: Tensor): number {
-  const data = t.data;
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
-  return -1;
-}
-
-function describePosition(shape: readonly number[], index: number[]): string {
-  const at = formatShape(index);
-  if (shape.length === 3) return `${at} (sample ${index[0]}, time step ${index[1]}, feature ${index[2]})`;
-  if (shape.length === 2) return `${at} (sample ${index[0]}, feature ${index[1]})`;
-  return at;
-}
+/** The parameters (and models) a `fit` is training right now: a second `fit` of them must wait. */
+const inTraining = new WeakSet<object>();
 
 /**
  * Trains a model on `data` and resolves with the history of losses and metrics.
  *
  * Per batch: gather the samples, (look-ahead optimizers: move to the look-ahead point),
  * forward, loss and its gradient, backward (accumulating parameter gradients), a check that
- * loss and gradients are finite, the optimizer step, and zeroed gradients for the next
- * batch. A NaN or infinite loss or gradient stops training with an error that names where
- * it first appeared instead of silently training on NaN.
+ * loss and gradients are finite, the optimizer step (all or nothing: a step that would
+ * leave a weight NaN or infinite is undone and stops training), and zeroed gradients for
+ * the next batch. Every NaN or infinity stops training with an error that names where it
+ * first appeared instead of silently training on NaN.
+ *
+ * One `fit` at a time per model: a second `fit` of a model (or of a model sharing its
+ * parameters) while one runs is refused. `evaluate` and `predict` may run meanwhile (from a
+ * callback or another task): `fit` yields only between batches, where the weights are whole.
  */
-export async function fit(model: TrainableModel, data: Dataset, options: FitOptions): Promise<History> {
-  if (options === null || typeof options !== 'object') throw new RnnkitError(API, 'expected an options object');
-  for (const key of Object.keys(options)) {
-    if (!FIT_KEYS.has(key)) throw new RnnkitError(API, `unknown option "${key}"; valid options are ${[...FIT_KEYS].join(', ')}`);
+export async function fit<Choice extends OptimizerChoice>(
+  model: TrainableModel,
+  data: Dataset,
+  options: FitOptions<Choice>,
+): Promise<History> {
+  checkFitOptions(API, options as FitOptions);
+  checkModel(API, model);
+  const params = model.params();
+  // Keyed by the value arrays: a Sequential's Params and its layers' are different objects
+  // over the same values.
+  const busy = [model, ...params.map((param) => param.value.data)];
+  if (busy.some((item) => inTraining.has(item))) {
+    throw new RnnkitError(
+      API,
+      'this model (or one sharing its parameters) is already being trained by another fit call; await it (or abort it with its signal) before starting another',
+    );
   }
+  for (const item of busy) inTraining.add(item);
+  try {
+    return await train(model, params, data, options as FitOptions);
+  } finally {
+    for (const item of busy) inTraining.delete(item);
+  }
+}
+
+async function train(model: TrainableModel, params: Param[], data: Dataset, options: FitOptions): Promise<History> {
   checkDataset(API, data);
   const loss = resolveLoss(API, options.loss);
-  const epochs = positiveInteger('epochs', options.epochs ?? 1);
+  const epochs = positiveInteger(API, 'epochs', options.epochs ?? 1);
   const metrics = resolveMetrics(API, options.metrics);
   const yieldEveryMs = options.yieldEveryMs ?? 25;
-  if (typeof yieldEveryMs !== 'number' || Number.isNaN(yieldEveryMs) || yieldEveryMs < 0) {
-    throw new RnnkitError(API, `yieldEveryMs must be a number ≥ 0, got ${String(yieldEveryMs)}`);
-  }
+  const weight = describeNonFiniteWeight(params);
+  if (weight !== undefined) throw new RnnkitError(API, `${weight} before training: weights must be finite`);
 
   // Validation data: a split from the end (before shuffling, as Keras does) or given.
   let train = data;
@@ -237,39 +194,50 @@ export async function fit(model: TrainableModel, data: Dataset, options: FitOpti
   }
 
   const n = train.x.shape[0]!;
-  const batchSize = options.batchSize === 'full' ? n : Math.min(positiveInteger('batchSize', options.batchSize ?? 32), n);
+  const batchSize = options.batchSize === 'full' ? n : Math.min(options.batchSize ?? 32, n);
   const batches = Math.ceil(n / batchSize);
-  const shuffle = options.shuffle ?? true;
-  const random = new Random(options.seed ?? 0);
+  const optimizer = resolveOptimizer(API, options, params);
 
-  const params = model.params();
-  let optimizer: AnyOptimizer;
-  if (isOptimizer(options.optimizer)) {
-    if (options.optimizerOptions !== undefined) {
-      throw new RnnkitError(API, 'optimizerOptions apply only when optimizer is a plugin; this optimizer is already configured');
+  // Where this run starts: epoch 1 with a fresh shuffle stream, or where `resume` left off.
+  const resume = options.resume;
+  let seed = options.seed ?? 0;
+  let random: Random;
+  let order = Array.from({ length: n }, (_, i) => i);
+  let firstEpoch = 1;
+  let firstBatch = 0;
+  let resumedLoss = { sum: 0, samples: 0 };
+  if (resume !== undefined) {
+    random = checkTrainingState(API, resume, { samples: n, batchSize, iterations: optimizer.iterations });
+    if (options.seed !== undefined && options.seed !== resume.seed) {
+      throw new RnnkitError(API, `seed ${options.seed} differs from the seed ${resume.seed} of the training state resumed; leave seed out when resuming`);
     }
-    optimizer = options.optimizer;
-  } else if (options.optimizer && typeof (options.optimizer as AnyOptimizerPlugin).update === 'function') {
-    optimizer = createOptimizer(options.optimizer as AnyOptimizerPlugin, params, (options.optimizerOptions ?? {}) as never);
+    seed = resume.seed;
+    order = [...resume.order];
+    firstEpoch = resume.epoch + 1;
+    firstBatch = resume.batch;
+    resumedLoss = { sum: resume.epochLossSum, samples: resume.epochSamples };
+    if (epochs < firstEpoch) {
+      throw new RnnkitError(
+        API,
+        `epochs is the last epoch to train (as Keras' with initial_epoch) and the training state resumed has finished ${resume.epoch}; ` +
+          `pass epochs > ${resume.epoch}`,
+      );
+    }
   } else {
-    throw new RnnkitError(API, 'optimizer must be an optimizer plugin (e.g. adam from @rnnkit/optimizers) or an optimizer from createOptimizer');
+    random = new Random(seed);
   }
+  const shuffle = options.shuffle ?? resume?.shuffle ?? true;
 
   const early = options.earlyStopping;
   const monitor = early?.monitor ?? (validation ? 'valLoss' : 'loss');
-  if (early) {
-    if (!Number.isSafeInteger(early.patience) || early.patience < 0) {
-      throw new RnnkitError(API, `earlyStopping.patience must be an integer ≥ 0, got ${String(early.patience)}`);
-    }
-    if (monitor === 'valLoss' && !validation) {
-      throw new RnnkitError(API, 'earlyStopping monitors valLoss but there is no validation data (pass validationSplit or validationData, or monitor "loss")');
-    }
+  if (early && monitor === 'valLoss' && !validation) {
+    throw new RnnkitError(API, 'earlyStopping monitors valLoss but there is no validation data (pass validationSplit or validationData, or monitor "loss")');
   }
 
   const callbacks = options.callbacks ?? {};
+  const signal = options.signal;
   const xBatches = new BatchGatherer(train.x);
   const yBatches = new BatchGatherer(train.y);
-  const order = Array.from({ length: n }, (_, i) => i);
   const epochLogs: EpochLogs[] = [];
   const batchLogs: BatchLogs[] = [];
   let stopReason: History['stopReason'] = 'completed';
@@ -280,18 +248,52 @@ export async function fit(model: TrainableModel, data: Dataset, options: FitOpti
   const started = performance.now();
   let lastTurn = started;
   let samplesDone = 0;
-  const totalSamples = n * epochs;
+  const totalSamples = n * (epochs - firstEpoch + 1) - firstBatch * batchSize;
+  // Where the run stands, for `trainingState`: finished epochs, and batches of the next.
+  let epochsDone = firstEpoch - 1;
+  let batchesDone = firstBatch;
+  let lossSum = resumedLoss.sum;
+  let seen = resumedLoss.samples;
+
+  const stateNow = (): TrainingState => ({
+    format: 'rnnkit.training',
+    version: 1,
+    epoch: epochsDone,
+    batch: batchesDone,
+    epochLossSum: batchesDone > 0 ? lossSum : 0,
+    epochSamples: batchesDone > 0 ? seen : 0,
+    samples: n,
+    batchSize,
+    seed,
+    shuffle,
+    random: random.getState(),
+    order: [...order],
+    iterations: optimizer.iterations,
+  });
 
   for (const param of params) param.zeroGrad();
   await callbacks.onTrainBegin?.();
-  training: for (let epoch = 1; epoch <= epochs; epoch++) {
+  training: for (let epoch = firstEpoch; epoch <= epochs; epoch++) {
     const epochStart = performance.now();
+    const midEpoch = epoch === firstEpoch && firstBatch > 0;
+    // Stop before the shuffle, so that an aborted run's state has not consumed it.
+    if (signal?.aborted) {
+      stopReason = 'aborted';
+      break;
+    }
     await callbacks.onEpochBegin?.(epoch);
-    if (shuffle) random.shuffle(order);
-    let lossSum = 0;
-    let seen = 0;
-    for (let b = 0; b < batches; b++) {
-      if (options.signal?.aborted) {
+    if (signal?.aborted) {
+      stopReason = 'aborted';
+      break;
+    }
+    if (!midEpoch) {
+      if (shuffle) random.shuffle(order);
+      lossSum = 0;
+      seen = 0;
+    }
+    const fromBatch = midEpoch ? firstBatch : 0;
+    for (let b = fromBatch; b < batches; b++) {
+      if (b > fromBatch && signal?.aborted) {
         stopReason = 'aborted';
         break training;
       }
@@ -299,39 +301,13 @@ export async function fit(model: TrainableModel, data: Dataset, options: FitOpti
       const end = Math.min(n, start + batchSize);
       const x = xBatches.gather(order, start, end);
       const y = yBatches.gather(order, start, end);
-
-      optimizer.beforeGradient();
-      const { y: prediction, cache } = model.forward(x, { training: true });
-      const { value, grad } = loss.compute(prediction, y);
-      if (!Number.isFinite(value)) {
-        const bad = firstNonFinite(prediction);
-        const where =
-          bad >= 0
-            ? `; the first non-finite prediction is ${prediction.data[bad]} at ${describePosition(prediction.shape, unravel(bad, prediction.shape))}`
-            : '; every prediction is finite, so the loss itself overflowed';
-        throw new RnnkitError(API, `the loss became ${value} at epoch ${epoch}, batch ${b + 1}${where}. Lower the learning rate or clip gradients (globalClipNorm)`);
-      }
-      model.backward(grad, cache);
-      // Backward runs from the last layer to the first, so checking parameters in reverse
-      // order names the parameter where a non-finite gradient first appeared.
-      for (let k = params.length - 1; k >= 0; k--) {
-        const param = params[k]!;
-        const bad = firstNonFinite(param.grad);
-        if (bad >= 0) {
-          throw new RnnkitError(
-            API,
-            `the gradient of ${param.name} holds ${param.grad.data[bad]} at ${formatShape(unravel(bad, param.grad.shape))} ` +
-              `at epoch ${epoch}, batch ${b + 1} (the loss was ${value}). Lower the learning rate or clip gradients`,
-          );
-        }
-      }
-      optimizer.step();
-      optimizer.zeroGrad();
+      const value = trainBatch(model, params, optimizer, loss, x, y, epoch, b + 1);
 
       const size = end - start;
       lossSum += value * size;
       seen += size;
       samplesDone += size;
+      batchesDone = b + 1;
       const batchLog = { epoch, batch: b + 1, size, loss: value };
       batchLogs.push(batchLog);
       await callbacks.onBatchEnd?.(batchLog);
@@ -349,12 +325,14 @@ export async function fit(model: TrainableModel, data: Dataset, options: FitOpti
         lastTurn = performance.now();
       }
     }
+    epochsDone = epoch;
+    batchesDone = 0;
 
     const trainMetrics: Record<string, number> = {};
     if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, train, metrics, ''));
     let valLoss: number | undefined;
     if (validation) {
-      valLoss = evaluateLoss(model, validation, loss);
+      valLoss = evaluateLoss(model, validation, loss, 256, API);
       if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, validation, metrics, 'val_'));
     }
     const logs: EpochLogs = {
@@ -365,45 +343,119 @@ export async function fit(model: TrainableModel, data: Dataset, options: FitOpti
       seconds: (performance.now() - epochStart) / 1000,
     };
     epochLogs.push(logs);
-    await callbacks.onEpochEnd?.(logs);
+    await callbacks.onEpochEnd?.(logs, stateNow());
 
     if (early) {
+      // Keras' EarlyStopping: a counter of epochs without improvement (beyond minDelta),
+      // reset by an improvement; training stops when it reaches `patience`.
       const current = monitor === 'valLoss' ? logs.valLoss! : logs.loss;
       if (current < best - (early.minDelta ?? 0)) {
         best = current;
         bestEpoch = epoch;
         waited = 0;
         if (early.restoreBestWeights) bestWeights = model.getWeights().map((w) => w.clone());
-      } else if (++waited > early.patience) {
+      } else if (++waited >= early.patience) {
         stopReason = 'early-stopping';
         break;
       }
     }
   }
 
-  if (early?.restoreBestWeights && bestWeights) model.setWeights(bestWeights);
+  // Not after an abort: the weights stay those the training state continues from.
+  if (early?.restoreBestWeights && bestWeights && stopReason !== 'aborted') model.setWeights(bestWeights);
+  const trainingState = stateNow();
   const history: History = {
     epochs: epochLogs,
     batches: batchLogs,
     loss: epochLogs.map((e) => e.loss),
     valLoss: epochLogs.flatMap((e) => (e.valLoss !== undefined ? [e.valLoss] : [])),
     stopReason,
-    ...(early?.restoreBestWeights && bestEpoch !== undefined ? { bestEpoch } : {}),
+    ...(early?.restoreBestWeights && bestEpoch !== undefined && stopReason !== 'aborted' ? { bestEpoch } : {}),
     optimizer,
+    trainingState,
   };
   await callbacks.onTrainEnd?.(history);
   return history;
 }
 
-/** Mean loss over a dataset, in batches, without touching gradients. */
-export function evaluateLoss(model: TrainableModel, data: Dataset, loss: Loss, batchSize = 256): number {
+/** One update on one batch; returns the batch's loss. Throws, naming epoch and batch, on any NaN or infinity. */
+function trainBatch(
+  model: TrainableModel,
+  params: readonly Param[],
+  optimizer: AnyOptimizer,
+  loss: Loss,
+  x: Tensor,
+  y: Tensor,
+  epoch: number,
+  batch: number,
+): number {
+  const at = `at epoch ${epoch}, batch ${batch}`;
+  try {
+    optimizer.beforeGradient();
+  } catch (error) {
+    throw undoneStep(error, `the optimizer's look-ahead ${at}`);
+  }
+  const { y: prediction, cache } = model.forward(x, { training: true });
+  const { value, grad } = loss.compute(prediction, y);
+  if (!Number.isFinite(value)) {
+    const bad = firstNonFinite(prediction);
+    const where =
+      bad >= 0
+        ? `; the first non-finite prediction is ${prediction.data[bad]} at ${describePosition(prediction.shape, bad)}`
+        : '; every prediction is finite, so the loss itself overflowed';
+    throw new RnnkitError(API, `the loss became ${value} ${at}${where}. Lower the learning rate or clip gradients (globalClipNorm)`);
+  }
+  model.backward(grad, cache);
+  // Backward runs from the last layer to the first, so checking parameters in reverse
+  // order names the parameter where a non-finite gradient first appeared.
+  for (let k = params.length - 1; k >= 0; k--) {
+    const param = params[k]!;
+    const bad = firstNonFinite(param.grad);
+    if (bad >= 0) {
+      throw new RnnkitError(
+        API,
+        `the gradient of ${param.name} holds ${param.grad.data[bad]} at ${formatShape(unravel(bad, param.grad.shape))} ` +
+          `${at} (the loss was ${value}). Lower the learning rate or clip gradients`,
+      );
+    }
+  }
+  try {
+    optimizer.step();
+  } catch (error) {
+    throw undoneStep(error, `the optimizer step ${at}`, ` (the loss was ${value})`);
+  }
+  optimizer.zeroGrad();
+  return value;
+}
+
+/** fit's account of a step the optimizer refused and undid (other errors pass unchanged). */
+function undoneStep(error: unknown, what: string, detail = ''): unknown {
+  if (!(error instanceof NonFiniteStepError)) return error;
+  return new RnnkitError(
+    API,
+    `${what} would write ${error.value} into ${error.parameter} at ${formatShape(error.index)}${detail}; ` +
+      'the step was undone, so the weights and the optimizer are as before this batch. ' +
+      'Lower the learning rate or clip gradients (globalClipNorm)',
+    { cause: error },
+  );
+}
+
+/**
+ * Mean loss over a dataset, in batches, without touching gradients. An output holding NaN
+ * or an infinity is an error of `api` naming where it came from.
+ */
+export function evaluateLoss(model: TrainableModel, data: Dataset, loss: Loss, batchSize: number, api: string): number {
   const n = data.x.shape[0]!;
   let sum = 0;
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
     const x = end - start === n ? data.x : sliceRows(data.x, start, end);
     const y = end - start === n ? data.y : sliceRows(data.y, start, end);
-    sum += loss.value(model.forward(x).y, y) * (end - start);
+    const prediction = model.forward(x).y;
+    checkOutputFinite(api, model, x, prediction, start);
+    const value = loss.value(prediction, y);
+    if (!Number.isFinite(value)) throw new RnnkitError(api, `the loss of samples ${start}–${end - 1} is ${value} although every output is finite: the loss overflowed`);
+    sum += value * (end - start);
   }
   return sum / n;
 }
@@ -415,5 +467,6 @@ function computeMetrics(
   prefix: string,
 ): Record<string, number> {
   const prediction = model.forward(data.x).y;
+  checkOutputFinite(API, model, data.x, prediction);
   return Object.fromEntries(metrics.map(([name, fn]) => [`${prefix}${name}`, fn(prediction, data.y)]));
 }

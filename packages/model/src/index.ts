@@ -1,15 +1,20 @@
 // Public API of @rnnkit/model. Everything a user may import is listed here by name.
 export {
   type TrainableModel,
-  type FitOptions,
-  type FitCallbacks,
-  type EarlyStoppingOptions,
   type ProgressEvent,
   type EpochLogs,
   type BatchLogs,
   type History,
   fit,
 } from './fit.js';
+export {
+  type FitOptions,
+  type FitCallbacks,
+  type EarlyStoppingOptions,
+  type OptimizerChoice,
+  type FitOptimizerOptions,
+} from './fit-options.js';
+export { type TrainingState } from './training-state.js';
 export { type EvaluateOptions, type PredictOptions, evaluate, predict } from './evaluate.js';
 export { type Dataset } from './data.js';
 export {

@@ -45,6 +45,9 @@ export function resolveMetrics(
   metrics: Readonly<Record<string, MetricFunction>> | readonly string[] | undefined,
 ): [string, MetricFunction][] {
   if (metrics === undefined) return [];
+  if (typeof metrics !== 'object' || metrics === null) {
+    throw new RnnkitError(api, `metrics must be an array of names (["mae"]) or a record of functions, got ${typeof metrics === 'string' ? JSON.stringify(metrics) : String(metrics)}`);
+  }
   if (Array.isArray(metrics)) {
     return metrics.map((name: string) => {
       const fn = BUILT_IN[name];
@@ -54,6 +57,14 @@ export function resolveMetrics(
   }
   return Object.entries(metrics as Record<string, MetricFunction>).map(([name, fn]) => {
     if (typeof fn !== 'function') throw new RnnkitError(api, `metric "${name}" must be a function (predictions, targets) => number`);
-    return [name, fn];
+    // A metric's NaN would sit in the logs unnoticed (and steer nothing): refuse it where it appears.
+    const checked: MetricFunction = (p, t) => {
+      const value = fn(p, t);
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        throw new RnnkitError(api, `metric "${name}" returned ${typeof value === 'number' ? value : typeof value}; a metric must return a finite number`);
+      }
+      return value;
+    };
+    return [name, checked];
   });
 }

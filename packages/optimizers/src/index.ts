@@ -21,10 +21,16 @@ export {
   type SavedLearningRate,
   type OptimizerSnapshot,
   type Optimizer,
-  type LoadOptimizerOptions,
   createOptimizer,
-  loadOptimizer,
 } from './optimizer.js';
+export { type LoadOptimizerOptions, loadOptimizer } from './load-optimizer.js';
+export { NonFiniteStepError } from './rollback.js';
+export {
+  type BuiltInOptimizerName,
+  type BuiltInOptimizer,
+  BUILT_IN_OPTIMIZERS,
+  getOptimizer,
+} from './built-in.js';
 export {
   type LearningRateSchedule,
   type InverseTimeDecayOptions,

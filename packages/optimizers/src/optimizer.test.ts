@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Param, RnnkitError, Tensor, zeros } from '@rnnkit/tensor';
 import { adam } from './adam.js';
-import { createOptimizer, loadOptimizer } from './optimizer.js';
+import { loadOptimizer } from './load-optimizer.js';
+import { createOptimizer } from './optimizer.js';
 import { defineOptimizer } from './plugin.js';
 import { rmspropNesterov } from './rmsprop-nesterov.js';
 import { cosineDecay } from './schedules.js';
@@ -267,6 +268,19 @@ describe('getState and loadState', () => {
     expect(Array.from(copy.bias.value.data)).toEqual(Array.from(original.bias.value.data));
   });
 
+  it('should search the built-in plugins when none are passed, and refuse unknown options', () => {
+    const { kernel, bias } = model();
+    const a = createOptimizer(adam, [kernel, bias], { learningRate: 0.1 });
+    run(a, [kernel, bias], 0, 2);
+    const b = loadOptimizer(a.getState(), [kernel, bias]);
+    expect(b.plugin).toBe(adam);
+    expect(b.getState()).toEqual(a.getState());
+    expect(b.params).toEqual([kernel, bias]);
+    expect(() => loadOptimizer(a.getState(), [kernel, bias], { learningrate: 0.1 } as never)).toThrow(
+      'loadOptimizer: unknown option "learningrate"; valid options are plugins, learningRate, decay, clipValue, clipNorm, globalClipNorm, include',
+    );
+  });
+
   it('should name the saved optimizer and list the plugins passed when it is not among them', () => {
     const saved = createOptimizer(adam, [param('w', [1])]).getState();
     expect(() => loadOptimizer(saved, [param('w', [1])], { plugins: [sgd, rmspropNesterov] })).toThrow(
@@ -333,6 +347,13 @@ describe('defineOptimizer', () => {
     expect(() =>
       defineOptimizer({ name: 'x', defaults: { learningRate: 1 }, init: () => ({}), update: (c) => ({ update: c.out, state: c.state }) }),
     ).toThrow('defineOptimizer: x: option "learningRate" is reserved for the optimizer runner');
+  });
+
+  it('should refuse an unknown definition key, listing the valid ones', () => {
+    const definition = { name: 'typo', defaults: {}, init: () => ({}), update: () => ({ update: [], state: {} }), defaultLearningrate: 0.1 };
+    expect(() => defineOptimizer(definition as never)).toThrow(
+      'defineOptimizer: typo: unknown definition key "defaultLearningrate"; valid keys are name, defaults, defaultLearningRate, validate, init, beforeGradient, update, updateInPlace, kind',
+    );
   });
 
   it('should refuse a definition without a name or an update', () => {

@@ -1,18 +1,16 @@
 import { type Param, type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
 import {
-  type AnyOptimizerPlugin,
   type OptimizerPlugin,
   type OptionValue,
-  type OptionsOf,
   type OptionsShape,
-  type StateOf,
   type StateShape,
   type StateValue,
   type UpdateContext,
   type UpdateResult,
   RUNNER_OPTION_KEYS,
 } from './plugin.js';
-import { type LearningRateSchedule, builtInSchedule } from './schedules.js';
+import type { LearningRateSchedule } from './schedules.js';
+import { NonFiniteStepError, copyState, firstNonFinite } from './rollback.js';
 import { type JsonValue, checkPlainState, checkSameStructure, decodeState, describe, encodeState } from './state.js';
 
 /** Options the runner itself understands, whatever the plugin. */
@@ -102,6 +100,8 @@ export interface Optimizer<Options extends OptionsShape<Options>, State extends 
   readonly learningRate: number;
   /** The names of all parameters, in order. */
   readonly keys: readonly string[];
+  /** All parameters (updated or not), in the order of `keys`. */
+  readonly params: readonly Param[];
   /** True when the plugin moves the values before the gradient (see `beforeGradient`). */
   readonly needsBeforeGradient: boolean;
   /**
@@ -111,7 +111,13 @@ export interface Optimizer<Options extends OptionsShape<Options>, State extends 
    * before a `step()` moves only once.
    */
   beforeGradient(): void;
-  /** Applies one update to every trainable, included parameter from its current gradient. */
+  /**
+   * Applies one update to every trainable, included parameter from its current gradient.
+   * All or nothing: when the update (or the look-ahead before it) would leave a value NaN
+   * or infinite, or the plugin throws, every value, the plugin state and the step count are
+   * put back as they were before the step (before `beforeGradient()`) and it throws — a
+   * {@link NonFiniteStepError} naming the parameter and the index for a non-finite value.
+   */
   step(): void;
   /** Zeroes the gradient of every parameter (included or not). */
   zeroGrad(): void;
@@ -139,6 +145,9 @@ interface Slot<Options, State> {
   /** One mutable context per parameter, refilled every step instead of reallocated. */
   readonly context: { -readonly [K in keyof UpdateContext<Options, State>]: UpdateContext<Options, State>[K] };
   state: State | undefined;
+  /** The values and state before the step in progress, to undo it (see rollback.ts). */
+  savedValue: TypedArray | null;
+  savedState: StateValue | undefined;
 }
 
 // `value[i] += update[i]`, one function per dtype so that each loop sees one array type.
@@ -247,6 +256,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
   readonly plugin: OptimizerPlugin<Options, State>;
   readonly options: Readonly<Options>;
   readonly keys: readonly string[];
+  readonly params: readonly Param[];
   readonly #slots: Slot<Options, State>[];
   #learningRate: number | LearningRateSchedule;
   readonly #decay: number;
@@ -255,6 +265,9 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
   readonly #globalClipNorm: number | null;
   #iterations = 0;
   #lookaheadApplied = false;
+  /** The slots whose values and state were saved for the step in progress, or null. */
+  #saved: Slot<Options, State>[] | null = null;
+  #savedLookahead = false;
 
   constructor(plugin: OptimizerPlugin<Options, State>, params: ParamCollection, options: OptimizerOptions<Options>) {
     const api = plugin.name;
@@ -279,6 +292,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     const clipping = this.#clipValue !== null || this.#clipNorm !== null || this.#globalClipNorm !== null;
     const entries = normaliseParams(api, params);
     this.keys = Object.freeze(entries.map(([key]) => key));
+    this.params = Object.freeze(entries.map(([, param]) => param));
     this.#slots = entries.map(([key, param]) => {
       const included = include ? include(param, key) === true : true;
       const value = param.value.data;
@@ -297,6 +311,8 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
         included,
         clipped,
         state,
+        savedValue: null,
+        savedState: undefined,
         context: {
           value,
           grad: clipped ?? grad,
@@ -348,14 +364,18 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     if (lookahead === undefined || this.#lookaheadApplied) return;
     const step = this.#iterations + 1;
     const lr = this.#learningRateAt(this.#iterations);
-    for (const slot of this.#slots) {
-      if (!slot.included || !slot.param.trainable) continue;
-      const context = slot.context;
-      context.step = step;
-      context.lr = lr;
-      context.state = slot.state!;
-      this.#apply(slot, lookahead.call(this.plugin, context), 'beforeGradient');
-    }
+    // The look-ahead begins the step: the saved copy is the one `step()` undoes to.
+    this.#save();
+    this.#atomically(step, 'look-ahead of step', () => {
+      for (const slot of this.#slots) {
+        if (!slot.included || !slot.param.trainable) continue;
+        const context = slot.context;
+        context.step = step;
+        context.lr = lr;
+        context.state = slot.state!;
+        this.#apply(slot, lookahead.call(this.plugin, context), 'beforeGradient');
+      }
+    });
     this.#lookaheadApplied = true;
   }
 
@@ -369,30 +389,81 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     }
     const step = this.#iterations + 1;
     const lr = this.#learningRateAt(this.#iterations);
-    if (this.#clipValue !== null || this.#clipNorm !== null || this.#globalClipNorm !== null) this.#clip();
-    const update = this.plugin.update;
-    const inPlace = this.plugin.updateInPlace;
-    for (const slot of this.#slots) {
-      if (!slot.included || !slot.param.trainable) continue;
-      const context = slot.context;
-      context.step = step;
-      context.lr = lr;
-      context.state = slot.state!;
-      if (inPlace === undefined) {
-        this.#apply(slot, update.call(this.plugin, context), 'update');
-      } else {
-        const state = inPlace.call(this.plugin, context);
-        if (typeof state !== 'object' || state === null) {
-          throw new RnnkitError(
-            this.plugin.name,
-            `updateInPlace must return the state object for "${slot.key}", got ${describe(state)}`,
-          );
+    if (this.#saved === null) this.#save();
+    this.#atomically(step, 'step', () => {
+      if (this.#clipValue !== null || this.#clipNorm !== null || this.#globalClipNorm !== null) this.#clip();
+      const update = this.plugin.update;
+      const inPlace = this.plugin.updateInPlace;
+      for (const slot of this.#slots) {
+        if (!slot.included || !slot.param.trainable) continue;
+        const context = slot.context;
+        context.step = step;
+        context.lr = lr;
+        context.state = slot.state!;
+        if (inPlace === undefined) {
+          this.#apply(slot, update.call(this.plugin, context), 'update');
+        } else {
+          const state = inPlace.call(this.plugin, context);
+          if (typeof state !== 'object' || state === null) {
+            throw new RnnkitError(
+              this.plugin.name,
+              `updateInPlace must return the state object for "${slot.key}", got ${describe(state)}`,
+            );
+          }
+          slot.state = state;
         }
-        slot.state = state;
       }
-    }
+    });
+    this.#saved = null;
     this.#iterations = step;
     this.#lookaheadApplied = false;
+  }
+
+  /** Copies the values and state of every parameter the step will change. */
+  #save(): void {
+    const saved: Slot<Options, State>[] = [];
+    for (const slot of this.#slots) {
+      if (!slot.included || !slot.param.trainable) continue;
+      const value = slot.context.value;
+      if (slot.savedValue === null) slot.savedValue = value instanceof Float32Array ? new Float32Array(value.length) : new Float64Array(value.length);
+      slot.savedValue.set(value);
+      slot.savedState = copyState(slot.state as StateValue, slot.savedState);
+      saved.push(slot);
+    }
+    this.#saved = saved;
+    this.#savedLookahead = this.#lookaheadApplied;
+  }
+
+  /**
+   * Runs one phase of a step; when it throws or leaves a non-finite value, puts back the
+   * values and state saved before the step (and the look-ahead flag) and throws.
+   */
+  #atomically(step: number, phase: string, run: () => void): void {
+    let failure: unknown;
+    try {
+      run();
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === undefined) {
+      for (const slot of this.#saved!) {
+        const bad = firstNonFinite(slot.context.value);
+        if (bad >= 0) {
+          failure = new NonFiniteStepError(this.plugin.name, slot.key, slot.param.value.shape, bad, slot.context.value[bad]!, step, phase);
+          break;
+        }
+      }
+    }
+    if (failure === undefined) return;
+    for (const slot of this.#saved!) {
+      slot.context.value.set(slot.savedValue!);
+      slot.state = slot.savedState as State;
+      // The saved copy is now the live state: the next save makes a fresh one.
+      slot.savedState = undefined;
+    }
+    this.#saved = null;
+    this.#lookaheadApplied = this.#savedLookahead;
+    throw failure;
   }
 
   /** Adds the plugin's update to the values: `value[i] += update[i]`. */
@@ -545,10 +616,12 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     });
     this.#iterations = snapshot.iterations;
     this.#lookaheadApplied = snapshot.lookaheadApplied;
+    this.#saved = null;
   }
 }
 
-function checkSnapshot(api: string, snapshot: OptimizerSnapshot): void {
+/** Throws unless `snapshot` looks like `getState()` output (its parameters are checked on load). */
+export function checkSnapshot(api: string, snapshot: OptimizerSnapshot): void {
   if (typeof snapshot !== 'object' || snapshot === null || snapshot.format !== 'rnnkit.optimizer') {
     throw new RnnkitError(api, `expected a saved optimizer state (format "rnnkit.optimizer"), got ${describe(snapshot)}`);
   }
@@ -590,70 +663,4 @@ export function createOptimizer<Options extends OptionsShape<Options>, State ext
     );
   }
   return new OptimizerRunner(plugin, params, options);
-}
-
-/** Options of {@link loadOptimizer}: the plugins to resolve the saved name with, and overrides. */
-export interface LoadOptimizerOptions extends RunnerOptions {
-  /** The plugins the saved state may name (no global registry: pass the ones you use). */
-  readonly plugins: readonly AnyOptimizerPlugin[];
-}
-
-/**
- * Recreates an optimizer from `getState()` output: finds its plugin by name among
- * `plugins`, restores the saved options, learning rate (built-in schedules), clipping and
- * the set of updated parameters, then loads the state. Any {@link RunnerOptions} given
- * replace the saved ones (a custom schedule must be passed again as `learningRate`).
- */
-export function loadOptimizer<Plugin extends AnyOptimizerPlugin>(
-  snapshot: OptimizerSnapshot,
-  params: ParamCollection,
-  options: LoadOptimizerOptions & { readonly plugins: readonly Plugin[] },
-): Optimizer<OptionsOf<Plugin>, StateOf<Plugin>> {
-  const api = 'loadOptimizer';
-  checkSnapshot(api, snapshot);
-  const { plugins, ...overrides } = options ?? ({} as LoadOptimizerOptions);
-  if (!Array.isArray(plugins)) {
-    throw new RnnkitError(api, `plugins must be an array of optimizer plugins (e.g. [adam, lion]), got ${describe(plugins)}`);
-  }
-  const plugin = plugins.find((p) => p?.name === snapshot.optimizer);
-  if (plugin === undefined) {
-    const names = plugins.map((p) => `"${String(p?.name)}"`).join(', ');
-    throw new RnnkitError(
-      api,
-      `saved state is for optimizer "${snapshot.optimizer}", which is not among the plugins passed (${
-        names || 'none'
-      }); pass its plugin in options.plugins`,
-    );
-  }
-  let learningRate = overrides.learningRate;
-  if (learningRate === undefined) {
-    const saved = snapshot.learningRate;
-    if (typeof saved === 'number') {
-      learningRate = saved;
-    } else {
-      const schedule =
-        typeof saved === 'object' && saved !== null ? builtInSchedule(saved.schedule, saved.config) : undefined;
-      if (schedule === undefined) {
-        throw new RnnkitError(
-          api,
-          `saved learning rate schedule ${JSON.stringify(
-            (saved as { schedule?: unknown })?.schedule,
-          )} is not built in; pass it again as options.learningRate`,
-        );
-      }
-      learningRate = schedule;
-    }
-  }
-  const savedKeys = new Set(Object.keys(snapshot.params));
-  const runnerOptions: RunnerOptions = {
-    learningRate,
-    decay: overrides.decay ?? snapshot.decay,
-    clipValue: overrides.clipValue ?? snapshot.clipValue ?? undefined,
-    clipNorm: overrides.clipNorm ?? snapshot.clipNorm ?? undefined,
-    globalClipNorm: overrides.globalClipNorm ?? snapshot.globalClipNorm ?? undefined,
-    include: overrides.include ?? ((_param: Param, key: string) => savedKeys.has(key)),
-  };
-  const optimizer = createOptimizer(plugin, params, { ...snapshot.options, ...runnerOptions });
-  optimizer.loadState(snapshot);
-  return optimizer as Optimizer<OptionsOf<Plugin>, StateOf<Plugin>>;
 }

@@ -127,7 +127,9 @@ describe('loadOptimizer', () => {
     const saved = createOptimizer(adam, params).getState();
     const optimizer = loadOptimizer(saved, params, { plugins: [adam, sgd] });
     expectTypeOf(optimizer.name).toEqualTypeOf<string>();
-    // @ts-expect-error plugins are required
-    loadOptimizer(saved, params, {});
+    // Without plugins the built-in ones are searched.
+    expectTypeOf(loadOptimizer(saved, params).name).toEqualTypeOf<string>();
+    // @ts-expect-error learningrate is a typo of learningRate
+    loadOptimizer(saved, params, { learningrate: 0.1 });
   });
 });

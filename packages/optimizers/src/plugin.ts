@@ -134,6 +134,11 @@ export type OptionsOf<Plugin> = Plugin extends OptimizerPlugin<infer Options, in
 /** The state type of a plugin. */
 export type StateOf<Plugin> = Plugin extends OptimizerPlugin<infer _Options, infer State> ? State : never;
 
+/** The keys of an {@link OptimizerDefinition} (and `kind`, so a plugin can be spread into a new definition). */
+const DEFINITION_KEYS = [
+  'name', 'defaults', 'defaultLearningRate', 'validate', 'init', 'beforeGradient', 'update', 'updateInPlace', 'kind',
+] as const;
+
 /**
  * Makes an optimizer plugin from its definition: checks it and freezes it.
  *
@@ -157,6 +162,12 @@ export function defineOptimizer<Options extends OptionsShape<Options>, State ext
     throw new RnnkitError(api, `expected a definition object, got ${String(definition)}`);
   }
   const { name, defaults, defaultLearningRate } = definition;
+  for (const key of Object.keys(definition)) {
+    if (!(DEFINITION_KEYS as readonly string[]).includes(key)) {
+      const label = typeof name === 'string' ? `${name}: ` : '';
+      throw new RnnkitError(api, `${label}unknown definition key "${key}"; valid keys are ${DEFINITION_KEYS.join(', ')}`);
+    }
+  }
   if (typeof name !== 'string' || !/^[A-Za-z_$][\w$.-]*$/.test(name)) {
     throw new RnnkitError(api, `name must be a non-empty identifier-like string, got ${JSON.stringify(name)}`);
   }

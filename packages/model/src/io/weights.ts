@@ -1,14 +1,22 @@
 // Weight bytes: little-endian float32, in manifest order. Encoding for saving; for loading,
 // byte counts checked against the manifest, then each manifest entry matched by name to the
 // weight of the layer it belongs to, with its shape checked against the built layer.
-import type { TypedArray } from '@rnnkit/tensor';
+import { type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
+import { unravel } from '../data.js';
 import { type Context, type Manifest, type ManifestWeight, type WeightSpec, fail } from './format.js';
 
 /** True on little-endian hosts (all common ones), where float32 bytes can be copied as they are. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Concatenates weights as little-endian float32 (float64 values are rounded to float32). */
-export function encodeWeights(entries: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: TypedArray }[]): {
+/**
+ * Concatenates weights as little-endian float32 (float64 values are rounded to float32).
+ * A value that is NaN or infinite (or a float64 value too large for float32) is refused: a
+ * file holding it would load into a model that predicts NaN.
+ */
+export function encodeWeights(
+  entries: readonly { readonly name: string; readonly shape: readonly number[]; readonly data: TypedArray }[],
+  api = 'saveModel',
+): {
   specs: WeightSpec[];
   buffer: ArrayBuffer;
 } {
@@ -17,6 +25,12 @@ export function encodeWeights(entries: readonly { readonly name: string; readonl
   let offset = 0;
   for (const e of entries) {
     floats.set(e.data, offset);
+    for (let i = offset; i < offset + e.data.length; i++) {
+      if (Number.isFinite(floats[i]!)) continue;
+      const original = e.data[i - offset]!;
+      const why = Number.isFinite(original) ? ` (${original} overflows float32)` : '';
+      throw new RnnkitError(api, `the weight "${e.name}" holds ${floats[i]} at ${formatShape(unravel(i - offset, e.shape))}${why}: weights must be finite`);
+    }
     offset += e.data.length;
   }
   if (!LITTLE_ENDIAN) {
@@ -118,9 +132,19 @@ export function matchWeights(ctx: Context, layers: readonly LayerWeights[], mani
       if (w === undefined) {
         fail(ctx, `the weights manifest has no ${shortName(weight.name)} [${weight.shape.join(', ')}] for ${layer.label}`);
       }
-      return readFloats(bytes, w.offset, w.size);
+      const values = readFloats(bytes, w.offset, w.size);
+      checkFiniteWeight(ctx, w, values);
+      return values;
     }),
   );
+}
+
+/** Refuses a weight holding NaN or an infinity: it would make every prediction NaN, silently. */
+function checkFiniteWeight(ctx: Context, w: ManifestWeight, values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isFinite(values[i]!)) continue;
+    fail(ctx, `${w.at}: the weight "${w.name}" holds ${values[i]} at ${formatShape(unravel(i, w.shape))} (value ${i} of ${values.length}): weights must be finite`);
+  }
 }
 
 /** `[layer index, weight index]` for a manifest name, or null. */

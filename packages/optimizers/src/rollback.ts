@@ -1,0 +1,80 @@
+// What makes a step all-or-nothing: a copy of the values and the plugin state taken before
+// the step, put back when the step fails or leaves a value that is NaN or infinite. Without
+// it a divergent step writes Infinity into the weights and the error surfaces a batch later,
+// blaming the loss of data that did nothing wrong.
+import { type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
+import type { StateValue } from './plugin.js';
+
+/**
+ * Copies plugin state into `target`, reusing its typed arrays, arrays and objects where
+ * the structure matches (so steady-state steps allocate nothing), and returns the copy.
+ */
+export function copyState(source: StateValue, target: StateValue | undefined): StateValue {
+  if (source instanceof Float32Array || source instanceof Float64Array) {
+    const sameType = source instanceof Float32Array ? target instanceof Float32Array : target instanceof Float64Array;
+    if (sameType && (target as TypedArray).length === source.length) {
+      (target as Float32Array | Float64Array).set(source);
+      return target as Float32Array | Float64Array;
+    }
+    return source.slice();
+  }
+  if (Array.isArray(source)) {
+    const out = Array.isArray(target) && target.length === source.length ? (target as StateValue[]) : [];
+    for (let i = 0; i < source.length; i++) out[i] = copyState(source[i] as StateValue, out[i]);
+    return out;
+  }
+  if (typeof source === 'object' && source !== null) {
+    const isObject = typeof target === 'object' && target !== null && !Array.isArray(target) && !ArrayBuffer.isView(target);
+    const out = (isObject ? target : {}) as Record<string, StateValue>;
+    for (const key of Object.keys(out)) if (!(key in source)) delete out[key];
+    for (const [key, value] of Object.entries(source)) out[key] = copyState(value as StateValue, out[key]);
+    return out;
+  }
+  return source;
+}
+
+/** The offset of the first NaN or infinite value, or -1. */
+export function firstNonFinite(values: TypedArray): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
+}
+
+/** The multi-index of a flat offset into `shape`. */
+function indexOf(offset: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    index[axis] = offset % shape[axis]!;
+    offset = Math.floor(offset / shape[axis]!);
+  }
+  return index;
+}
+
+/**
+ * Thrown by `optimizer.step()` (and `beforeGradient()`) when the update would leave a
+ * parameter value NaN or infinite. The step has been undone: every value, the plugin state
+ * and the step count are as they were before it, so training can go on (with a lower
+ * learning rate, say) from a model that is intact.
+ */
+export class NonFiniteStepError extends RnnkitError {
+  /** The key of the first parameter found with a non-finite value (`lstm/kernel`). */
+  readonly parameter: string;
+  /** Where in that parameter, as a multi-index. */
+  readonly index: readonly number[];
+  /** The value the step would have written (NaN, Infinity or -Infinity). */
+  readonly value: number;
+  /** The 1-based number of the step that was undone. */
+  readonly step: number;
+
+  constructor(api: string, parameter: string, shape: readonly number[], offset: number, value: number, step: number, phase: string) {
+    const index = indexOf(offset, shape);
+    super(
+      api,
+      `${phase} ${step} would write ${value} into ${parameter} at ${formatShape(index)}; the step was undone ` +
+        '(values and optimizer state are as before it). Lower the learning rate or clip gradients',
+    );
+    this.parameter = parameter;
+    this.index = Object.freeze(index);
+    this.value = value;
+    this.step = step;
+  }
+}
