@@ -389,7 +389,7 @@ class RecordReader {
       for (const transform of o.transforms[j]!) columns.push(transform === 'raw' ? name : `${name}_${transform}`);
     });
     const rows = m - drop;
-    const values = allocate(o.dtype, rows * features);
+    const values = allocate(o.dtype, rows * features, [rows, features], this.api);
     for (let r = 0; r < rows; r++) {
       let k = r * features;
       for (let j = 0; j < variables; j++) {
