@@ -313,6 +313,9 @@ export function zerosLike(t: Tensor, dtype: DType = t.dtype): Tensor {
   return zeros(t.shape, dtype);
 }
 
+/** Deepest nesting {@link tensor} reads (numpy allows 64 axes too). */
+const MAX_NESTING = 64;
+
 /**
  * A tensor from nested arrays: `tensor([[1, 2], [3, 4]])` has shape `[2, 2]`.
  * Ragged nesting and non-numbers are errors that name the offending path.
@@ -322,6 +325,11 @@ export function tensor(values: NestedArray | readonly NestedArray[], dtype: DTyp
   const shape: number[] = [];
   let probe: unknown = values;
   while (Array.isArray(probe)) {
+    // Bounded: deeper nesting (or an array that contains itself) would otherwise loop
+    // forever here or overflow the stack in `walk` below.
+    if (shape.length === MAX_NESTING) {
+      throw new RnnkitError('tensor', `arrays nested deeper than ${MAX_NESTING} levels (at ${'[0]'.repeat(MAX_NESTING)}); is an array inside itself?`);
+    }
     shape.push(probe.length);
     probe = probe[0];
   }

@@ -69,3 +69,17 @@ describe('allocation limits', () => {
     expect(getAllocationLimit()).toBe(2048);
   });
 });
+
+describe('tensor() on untrusted nesting', () => {
+  it('should refuse nesting deeper than 64 levels and an array inside itself, instead of hanging or overflowing the stack', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => tensor(deep as number[])).toThrow(/^tensor: arrays nested deeper than 64 levels \(at (\[0\]){64}\); is an array inside itself\?$/);
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    expect(() => tensor(cyclic as number[])).toThrow(/^tensor: arrays nested deeper than 64 levels/);
+    let ok: unknown = 2;
+    for (let i = 0; i < 64; i++) ok = [ok];
+    expect(tensor(ok as number[]).rank).toBe(64);
+  });
+});
