@@ -83,3 +83,9 @@ describe('tensor() on untrusted nesting', () => {
     expect(tensor(ok as number[]).rank).toBe(64);
   });
 });
+
+describe('values quoted in tensor errors', () => {
+  it('should cut a long string given where a number belongs', () => {
+    expect(() => tensor([1, 'x'.repeat(1000) as never])).toThrow(`tensor: expected a number at [1], got string ${'x'.repeat(100)}… (900 more characters)`);
+  });
+});

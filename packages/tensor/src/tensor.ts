@@ -1,4 +1,4 @@
-import { RnnkitError, formatCount, formatShape } from './errors.js';
+import { RnnkitError, formatCount, formatShape, printable } from './errors.js';
 import { type Shape, checkShape, sameShape, shapeSize, stridesOf } from './shape.js';
 
 /** Element type of a tensor. `float32` is the default; `float64` is for gradient checks. */
@@ -460,5 +460,5 @@ function typeName(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
+  return `${typeof value} ${printable(String(value), { maxLength: 100 })}`;
 }
