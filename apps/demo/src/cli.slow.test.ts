@@ -96,7 +96,9 @@ describe('rnnkit-demo failures in --json mode and with untrusted files', () => {
     const line = JSON.parse(json.stdout) as { error: string; exitCode: number };
     expect(line.exitCode).toBe(1);
     expect(line.error).toContain('\\x1b]2:owned');
-    expect(json.stdout).not.toMatch(/\u001b|\u202e/);
+    // Escaped before JSON: the parsed message holds no raw control either.
+    expect(line.error).not.toContain('\u001b');
+    expect(line.error).not.toContain('\u202e');
   });
 
   it('should refuse an --out it cannot write to before training starts', async () => {
