@@ -402,3 +402,12 @@ describe('parseScada: untrusted input is quoted safely', () => {
     );
   });
 });
+
+describe('parseScada: lines without end', () => {
+  it('should refuse a line longer than 16 MiB instead of buffering it all', async () => {
+    const error = await failure(parseScada(`${HEADER}\nR1;${'x'.repeat(17 * 1024 * 1024)}`));
+    expect(error.message).toBe(
+      'parseScada: <text>, line 2: the line is longer than 16,777,216 bytes; SCADA rows are short: does the file have line breaks, is it CSV?',
+    );
+  });
+});

@@ -2,7 +2,7 @@
 // a factory for csv-parse's streaming parser (the browser build or the Node build); records
 // arrive one at a time through `on_record`, and only the selected turbine's instants and the
 // selected columns are kept, so memory grows with what is selected, not with the file.
-import { RnnkitError, Tensor, allocate, printable } from '@rnnkit/tensor';
+import { RnnkitError, Tensor, allocate, formatCount, printable } from '@rnnkit/tensor';
 import { fillColumn } from '../fill.js';
 import { type AngleTransform, type ResolvedScadaOptions, type ScadaData, type ScadaOptions, resolveScadaOptions } from './options.js';
 import { parseDateTime } from './date-time.js';
@@ -17,6 +17,8 @@ export interface CsvParserOptions {
   bom: boolean;
   skip_empty_lines: boolean;
   relax_column_count: boolean;
+  /** Longest line (record) csv-parse buffers before it fails, in bytes. */
+  max_record_size: number;
   /** Stream option: so large that a write never reports backpressure (see `drive`). */
   highWaterMark: number;
   on_record: (record: string[], info: { lines: number }) => null;
@@ -62,6 +64,12 @@ class Column {
   }
 }
 
+/**
+ * Longest line read: SCADA rows are a few hundred bytes, so a line beyond this is a file
+ * without line breaks (or not CSV), refused before it fills memory.
+ */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** The first failure of a parse, from a record handler or from the parser. */
@@ -80,6 +88,7 @@ export async function readScada(chunks: ChunkSource, options: ScadaOptions | und
     bom: true,
     skip_empty_lines: true,
     relax_column_count: false,
+    max_record_size: MAX_LINE_BYTES,
     highWaterMark: 2 ** 30,
     on_record: (record, info) => {
       try {
@@ -315,6 +324,9 @@ class RecordReader {
     }
     if (code === 'CSV_QUOTE_NOT_CLOSED') {
       message = 'a quoted field is still open at the end of the input';
+    } else if (code === 'CSV_MAX_RECORD_SIZE') {
+      message = `the line is longer than ${formatCount(MAX_LINE_BYTES)} bytes; SCADA rows are short: does the file have line breaks, is it CSV?`;
+      return new ScadaError(this.api, { source: this.source, line }, message, { cause: error });
     } else {
       message = `malformed CSV (${code}): ${printable(String(e!.message), { maxLength: 300 })}`;
     }
