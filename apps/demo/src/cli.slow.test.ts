@@ -80,6 +80,10 @@ describe('rnnkit-demo failures in --json mode and with untrusted files', () => {
     const badFlag = await demo('lstm-scratch', '--json', '--epocs', '3');
     expect(badFlag.code).toBe(2);
     expect(JSON.parse(badFlag.stdout)).toEqual({ error: expect.stringContaining("Unknown option '--epocs'"), exitCode: 2 });
+    // No command: JSON too, not the usage text.
+    const none = await demo('--json');
+    expect(none.code).toBe(2);
+    expect(JSON.parse(none.stdout)).toEqual({ error: 'expected an experiment, all or predict (see rnnkit-demo --help)', exitCode: 2 });
   });
 
   it('should escape terminal controls from a crafted CSV, on stderr and in JSON', async () => {

@@ -93,6 +93,10 @@ async function main(argv: string[]): Promise<number> {
     throw new DemoError(`${(error as Error).message} (see rnnkit-demo --help)`, 2);
   }
   const { values, positionals } = parsed;
+  if (positionals.length === 0 && !values.help && values.json) {
+    // A program reading stdout expects JSON, not the usage text.
+    throw new DemoError('expected an experiment, all or predict (see rnnkit-demo --help)', 2);
+  }
   if (values.help || positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);
     return positionals.length === 0 && !values.help ? 2 : 0;
