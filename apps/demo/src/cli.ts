@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createWasmBackend } from '@rnnkit/backend-wasm';
-import { setBackend } from '@rnnkit/tensor';
+import { RnnkitError, printable, setBackend } from '@rnnkit/tensor';
 import { asciiChart } from './charts.js';
 import { DemoError } from './errors.js';
 import type { CommonFlags, Experiment, ExperimentResult } from './experiment.js';
@@ -29,6 +29,7 @@ Flags:
   --overwrite      replace existing files in --out that the demo did not write
   --kernels NAME   js (default) or wasm: WebAssembly SIMD kernels on every core
   --json           print one JSON object on stdout instead of the human report
+                   (on failure: {"error": "...", "exitCode": N}, and a non-zero exit)
   --quiet          no progress display
   -h, --help       this text
 
@@ -92,6 +93,10 @@ async function main(argv: string[]): Promise<number> {
     throw new DemoError(`${(error as Error).message} (see rnnkit-demo --help)`, 2);
   }
   const { values, positionals } = parsed;
+  if (positionals.length === 0 && !values.help && values.json) {
+    // A program reading stdout expects JSON, not the usage text.
+    throw new DemoError('expected an experiment, all or predict (see rnnkit-demo --help)', 2);
+  }
   if (values.help || positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);
     return positionals.length === 0 && !values.help ? 2 : 0;
@@ -128,12 +133,18 @@ async function main(argv: string[]): Promise<number> {
   for (const experiment of selected) checkFlags(experiment, flags, command === 'all');
 
   const reporter = createReporter({ json: values.json === true, quiet: values.quiet === true });
+  const outputs = selected.map(
+    (experiment) =>
+      new OutputDirectory(
+        values.out ? resolve(userPath(values.out), command === 'all' ? experiment.id : '.') : userPath(`rnnkit-demo-out/${experiment.id}`),
+        { overwrite: values.overwrite === true },
+      ),
+  );
+  // Before any training: an unwritable --out must not cost a whole run.
+  for (const out of outputs) out.checkWritable();
   const results: { experiment: Experiment; result: ExperimentResult; files: string[] }[] = [];
-  for (const experiment of selected) {
-    const out = new OutputDirectory(
-      values.out ? resolve(userPath(values.out), command === 'all' ? experiment.id : '.') : userPath(`rnnkit-demo-out/${experiment.id}`),
-      { overwrite: values.overwrite === true },
-    );
+  for (const [index, experiment] of selected.entries()) {
+    const out = outputs[index]!;
     reporter.log(`\n== ${experiment.id}: ${experiment.title}${kernels === 'js' ? '' : ` (kernels: ${kernels})`}`);
     const result = await experiment.run({ flags, reporter, out });
     reporter.endProgress();
@@ -178,22 +189,40 @@ function checkFlags(experiment: Experiment, flags: CommonFlags, lenient: boolean
   }
 }
 
-main(process.argv.slice(2)).then(
+/**
+ * Reports a failure: one line on stderr, and with --json also exactly one JSON line on
+ * stdout, `{"error": message, "exitCode": n}` (plus `"api"` for a library refusal), so a
+ * program reading stdout always gets JSON. Messages quote files and flags: they pass
+ * through printable, so nothing in them can act on the terminal.
+ */
+function report(error: unknown, json: boolean): number {
+  let message: string;
+  let exitCode = 1;
+  let api: string | undefined;
+  if (error instanceof DemoError) {
+    message = error.message;
+    exitCode = error.exitCode;
+  } else if (error instanceof RnnkitError) {
+    // A library refusal (ScadaError too) already names the API and what was wrong: one line is enough.
+    message = error.message;
+    api = error.api;
+  } else {
+    message = `unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+    if (process.env.RNNKIT_DEBUG) console.error(error);
+  }
+  message = printable(message, { maxLength: 4000 });
+  process.stderr.write(`rnnkit-demo: ${message}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ error: message, exitCode, ...(api !== undefined ? { api } : {}) })}\n`);
+  return exitCode;
+}
+
+const argv = process.argv.slice(2);
+main(argv).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof DemoError) {
-      process.stderr.write(`rnnkit-demo: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else if (error instanceof Error && error.name === 'RnnkitError') {
-      // A library refusal already names the API and what was wrong: one line is enough.
-      process.stderr.write(`rnnkit-demo: ${error.message}\n`);
-      process.exitCode = 1;
-    } else {
-      process.stderr.write(`rnnkit-demo: unexpected error: ${error instanceof Error ? error.message : String(error)}\n`);
-      if (process.env.RNNKIT_DEBUG) console.error(error);
-      process.exitCode = 1;
-    }
+    // From argv itself: the flags may be what failed to parse.
+    process.exitCode = report(error, argv.includes('--json'));
   },
 );

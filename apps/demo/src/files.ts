@@ -1,6 +1,6 @@
 // Writing result files without ever overwriting something the user owns unasked.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { DemoError } from './errors.js';
 
 /**
@@ -18,6 +18,36 @@ export class OutputDirectory {
   constructor(path: string, options: { overwrite: boolean }) {
     this.path = resolve(path);
     this.#overwrite = options.overwrite;
+  }
+
+  /**
+   * Checks, before any training, that the directory can be written: it is a writable
+   * directory, or the nearest part of its path that exists is one (it is created on the
+   * first write). A mistyped --out then fails at once instead of after the run.
+   */
+  checkWritable(): void {
+    let existing = this.path;
+    while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+    let isDirectory: boolean;
+    try {
+      isDirectory = statSync(existing).isDirectory();
+    } catch (error) {
+      throw new DemoError(`cannot write to ${this.path}: ${(error as Error).message}`);
+    }
+    if (!isDirectory) {
+      throw new DemoError(
+        existing === this.path
+          ? `cannot write to ${this.path}: it exists and is not a directory (see --out)`
+          : `cannot write to ${this.path}: ${existing} is a file, not a directory (see --out)`,
+      );
+    }
+    try {
+      accessSync(existing, constants.W_OK | constants.X_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EROFS' ? 'the file system is read-only' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+      throw new DemoError(`cannot write to ${this.path}: ${existing === this.path ? '' : `${existing}: `}${why} (see --out)`);
+    }
   }
 
   /** Writes `name` under the directory; an existing file is an error unless `--overwrite`. */

@@ -96,3 +96,57 @@ describe('runPredict', () => {
     await expect(runPredict(join(dir, 'nowhere'), join(dir, 'input.json'))).rejects.toThrow(`loadModelFromDirectory: ${join(dir, 'nowhere')} does not exist`);
   });
 });
+
+describe('runPredict on untrusted input files', () => {
+  const file = async (name: string, text: string) => {
+    await writeFile(join(dir, name), text);
+    return join(dir, name);
+  };
+
+  it('should refuse numbers that overflow to Infinity instead of calling them null', async () => {
+    const path = await file('huge.json', '[[[1, 1e400], [3, 4], [5, 6]]]');
+    await expect(runPredict(join(dir, 'model'), path)).rejects.toThrow(
+      `input ${path}: element [0][0][1] is a number too large for a double (Infinity once read; at most ±1.8e308), expected a finite number`,
+    );
+    const negative = await file('negative.json', '[[[1, 2], [3, 4], [-1e400, 6]]]');
+    await expect(runPredict(join(dir, 'model'), negative)).rejects.toThrow('element [0][2][0] is a number too large for a double (-Infinity once read');
+  });
+
+  it('should refuse numbers a float32 model would see as Infinity', async () => {
+    const path = await file('float32.json', '[[[1, 2], [3, 1e39], [5, 6]]]');
+    await expect(runPredict(join(dir, 'model'), path)).rejects.toThrow(`input ${path}: element [0][1][1] is 1e+39, beyond what the model's float32 holds (±3.4e38)`);
+  });
+
+  it('should bound the nesting depth with a clear error instead of overflowing the stack', async () => {
+    const deep = await file('deep.json', `[[[1, 2], [3, 4], [${'['.repeat(200_000)}${']'.repeat(200_000)}, 6]]]`);
+    await expect(runPredict(join(dir, 'model'), deep)).rejects.toThrow(`input ${deep} nests lists or objects deeper than 32 levels (line 1, column 49)`);
+    // Brackets inside strings do not count.
+    const quoted = await file('quoted.json', `[[[1, 2], [3, 4], [5, "${'['.repeat(100)}"]]]`);
+    await expect(runPredict(join(dir, 'model'), quoted)).rejects.toThrow(`input ${quoted}: element [0][2][1] is "${'['.repeat(60)}"… (40 more characters), expected a finite number`);
+  });
+
+  it('should describe a misplaced list by its length, never serialising it whole', async () => {
+    const wide = await file('wide-leaf.json', `[[[1, [${Array.from({ length: 100_000 }, () => 0).join(',')}]], [3, 4], [5, 6]]]`);
+    await expect(runPredict(join(dir, 'model'), wide)).rejects.toThrow(`input ${wide}: element [0][0][1] is a list of 100000 items, expected a finite number`);
+  });
+
+  it('should read input that starts with a byte-order mark', async () => {
+    const path = await file('bom.json', `\ufeff${JSON.stringify(input)}`);
+    expect(JSON.stringify(await runPredict(join(dir, 'model'), path))).toBe(expected(input));
+  });
+
+  it('should escape terminal controls quoted from the input', async () => {
+    const path = await file('controls.json', '[[[1, "\\u001b]2;owned\\u0007\\u202e"], [3, 4], [5, 6]]]');
+    await expect(runPredict(join(dir, 'model'), path)).rejects.toThrow(`input ${path}: element [0][0][1] is "\\x1b]2;owned\\x07\\u202e", expected a finite number`);
+  });
+});
+
+describe('rnnkit-demo predict --json', () => {
+  it('should print one JSON line naming the API of a library refusal', async () => {
+    const { code, stdout, stderr } = await demo('predict', '--json', '--model', join(dir, 'nowhere'), '--input', join(dir, 'input.json'));
+    expect(code).toBe(1);
+    expect(stderr).toBe(`rnnkit-demo: loadModelFromDirectory: ${join(dir, 'nowhere')} does not exist\n`);
+    expect(stdout.split('\n')).toHaveLength(2);
+    expect(JSON.parse(stdout)).toEqual({ error: `loadModelFromDirectory: ${join(dir, 'nowhere')} does not exist`, exitCode: 1, api: 'loadModelFromDirectory' });
+  });
+});

@@ -1,10 +1,11 @@
 // rnnkit-demo predict: load a saved model (TF.js layers format) and print its predictions
 // for a JSON input as a nested JSON array.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { predict } from '@rnnkit/model';
 import { loadModelFromDirectory } from '@rnnkit/model/node';
 import { type NestedArray, Tensor, allocate } from '@rnnkit/tensor';
 import { DemoError } from './errors.js';
+import { describeJsonValue, parseInputJson } from './input-json.js';
 
 /** Largest input file read, so a wrong path to a huge file fails fast. */
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
@@ -18,7 +19,7 @@ export async function runPredict(modelPath: string, inputPath: string): Promise<
   const { model } = await loadModelFromDirectory(modelPath);
   const expected = model.inputShape!;
   const input = await readInput(inputPath);
-  const shape = checkNested(input, inputPath, expected.length);
+  const shape = checkNested(input, inputPath, expected.length, model.dtype === 'float32');
   const features = expected[expected.length - 1];
   if (shape[shape.length - 1] !== features) {
     throw new DemoError(
@@ -44,31 +45,32 @@ export async function runPredict(modelPath: string, inputPath: string): Promise<
 async function readInput(path: string): Promise<unknown> {
   let text: string;
   try {
+    // By its size first: a wrong path to a huge file should not be read whole to be refused.
+    const info = await stat(path);
+    if (info.isFile() && info.size > MAX_INPUT_BYTES) throw new DemoError(`input ${path} is ${info.size} bytes, larger than the limit of ${MAX_INPUT_BYTES}`);
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof DemoError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new DemoError(`cannot read input ${path}: ${why}`);
   }
   if (text.length > MAX_INPUT_BYTES) throw new DemoError(`input ${path} is larger than ${MAX_INPUT_BYTES} bytes`);
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new DemoError(`input ${path} is not valid JSON: ${(error as Error).message}`);
-  }
+  return parseInputJson(text, path);
 }
 
 /**
- * Checks that `value` is a rectangular nested array of finite numbers of rank `rank` with
- * at least one sample, and returns its shape. Errors name the first bad index.
+ * Checks that `value` is a rectangular nested array of finite numbers (finite in float32 too
+ * for a float32 model, which would otherwise see Infinity) of rank `rank` with at least one
+ * sample, and returns its shape. Errors name the first bad index.
  */
-function checkNested(value: unknown, path: string, rank: number): number[] {
+function checkNested(value: unknown, path: string, rank: number, float32: boolean): number[] {
   const example = rank === 3 ? '[batch, time, features], e.g. [[[0.1], [0.2]]]' : '[batch, features], e.g. [[0.1, 0.2]]';
   const shape: number[] = [];
   for (let node: unknown = value, axis = 0; axis < rank; axis++) {
     const where = axis === 0 ? 'the top level' : `element ${'[0]'.repeat(axis)}`;
     if (!Array.isArray(node)) {
-      throw new DemoError(`input ${path}: ${where} is ${JSON.stringify(node) ?? String(node)}, expected a list (input ${example})`);
+      throw new DemoError(`input ${path}: ${where} is ${describeJsonValue(node)}, expected a list (input ${example})`);
     }
     if (node.length === 0) throw new DemoError(`input ${path}: ${where} is an empty list (input ${example})`);
     shape.push(node.length);
@@ -78,12 +80,15 @@ function checkNested(value: unknown, path: string, rank: number): number[] {
     const where = at.map((i) => `[${i}]`).join('');
     if (axis === rank) {
       if (typeof node !== 'number' || !Number.isFinite(node)) {
-        throw new DemoError(`input ${path}: element ${where} is ${JSON.stringify(node) ?? String(node)}, expected a finite number`);
+        throw new DemoError(`input ${path}: element ${where} is ${describeJsonValue(node)}, expected a finite number`);
+      }
+      if (float32 && !Number.isFinite(Math.fround(node))) {
+        throw new DemoError(`input ${path}: element ${where} is ${node}, beyond what the model's float32 holds (±3.4e38)`);
       }
       return;
     }
     if (!Array.isArray(node)) {
-      throw new DemoError(`input ${path}: element ${where} is ${JSON.stringify(node) ?? String(node)}, expected a list (input ${example})`);
+      throw new DemoError(`input ${path}: element ${where} is ${describeJsonValue(node)}, expected a list (input ${example})`);
     }
     if (node.length !== shape[axis]) {
       throw new DemoError(`input ${path} is ragged: ${where} has ${node.length} items, but ${'[0]'.repeat(axis)} has ${shape[axis]}`);

@@ -121,3 +121,11 @@ describe('formatAddition', () => {
     expect(() => formatAddition(data, 0, { prediction: [1, 0] })).toThrow(/prediction must hold 8 values/);
   });
 });
+
+describe('binaryAddition beyond memory', () => {
+  it('should refuse a count whose tensors exceed the allocation limit, naming the shape, before drawing anything', () => {
+    expect(() => binaryAddition({ count: 1e9 })).toThrow(
+      /^binaryAddition: shape \[1000000000, 8, 2\] \(float32\) needs 64,000,000,000 bytes \(16,000,000,000 elements\), more than the allocation limit/,
+    );
+  });
+});

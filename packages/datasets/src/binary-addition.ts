@@ -96,8 +96,9 @@ export function binaryAddition(options: BinaryAdditionOptions): BinaryAdditionDa
   const high = 2 ** operandBits;
   const powers = new Float64Array(bits);
   for (let t = 0; t < bits; t++) powers[t] = 2 ** positionAt(t, bits, order);
-  const inputs = allocate(dtype, count * bits * 2);
-  const targets = allocate(dtype, count * bits);
+  // Before the plain arrays below: a huge count is a clear error naming the shape.
+  const inputs = allocate(dtype, count * bits * 2, [count, bits, 2], api);
+  const targets = allocate(dtype, count * bits, [count, bits, 1], api);
   const a: number[] = new Array(count);
   const b: number[] = new Array(count);
   for (let i = 0; i < count; i++) {

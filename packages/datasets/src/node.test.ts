@@ -124,3 +124,39 @@ describe('loadScada: errors name the file', () => {
     await expect(loadScada(42 as never)).rejects.toThrow(/loadScada: expected a file path, a file URL or a Node readable stream/);
   });
 });
+
+describe('loadScada: compressed files', () => {
+  it('should read a gzip-compressed export as the same rows', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const file = join(dir, 'sample.csv.gz');
+    writeFileSync(file, gzipSync(fixtureText));
+    const plain = await loadScada(FIXTURE, { dtype: 'float64' });
+    const unzipped = await loadScada(file, { dtype: 'float64' });
+    expect(Array.from(unzipped.values.data)).toEqual(Array.from(plain.values.data));
+    expect(Array.from(unzipped.time)).toEqual(Array.from(plain.time));
+    expect(unzipped.source).toBe(file);
+  });
+
+  it('should name line and column in a gzip-compressed file', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const file = join(dir, 'bad.csv.gz');
+    writeFileSync(file, gzipSync('Wind_turbine_name;Date_time;Wa_c_avg\nR1;2013-01-01T00:00:00+01:00;1e999\n'));
+    await expect(loadScada(file)).rejects.toThrow(`loadScada: ${file}, line 2, column Wa_c_avg (field 3): "1e999" is beyond the range of numbers (±1.8e308)`);
+  });
+
+  it('should say when gzip data is truncated', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const file = join(dir, 'truncated.csv.gz');
+    const whole = gzipSync(fixtureText);
+    writeFileSync(file, whole.subarray(0, whole.length >> 1));
+    await expect(loadScada(file)).rejects.toThrow(
+      new RegExp(`^loadScada: ${file}: the input is gzip-compressed but cannot be decompressed \\(unexpected end of file\\): is it truncated or corrupt\\?$`),
+    );
+  });
+
+  it('should refuse other compressed files, saying what they are', async () => {
+    const file = join(dir, 'sample.csv.xz');
+    writeFileSync(file, Uint8Array.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04]));
+    await expect(loadScada(file)).rejects.toThrow(`loadScada: ${file}: the input is xz-compressed, not CSV text; decompress it first (unxz)`);
+  });
+});

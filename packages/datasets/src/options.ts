@@ -1,6 +1,6 @@
 // Option checks shared by every generator and loader of this package. Each one throws an
 // RnnkitError that names the API, the option, what was expected and what came.
-import { type DType, Random, RnnkitError, checkDType } from '@rnnkit/tensor';
+import { type DType, Random, RnnkitError, checkDType, printable } from '@rnnkit/tensor';
 
 /** Options of every seeded generator: a seed, or a generator to draw from. */
 export interface SeedOptions {
@@ -23,7 +23,7 @@ export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') return `string ${printable(value, { quote: true, maxLength: 100 })}`;
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
   return `${typeof value} ${String(value)}`;
 }

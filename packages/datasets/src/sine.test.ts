@@ -67,3 +67,10 @@ describe('noisySine', () => {
     expect(() => noisySine({ stepsPerCycle: 0 })).toThrow(/noisySine: option "stepsPerCycle" must be greater than 0/);
   });
 });
+
+describe('generators beyond memory', () => {
+  it('should refuse a length beyond the allocation limit with an error naming the API and shape', () => {
+    expect(() => noisySine({ points: 2e9 })).toThrow(/^noisySine: shape \[2000000000\] \(float32\) needs 8,000,000,000 bytes/);
+    expect(() => sineWithPhaseNoise({ stepsPerCycle: 1e6, cycles: 1e6 })).toThrow(/^sineWithPhaseNoise: shape \[1000000000001\]/);
+  });
+});

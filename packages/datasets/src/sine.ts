@@ -43,7 +43,7 @@ export function sineWithPhaseNoise(options?: SineWithPhaseNoiseOptions): Tensor 
   const dtype = dtypeOption(api, o.dtype);
   const random = randomOption(api, o);
   const points = stepsPerCycle * cycles + 1;
-  const data = allocate(dtype, points);
+  const data = allocate(dtype, points, [points], api);
   const omega = (2 * Math.PI) / stepsPerCycle;
   for (let t = 0; t < points; t++) data[t] = Math.sin(omega * t + random.uniform(-1, 1) * noise);
   return new Tensor(data, [points]);
@@ -92,7 +92,7 @@ export function noisySine(options?: NoisySineOptions): Tensor {
   const noise = numberOption(api, 'noise', o.noise, 0.05, true);
   const dtype = dtypeOption(api, o.dtype);
   const random = randomOption(api, o);
-  const data = allocate(dtype, points);
+  const data = allocate(dtype, points, [points], api);
   const omega = (2 * Math.PI) / stepsPerCycle;
   for (let i = 0; i < points; i++) data[i] = Math.sin(omega * i) + noise * random.normal();
   return new Tensor(data, [points]);

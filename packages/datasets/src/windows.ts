@@ -74,8 +74,8 @@ export function slidingWindows(series: SeriesInput, options: SlidingWindowsOptio
   }
   const count = Math.floor((n - window - horizon) / stride) + 1;
   const tf = targetFeatures.length;
-  const inputs = allocate(dtype, count * window * f);
-  const targets = allocate(dtype, count * horizon * tf);
+  const inputs = allocate(dtype, count * window * f, [count, window, f], api);
+  const targets = allocate(dtype, count * horizon * tf, [count, horizon * tf], api);
   const src = s.data;
   const allTargets = tf === f && targetFeatures.every((c, j) => c === j);
   for (let k = 0; k < count; k++) {
@@ -148,7 +148,7 @@ export function turbineWindows(series: SeriesInput, options?: TurbineWindowsOpti
   const window = integerOption(api, 'window', o.window, 4, 1);
   const first = integerOption(api, 'first', o.first, 10, window + 1);
   if (s.length < first) throw new RnnkitError(api, `the series has ${s.length} steps, fewer than first ${first}`);
-  const head = allocate(dtypeOption(api, o.dtype, s.dtype), first * s.features);
+  const head = allocate(dtypeOption(api, o.dtype, s.dtype), first * s.features, [first, s.features], api);
   for (let i = 0; i < head.length; i++) head[i] = s.data[i]!;
   const w = slidingWindows(new Tensor(head, [first, s.features]), { window });
   const count = w.inputs.shape[0]!;

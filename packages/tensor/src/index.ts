@@ -1,5 +1,5 @@
 // Public API of @rnnkit/tensor. Everything a user may import is listed here by name.
-export { RnnkitError, formatShape } from './errors.js';
+export { RnnkitError, formatShape, formatCount, printable, type PrintableOptions, MAX_MESSAGE_LENGTH } from './errors.js';
 export { type Shape, shapeSize, stridesOf, sameShape, normalizeAxis, checkShape } from './shape.js';
 export {
   type DType,
@@ -7,6 +7,9 @@ export {
   type NestedArray,
   Tensor,
   allocate,
+  setAllocationLimit,
+  getAllocationLimit,
+  DEFAULT_ALLOCATION_LIMIT,
   dtypeOf,
   checkDType,
   inferShape,

@@ -123,9 +123,10 @@ function define(name: InitializerName, options: Record<string, unknown>, fill: F
     if (!(random instanceof Random)) {
       throw new RnnkitError(name, `expected a Random as the second argument, got ${describe(random)}`);
     }
-    const values = new Float64Array(shapeSize(shape));
+    // Through allocate, so that a huge shape (`LSTM({ units: 1e6 })`) is a clear error.
+    const values = allocate('float64', shapeSize(shape), shape, name) as Float64Array;
     fill(values, shape, random);
-    const data: TypedArray = dtype === 'float64' ? values : allocate(dtype, values.length);
+    const data: TypedArray = dtype === 'float64' ? values : allocate(dtype, values.length, shape, name);
     if (data !== values) data.set(values);
     return new Tensor(data, shape);
   };

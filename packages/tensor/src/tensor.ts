@@ -1,4 +1,4 @@
-import { RnnkitError, formatShape } from './errors.js';
+import { RnnkitError, formatCount, formatShape, printable } from './errors.js';
 import { type Shape, checkShape, sameShape, shapeSize, stridesOf } from './shape.js';
 
 /** Element type of a tensor. `float32` is the default; `float64` is for gradient checks. */
@@ -10,9 +10,85 @@ export type TypedArray = Float32Array | Float64Array;
 /** A nested JavaScript array of numbers, as `toArray()` returns and `tensor()` accepts. */
 export type NestedArray = number | NestedArray[];
 
-/** Allocates zero-filled storage of a dtype. */
-export function allocate(dtype: DType, size: number): TypedArray {
-  return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+/**
+ * The largest storage one tensor may ask for when nothing else is set: 4 GiB (a float32
+ * tensor of 1,073,741,824 elements). A shape read from a file or computed from a typo
+ * (`units: 1e6`) is refused with a clear error instead of exhausting the machine.
+ */
+export const DEFAULT_ALLOCATION_LIMIT = 4 * 1024 ** 3;
+
+let allocationLimit = DEFAULT_ALLOCATION_LIMIT;
+
+/**
+ * Sets the largest storage, in bytes, that one allocation of tensor storage ({@link allocate},
+ * and so every creation function and operation of rnnkit) may ask for; larger requests throw
+ * an `RnnkitError` naming the shape and the bytes. The limit is per tensor, not a total.
+ * Pass `Infinity` to leave only the JavaScript engine's own limits.
+ * @defaultValue {@link DEFAULT_ALLOCATION_LIMIT} (4 GiB)
+ * @returns the previous limit, so a caller can restore it
+ */
+export function setAllocationLimit(bytes: number): number {
+  if (typeof bytes !== 'number' || !(bytes === Infinity || (Number.isSafeInteger(bytes) && bytes > 0))) {
+    throw new RnnkitError('setAllocationLimit', `expected a positive whole number of bytes or Infinity, got ${typeName(bytes)}`);
+  }
+  const previous = allocationLimit;
+  allocationLimit = bytes;
+  return previous;
+}
+
+/** The current per-tensor allocation limit in bytes (see {@link setAllocationLimit}). */
+export function getAllocationLimit(): number {
+  return allocationLimit;
+}
+
+/**
+ * Allocates zero-filled storage of a dtype for `size` elements. Requests beyond the
+ * allocation limit (see {@link setAllocationLimit}), invalid counts and storage the engine
+ * cannot provide throw an `RnnkitError` naming `api` and, when given, the `shape` asked for.
+ *
+ * It runs on every pass of the hot paths, so the accepted case costs one comparison.
+ */
+export function allocate(dtype: DType, size: number, shape?: Shape, api = 'allocate'): TypedArray {
+  const bytes = dtype === 'float64' ? size * 8 : size * 4;
+  if (bytes <= allocationLimit) {
+    try {
+      return dtype === 'float64' ? new Float64Array(size) : new Float32Array(size);
+    } catch (error) {
+      // A negative count, or more than the engine's typed arrays hold or it has memory for.
+      throw allocationError(api, dtype, size, shape, error);
+    }
+  }
+  throw allocationError(api, dtype, size, shape);
+}
+
+function allocationError(api: string, dtype: DType, size: number, shape: Shape | undefined, engineError?: unknown): RnnkitError {
+  const what = `${shape !== undefined ? `shape ${formatShape(shape)}` : 'a tensor'} (${dtype})`;
+  if (typeof size !== 'number' || !(size >= 0)) {
+    return new RnnkitError(api, `cannot allocate ${what}: expected a non-negative element count, got ${typeName(size)}`);
+  }
+  const bytes = size * (dtype === 'float64' ? 8 : 4);
+  const needs = `${what} needs ${formatCount(bytes)} bytes (${formatCount(size)} elements)`;
+  if (engineError === undefined) {
+    return new RnnkitError(
+      api,
+      `${needs}, more than the allocation limit of ${formatCount(allocationLimit)} bytes (${formatBytes(allocationLimit)}); ` +
+        'check the sizes, or raise the limit with setAllocationLimit(bytes) if the machine has the memory',
+    );
+  }
+  const reason = engineError instanceof Error ? engineError.message : String(engineError);
+  return new RnnkitError(api, `${needs}, which the JavaScript engine cannot allocate (${reason})`, { cause: engineError });
+}
+
+function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return 'no limit';
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number(value.toPrecision(3))} ${units[unit]}`;
 }
 
 /** The dtype of a typed array, or an error naming `api` for anything else. */
@@ -134,7 +210,7 @@ export class Tensor {
   /** A copy converted to another dtype (a plain copy when it already has that dtype). */
   astype(dtype: DType): Tensor {
     checkDType('Tensor.astype', dtype);
-    const data = allocate(dtype, this.size);
+    const data = allocate(dtype, this.size, this.shape, 'Tensor.astype');
     data.set(this.data);
     return new Tensor(data, this.shape);
   }
@@ -215,7 +291,7 @@ export function inferShape(api: string, shape: Shape, size: number, from?: Shape
 /** A tensor of zeros. */
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
   checkShape('zeros', shape);
-  return new Tensor(allocate(checkDType('zeros', dtype), shapeSize(shape)), shape);
+  return new Tensor(allocate(checkDType('zeros', dtype), shapeSize(shape), shape, 'zeros'), shape);
 }
 
 /** A tensor of ones. */
@@ -227,7 +303,7 @@ export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
 export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
   checkShape('full', shape);
   if (typeof value !== 'number') throw new RnnkitError('full', `value must be a number, got ${typeName(value)}`);
-  const data = allocate(checkDType('full', dtype), shapeSize(shape));
+  const data = allocate(checkDType('full', dtype), shapeSize(shape), shape, 'full');
   data.fill(value);
   return new Tensor(data, shape);
 }
@@ -236,6 +312,9 @@ export function full(shape: Shape, value: number, dtype: DType = 'float32'): Ten
 export function zerosLike(t: Tensor, dtype: DType = t.dtype): Tensor {
   return zeros(t.shape, dtype);
 }
+
+/** Deepest nesting {@link tensor} reads (numpy allows 64 axes too). */
+const MAX_NESTING = 64;
 
 /**
  * A tensor from nested arrays: `tensor([[1, 2], [3, 4]])` has shape `[2, 2]`.
@@ -246,10 +325,15 @@ export function tensor(values: NestedArray | readonly NestedArray[], dtype: DTyp
   const shape: number[] = [];
   let probe: unknown = values;
   while (Array.isArray(probe)) {
+    // Bounded: deeper nesting (or an array that contains itself) would otherwise loop
+    // forever here or overflow the stack in `walk` below.
+    if (shape.length === MAX_NESTING) {
+      throw new RnnkitError('tensor', `arrays nested deeper than ${MAX_NESTING} levels (at ${'[0]'.repeat(MAX_NESTING)}); is an array inside itself?`);
+    }
     shape.push(probe.length);
     probe = probe[0];
   }
-  const data = allocate(dtype, shapeSize(shape));
+  const data = allocate(dtype, shapeSize(shape), shape, 'tensor');
   let k = 0;
   const walk = (value: unknown, axis: number, path: string): void => {
     if (axis === shape.length) {
@@ -297,7 +381,7 @@ export function arange(start: number, stop?: number, step = 1, dtype: DType = 'f
   }
   if (step === 0) throw new RnnkitError('arange', 'step must not be 0');
   const count = Math.max(0, Math.ceil((stop - start) / step));
-  const data = allocate(checkDType('arange', dtype), count);
+  const data = allocate(checkDType('arange', dtype), count, [count], 'arange');
   for (let i = 0; i < count; i++) data[i] = start + i * step;
   return new Tensor(data, [count]);
 }
@@ -307,7 +391,7 @@ export function linspace(start: number, stop: number, num: number, dtype: DType 
   if (!Number.isInteger(num) || num < 0) {
     throw new RnnkitError('linspace', `num must be a non-negative integer, got ${num}`);
   }
-  const data = allocate(checkDType('linspace', dtype), num);
+  const data = allocate(checkDType('linspace', dtype), num, [num], 'linspace');
   const step = num > 1 ? (stop - start) / (num - 1) : 0;
   for (let i = 0; i < num; i++) data[i] = start + i * step;
   if (num > 1) data[num - 1] = stop;
@@ -376,5 +460,5 @@ function typeName(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
+  return `${typeof value} ${printable(String(value), { maxLength: 100 })}`;
 }

@@ -25,6 +25,17 @@ describe('parseDateTime', () => {
     }
     expect(parseDateTime('2012-02-29T00:00:00Z')).toBe(Date.UTC(2012, 1, 29));
   });
+
+  it('should read years 0–99 as written, not as 1900–1999 (a Date.UTC quirk)', () => {
+    // Date's ISO parser takes four-digit years literally: an independent oracle.
+    expect(parseDateTime('0050-01-01T00:00:00+01:00')).toBe(new Date('0049-12-31T23:00:00Z').getTime());
+    expect(new Date(parseDateTime('0050-01-01T00:00:00+01:00')).toISOString()).toBe('0049-12-31T23:00:00.000Z');
+    expect(parseDateTime('0000-02-29T12:00:00Z')).toBe(new Date('0000-02-29T12:00:00Z').getTime()); // year 0 is a leap year
+    expect(parseDateTime('0096-02-29T00:00:00Z')).toBe(new Date('0096-02-29T00:00:00Z').getTime());
+    expect(parseDateTime('0099-12-31T23:59:59.5Z')).toBe(new Date('0099-12-31T23:59:59.500Z').getTime());
+    expect(parseDateTime('0100-02-29T00:00:00Z')).toBeNaN(); // 100 is not
+    expect(parseDateTime('0097-02-29T00:00:00Z')).toBeNaN();
+  });
 });
 
 describe('formatDateTime and centralEuropeanOffset', () => {
@@ -41,5 +52,14 @@ describe('formatDateTime and centralEuropeanOffset', () => {
     expect(centralEuropeanOffset(Date.UTC(2013, 9, 27, 1, 0))).toBe(60);
     expect(centralEuropeanOffset(Date.UTC(2016, 2, 27, 1, 0))).toBe(120);
     expect(centralEuropeanOffset(Date.UTC(2016, 2, 26, 1, 0))).toBe(60);
+  });
+
+  it('should find the switches of years 0–99 in those years', () => {
+    // 27 March 0050 was the last Sunday of March (a proleptic Gregorian calendar).
+    expect(new Date('0050-03-27T00:00:00Z').getUTCDay()).toBe(0);
+    expect(centralEuropeanOffset(new Date('0050-03-27T00:59:00Z').getTime())).toBe(60);
+    expect(centralEuropeanOffset(new Date('0050-03-27T01:00:00Z').getTime())).toBe(120);
+    expect(centralEuropeanOffset(new Date('0050-07-01T00:00:00Z').getTime())).toBe(120);
+    expect(formatDateTime(new Date('0050-07-01T00:00:00Z').getTime(), 120)).toBe('0050-07-01T02:00:00+02:00');
   });
 });

@@ -5,8 +5,20 @@
 
 const PATTERN = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/;
 
+/** Milliseconds in 400 Gregorian years (146,097 days): the calendar repeats after them. */
+const FOUR_CENTURIES = 146_097 * 86_400_000;
+
+/**
+ * `Date.UTC` for the year as written: `Date.UTC` itself reads years 0–99 as 1900–1999, so
+ * those are computed 400 years later (same weekdays and leap years) and moved back.
+ */
+function utc(year: number, monthIndex: number, day: number, hour = 0, minute = 0, second = 0, millis = 0): number {
+  if (year >= 0 && year < 100) return Date.UTC(year + 400, monthIndex, day, hour, minute, second, millis) - FOUR_CENTURIES;
+  return Date.UTC(year, monthIndex, day, hour, minute, second, millis);
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utc(year, month, 0)).getUTCDate();
 }
 
 /**
@@ -37,7 +49,7 @@ export function parseDateTime(text: string): number {
     offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
   // Local wall time minus its offset is the UTC instant.
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
+  return utc(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
 }
 
 function pad(n: number, width = 2): string {
@@ -58,7 +70,7 @@ export function formatDateTime(instant: number, offsetMinutes: number): string {
 
 /** The UTC instant of the last Sunday of a month at 01:00 UTC (when EU summer time switches). */
 function lastSundayAtOneUtc(year: number, month: number): number {
-  const last = new Date(Date.UTC(year, month, 0, 1)); // last day of `month` (1-based), 01:00Z
+  const last = new Date(utc(year, month, 0, 1)); // last day of `month` (1-based), 01:00Z
   return last.getTime() - last.getUTCDay() * 86_400_000;
 }
 

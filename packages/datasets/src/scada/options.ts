@@ -200,16 +200,20 @@ function nonEmptyString(api: string, name: string, value: unknown, fallback: str
   return value.trim();
 }
 
+/** The largest epoch milliseconds a Date holds (±100,000,000 days around 1970). */
+const MAX_DATE_MILLISECONDS = 8.64e15;
+
 function instant(api: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   let t = NaN;
   if (value instanceof Date) t = value.getTime();
   else if (typeof value === 'number') t = value;
   else if (typeof value === 'string') t = parseDateTime(value);
-  if (!Number.isFinite(t)) {
+  // Beyond ±8.64e15 ms a Date is invalid (and cannot be written in a message).
+  if (!(Math.abs(t) <= MAX_DATE_MILLISECONDS)) {
     throw new RnnkitError(
       api,
-      `option "${name}" must be a Date, epoch milliseconds or an ISO date-time with an offset (2013-01-01T00:00:00+01:00), got ${describe(value)}`,
+      `option "${name}" must be a Date, epoch milliseconds (within ±8.64e15) or an ISO date-time with an offset (2013-01-01T00:00:00+01:00), got ${describe(value)}`,
     );
   }
   return t;

@@ -313,3 +313,101 @@ describe('parseScada: errors name the input, line and column', () => {
     await expect(parseScada(42 as never)).rejects.toThrow(/parseScada: expected CSV text, a ReadableStream or an iterable of chunks/);
   });
 });
+
+describe('parseScada: untrusted input is quoted safely', () => {
+  it('should escape terminal controls and bidi overrides from the header in messages', async () => {
+    // OSC 2 (retitle the terminal), a clear screen, a right-to-left override, a C1 CSI.
+    const error = await failure(parseScada('Wind_turbine_name;Date_time;\x1b]2:owned\x07\x1b[2J\u202eWs\x9b2J\nR1;2013-01-01T00:00:00Z;1\n'));
+    expect(error.message).toBe(
+      'parseScada: <text>, line 1: missing column Wa_c_avg; columns found: Wind_turbine_name, Date_time, \\x1b]2:owned\\x07\\x1b[2J\\u202eWs\\x9b2J',
+    );
+  });
+
+  it('should escape controls in values, turbine names and dates', async () => {
+    const number = await failure(parseScada(csv(['R1;2013-01-01T00:00:00Z;\x1b[2J;1'])));
+    expect(number.message).toBe('parseScada: <text>, line 2, column Wa_c_avg (field 3): cannot parse "\\x1b[2J" as a number');
+    const date = await failure(parseScada(csv(['R1;2013\x1bc;1;1'])));
+    expect(date.message).toContain('cannot parse "2013\\x1bc" as a date-time');
+    const turbine = await failure(parseScada(csv(['R\x1b[31m1;2013-01-01T00:00:00Z;1;1']), { turbine: 'R2' }));
+    expect(turbine.message).toBe('parseScada: <text>, column Wind_turbine_name: no rows for turbine "R2"; turbines present: R\\x1b[31m1');
+  });
+
+  it('should cut a 10 MB header line with a count of what was left out', async () => {
+    const header = 'W'.repeat(10_000_000);
+    const error = await failure(parseScada(`${header}\nR1\n`));
+    expect(error.message).toBe(
+      `parseScada: <text>, line 1: missing columns Wind_turbine_name, Date_time, Wa_c_avg; columns found: ${'W'.repeat(100)}… (9,999,900 more characters)`,
+    );
+  });
+
+  it('should list at most 40 names, then count the rest', async () => {
+    const header = Array.from({ length: 1000 }, (_, i) => `c${i}`).join(';');
+    const error = await failure(parseScada(`${header}\n`));
+    expect(error.message).toMatch(/columns found: c0, c1, .*, c39 and 960 more$/);
+  });
+
+  it('should name a compressed file or an archive instead of reporting garbage columns', async () => {
+    const cases: [number[], string][] = [
+      [[0x1f, 0x8b, 0x08, 0x00, 0x00], 'the input is gzip-compressed, not CSV text; decompress it first (gunzip)'],
+      [[0x50, 0x4b, 0x03, 0x04, 0x14], 'the input is a zip archive (or an .xlsx workbook), not CSV text; extract the CSV file from it first'],
+      [[...'BZh91AY&SY'].map((c) => c.charCodeAt(0)), 'the input is bzip2-compressed, not CSV text; decompress it first (bunzip2)'],
+      [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00], 'the input is xz-compressed, not CSV text; decompress it first (unxz)'],
+      [[0x28, 0xb5, 0x2f, 0xfd, 0x24], 'the input is zstd-compressed, not CSV text; decompress it first (unzstd)'],
+      [[0xff, 0xfe, 0x57, 0x00, 0x69, 0x00], 'the input is UTF-16 text, not CSV text; save it as UTF-8'],
+    ];
+    for (const [bytes, message] of cases) {
+      const asBytes = await failure(parseScada(webStream([Uint8Array.from([...bytes, 0x0a, 0x41])]), { source: 'data.csv' }));
+      expect(asBytes.message).toBe(`parseScada: data.csv: ${message}`);
+      // The same file decoded as UTF-8 text before it reached the loader (fetch's text()).
+      const asText = await failure(parseScada(new TextDecoder().decode(Uint8Array.from([...bytes, 0x0a, 0x41]))));
+      expect(asText.message).toBe(`parseScada: <text>: ${message}`);
+    }
+  });
+
+  it('should call a file with NUL bytes binary', async () => {
+    const utf16WithoutMark = new Uint8Array(new Uint16Array([...HEADER].map((c) => c.charCodeAt(0))).buffer);
+    await expect(parseScada(webStream([utf16WithoutMark]))).rejects.toThrow(
+      'parseScada: <stream>: the input is binary data or UTF-16 text, not UTF-8 text (a NUL byte at offset 1), not CSV text; give a UTF-8 CSV export',
+    );
+  });
+
+  it('should refuse numbers that overflow to Infinity, naming line and column', async () => {
+    for (const cell of ['1e999', '-1e999', '1.8e308']) {
+      const error = await failure(parseScada(csv(['R1;2013-01-01T00:00:00Z;1;1', `R1;2013-01-01T00:10:00Z;${cell};1`])));
+      expect(error.message).toBe(`parseScada: <text>, line 3, column Wa_c_avg (field 3): "${cell}" is beyond the range of numbers (±1.8e308)`);
+    }
+    await expect(parseScada(csv(['R1;2013-01-01T00:00:00Z;1;1e999']), { variables: ['Wa_c_avg', 'Ws_avg'] })).rejects.toThrow(
+      'line 2, column Ws_avg (field 4): "1e999" is beyond the range',
+    );
+  });
+
+  it('should refuse values beyond float32 kept raw in a float32 result, and keep them in float64', async () => {
+    const text = csv(['R1;2013-01-01T00:00:00Z;1e39;1']);
+    await expect(parseScada(text)).rejects.toThrow(
+      'parseScada: <text>, line 2, column Wa_c_avg (field 3): "1e39" is beyond the float32 range (±3.4e38); pass dtype: "float64"',
+    );
+    expect(values(await parseScada(text, { dtype: 'float64' }))).toEqual([1e39]);
+    // Only the sine is kept: finite in float32.
+    expect(values(await parseScada(text, { angles: { Wa_c_avg: 'sin' } }))[0]).toBe(Math.fround(Math.sin((1e39 * Math.PI) / 180)));
+  });
+
+  it('should read a timestamp of year 50 as year 50', async () => {
+    const data = await parseScada(csv(['R1;0050-01-01T00:00:00+01:00;1;1']));
+    expect(new Date(data.time[0]!).toISOString()).toBe('0049-12-31T23:00:00.000Z');
+  });
+
+  it('should refuse time bounds a Date cannot hold instead of failing to print them', async () => {
+    await expect(parseScada(csv(['R1;2013-01-01T00:00:00Z;1;1']), { start: 1e300 })).rejects.toThrow(
+      /^parseScada: option "start" must be a Date, epoch milliseconds \(within ±8\.64e15\)/,
+    );
+  });
+});
+
+describe('parseScada: lines without end', () => {
+  it('should refuse a line longer than 16 MiB instead of buffering it all', async () => {
+    const error = await failure(parseScada(`${HEADER}\nR1;${'x'.repeat(17 * 1024 * 1024)}`));
+    expect(error.message).toBe(
+      'parseScada: <text>, line 2: the line is longer than 16,777,216 bytes; SCADA rows are short: does the file have line breaks, is it CSV?',
+    );
+  });
+});

@@ -2,34 +2,14 @@
 // a factory for csv-parse's streaming parser (the browser build or the Node build); records
 // arrive one at a time through `on_record`, and only the selected turbine's instants and the
 // selected columns are kept, so memory grows with what is selected, not with the file.
-import { RnnkitError, Tensor, allocate } from '@rnnkit/tensor';
+import { RnnkitError, Tensor, allocate, formatCount, printable } from '@rnnkit/tensor';
 import { fillColumn } from '../fill.js';
 import { type AngleTransform, type ResolvedScadaOptions, type ScadaData, type ScadaOptions, resolveScadaOptions } from './options.js';
 import { parseDateTime } from './date-time.js';
+import { ScadaError, listed, quoted, shown } from './scada-error.js';
+import { sniffNonText } from './sniff.js';
 
-/**
- * A SCADA input that could not be read. The message names the input, the line and the
- * column; the same facts are fields for programs.
- */
-export class ScadaError extends RnnkitError {
-  /** The input's name (file path, or `<text>` / `<stream>`). */
-  readonly source: string;
-  /** 1-based line of the input, when the problem has one. */
-  readonly line: number | undefined;
-  /** Column name, when the problem is in one column. */
-  readonly column: string | undefined;
-
-  constructor(api: string, where: { source: string; line?: number; column?: string; field?: number }, message: string, options?: { cause?: unknown }) {
-    const parts = [where.source];
-    if (where.line !== undefined) parts.push(`line ${where.line}`);
-    if (where.column !== undefined) parts.push(`column ${where.column}${where.field !== undefined ? ` (field ${where.field + 1})` : ''}`);
-    super(api, `${parts.join(', ')}: ${message}`, options);
-    this.name = 'ScadaError';
-    this.source = where.source;
-    this.line = where.line;
-    this.column = where.column;
-  }
-}
+export { ScadaError } from './scada-error.js';
 
 /** Options the engine passes to csv-parse (a subset of csv-parse's own `Options`). */
 export interface CsvParserOptions {
@@ -37,6 +17,8 @@ export interface CsvParserOptions {
   bom: boolean;
   skip_empty_lines: boolean;
   relax_column_count: boolean;
+  /** Longest line (record) csv-parse buffers before it fails, in bytes. */
+  max_record_size: number;
   /** Stream option: so large that a write never reports backpressure (see `drive`). */
   highWaterMark: number;
   on_record: (record: string[], info: { lines: number }) => null;
@@ -67,19 +49,26 @@ export interface ReadContext {
   decodeBytes: boolean;
 }
 
-/** A Float64Array that doubles when full. */
+/** A Float64Array that doubles when full (through `allocate`, so it obeys the allocation limit). */
 class Column {
-  data = new Float64Array(1024);
+  data: Float64Array<ArrayBufferLike> = new Float64Array(1024);
   length = 0;
+  constructor(private readonly api: string) {}
   push(value: number): void {
     if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
+      const bigger = allocate('float64', this.data.length * 2, undefined, this.api) as Float64Array;
       bigger.set(this.data);
       this.data = bigger;
     }
     this.data[this.length++] = value;
   }
 }
+
+/**
+ * Longest line read: SCADA rows are a few hundred bytes, so a line beyond this is a file
+ * without line breaks (or not CSV), refused before it fills memory.
+ */
+const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
@@ -99,6 +88,7 @@ export async function readScada(chunks: ChunkSource, options: ScadaOptions | und
     bom: true,
     skip_empty_lines: true,
     relax_column_count: false,
+    max_record_size: MAX_LINE_BYTES,
     highWaterMark: 2 ** 30,
     on_record: (record, info) => {
       try {
@@ -112,7 +102,7 @@ export async function readScada(chunks: ChunkSource, options: ScadaOptions | und
   });
   let wrote: boolean;
   try {
-    wrote = await drive(parser, chunks, context.decodeBytes, failure);
+    wrote = await drive(parser, chunks, context.decodeBytes, failure, (head) => reader.checkText(head));
   } catch (error) {
     throw reader.explain(error);
   }
@@ -130,7 +120,13 @@ export async function readScada(chunks: ChunkSource, options: ScadaOptions | und
  * from the source after the previous one is parsed.
  * @returns false when there was nothing to write
  */
-async function drive(parser: CsvStreamParser, chunks: ChunkSource, decodeBytes: boolean, failure: Failure): Promise<boolean> {
+async function drive(
+  parser: CsvStreamParser,
+  chunks: ChunkSource,
+  decodeBytes: boolean,
+  failure: Failure,
+  checkHead: (head: string | Uint8Array) => void,
+): Promise<boolean> {
   const fail = (reason: unknown): void => {
     failure.error ??= { reason };
   };
@@ -158,6 +154,7 @@ async function drive(parser: CsvStreamParser, chunks: ChunkSource, decodeBytes: 
     if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
       throw new TypeError(`expected chunks of text or bytes (Uint8Array), got ${typeof raw}`);
     }
+    if (!wrote && raw.length > 0) checkHead(raw); // before any of it is parsed as CSV
     const chunk = decoder !== undefined && typeof raw !== 'string' ? decoder.decode(raw, { stream: true }) : raw;
     if (chunk.length > 0) await write(chunk);
     if (failure.error !== undefined) break;
@@ -182,9 +179,11 @@ class RecordReader {
   private readonly turbines: string[] = [];
   private readonly seen = new Set<string>();
   private lastName = '';
-  private readonly time = new Column();
-  private readonly lines = new Column();
+  private readonly time: Column;
+  private readonly lines: Column;
   private readonly columns: Column[];
+  /** Per variable: whether a float32 result stores the value itself (its "raw" transform). */
+  private readonly keepsRaw: readonly boolean[];
   private sorted = true;
   private rowsRead = 0;
   private turbineRows = 0;
@@ -197,7 +196,16 @@ class RecordReader {
     private readonly source: string,
   ) {
     this.turbine = o.turbine;
-    this.columns = o.variables.map(() => new Column());
+    this.time = new Column(api);
+    this.lines = new Column(api);
+    this.columns = o.variables.map(() => new Column(api));
+    this.keepsRaw = o.transforms.map((list) => o.dtype === 'float32' && list.includes('raw'));
+  }
+
+  /** Refuses input that is not CSV text (compressed, an archive, UTF-16), from its first chunk. */
+  checkText(head: string | Uint8Array): void {
+    const found = sniffNonText(head);
+    if (found !== undefined) this.fail(undefined, undefined, `the input is ${found.what}, not CSV text; ${found.advice}`);
   }
 
   private fail(line: number | undefined, column: string | undefined, message: string, field?: number): never {
@@ -229,7 +237,7 @@ class RecordReader {
       this.fail(
         line,
         o.timeColumn,
-        `cannot parse ${JSON.stringify(text)} as a date-time; expected ISO 8601 with a UTC offset such as 2013-01-01T00:00:00+01:00`,
+        `cannot parse ${quoted(text)} as a date-time; expected ISO 8601 with a UTC offset such as 2013-01-01T00:00:00+01:00`,
         this.timeIndex,
       );
     }
@@ -251,10 +259,20 @@ class RecordReader {
     if (this.o.decimal === ',') text = text.replace(',', '.');
     if (!NUMBER.test(text)) {
       const hint = this.o.decimal === '.' && /^[+-]?\d*,\d+$/.test(text) ? ' (the decimal separator is "."; pass decimal: ",")' : '';
-      this.fail(line, this.o.variables[variable], `cannot parse ${JSON.stringify(cell)} as a number${hint}`, field);
+      this.fail(line, this.o.variables[variable], `cannot parse ${quoted(cell)} as a number${hint}`, field);
     }
-    return Number(text);
+    const value = Number(text);
+    // `1e999` passes the pattern but is Infinity, which the file could not have meant.
+    if (!Number.isFinite(value)) {
+      this.fail(line, this.o.variables[variable], `${quoted(cell)} is beyond the range of numbers (±1.8e308)`, field);
+    }
+    // Kept as is in a float32 result, a value beyond ±3.4e38 would become Infinity there.
+    if (this.keepsRaw[variable] && !Number.isFinite(Math.fround(value))) {
+      this.fail(line, this.o.variables[variable], `${quoted(cell)} is beyond the float32 range (±3.4e38); pass dtype: "float64"`, field);
+    }
+    return value;
   }
+
 
   private readHeader(record: string[], line: number): void {
     const names = record.map((name) => name.trim());
@@ -264,12 +282,12 @@ class RecordReader {
     if (missing.length > 0) {
       const hint =
         names.length === 1 && /[,\t|]/.test(names[0]!)
-          ? ` (one column only: is the delimiter ${JSON.stringify(o.delimiter)} right?)`
+          ? ` (one column only: is the delimiter ${quoted(o.delimiter)} right?)`
           : '';
       this.fail(
         line,
         undefined,
-        `missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; columns found: ${names.join(', ')}${hint}`,
+        `missing column${missing.length > 1 ? 's' : ''} ${listed(missing)}; columns found: ${listed(names)}${hint}`,
       );
     }
     for (const name of required) {
@@ -294,7 +312,7 @@ class RecordReader {
     const e = error as { code?: unknown; lines?: unknown; column?: unknown; record?: unknown; message?: unknown } | null;
     const code = typeof e?.code === 'string' ? e.code : undefined;
     if (code === undefined || !code.startsWith('CSV_')) {
-      return new ScadaError(this.api, { source: this.source }, `could not read the input: ${String(e?.message ?? error)}`, { cause: error });
+      return new ScadaError(this.api, { source: this.source }, `could not read the input: ${shown(String(e?.message ?? error))}`, { cause: error });
     }
     const line = typeof e!.lines === 'number' ? e!.lines : undefined;
     const field = typeof e!.column === 'number' ? e!.column : undefined;
@@ -306,8 +324,11 @@ class RecordReader {
     }
     if (code === 'CSV_QUOTE_NOT_CLOSED') {
       message = 'a quoted field is still open at the end of the input';
+    } else if (code === 'CSV_MAX_RECORD_SIZE') {
+      message = `the line is longer than ${formatCount(MAX_LINE_BYTES)} bytes; SCADA rows are short: does the file have line breaks, is it CSV?`;
+      return new ScadaError(this.api, { source: this.source, line }, message, { cause: error });
     } else {
-      message = `malformed CSV (${code}): ${String(e!.message)}`;
+      message = `malformed CSV (${code}): ${printable(String(e!.message), { maxLength: 300 })}`;
     }
     return new ScadaError(this.api, { source: this.source, line, column, field: column !== undefined ? field : undefined }, message, { cause: error });
   }
@@ -323,7 +344,7 @@ class RecordReader {
       throw new ScadaError(
         this.api,
         { ...where, column: o.turbineColumn },
-        `no rows for turbine ${JSON.stringify(turbine)}; turbines present: ${this.turbines.join(', ')}`,
+        `no rows for turbine ${quoted(turbine)}; turbines present: ${listed(this.turbines)}`,
       );
     }
     const n = this.time.length;
@@ -332,7 +353,7 @@ class RecordReader {
       throw new ScadaError(
         this.api,
         { ...where, column: o.timeColumn },
-        `no rows of turbine ${turbine} in the time range [${iso(o.start)}, ${iso(o.end)}); its ${this.turbineRows} rows run from ${iso(this.firstInstant)} to ${iso(this.lastInstant)}`,
+        `no rows of turbine ${shown(turbine)} in the time range [${iso(o.start)}, ${iso(o.end)}); its ${this.turbineRows} rows run from ${iso(this.firstInstant)} to ${iso(this.lastInstant)}`,
       );
     }
     const time = this.time.data;
@@ -368,7 +389,7 @@ class RecordReader {
           throw new ScadaError(
             this.api,
             { ...where, column: o.variables[j] },
-            `turbine ${turbine} has no valid value in this column${Number.isFinite(o.start) || Number.isFinite(o.end) ? ' in the time range' : ''}, so there is nothing to fill from`,
+            `turbine ${shown(turbine)} has no valid value in this column${Number.isFinite(o.start) || Number.isFinite(o.end) ? ' in the time range' : ''}, so there is nothing to fill from`,
           );
         }
         if (o.fillLeading === 'drop') drop = Math.max(drop, firstValid);
@@ -380,7 +401,7 @@ class RecordReader {
       for (const transform of o.transforms[j]!) columns.push(transform === 'raw' ? name : `${name}_${transform}`);
     });
     const rows = m - drop;
-    const values = allocate(o.dtype, rows * features);
+    const values = allocate(o.dtype, rows * features, [rows, features], this.api);
     for (let r = 0; r < rows; r++) {
       let k = r * features;
       for (let j = 0; j < variables; j++) {
@@ -423,7 +444,7 @@ class RecordReader {
         throw new ScadaError(
           this.api,
           { source: this.source, line: lines[b], column: this.o.timeColumn },
-          `turbine ${this.turbine} has two rows for ${new Date(t).toISOString()} (lines ${lines[a]} and ${lines[b]}); set duplicates to "first", "last" or "keep"`,
+          `turbine ${shown(this.turbine!)} has two rows for ${new Date(t).toISOString()} (lines ${lines[a]} and ${lines[b]}); set duplicates to "first", "last" or "keep"`,
         );
       } else if ((policy === 'first') === i < previous) {
         chosen.set(t, i);

@@ -1,7 +1,7 @@
 // The TF.js "layers-model" file format as plain types, its size limits, and the first line
 // of defence against untrusted files: bounded, prototype-safe JSON parsing and validation of
 // the weights manifest (paths, shapes, dtypes, byte counts) before any weight is read.
-import { RnnkitError } from '@rnnkit/tensor';
+import { RnnkitError, printable } from '@rnnkit/tensor';
 import type { OptimizerSnapshot } from '@rnnkit/optimizers';
 
 /** One weight in a manifest: its name (`lstm/lstm_cell/kernel`), shape and element type. */
@@ -107,7 +107,7 @@ export interface Context {
 }
 
 export function fail(ctx: Context, message: string, cause?: unknown): never {
-  throw new RnnkitError(ctx.api, `${ctx.source}: ${message}`, cause === undefined ? undefined : { cause });
+  throw new RnnkitError(ctx.api, `${printable(ctx.source, { maxLength: 1000 })}: ${message}`, cause === undefined ? undefined : { cause });
 }
 
 /** Checks user-given limits and fills in the defaults. */
@@ -165,11 +165,14 @@ export function parseJson(ctx: Context, input: unknown, limits: Required<ModelLi
   if (text.length > limits.maxJsonBytes || (text.length * 3 > limits.maxJsonBytes && utf8Length(text) > limits.maxJsonBytes)) {
     fail(ctx, `is larger than the limit of ${limits.maxJsonBytes} bytes (limits.maxJsonBytes)`);
   }
+  // A byte-order mark (editors on Windows write one) is not JSON; read the text after it.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    fail(ctx, `is not valid JSON: ${(error as Error).message}`, error);
+    // The engine's message quotes the text it stopped at: escape and cut it.
+    fail(ctx, `is not valid JSON: ${printable((error as Error).message, { maxLength: 200 })}`, error);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     fail(ctx, `expected a JSON object at the top level, got ${describe(parsed)}`);
@@ -346,18 +349,27 @@ export function normalizeWeightPath(path: string): string {
 /** A setting's value as written in a message: `true`, `0.2`, `"elu"`, `L2` (a Keras object's class). */
 export function show(value: unknown): string {
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
-  if (isObject(value) && typeof own(value, 'class_name') === 'string') return String(own(value, 'class_name'));
+  if (isObject(value) && typeof own(value, 'class_name') === 'string') return printable(own(value, 'class_name') as string, { maxLength: SHOWN_LENGTH });
   return describe(value);
 }
 
+/** Longest string from a model file quoted in a message; the rest is counted. */
+const SHOWN_LENGTH = 60;
+
+/** A string from a model file, quoted, escaped and cut so that it is safe to print. */
+function quoted(text: string): string {
+  return printable(text, { quote: true, maxLength: SHOWN_LENGTH });
+}
+
+/** A value from a model file as written in a message: `"elu"`, `[1, 2, …]`, `an object`. */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) {
-    const items = value.slice(0, 8).map((v) => (typeof v === 'number' || v === null ? String(v) : typeof v === 'string' ? JSON.stringify(v) : typeof v));
+    const items = value.slice(0, 8).map((v) => (typeof v === 'number' || v === null ? String(v) : typeof v === 'string' ? quoted(v) : typeof v));
     return `[${items.join(', ')}${value.length > 8 ? ', …' : ''}]`;
   }
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'string') return quoted(value);
   if (typeof value === 'object') return ArrayBuffer.isView(value) ? value.constructor.name : 'an object';
   return `${typeof value} ${String(value)}`;
 }
