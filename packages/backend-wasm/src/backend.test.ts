@@ -158,10 +158,10 @@ describe('createWasmBackend with threads', () => {
     try {
       // A 64×64 product whose operands lie far outside the single page of memory traps.
       pool.start(0, 0, [0, 0, 64, 64, 64, 1 << 30, 1 << 30, 0, 1 << 30, 0]);
-      expect(() => pool.finish(0)).toThrow(/^test: a kernel failed on worker thread 1/);
+      expect(() => pool.finish(0, 0)).toThrow(/^test: a kernel failed on worker thread 1/);
       // The worker survives its failure and takes the next job.
       pool.start(0, 0, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-      expect(() => pool.finish(0)).not.toThrow();
+      expect(() => pool.finish(0, 0)).not.toThrow();
     } finally {
       await pool.terminate();
     }

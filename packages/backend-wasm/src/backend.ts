@@ -2,6 +2,8 @@ import { type KernelBackend, type TypedArray, RnnkitError, jsBackend, setBackend
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 import { recurrentPasses } from './recurrent-passes.js';
+import { checkGemm, checkPassBuffers, checkPassSizes } from './checks.js';
+import { align, bump } from './layout.js';
 import { type ThreadPool, MAX_ARGUMENTS, availableCores, startThreads, threadsUnavailable } from './threads.js';
 
 /** Options of {@link createWasmBackend} and {@link useWasmBackend}. */
@@ -77,6 +79,8 @@ const OPTION_KEYS = new Set(['minMultiplyAdds', 'name', 'threads', 'minParallelM
 const PAGE = 65536;
 /** Pages of the shared memory (fixed when it is created): 2 GiB, as compiled in. */
 const SHARED_MAXIMUM_PAGES = 32768;
+/** Pages a WebAssembly memory of 32-bit addresses can have: 4 GiB. */
+const MAXIMUM_PAGES = 65536;
 // Below this many elements a plain loop copies faster than `set(subarray(…))`, and it
 // allocates no view object.
 const COPY_LOOP_MAX = 2048;
@@ -88,6 +92,13 @@ interface Settings {
   readonly threads: number | 'auto';
   readonly minParallelMultiplyAdds: number;
 }
+
+/**
+ * Stops the workers of a threaded backend that was dropped without `dispose()`: they hold
+ * its memory (and, idle, would sleep forever). Single-threaded backends need nothing: their
+ * memory goes with them.
+ */
+const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<ThreadPool>((pool) => void pool.terminate()) : null;
 
 const binaries: Record<'own' | 'shared', Uint8Array<ArrayBuffer> | null> = { own: null, shared: null };
 const compiled: Record<'own' | 'shared', Promise<WebAssembly.Module> | null> = { own: null, shared: null };
@@ -179,7 +190,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const module = await compile('shared');
   const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const pool = await startThreads(API, module, memory, threads - 1, THREAD_KERNELS);
+  const pool = await startThreads(API, module, memory, threads - 1, THREAD_KERNELS, settings.name);
   return wasmKernels(instance.exports as unknown as KernelExports, memory, pool, settings);
 }
 
@@ -231,15 +242,19 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   function reserve(size: number): void {
     if (size <= capacity) return;
     const pages = Math.ceil((size - capacity) / PAGE);
-    try {
-      memory.grow(pages);
-    } catch {
-      throw new RnnkitError(
+    const tooLarge = (): RnnkitError =>
+      new RnnkitError(
         settings.name,
         `needs ${Math.ceil(size / 2 ** 20)} MiB of WebAssembly memory and could not grow to it${
           shared ? ` (the threaded build is limited to ${SHARED_MAXIMUM_PAGES / 16} MiB)` : ''
         }: use smaller batches or the JS backend`,
       );
+    // Past the maximum, fail before asking the engine for anything.
+    if (!(size <= (shared ? SHARED_MAXIMUM_PAGES : MAXIMUM_PAGES) * PAGE)) throw tooLarge();
+    try {
+      memory.grow(pages);
+    } catch {
+      throw tooLarge();
     }
     capacity = memory.buffer.byteLength;
     f32 = new Float32Array(memory.buffer);
@@ -268,6 +283,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     c: TypedArray,
     cOffset: number,
   ): void {
+    checkGemm(settings.name, m, n, k, a, aOffset, b, bOffset, c, cOffset);
     if (m * n * k < small) {
       fallback(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
       return;
@@ -289,13 +305,13 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const partialBytes = align(m * n * size);
     reserve(byDepth ? partials + (parts - 1) * partialBytes : partials);
     if (float32) {
-      copyIn32(f32, aPtr >> 2, a as Float32Array, aOffset, m * k);
-      copyIn32(f32, bPtr >> 2, b as Float32Array, bOffset, k * n);
-      if (beta === 1) copyIn32(f32, cPtr >> 2, c, cOffset, m * n);
+      copyIn32(f32, aPtr >>> 2, a as Float32Array, aOffset, m * k);
+      copyIn32(f32, bPtr >>> 2, b as Float32Array, bOffset, k * n);
+      if (beta === 1) copyIn32(f32, cPtr >>> 2, c, cOffset, m * n);
     } else {
-      copyIn64(f64, aPtr >> 3, a as Float64Array, aOffset, m * k);
-      copyIn64(f64, bPtr >> 3, b as Float64Array, bOffset, k * n);
-      if (beta === 1) copyIn64(f64, cPtr >> 3, c, cOffset, m * n);
+      copyIn64(f64, aPtr >>> 3, a as Float64Array, aOffset, m * k);
+      copyIn64(f64, bPtr >>> 3, b as Float64Array, bOffset, k * n);
+      if (beta === 1) copyIn64(f64, cPtr >>> 3, c, cOffset, m * n);
     }
     const run = float32 ? exports.gemmF32 : exports.gemmF64;
     const tA = transposeA ? 1 : 0;
@@ -322,33 +338,59 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       }
       const own = shareStart(total, parts, 1);
       let failure: unknown = null;
+      const began = performance.now();
       try {
         run(tA, tB, byRows ? own : m, n, byRows ? k : own, aPtr, bPtr, beta, cPtr, heapStart);
       } catch (error) {
         failure = error;
       }
-      finishWorkers(parts, failure);
+      finishWorkers(parts, failure, float32 ? GEMM_F32 : GEMM_F64, gemmJobs, performance.now() - began);
       if (byDepth) for (let part = 1; part < parts; part++) (float32 ? exports.addF32 : exports.addF64)(cPtr, partials + (part - 1) * partialBytes, m * n);
     }
-    if (float32) copyOut32(f32, cPtr >> 2, c, cOffset, m * n);
-    else copyOut64(f64, cPtr >> 3, c, cOffset, m * n);
+    if (float32) copyOut32(f32, cPtr >>> 2, c, cOffset, m * n);
+    else copyOut64(f64, cPtr >>> 3, c, cOffset, m * n);
   }
 
-  /** Waits for workers 1 … parts − 1 after this thread's share; throws the first failure (this thread's first). */
-  function finishWorkers(parts: number, failure: unknown): void {
+  /**
+   * Waits for workers 1 … parts − 1 after this thread's share (which took `ownMilliseconds`),
+   * running here any job taken back from a lost worker (`jobs[part − 1]` of kernel
+   * `kernel`); throws the first failure (this thread's first).
+   */
+  function finishWorkers(parts: number, failure: unknown, kernel: number, jobs: readonly (readonly number[])[], ownMilliseconds: number): void {
     for (let part = 1; part < parts; part++) {
       try {
-        pool!.finish(part - 1);
+        if (!pool!.finish(part - 1, ownMilliseconds)) runKernel(kernel, jobs[part - 1]!);
       } catch (error) {
         failure ??= error;
       }
     }
+    if (pool!.lost() !== null) loseWorkers();
     if (failure !== null) throw failure;
+  }
+
+  function runKernel(kernel: number, args: readonly number[]): void {
+    (exports[THREAD_KERNELS[kernel]!] as (...values: readonly number[]) => void)(...args);
+  }
+
+  /**
+   * After a worker is lost (it exited, failed, or stopped answering): stops the others and
+   * runs everything on the calling thread from now on, with one warning.
+   */
+  function loseWorkers(): void {
+    if (workers === 0) return;
+    workers = 0;
+    abandoned?.unregister(pool!);
+    console.warn(`${settings.name}: ${pool!.lost()}; running on the calling thread from now on`);
+    void pool!.terminate();
   }
 
   /** Threads worth using for `work` multiply–adds (each must get `minParallelMultiplyAdds`). */
   function sharesFor(work: number): number {
     if (workers === 0) return 1;
+    if (pool!.lost() !== null) {
+      loseWorkers();
+      return 1;
+    }
     const minimum = settings.minParallelMultiplyAdds;
     return minimum === 0 ? workers + 1 : Math.max(1, Math.min(workers + 1, Math.floor(work / minimum)));
   }
@@ -366,23 +408,28 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
    */
   function runShares(kernel: number, rows: readonly number[], argsOf: (part: number, r0: number, rows: number) => number[]): void {
     let r0 = rows[0]!;
+    const jobs: number[][] = [];
     for (let part = 1; part < rows.length; part++) {
       const args = argsOf(part, r0, rows[part]!);
       if (args.length > MAX_ARGUMENTS) throw new RnnkitError(settings.name, 'internal error: too many kernel arguments');
+      jobs.push(args);
       pool!.start(part - 1, kernel, args);
       r0 += rows[part]!;
     }
     let failure: unknown = null;
+    const began = performance.now();
     try {
-      (exports[THREAD_KERNELS[kernel]!] as (...values: readonly number[]) => void)(...argsOf(0, 0, rows[0]!));
+      runKernel(kernel, argsOf(0, 0, rows[0]!));
     } catch (error) {
       failure = error;
     }
-    finishWorkers(rows.length, failure);
+    if (rows.length > 1) finishWorkers(rows.length, failure, kernel, jobs, performance.now() - began);
+    else if (failure !== null) throw failure;
   }
 
   function lstmForward(args: LstmForwardArgs): void {
     const { batch, time, features, units } = args;
+    checkPassSizes(settings.name, 'lstmForward', args);
     const w = 4 * units;
     const step = batch * units;
     const rows = shares(batch, time * batch * w * (units + features));
@@ -399,26 +446,31 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const activation = take(time * step);
     const recurrent = rows.map((count) => take(count * w));
     reserve(end());
-    copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
-    copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
-    copyIn32(f32, recurrentKernel >> 2, args.recurrentKernel, 0, units * w);
-    if (args.bias === null) f32.fill(0, bias >> 2, (bias >> 2) + w);
-    else copyIn32(f32, bias >> 2, args.bias, 0, w);
-    copyIn32(f32, h >> 2, args.h, 0, step);
-    copyIn32(f32, c >> 2, args.c, 0, step);
+    checkPassBuffers(settings.name, 'lstmForward', args, [
+      ['x', args.x, time * batch * features], ['kernel', args.kernel, features * w], ['recurrentKernel', args.recurrentKernel, units * w],
+      ['bias', args.bias, w], ['h', args.h, (time + 1) * step], ['c', args.c, (time + 1) * step],
+      ['gates', args.gates, args.keep ? time * batch * w : 0], ['cellActivation', args.cellActivation, args.keep ? time * step : 0],
+    ]);
+    copyIn32(f32, x >>> 2, args.x, 0, time * batch * features);
+    copyIn32(f32, kernel >>> 2, args.kernel, 0, features * w);
+    copyIn32(f32, recurrentKernel >>> 2, args.recurrentKernel, 0, units * w);
+    if (args.bias === null) f32.fill(0, bias >>> 2, (bias >>> 2) + w);
+    else copyIn32(f32, bias >>> 2, args.bias, 0, w);
+    copyIn32(f32, h >>> 2, args.h, 0, step);
+    copyIn32(f32, c >>> 2, args.c, 0, step);
     runShares(LSTM_FORWARD, rows, (part, r0, count) => [
       r0, count, batch, time, features, units,
       x, kernel, recurrentKernel, bias, gates, h, c, activation,
       recurrent[part]!, heapStart + part * stride,
     ]);
-    copyOut32(f32, (h >> 2) + step, args.h, step, time * step);
+    copyOut32(f32, (h >>> 2) + step, args.h, step, time * step);
     if (!args.keep) {
-      copyOut32(f32, (c >> 2) + time * step, args.c, time * step, step); // c_T: the final state
+      copyOut32(f32, (c >>> 2) + time * step, args.c, time * step, step); // c_T: the final state
       return;
     }
-    copyOut32(f32, (c >> 2) + step, args.c, step, time * step);
-    copyOut32(f32, gates >> 2, args.gates, 0, time * batch * w);
-    copyOut32(f32, activation >> 2, args.cellActivation, 0, time * step);
+    copyOut32(f32, (c >>> 2) + step, args.c, step, time * step);
+    copyOut32(f32, gates >>> 2, args.gates, 0, time * batch * w);
+    copyOut32(f32, activation >>> 2, args.cellActivation, 0, time * step);
   }
 
   /**
@@ -445,11 +497,11 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   /** Copies the caller's gradients into thread 0's slots and zeroes the others' (after `reserve`). */
   function loadGradients(g: GradientSlots, kernelGrad: Float32Array, recurrentKernelGrad: Float32Array): void {
     const [kernel, recurrent] = g.sizes;
-    copyIn32(f32, g.kernel[0]! >> 2, kernelGrad, 0, kernel);
-    copyIn32(f32, g.recurrent[0]! >> 2, recurrentKernelGrad, 0, recurrent);
+    copyIn32(f32, g.kernel[0]! >>> 2, kernelGrad, 0, kernel);
+    copyIn32(f32, g.recurrent[0]! >>> 2, recurrentKernelGrad, 0, recurrent);
     for (let part = 1; part < g.kernel.length; part++) {
-      f32.fill(0, g.kernel[part]! >> 2, (g.kernel[part]! >> 2) + kernel);
-      f32.fill(0, g.recurrent[part]! >> 2, (g.recurrent[part]! >> 2) + recurrent);
+      f32.fill(0, g.kernel[part]! >>> 2, (g.kernel[part]! >>> 2) + kernel);
+      f32.fill(0, g.recurrent[part]! >>> 2, (g.recurrent[part]! >>> 2) + recurrent);
     }
   }
 
@@ -461,15 +513,16 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       exports.addF32(g.recurrent[0]!, g.recurrent[part]!, recurrent);
       exports.addF32(g.bias[0]!, g.bias[part]!, bias);
     }
-    copyOut32(f32, g.kernel[0]! >> 2, kernelGrad, 0, kernel);
-    copyOut32(f32, g.recurrent[0]! >> 2, recurrentKernelGrad, 0, recurrent);
+    copyOut32(f32, g.kernel[0]! >>> 2, kernelGrad, 0, kernel);
+    copyOut32(f32, g.recurrent[0]! >>> 2, recurrentKernelGrad, 0, recurrent);
     if (biasGrad === null) return;
-    const from = g.bias[0]! >> 2;
+    const from = g.bias[0]! >>> 2;
     for (let k = 0; k < bias; k++) biasGrad[k] = biasGrad[k]! + f32[from + k]!;
   }
 
   function lstmBackward(args: LstmBackwardArgs): void {
     const { batch, time, features, units } = args;
+    checkPassSizes(settings.name, 'lstmBackward', args);
     const w = 4 * units;
     const step = batch * units;
     const rows = shares(batch, 3 * time * batch * w * (units + features));
@@ -492,16 +545,23 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     // Thread 0 adds into copies of the gradients; the others into zeroed partial sums.
     const grads = takeGradients(take, parts, features * w, units * w, w);
     reserve(end());
-    copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
-    copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
-    copyIn32(f32, recurrentKernel >> 2, args.recurrentKernel, 0, units * w);
-    copyIn32(f32, gates >> 2, args.gates, 0, time * batch * w);
-    copyIn32(f32, h >> 2, args.h, 0, (time + 1) * step);
-    copyIn32(f32, c >> 2, args.c, 0, (time + 1) * step);
-    copyIn32(f32, activation >> 2, args.cellActivation, 0, time * step);
-    if (args.dhOut !== null) copyIn32(f32, dhOut >> 2, args.dhOut, 0, time * step);
-    copyIn32(f32, dh >> 2, args.dh, 0, step);
-    copyIn32(f32, dc >> 2, args.dc, 0, step);
+    checkPassBuffers(settings.name, 'lstmBackward', args, [
+      ['x', args.x, time * batch * features], ['kernel', args.kernel, features * w], ['recurrentKernel', args.recurrentKernel, units * w],
+      ['gates', args.gates, time * batch * w], ['h', args.h, (time + 1) * step], ['c', args.c, (time + 1) * step],
+      ['cellActivation', args.cellActivation, time * step], ['dhOut', args.dhOut, time * step], ['dh', args.dh, step], ['dc', args.dc, step],
+      ['dx', args.dx, time * batch * features], ['kernelGrad', args.kernelGrad, features * w],
+      ['recurrentKernelGrad', args.recurrentKernelGrad, units * w], ['biasGrad', args.biasGrad, w],
+    ]);
+    copyIn32(f32, x >>> 2, args.x, 0, time * batch * features);
+    copyIn32(f32, kernel >>> 2, args.kernel, 0, features * w);
+    copyIn32(f32, recurrentKernel >>> 2, args.recurrentKernel, 0, units * w);
+    copyIn32(f32, gates >>> 2, args.gates, 0, time * batch * w);
+    copyIn32(f32, h >>> 2, args.h, 0, (time + 1) * step);
+    copyIn32(f32, c >>> 2, args.c, 0, (time + 1) * step);
+    copyIn32(f32, activation >>> 2, args.cellActivation, 0, time * step);
+    if (args.dhOut !== null) copyIn32(f32, dhOut >>> 2, args.dhOut, 0, time * step);
+    copyIn32(f32, dh >>> 2, args.dh, 0, step);
+    copyIn32(f32, dc >>> 2, args.dc, 0, step);
     loadGradients(grads, args.kernelGrad, args.recurrentKernelGrad);
     runShares(LSTM_BACKWARD, rows, (part, r0, count) => [
       r0, count, batch, time, features, units,
@@ -510,14 +570,15 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       grads.kernel[part]!, grads.recurrent[part]!, grads.bias[part]!,
       heapStart + part * stride,
     ]);
-    copyOut32(f32, dh >> 2, args.dh, 0, step);
-    copyOut32(f32, dc >> 2, args.dc, 0, step);
-    copyOut32(f32, dx >> 2, args.dx, 0, time * batch * features);
+    copyOut32(f32, dh >>> 2, args.dh, 0, step);
+    copyOut32(f32, dc >>> 2, args.dc, 0, step);
+    copyOut32(f32, dx >>> 2, args.dx, 0, time * batch * features);
     storeGradients(grads, args.kernelGrad, args.recurrentKernelGrad, args.biasGrad);
   }
 
   function gruForward(args: GruForwardArgs): void {
     const { batch, time, features, units } = args;
+    checkPassSizes(settings.name, 'gruForward', args);
     const w = 3 * units;
     const step = batch * units;
     const rows = shares(batch, time * batch * w * (units + features));
@@ -532,24 +593,30 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const h = take((time + 1) * step);
     const recurrent = take(time * batch * w);
     reserve(end());
-    copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
-    copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
-    copyIn32(f32, recurrentKernel >> 2, args.recurrentKernel, 0, units * w);
-    if (args.bias === null) f32.fill(0, bias >> 2, (bias >> 2) + 2 * w);
-    else copyIn32(f32, bias >> 2, args.bias, 0, 2 * w);
-    copyIn32(f32, h >> 2, args.h, 0, step);
+    checkPassBuffers(settings.name, 'gruForward', args, [
+      ['x', args.x, time * batch * features], ['kernel', args.kernel, features * w], ['recurrentKernel', args.recurrentKernel, units * w],
+      ['bias', args.bias, 2 * w], ['h', args.h, (time + 1) * step],
+      ['gates', args.gates, args.keep ? time * batch * w : 0], ['recurrent', args.recurrent, args.keep ? time * batch * w : 0],
+    ]);
+    copyIn32(f32, x >>> 2, args.x, 0, time * batch * features);
+    copyIn32(f32, kernel >>> 2, args.kernel, 0, features * w);
+    copyIn32(f32, recurrentKernel >>> 2, args.recurrentKernel, 0, units * w);
+    if (args.bias === null) f32.fill(0, bias >>> 2, (bias >>> 2) + 2 * w);
+    else copyIn32(f32, bias >>> 2, args.bias, 0, 2 * w);
+    copyIn32(f32, h >>> 2, args.h, 0, step);
     runShares(GRU_FORWARD, rows, (part, r0, count) => [
       r0, count, batch, time, features, units,
       x, kernel, recurrentKernel, bias, gates, h, recurrent, heapStart + part * stride,
     ]);
-    copyOut32(f32, (h >> 2) + step, args.h, step, time * step);
+    copyOut32(f32, (h >>> 2) + step, args.h, step, time * step);
     if (!args.keep) return;
-    copyOut32(f32, gates >> 2, args.gates, 0, time * batch * w);
-    copyOut32(f32, recurrent >> 2, args.recurrent, 0, time * batch * w);
+    copyOut32(f32, gates >>> 2, args.gates, 0, time * batch * w);
+    copyOut32(f32, recurrent >>> 2, args.recurrent, 0, time * batch * w);
   }
 
   function gruBackward(args: GruBackwardArgs): void {
     const { batch, time, features, units } = args;
+    checkPassSizes(settings.name, 'gruBackward', args);
     const w = 3 * units;
     const step = batch * units;
     const rows = shares(batch, 3 * time * batch * w * (units + features));
@@ -569,14 +636,20 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const dx = take(time * batch * features);
     const grads = takeGradients(take, parts, features * w, units * w, 2 * w);
     reserve(end());
-    copyIn32(f32, x >> 2, args.x, 0, time * batch * features);
-    copyIn32(f32, kernel >> 2, args.kernel, 0, features * w);
-    copyIn32(f32, recurrentKernel >> 2, args.recurrentKernel, 0, units * w);
-    copyIn32(f32, gates >> 2, args.gates, 0, time * batch * w);
-    copyIn32(f32, recurrent >> 2, args.recurrent, 0, time * batch * w);
-    copyIn32(f32, h >> 2, args.h, 0, (time + 1) * step);
-    if (args.dhOut !== null) copyIn32(f32, dhOut >> 2, args.dhOut, 0, time * step);
-    copyIn32(f32, dh >> 2, args.dh, 0, step);
+    checkPassBuffers(settings.name, 'gruBackward', args, [
+      ['x', args.x, time * batch * features], ['kernel', args.kernel, features * w], ['recurrentKernel', args.recurrentKernel, units * w],
+      ['gates', args.gates, time * batch * w], ['recurrent', args.recurrent, time * batch * w], ['h', args.h, (time + 1) * step],
+      ['dhOut', args.dhOut, time * step], ['dh', args.dh, step], ['dx', args.dx, time * batch * features],
+      ['kernelGrad', args.kernelGrad, features * w], ['recurrentKernelGrad', args.recurrentKernelGrad, units * w], ['biasGrad', args.biasGrad, 2 * w],
+    ]);
+    copyIn32(f32, x >>> 2, args.x, 0, time * batch * features);
+    copyIn32(f32, kernel >>> 2, args.kernel, 0, features * w);
+    copyIn32(f32, recurrentKernel >>> 2, args.recurrentKernel, 0, units * w);
+    copyIn32(f32, gates >>> 2, args.gates, 0, time * batch * w);
+    copyIn32(f32, recurrent >>> 2, args.recurrent, 0, time * batch * w);
+    copyIn32(f32, h >>> 2, args.h, 0, (time + 1) * step);
+    if (args.dhOut !== null) copyIn32(f32, dhOut >>> 2, args.dhOut, 0, time * step);
+    copyIn32(f32, dh >>> 2, args.dh, 0, step);
     loadGradients(grads, args.kernelGrad, args.recurrentKernelGrad);
     runShares(GRU_BACKWARD, rows, (part, r0, count) => [
       r0, count, batch, time, features, units,
@@ -585,8 +658,8 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       grads.kernel[part]!, grads.recurrent[part]!, grads.bias[part]!,
       heapStart + part * stride,
     ]);
-    copyOut32(f32, dh >> 2, args.dh, 0, step);
-    copyOut32(f32, dx >> 2, args.dx, 0, time * batch * features);
+    copyOut32(f32, dh >>> 2, args.dh, 0, step);
+    copyOut32(f32, dx >>> 2, args.dx, 0, time * batch * features);
     storeGradients(grads, args.kernelGrad, args.recurrentKernelGrad, args.biasGrad);
   }
 
@@ -599,27 +672,13 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     },
     async dispose() {
       workers = 0;
-      await pool?.terminate();
+      if (pool === null) return;
+      abandoned?.unregister(pool);
+      await pool.terminate();
     },
   };
+  if (pool !== null) abandoned?.register(backend, pool, pool);
   return Object.freeze(backend);
-}
-
-/** Lays out float32 buffers one after another from `start`, each 64-byte aligned. */
-function bump(start: number): { take(elements: number): number; end(): number } {
-  let top = start;
-  return {
-    take(elements) {
-      const at = top;
-      top = align(top + elements * 4);
-      return at;
-    },
-    end: () => top,
-  };
-}
-
-function align(byte: number): number {
-  return (byte + 63) & ~63;
 }
 
 // One copy per element type keeps each loop monomorphic.
