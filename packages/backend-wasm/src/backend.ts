@@ -242,15 +242,16 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   function reserve(size: number): void {
     if (size <= capacity) return;
     const pages = Math.ceil((size - capacity) / PAGE);
+    const maximum = (shared ? SHARED_MAXIMUM_PAGES : MAXIMUM_PAGES) * PAGE;
     const tooLarge = (): RnnkitError =>
       new RnnkitError(
         settings.name,
         `needs ${Math.ceil(size / 2 ** 20)} MiB of WebAssembly memory and could not grow to it${
-          shared ? ` (the threaded build is limited to ${SHARED_MAXIMUM_PAGES / 16} MiB)` : ''
+          shared ? ` (the threaded build is limited to ${SHARED_MAXIMUM_PAGES / 16} MiB)` : size > maximum ? ` (WebAssembly memory is limited to ${MAXIMUM_PAGES / 16} MiB)` : ''
         }: use smaller batches or the JS backend`,
       );
     // Past the maximum, fail before asking the engine for anything.
-    if (!(size <= (shared ? SHARED_MAXIMUM_PAGES : MAXIMUM_PAGES) * PAGE)) throw tooLarge();
+    if (!(size <= maximum)) throw tooLarge();
     try {
       memory.grow(pages);
     } catch {

@@ -1,0 +1,77 @@
+// Kernel calls with sizes or buffers that do not fit are refused before anything enters
+// WebAssembly, with an error naming the backend, the kernel and the sizes.
+import { describe, expect, it } from 'vitest';
+import { createWasmBackend } from './index.js';
+
+const backend = await createWasmBackend({ minMultiplyAdds: 0 });
+
+function lstmForwardArgs(batch: number, time: number, features: number, units: number, length?: number) {
+  const array = (size: number) => new Float32Array(length ?? size);
+  return {
+    batch, time, features, units,
+    x: array(time * batch * features),
+    kernel: array(features * 4 * units),
+    recurrentKernel: array(units * 4 * units),
+    bias: null,
+    h: array((time + 1) * batch * units),
+    c: array((time + 1) * batch * units),
+    gates: new Float32Array(0),
+    cellActivation: new Float32Array(0),
+    keep: false,
+  };
+}
+
+describe('gemm of the WebAssembly backend', () => {
+  const two = new Float32Array(4);
+  it('should refuse sizes that are not integers from 0 to 2^31 − 1', () => {
+    for (const [m, n, k] of [[2, 2, -1], [2, 1.5, 2], [2 ** 31, 1, 1], [Number.NaN, 2, 2]]) {
+      expect(() => backend.gemm(false, false, m!, n!, k!, two, 0, two, 0, 0, two, 0)).toThrow(
+        new RegExp(`^wasm-simd: gemm with m=${m}, n=${n}, k=${k}: sizes must be integers from 0 to 2147483647$`),
+      );
+    }
+  });
+
+  it('should refuse an operand too short for its sizes and offset', () => {
+    expect(() => backend.gemm(false, false, 2, 2, 3, two, 0, new Float32Array(6), 0, 0, two, 0)).toThrow(
+      /^wasm-simd: gemm with m=2, n=2, k=3: a holds 4 values, needs 6 from offset 0$/,
+    );
+    expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 1, 0, two, 0)).toThrow(/: b holds 4 values, needs 4 from offset 1$/);
+    expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 0, 0, two, -1)).toThrow(/: c holds 4 values, needs 4 from offset -1$/);
+  });
+
+  it('should refuse operands of different element types', () => {
+    expect(() => backend.gemm(false, false, 2, 2, 2, new Float64Array(4), 0, two, 0, 0, two, 0)).toThrow(
+      /^wasm-simd: gemm with m=2, n=2, k=2: operands must share one element type, got a Float64Array, b Float32Array and c Float32Array$/,
+    );
+  });
+});
+
+describe('the fused passes of the WebAssembly backend', () => {
+  it('should refuse sizes that are not integers', () => {
+    expect(() => backend.lstmForward!(lstmForwardArgs(2, -1, 3, 4, 0))).toThrow(
+      /^wasm-simd: lstmForward with batch=2, time=-1, features=3, units=4: sizes must be integers from 0 to 2147483647$/,
+    );
+  });
+
+  it('should refuse a buffer too short for the sizes', () => {
+    const args = { ...lstmForwardArgs(2, 3, 3, 4), x: new Float32Array(10) };
+    expect(() => backend.lstmForward!(args)).toThrow(/^wasm-simd: lstmForward with batch=2, time=3, features=3, units=4: x holds 10 values, needs 18$/);
+  });
+
+  it('should give the memory error, not a trap, for a pass needing more than 4 GiB (one thread) or 2 GiB (threads)', async () => {
+    // Sizes only: the memory is sized before any buffer is read, so the buffers can be empty
+    // and nothing is allocated. 2^27 features: x takes 512 MiB, the kernel (× 4 gates) 2 GiB
+    // and the gathered column in the scratch 1 GiB, so the layout's addresses pass 2^31.
+    const threaded = await createWasmBackend({ threads: 2 });
+    try {
+      expect(() => threaded.lstmForward!(lstmForwardArgs(1, 1, 2 ** 27, 1, 0))).toThrow(
+        /^wasm-simd: needs 3586 MiB of WebAssembly memory and could not grow to it \(the threaded build is limited to 2048 MiB\): use smaller batches or the JS backend$/,
+      );
+      expect(() => backend.lstmForward!(lstmForwardArgs(1, 1, 2 ** 28, 1, 0))).toThrow(
+        /^wasm-simd: needs 7170 MiB of WebAssembly memory and could not grow to it \(WebAssembly memory is limited to 4096 MiB\): use smaller batches or the JS backend$/,
+      );
+    } finally {
+      await threaded.dispose();
+    }
+  });
+});
