@@ -45,7 +45,8 @@ export interface WasmBackend extends KernelBackend {
   readonly threads: number;
   /**
    * Stops the worker threads. The backend keeps working on the calling thread alone.
-   * (Idle workers do not keep a Node process alive, so calling this is optional.)
+   * Idle workers do not keep a Node process alive but hold the backend's memory; a backend
+   * dropped without this has its workers stopped when it is garbage-collected.
    */
   dispose(): Promise<void>;
 }
