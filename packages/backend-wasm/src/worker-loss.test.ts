@@ -16,9 +16,18 @@ const spawned = vi.hoisted(() => [] as Worker[]);
 
 vi.mock('node:worker_threads', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:worker_threads')>();
+  // A pool asking for the kernel `exitNow` gets one that calls process.exit in the worker,
+  // standing in for any code that ends a worker thread in the middle of a job.
+  const exitNow = `const NativeInstance = WebAssembly.Instance;
+WebAssembly.Instance = function (module, imports) {
+  const instance = new NativeInstance(module, imports);
+  return { exports: { ...instance.exports, exitNow: () => process.exit(7) } };
+};
+`;
   class RecordedWorker extends actual.Worker {
-    constructor(...args: ConstructorParameters<typeof actual.Worker>) {
-      super(...args);
+    constructor(source: string | URL, options?: import('node:worker_threads').WorkerOptions) {
+      const names = (options?.workerData as { names?: string[] } | undefined)?.names ?? [];
+      super(names.includes('exitNow') ? exitNow + String(source) : source, options);
       spawned.push(this);
     }
   }
@@ -127,6 +136,17 @@ describe('the thread pool', () => {
     pool.start(0, 0, []);
     expect(() => pool.finish(0, 0)).toThrow(/^pool: worker thread 1 did not finish its share within 100 ms and was stopped$/);
     expect(pool.lost()).toBe('worker thread 1 did not finish its share within 100 ms');
+    await pool.terminate();
+  });
+
+  it('should fail the job, not hang, when its worker exits while running it', async () => {
+    const module = await WebAssembly.compile(SPIN_MODULE);
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    // A stall limit far above the time the exit takes: only the worker's own last call (its
+    // process 'exit' listener) can end this wait with the error below.
+    const pool = await startThreads('test', module, memory, 1, ['exitNow'], 'pool', { claim: 50, stall: 20_000, stallPerOwn: 0 });
+    pool.start(0, 0, []);
+    expect(() => pool.finish(0, 0)).toThrow(/^pool: worker thread 1 stopped while running its share of the work$/);
     await pool.terminate();
   });
 
