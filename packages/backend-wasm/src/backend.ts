@@ -2,7 +2,8 @@ import { type KernelBackend, type TypedArray, RnnkitError, jsBackend, setBackend
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 import { recurrentPasses } from './recurrent-passes.js';
-import { checkGemm, checkPassBuffers, checkPassSizes } from './checks.js';
+import { type PassSizes, checkGemm, checkPassBuffers, checkPassSizes } from './checks.js';
+import { GRU_BACKWARD, GRU_FORWARD, LSTM_BACKWARD, LSTM_FORWARD, type PassShape, type PassSpec } from './pass-specs.js';
 import { align, bump } from './layout.js';
 import { type ThreadPool, MAX_ARGUMENTS, availableCores, startThreads, threadsUnavailable } from './threads.js';
 
@@ -68,12 +69,8 @@ interface KernelExports {
 
 /** Exports a worker thread may run, by index (the pool's kernel numbers). */
 const THREAD_KERNELS = ['lstmForward', 'lstmBackward', 'gemmF32', 'gemmF64', 'gruForward', 'gruBackward'] as const;
-const LSTM_FORWARD = 0;
-const LSTM_BACKWARD = 1;
 const GEMM_F32 = 2;
 const GEMM_F64 = 3;
-const GRU_FORWARD = 4;
-const GRU_BACKWARD = 5;
 
 const API = 'createWasmBackend';
 const OPTION_KEYS = new Set(['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds']);
@@ -429,50 +426,58 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     else if (failure !== null) throw failure;
   }
 
-  function lstmForward(args: LstmForwardArgs): void {
+  /**
+   * Runs the fused pass `spec` describes (see pass-specs.ts): lays its buffers out after the
+   * threads' scratch, checks and copies in the caller's arrays, runs the kernel on each
+   * share of the batch, and copies the results (and the summed weight gradients) back.
+   */
+  function runPass<A extends PassSizes>(spec: PassSpec<A>, args: A): void {
+    checkPassSizes(settings.name, spec.name, args);
     const { batch, time, features, units } = args;
-    checkPassSizes(settings.name, 'lstmForward', args);
-    const w = 4 * units;
-    const step = batch * units;
-    const rows = shares(batch, time * batch * w * (units + features));
-    // Products with fewer columns than a SIMD vector gather a column of up to k values.
-    const stride = scratchStride(Math.max(features, units));
+    const w = spec.gates * units;
+    const shape: PassShape = { batch, time, features, units, w, step: batch * units };
+    const rows = shares(batch, spec.work(shape));
+    const stride = scratchStride(spec.gather(shape));
     const { take, end } = bump(heapStart + rows.length * stride);
-    const x = take(time * batch * features);
-    const kernel = take(features * w);
-    const recurrentKernel = take(units * w);
-    const bias = take(w);
-    const gates = take(time * batch * w);
-    const h = take((time + 1) * step);
-    const c = take((time + 1) * step);
-    const activation = take(time * step);
-    const recurrent = rows.map((count) => take(count * w));
+    // Each buffer with the caller's array and its address (one per thread for a per-thread one).
+    const laid = spec.buffers.map((buffer) => {
+      const array = buffer.array?.(args) ?? null;
+      const size = buffer.size(shape, 0);
+      const skipped = array === null && buffer.whenNull === 'none';
+      const at = buffer.perThread ? rows.map((count) => take(buffer.size(shape, count))) : [skipped ? 0 : take(size)];
+      return { buffer, array, size, at };
+    });
+    const grads = spec.gradients?.of(args) ?? null;
+    const biasSize = spec.gradients?.bias(shape) ?? 0;
+    const slots = grads && takeGradients(take, rows.length, features * w, units * w, biasSize);
     reserve(end());
-    checkPassBuffers(settings.name, 'lstmForward', args, [
-      ['x', args.x, time * batch * features], ['kernel', args.kernel, features * w], ['recurrentKernel', args.recurrentKernel, units * w],
-      ['bias', args.bias, w], ['h', args.h, (time + 1) * step], ['c', args.c, (time + 1) * step],
-      ['gates', args.gates, args.keep ? time * batch * w : 0], ['cellActivation', args.cellActivation, args.keep ? time * step : 0],
+    checkPassBuffers(settings.name, spec.name, args, [
+      ...laid.flatMap(({ buffer, array, size }) => (buffer.array ? [[buffer.name, array, buffer.needs?.(shape, args) ?? size] as const] : [])),
+      ...(grads
+        ? ([['kernelGrad', grads.kernelGrad, features * w], ['recurrentKernelGrad', grads.recurrentKernelGrad, units * w], ['biasGrad', grads.biasGrad, biasSize]] as const)
+        : []),
     ]);
-    copyIn32(f32, x >>> 2, args.x, 0, time * batch * features);
-    copyIn32(f32, kernel >>> 2, args.kernel, 0, features * w);
-    copyIn32(f32, recurrentKernel >>> 2, args.recurrentKernel, 0, units * w);
-    if (args.bias === null) f32.fill(0, bias >>> 2, (bias >>> 2) + w);
-    else copyIn32(f32, bias >>> 2, args.bias, 0, w);
-    copyIn32(f32, h >>> 2, args.h, 0, step);
-    copyIn32(f32, c >>> 2, args.c, 0, step);
-    runShares(LSTM_FORWARD, rows, (part, r0, count) => [
-      r0, count, batch, time, features, units,
-      x, kernel, recurrentKernel, bias, gates, h, c, activation,
-      recurrent[part]!, heapStart + part * stride,
-    ]);
-    copyOut32(f32, (h >>> 2) + step, args.h, step, time * step);
-    if (!args.keep) {
-      copyOut32(f32, (c >>> 2) + time * step, args.c, time * step, step); // c_T: the final state
-      return;
+    for (const { buffer, array, size, at } of laid) {
+      const start = at[0]! >>> 2;
+      if (array === null) {
+        if (buffer.whenNull === 'zeros') f32.fill(0, start, start + size);
+        continue;
+      }
+      const range = buffer.copyIn ? buffer.copyIn(shape) : [0, size];
+      if (range !== null) copyIn32(f32, start + range[0], array, range[0], range[1]);
     }
-    copyOut32(f32, (c >>> 2) + step, args.c, step, time * step);
-    copyOut32(f32, gates >>> 2, args.gates, 0, time * batch * w);
-    copyOut32(f32, activation >>> 2, args.cellActivation, 0, time * step);
+    if (grads && slots) loadGradients(slots, grads.kernelGrad, grads.recurrentKernelGrad);
+    runShares(THREAD_KERNELS.indexOf(spec.name), rows, (part, r0, count) => [
+      r0, count, batch, time, features, units,
+      ...laid.map(({ buffer, at }) => at[buffer.perThread ? part : 0]!),
+      ...(slots ? [slots.kernel[part]!, slots.recurrent[part]!, slots.bias[part]!] : []),
+      heapStart + part * stride,
+    ]);
+    for (const { buffer, array, at } of laid) {
+      const range = array && buffer.copyOut?.(shape, args);
+      if (range) copyOut32(f32, (at[0]! >>> 2) + range[0], array, range[0], range[1]);
+    }
+    if (grads && slots) storeGradients(slots, grads.kernelGrad, grads.recurrentKernelGrad, grads.biasGrad);
   }
 
   /**
@@ -522,148 +527,10 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     for (let k = 0; k < bias; k++) biasGrad[k] = biasGrad[k]! + f32[from + k]!;
   }
 
-  function lstmBackward(args: LstmBackwardArgs): void {
-    const { batch, time, features, units } = args;
-    checkPassSizes(settings.name, 'lstmBackward', args);
-    const w = 4 * units;
-    const step = batch * units;
-    const rows = shares(batch, 3 * time * batch * w * (units + features));
-    const parts = rows.length;
-    // Weight gradients with Aᵀ and fewer than 4 rows gather a column of up to time·batch values.
-    const stride = scratchStride(time * batch);
-    const { take, end } = bump(heapStart + parts * stride);
-    const x = take(time * batch * features);
-    const kernel = take(features * w);
-    const recurrentKernel = take(units * w);
-    const gates = take(time * batch * w);
-    const h = take((time + 1) * step);
-    const c = take((time + 1) * step);
-    const activation = take(time * step);
-    const dhOut = args.dhOut === null ? 0 : take(time * step);
-    const dh = take(step);
-    const dc = take(step);
-    const dz = take(time * batch * w);
-    const dx = take(time * batch * features);
-    // Thread 0 adds into copies of the gradients; the others into zeroed partial sums.
-    const grads = takeGradients(take, parts, features * w, units * w, w);
-    reserve(end());
-    checkPassBuffers(settings.name, 'lstmBackward', args, [
-      ['x', args.x, time * batch * features], ['kernel', args.kernel, features * w], ['recurrentKernel', args.recurrentKernel, units * w],
-      ['gates', args.gates, time * batch * w], ['h', args.h, (time + 1) * step], ['c', args.c, (time + 1) * step],
-      ['cellActivation', args.cellActivation, time * step], ['dhOut', args.dhOut, time * step], ['dh', args.dh, step], ['dc', args.dc, step],
-      ['dx', args.dx, time * batch * features], ['kernelGrad', args.kernelGrad, features * w],
-      ['recurrentKernelGrad', args.recurrentKernelGrad, units * w], ['biasGrad', args.biasGrad, w],
-    ]);
-    copyIn32(f32, x >>> 2, args.x, 0, time * batch * features);
-    copyIn32(f32, kernel >>> 2, args.kernel, 0, features * w);
-    copyIn32(f32, recurrentKernel >>> 2, args.recurrentKernel, 0, units * w);
-    copyIn32(f32, gates >>> 2, args.gates, 0, time * batch * w);
-    copyIn32(f32, h >>> 2, args.h, 0, (time + 1) * step);
-    copyIn32(f32, c >>> 2, args.c, 0, (time + 1) * step);
-    copyIn32(f32, activation >>> 2, args.cellActivation, 0, time * step);
-    if (args.dhOut !== null) copyIn32(f32, dhOut >>> 2, args.dhOut, 0, time * step);
-    copyIn32(f32, dh >>> 2, args.dh, 0, step);
-    copyIn32(f32, dc >>> 2, args.dc, 0, step);
-    loadGradients(grads, args.kernelGrad, args.recurrentKernelGrad);
-    runShares(LSTM_BACKWARD, rows, (part, r0, count) => [
-      r0, count, batch, time, features, units,
-      x, kernel, recurrentKernel, gates, h, c, activation,
-      dhOut, dh, dc, dz, dx,
-      grads.kernel[part]!, grads.recurrent[part]!, grads.bias[part]!,
-      heapStart + part * stride,
-    ]);
-    copyOut32(f32, dh >>> 2, args.dh, 0, step);
-    copyOut32(f32, dc >>> 2, args.dc, 0, step);
-    copyOut32(f32, dx >>> 2, args.dx, 0, time * batch * features);
-    storeGradients(grads, args.kernelGrad, args.recurrentKernelGrad, args.biasGrad);
-  }
-
-  function gruForward(args: GruForwardArgs): void {
-    const { batch, time, features, units } = args;
-    checkPassSizes(settings.name, 'gruForward', args);
-    const w = 3 * units;
-    const step = batch * units;
-    const rows = shares(batch, time * batch * w * (units + features));
-    // Products with fewer columns than a SIMD vector gather a column of up to k values.
-    const stride = scratchStride(Math.max(features, units));
-    const { take, end } = bump(heapStart + rows.length * stride);
-    const x = take(time * batch * features);
-    const kernel = take(features * w);
-    const recurrentKernel = take(units * w);
-    const bias = take(2 * w);
-    const gates = take(time * batch * w);
-    const h = take((time + 1) * step);
-    const recurrent = take(time * batch * w);
-    reserve(end());
-    checkPassBuffers(settings.name, 'gruForward', args, [
-      ['x', args.x, time * batch * features], ['kernel', args.kernel, features * w], ['recurrentKernel', args.recurrentKernel, units * w],
-      ['bias', args.bias, 2 * w], ['h', args.h, (time + 1) * step],
-      ['gates', args.gates, args.keep ? time * batch * w : 0], ['recurrent', args.recurrent, args.keep ? time * batch * w : 0],
-    ]);
-    copyIn32(f32, x >>> 2, args.x, 0, time * batch * features);
-    copyIn32(f32, kernel >>> 2, args.kernel, 0, features * w);
-    copyIn32(f32, recurrentKernel >>> 2, args.recurrentKernel, 0, units * w);
-    if (args.bias === null) f32.fill(0, bias >>> 2, (bias >>> 2) + 2 * w);
-    else copyIn32(f32, bias >>> 2, args.bias, 0, 2 * w);
-    copyIn32(f32, h >>> 2, args.h, 0, step);
-    runShares(GRU_FORWARD, rows, (part, r0, count) => [
-      r0, count, batch, time, features, units,
-      x, kernel, recurrentKernel, bias, gates, h, recurrent, heapStart + part * stride,
-    ]);
-    copyOut32(f32, (h >>> 2) + step, args.h, step, time * step);
-    if (!args.keep) return;
-    copyOut32(f32, gates >>> 2, args.gates, 0, time * batch * w);
-    copyOut32(f32, recurrent >>> 2, args.recurrent, 0, time * batch * w);
-  }
-
-  function gruBackward(args: GruBackwardArgs): void {
-    const { batch, time, features, units } = args;
-    checkPassSizes(settings.name, 'gruBackward', args);
-    const w = 3 * units;
-    const step = batch * units;
-    const rows = shares(batch, 3 * time * batch * w * (units + features));
-    const parts = rows.length;
-    const stride = scratchStride(time * batch);
-    const { take, end } = bump(heapStart + parts * stride);
-    const x = take(time * batch * features);
-    const kernel = take(features * w);
-    const recurrentKernel = take(units * w);
-    const gates = take(time * batch * w);
-    const recurrent = take(time * batch * w);
-    const h = take((time + 1) * step);
-    const dhOut = args.dhOut === null ? 0 : take(time * step);
-    const dh = take(step);
-    const dz = take(time * batch * w);
-    const dRec = take(time * batch * w);
-    const dx = take(time * batch * features);
-    const grads = takeGradients(take, parts, features * w, units * w, 2 * w);
-    reserve(end());
-    checkPassBuffers(settings.name, 'gruBackward', args, [
-      ['x', args.x, time * batch * features], ['kernel', args.kernel, features * w], ['recurrentKernel', args.recurrentKernel, units * w],
-      ['gates', args.gates, time * batch * w], ['recurrent', args.recurrent, time * batch * w], ['h', args.h, (time + 1) * step],
-      ['dhOut', args.dhOut, time * step], ['dh', args.dh, step], ['dx', args.dx, time * batch * features],
-      ['kernelGrad', args.kernelGrad, features * w], ['recurrentKernelGrad', args.recurrentKernelGrad, units * w], ['biasGrad', args.biasGrad, 2 * w],
-    ]);
-    copyIn32(f32, x >>> 2, args.x, 0, time * batch * features);
-    copyIn32(f32, kernel >>> 2, args.kernel, 0, features * w);
-    copyIn32(f32, recurrentKernel >>> 2, args.recurrentKernel, 0, units * w);
-    copyIn32(f32, gates >>> 2, args.gates, 0, time * batch * w);
-    copyIn32(f32, recurrent >>> 2, args.recurrent, 0, time * batch * w);
-    copyIn32(f32, h >>> 2, args.h, 0, (time + 1) * step);
-    if (args.dhOut !== null) copyIn32(f32, dhOut >>> 2, args.dhOut, 0, time * step);
-    copyIn32(f32, dh >>> 2, args.dh, 0, step);
-    loadGradients(grads, args.kernelGrad, args.recurrentKernelGrad);
-    runShares(GRU_BACKWARD, rows, (part, r0, count) => [
-      r0, count, batch, time, features, units,
-      x, kernel, recurrentKernel, gates, recurrent, h,
-      dhOut, dh, dz, dRec, dx,
-      grads.kernel[part]!, grads.recurrent[part]!, grads.bias[part]!,
-      heapStart + part * stride,
-    ]);
-    copyOut32(f32, dh >>> 2, args.dh, 0, step);
-    copyOut32(f32, dx >>> 2, args.dx, 0, time * batch * features);
-    storeGradients(grads, args.kernelGrad, args.recurrentKernelGrad, args.biasGrad);
-  }
+  const lstmForward = (args: LstmForwardArgs): void => runPass(LSTM_FORWARD, args);
+  const lstmBackward = (args: LstmBackwardArgs): void => runPass(LSTM_BACKWARD, args);
+  const gruForward = (args: GruForwardArgs): void => runPass(GRU_FORWARD, args);
+  const gruBackward = (args: GruBackwardArgs): void => runPass(GRU_BACKWARD, args);
 
   const backend: WasmBackend = {
     name: settings.name,

@@ -77,7 +77,7 @@ export function checkPassBuffers(
   name: string,
   kernel: string,
   sizes: PassSizes,
-  buffers: readonly (readonly [string, Float32Array | null, number])[],
+  buffers: readonly (readonly [label: string, array: Float32Array | null, values: number])[],
 ): void {
   for (const [label, array, size] of buffers) {
     if (array === null) continue;

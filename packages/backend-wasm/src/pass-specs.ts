@@ -1,0 +1,192 @@
+// The buffers of each fused pass, declared once, in the order of the kernel's arguments
+// (assembly/lstm.ts, assembly/gru.ts). From a table the backend derives the memory layout,
+// the checks of the caller's arrays, what is copied in before the kernels run and out
+// after, and the kernel's positional arguments — instead of four hand-written lists each.
+import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
+
+/** The sizes of a pass and the widths derived from them. */
+export interface PassShape {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  /** Gate columns: 4·units (LSTM) or 3·units (GRU). */
+  readonly w: number;
+  /** Values of one state at one step: batch·units. */
+  readonly step: number;
+}
+
+/** Values [from, from + count) of a buffer. */
+export type Range = readonly [from: number, count: number];
+
+/** One float32 buffer of a pass in WebAssembly memory. */
+export interface BufferSpec<A> {
+  /** Its name in errors: the caller's field (or the kernel's own buffer). */
+  readonly name: string;
+  /** Values it holds; `rows` is the thread's share of the batch for a per-thread buffer. */
+  readonly size: (shape: PassShape, rows: number) => number;
+  /** The caller's array behind it (null when the caller has none); absent for the kernels' own. */
+  readonly array?: (args: A) => Float32Array | null;
+  /** For a null array: 'zeros' gives a zeroed buffer (no bias), 'none' address 0 and no room (no dhOut). */
+  readonly whenNull?: 'zeros' | 'none';
+  /** The values read from the caller before the kernels run (default all of them; null: none). */
+  readonly copyIn?: (shape: PassShape) => Range | null;
+  /** The values written back after (default none). */
+  readonly copyOut?: (shape: PassShape, args: A) => Range | null;
+  /** Values the caller's array must hold (default its size). */
+  readonly needs?: (shape: PassShape, args: A) => number;
+  /** One buffer per thread, sized for its rows. */
+  readonly perThread?: boolean;
+}
+
+/** What the backend needs to run one fused pass. */
+export interface PassSpec<A> {
+  /** The kernel's name (its WebAssembly export, and in errors). */
+  readonly name: 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward';
+  /** Gate blocks: 4 (LSTM) or 3 (GRU). */
+  readonly gates: number;
+  /** Multiply–adds of the pass: how many threads it is worth. */
+  readonly work: (shape: PassShape) => number;
+  /** Values of the column a thread's scratch may gather (its longest thin product). */
+  readonly gather: (shape: PassShape) => number;
+  readonly buffers: readonly BufferSpec<A>[];
+  /** Backward passes: the weight gradients each thread sums (then added up), and the bias's size. */
+  readonly gradients?: { readonly of: (args: A) => WeightGradients; readonly bias: (shape: PassShape) => number };
+}
+
+/** The weight gradients a backward pass adds to. */
+export interface WeightGradients {
+  readonly kernelGrad: Float32Array;
+  readonly recurrentKernelGrad: Float32Array;
+  readonly biasGrad: Float32Array | null;
+}
+
+const inputs = (shape: PassShape): number => shape.time * shape.batch * shape.features;
+const gateValues = (shape: PassShape): number => shape.time * shape.batch * shape.w;
+const states = (shape: PassShape): number => (shape.time + 1) * shape.step;
+const steps = (shape: PassShape): number => shape.time * shape.step;
+const all = (size: (shape: PassShape) => number) => (shape: PassShape): Range => [0, size(shape)];
+const firstStep = (shape: PassShape): Range => [0, shape.step];
+const laterSteps = (shape: PassShape): Range => [shape.step, shape.time * shape.step];
+
+/** An array the kernels only read. */
+function input<A>(name: string, array: (args: A) => Float32Array | null, size: (shape: PassShape) => number): BufferSpec<A> {
+  return { name, size, array };
+}
+
+/** An array the kernels write and a forward pass hands back only when `keep` (else it may be empty). */
+function kept<A extends { keep: boolean }>(name: string, array: (args: A) => Float32Array, size: (shape: PassShape) => number): BufferSpec<A> {
+  return {
+    name,
+    size,
+    array,
+    copyIn: () => null,
+    copyOut: (shape, args) => (args.keep ? [0, size(shape)] : null),
+    needs: (shape, args) => (args.keep ? size(shape) : 0),
+  };
+}
+
+/** An array the kernels write and hand back whole. */
+function output<A>(name: string, array: (args: A) => Float32Array, size: (shape: PassShape) => number): BufferSpec<A> {
+  return { name, size, array, copyIn: () => null, copyOut: all(size) };
+}
+
+/** A buffer of the kernels' own (nothing crosses to the caller). */
+function own<A>(name: string, size: (shape: PassShape) => number): BufferSpec<A> {
+  return { name, size };
+}
+
+/** A state gradient [batch, units]: read (∂L/∂s_T), then written back (∂L/∂s_0). */
+function stateGradient<A>(name: string, array: (args: A) => Float32Array): BufferSpec<A> {
+  return { name, size: (shape) => shape.step, array, copyOut: firstStep };
+}
+
+const weights = <A extends { x: Float32Array; kernel: Float32Array; recurrentKernel: Float32Array }>(): BufferSpec<A>[] => [
+  input('x', (args) => args.x, inputs),
+  input('kernel', (args) => args.kernel, (shape) => shape.features * shape.w),
+  input('recurrentKernel', (args) => args.recurrentKernel, (shape) => shape.units * shape.w),
+];
+
+const forwardWork = (shape: PassShape): number => shape.time * shape.batch * shape.w * (shape.units + shape.features);
+const backwardWork = (shape: PassShape): number => 3 * forwardWork(shape);
+// Products with fewer columns than a SIMD vector gather a column of up to k values; the
+// weight gradients (Aᵀ with fewer than 4 rows) one of up to time·batch.
+const forwardGather = (shape: PassShape): number => Math.max(shape.features, shape.units);
+const backwardGather = (shape: PassShape): number => shape.time * shape.batch;
+
+export const LSTM_FORWARD: PassSpec<LstmForwardArgs> = {
+  name: 'lstmForward',
+  gates: 4,
+  work: forwardWork,
+  gather: forwardGather,
+  buffers: [
+    ...weights<LstmForwardArgs>(),
+    { name: 'bias', size: (shape) => shape.w, array: (args) => args.bias, whenNull: 'zeros' },
+    kept('gates', (args) => args.gates, gateValues),
+    { name: 'h', size: states, array: (args) => args.h, copyIn: firstStep, copyOut: laterSteps },
+    {
+      name: 'c',
+      size: states,
+      array: (args) => args.c,
+      copyIn: firstStep,
+      // Inference hands back only c_T, the final state.
+      copyOut: (shape, args) => (args.keep ? laterSteps(shape) : [shape.time * shape.step, shape.step]),
+    },
+    kept('cellActivation', (args) => args.cellActivation, steps),
+    { name: 'recurrent', size: (shape, rows) => rows * shape.w, perThread: true },
+  ],
+};
+
+export const LSTM_BACKWARD: PassSpec<LstmBackwardArgs> = {
+  name: 'lstmBackward',
+  gates: 4,
+  work: backwardWork,
+  gather: backwardGather,
+  buffers: [
+    ...weights<LstmBackwardArgs>(),
+    input('gates', (args) => args.gates, gateValues),
+    input('h', (args) => args.h, states),
+    input('c', (args) => args.c, states),
+    input('cellActivation', (args) => args.cellActivation, steps),
+    { name: 'dhOut', size: steps, array: (args) => args.dhOut, whenNull: 'none' },
+    stateGradient('dh', (args) => args.dh),
+    stateGradient('dc', (args) => args.dc),
+    own('dz', gateValues),
+    output('dx', (args) => args.dx, inputs),
+  ],
+  gradients: { of: (args) => args, bias: (shape) => shape.w },
+};
+
+export const GRU_FORWARD: PassSpec<GruForwardArgs> = {
+  name: 'gruForward',
+  gates: 3,
+  work: forwardWork,
+  gather: forwardGather,
+  buffers: [
+    ...weights<GruForwardArgs>(),
+    // b_in then b_rec.
+    { name: 'bias', size: (shape) => 2 * shape.w, array: (args) => args.bias, whenNull: 'zeros' },
+    kept('gates', (args) => args.gates, gateValues),
+    { name: 'h', size: states, array: (args) => args.h, copyIn: firstStep, copyOut: laterSteps },
+    kept('recurrent', (args) => args.recurrent, gateValues),
+  ],
+};
+
+export const GRU_BACKWARD: PassSpec<GruBackwardArgs> = {
+  name: 'gruBackward',
+  gates: 3,
+  work: backwardWork,
+  gather: backwardGather,
+  buffers: [
+    ...weights<GruBackwardArgs>(),
+    input('gates', (args) => args.gates, gateValues),
+    input('recurrent', (args) => args.recurrent, gateValues),
+    input('h', (args) => args.h, states),
+    { name: 'dhOut', size: steps, array: (args) => args.dhOut, whenNull: 'none' },
+    stateGradient('dh', (args) => args.dh),
+    own('dz', gateValues),
+    own('dRec', gateValues),
+    output('dx', (args) => args.dx, inputs),
+  ],
+  gradients: { of: (args) => args, bias: (shape) => 2 * shape.w },
+};
