@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { RnnkitError, Tensor, getBackend, jsBackend, matmul, setBackend } from '@rnnkit/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
-import { splitRows } from './backend.js';
 import { KERNELS_SHARED_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { createWasmBackend, useWasmBackend, wasmSimdSupported } from './index.js';
 import { startThreads } from './threads.js';
@@ -164,24 +163,6 @@ describe('createWasmBackend with threads', () => {
       expect(() => pool.finish(0, 0)).not.toThrow();
     } finally {
       await pool.terminate();
-    }
-  });
-});
-
-describe('splitRows', () => {
-  it('should share the batch out in blocks of 4 rows, as evenly as possible, covering every row once', () => {
-    expect(splitRows(1, 2)).toEqual([1]);
-    expect(splitRows(4, 3)).toEqual([4]);
-    expect(splitRows(13, 3)).toEqual([8, 4, 1]);
-    expect(splitRows(64, 2)).toEqual([32, 32]);
-    expect(splitRows(600, 3)).toEqual([200, 200, 200]);
-    for (let batch = 1; batch < 100; batch++) {
-      for (let parts = 1; parts < 6; parts++) {
-        const rows = splitRows(batch, parts);
-        expect(rows.reduce((a, b) => a + b, 0)).toBe(batch);
-        expect(rows.length).toBeLessThanOrEqual(parts);
-        for (const r of rows.slice(0, -1)) expect(r % 4).toBe(0);
-      }
     }
   });
 });

@@ -4,7 +4,9 @@ import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs
 import { recurrentPasses } from './recurrent-passes.js';
 import { type PassSizes, checkGemm, checkPassBuffers, checkPassSizes } from './checks.js';
 import { GRU_BACKWARD, GRU_FORWARD, LSTM_BACKWARD, LSTM_FORWARD, type PassShape, type PassSpec } from './pass-specs.js';
+import { copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
 import { align, bump } from './layout.js';
+import { shareStart, splitRows, usableParts } from './shares.js';
 import { type ThreadPool, MAX_ARGUMENTS, availableCores, startThreads, threadsUnavailable } from './threads.js';
 
 /** Options of {@link createWasmBackend} and {@link useWasmBackend}. */
@@ -79,9 +81,6 @@ const PAGE = 65536;
 const SHARED_MAXIMUM_PAGES = 32768;
 /** Pages a WebAssembly memory of 32-bit addresses can have: 4 GiB. */
 const MAXIMUM_PAGES = 65536;
-// Below this many elements a plain loop copies faster than `set(subarray(…))`, and it
-// allocates no view object.
-const COPY_LOOP_MAX = 2048;
 const MAX_THREADS = 64;
 
 interface Settings {
@@ -197,31 +196,6 @@ export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<
   const backend = await createWasmBackend(options);
   setBackend(backend);
   return backend;
-}
-
-/**
- * Where share `part` of `total` rows starts when they are shared out among `parts` threads
- * in blocks of 4 (the micro-tile height) as evenly as possible, the last share taking the
- * remainder; `parts` must not exceed the number of blocks. Arithmetic only: gemm runs once
- * per time step and must not allocate.
- */
-function shareStart(total: number, parts: number, part: number): number {
-  const blocks = Math.ceil(total / 4);
-  const base = Math.floor(blocks / parts);
-  return Math.min(total, 4 * (part * base + Math.min(part, blocks % parts)));
-}
-
-/** At most `parts` threads for `total` rows: no more than one per block of 4 rows. */
-function usableParts(total: number, parts: number): number {
-  return Math.max(1, Math.min(parts, Math.ceil(total / 4)));
-}
-
-/** The rows of each share (see {@link shareStart}), as a list. */
-export function splitRows(batch: number, parts: number): number[] {
-  const count = usableParts(batch, parts);
-  const rows: number[] = [];
-  for (let part = 0; part < count; part++) rows.push(shareStart(batch, count, part + 1) - shareStart(batch, count, part));
-  return rows;
 }
 
 function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: ThreadPool | null, settings: Settings): WasmBackend {
@@ -548,42 +522,4 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   };
   if (pool !== null) abandoned?.register(backend, pool, pool);
   return Object.freeze(backend);
-}
-
-// One copy per element type keeps each loop monomorphic.
-
-function copyIn32(memory: Float32Array, at: number, source: Float32Array, offset: number, size: number): void {
-  if (size <= COPY_LOOP_MAX) {
-    for (let i = 0; i < size; i++) memory[at + i] = source[offset + i]!;
-  } else if (offset === 0 && size === source.length) {
-    memory.set(source, at);
-  } else {
-    memory.set(source.subarray(offset, offset + size), at);
-  }
-}
-
-function copyOut32(memory: Float32Array, at: number, target: Float32Array, offset: number, size: number): void {
-  if (size <= COPY_LOOP_MAX) {
-    for (let i = 0; i < size; i++) target[offset + i] = memory[at + i]!;
-  } else {
-    target.set(memory.subarray(at, at + size), offset);
-  }
-}
-
-function copyIn64(memory: Float64Array, at: number, source: Float64Array, offset: number, size: number): void {
-  if (size <= COPY_LOOP_MAX) {
-    for (let i = 0; i < size; i++) memory[at + i] = source[offset + i]!;
-  } else if (offset === 0 && size === source.length) {
-    memory.set(source, at);
-  } else {
-    memory.set(source.subarray(offset, offset + size), at);
-  }
-}
-
-function copyOut64(memory: Float64Array, at: number, target: Float64Array, offset: number, size: number): void {
-  if (size <= COPY_LOOP_MAX) {
-    for (let i = 0; i < size; i++) target[offset + i] = memory[at + i]!;
-  } else {
-    target.set(memory.subarray(at, at + size), offset);
-  }
 }
