@@ -9,7 +9,7 @@ import { lstm } from '@rnnkit/layers';
 import { Random, jsBackend, setBackend } from '@rnnkit/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createWasmBackend } from './index.js';
-import { randomTensor, relativeError, runPass } from './pass-support.js';
+import { randomTensor, relativeError, runLayer } from './pass-support.js';
 import { startThreads } from './threads.js';
 
 const spawned = vi.hoisted(() => [] as Worker[]);
@@ -112,10 +112,10 @@ describe('a threaded backend that loses a worker', () => {
     const x = randomTensor([12, 6, 4], random);
     const dy = randomTensor([12, 6, 16], random);
     const stateGrads = [randomTensor([12, 16], random), randomTensor([12, 16], random)];
-    const want = runPass(layer, jsBackend, x, dy, stateGrads, true);
+    const want = runLayer(layer, jsBackend, x, dy, stateGrads);
     const { made: backend, workers } = await withWorkers(() => createWasmBackend({ threads: 2, minParallelMultiplyAdds: 0 }));
     await workers[0]!.terminate();
-    const got = runPass(layer, backend, x, dy, stateGrads, true);
+    const got = runLayer(layer, backend, x, dy, stateGrads);
     expect(relativeError(got.y, want.y)).toBeLessThan(1e-5);
     expect(relativeError(got.dx, want.dx)).toBeLessThan(1e-5);
     got.grads.forEach((g, i) => expect(relativeError(g, want.grads[i]!)).toBeLessThan(2e-5));
