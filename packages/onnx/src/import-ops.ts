@@ -1,0 +1,392 @@
+// How the importer reads each ONNX op type: one handler per op, looked up by op type.
+// A handler gets the node (attributes and the abstract values of its inputs) and returns
+// the abstract values of its outputs, appending layers to the context when the op is a
+// layer (LSTM, Gemm, Relu…) or changing the last one (Add folds into MatMul's Dense).
+import type { ActivationName } from '@rnnkit/layers';
+import {
+  type AxisRole,
+  type DataValue,
+  type DenseSpec,
+  type GraphValue,
+  type LayerSpec,
+  type NodeView,
+  type RecurrentSpec,
+  UnsupportedNode,
+} from './import-graph.js';
+import { GRU_LAYOUT, type GateLayout, LSTM_LAYOUT, RNN_LAYOUT, onnxToKerasMatrix, onnxToKerasVector } from './gate-layout.js';
+import type { OnnxTensor } from './proto.js';
+import type { ConstTensor } from './tensor-data.js';
+
+/** What handlers may read and change besides their node. */
+export interface WalkContext {
+  readonly layers: LayerSpec[];
+  /** A data value made now (stamped with the current layer count). */
+  data(axes: readonly AxisRole[], features: number): DataValue;
+  /** Make the last recurrent layer return its last step only; layers after it act per step. */
+  takeLastStep(): void;
+  /** Reads a tensor attribute or initializer within the import's limits. */
+  readTensor(tensor: OnnxTensor): ConstTensor;
+}
+
+export type OpHandler = (node: NodeView, context: WalkContext) => readonly GraphValue[];
+
+const META: GraphValue = Object.freeze({ kind: 'meta' });
+const ZEROS: GraphValue = Object.freeze({ kind: 'zeros' });
+
+function isAllZero(tensor: ConstTensor): boolean {
+  return (tensor.floats ?? tensor.ints ?? []).every((v) => v === 0);
+}
+
+/** For ops off the data path: zeros stay zeros when `keepsZeros`, anything else is metadata. */
+function offDataPath(node: NodeView, keepsZeros: boolean): readonly GraphValue[] | undefined {
+  if (node.inputs.some((v) => v?.kind === 'data' || v?.kind === 'unsupported')) return undefined;
+  const first = node.inputs[0];
+  const zero = first?.kind === 'zeros' || (first?.kind === 'const' && isAllZero(first.tensor));
+  return [keepsZeros && zero ? ZEROS : META];
+}
+
+/** An axis index as written in the file (negative counts from the end) to 0…rank−1. */
+function axisIndex(axis: number, rank: number): number {
+  const index = axis < 0 ? axis + rank : axis;
+  if (index < 0 || index >= rank) throw new UnsupportedNode(`axis ${axis} is out of range for rank ${rank}`);
+  return index;
+}
+
+/** Ops that only move metadata around (or zeros, for those marked true). */
+const META_OPS: Readonly<Record<string, boolean>> = {
+  Shape: false,
+  Size: false,
+  Concat: false,
+  Range: false,
+  Equal: false,
+  Where: false,
+  Sub: false,
+  Div: false,
+  Mul: false,
+  Unsqueeze: true,
+  Cast: true,
+  Reshape: true,
+  Tile: true,
+};
+
+function metaHandler(keepsZeros: boolean): OpHandler {
+  return (node) => {
+    const result = offDataPath(node, keepsZeros);
+    if (result) return result;
+    if (node.opType === 'Shape') return [META];
+    throw new UnsupportedNode(`${node.opType} on the model's data is not supported`);
+  };
+}
+
+function constantHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const attribute = node.attribute('value');
+  if (attribute?.t) return [{ kind: 'const', tensor: context.readTensor(attribute.t) }];
+  const float = node.attribute('value_float');
+  if (float) return [{ kind: 'const', tensor: { dims: [], floats: Float32Array.of(float.f ?? 0) } }];
+  const floats = node.floats('value_floats');
+  if (floats) return [{ kind: 'const', tensor: { dims: [floats.length], floats: Float32Array.from(floats) } }];
+  if (node.has('value_int')) return [{ kind: 'const', tensor: { dims: [], ints: [node.int('value_int', 0)] } }];
+  const ints = node.ints('value_ints');
+  if (ints) return [{ kind: 'const', tensor: { dims: [ints.length], ints } }];
+  throw new UnsupportedNode('a Constant needs a value, value_float(s) or value_int(s) attribute');
+}
+
+function constantOfShapeHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const value = node.attribute('value')?.t;
+  if (!value) return [ZEROS];
+  const tensor = context.readTensor(value);
+  return [isAllZero(tensor) ? ZEROS : META];
+}
+
+function expandHandler(node: NodeView): readonly GraphValue[] {
+  const result = offDataPath(node, true);
+  if (result) return result;
+  throw new UnsupportedNode("Expand of the model's data is not supported");
+}
+
+function passThrough(node: NodeView): readonly GraphValue[] {
+  const input = node.inputs[0];
+  if (input?.kind !== 'data') return offDataPath(node, true) ?? [node.data(0)];
+  return [input];
+}
+
+function transposeHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const input = node.inputs[0];
+  if (input?.kind !== 'data') return offDataPath(node, true)!;
+  const perm = node.ints('perm') ?? input.axes.map((_, i) => input.axes.length - 1 - i);
+  if (perm.length !== input.axes.length) throw new UnsupportedNode(`perm [${perm.join(', ')}] does not match rank ${input.axes.length}`);
+  return [context.data(perm.map((p) => input.axes[axisIndex(p, input.axes.length)]!), input.features)];
+}
+
+/** Removes size-1 axes: a direction axis (one direction) or a last-step axis (taking the last step). */
+function dropAxes(input: DataValue, drop: readonly number[], context: WalkContext): DataValue {
+  const indices = new Set(drop.map((a) => axisIndex(a, input.axes.length)));
+  for (const i of indices) {
+    const role = input.axes[i]!;
+    if (role !== 'direction' && role !== 'step') throw new UnsupportedNode(`cannot remove the ${role} axis`);
+  }
+  const kept = input.axes.filter((_, i) => !indices.has(i));
+  if ([...indices].some((i) => input.axes[i] === 'step')) context.takeLastStep();
+  return context.data(kept, input.features);
+}
+
+function squeezeHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const input = node.inputs[0];
+  if (input?.kind !== 'data') return offDataPath(node, true)!;
+  // Opset 13 moved `axes` from an attribute to an optional input.
+  const axes = node.inputs[1] ? node.intConstant(1, 'axes') : node.ints('axes');
+  if (!axes) {
+    const drop = input.axes.flatMap((role, i) => (role === 'direction' || role === 'step' ? [i] : []));
+    return [dropAxes(input, drop, context)];
+  }
+  return [dropAxes(input, axes, context)];
+}
+
+/** Whether [start, end) on an axis of unknown length picks its last element only. */
+function picksLast(start: number, end: number): boolean {
+  return start === -1 && end >= 2 ** 31 - 1;
+}
+
+function sliceHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const input = node.inputs[0];
+  if (input?.kind !== 'data') return offDataPath(node, true)!;
+  const starts = node.intConstant(1, 'starts');
+  const ends = node.intConstant(2, 'ends');
+  const axes = node.inputs[3] ? node.intConstant(3, 'axes') : starts.map((_, i) => i);
+  const steps = node.inputs[4] ? node.intConstant(4, 'steps') : starts.map(() => 1);
+  const roles = [...input.axes];
+  axes.forEach((a, k) => {
+    const i = axisIndex(a, roles.length);
+    const [start, end, step] = [starts[k]!, ends[k]!, steps[k]!];
+    if (step !== 1) throw new UnsupportedNode(`slicing with step ${step} is not supported`);
+    if (roles[i] === 'direction' && start === 0 && end >= 1) return; // the only direction
+    if (roles[i] === 'time' && picksLast(start, end)) {
+      roles[i] = 'step';
+      return;
+    }
+    throw new UnsupportedNode(`slicing the ${roles[i]!} axis from ${start} to ${end} is not supported (only the last time step, [-1:])`);
+  });
+  return [context.data(roles, input.features)];
+}
+
+function gatherHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const input = node.inputs[0];
+  if (input?.kind !== 'data') return offDataPath(node, true)!;
+  const indices = node.constant(1, 'indices');
+  const i = axisIndex(node.int('axis', 0), input.axes.length);
+  const index = indices.ints?.length === 1 ? indices.ints[0]! : undefined;
+  const role = input.axes[i]!;
+  const ok = (role === 'time' && index === -1) || (role === 'direction' && index === 0);
+  if (!ok) throw new UnsupportedNode(`gathering index ${String(indices.ints ?? '?')} of the ${role} axis is not supported (only the last time step, -1)`);
+  const roles = [...input.axes];
+  if (indices.dims.length === 0) {
+    // A scalar index removes the axis.
+    roles[i] = role === 'time' ? 'step' : role;
+    return [dropAxes(context.data(roles, input.features), [i], context)];
+  }
+  if (role === 'time') roles[i] = 'step';
+  return [context.data(roles, input.features)];
+}
+
+function denseFromKernel(kernel: Float32Array, inputFeatures: number, units: number, bias: Float32Array | undefined): DenseSpec {
+  return { type: 'dense', units, inputFeatures, kernel, bias, activation: 'linear' };
+}
+
+function gemmHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const x = node.data(0);
+  if (x.axes.length !== 2 || node.int('transA', 0) !== 0) throw new UnsupportedNode('only Gemm of [batch, features] data by a constant matrix is supported');
+  const b = node.floatConstant(1, 'B');
+  const transB = node.int('transB', 0) === 1;
+  const [rows, cols] = b.dims as [number, number];
+  const [inputFeatures, units] = transB ? [cols, rows] : [rows, cols];
+  if (b.dims.length !== 2 || inputFeatures !== x.features) {
+    throw new UnsupportedNode(`B of shape [${b.dims.join(', ')}] does not fit ${x.features} input features`);
+  }
+  const alpha = node.float('alpha', 1);
+  const kernel = new Float32Array(inputFeatures * units);
+  for (let k = 0; k < inputFeatures; k++) {
+    for (let u = 0; u < units; u++) kernel[k * units + u] = alpha * b.values[transB ? u * inputFeatures + k : k * units + u]!;
+  }
+  let bias: Float32Array | undefined;
+  if (node.inputs[2]) {
+    const c = node.floatConstant(2, 'C');
+    if (c.values.length !== units) throw new UnsupportedNode(`C of shape [${c.dims.join(', ')}] is not one bias per unit (${units})`);
+    const beta = node.float('beta', 1);
+    bias = c.values.map((v) => beta * v);
+  }
+  context.layers.push(denseFromKernel(kernel, inputFeatures, units, bias));
+  return [context.data(x.axes, units)];
+}
+
+function matMulHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const off = offDataPath(node, false);
+  if (off) return off;
+  const x = node.data(0);
+  if (x.axes[x.axes.length - 1] !== 'feature') throw new UnsupportedNode('MatMul must multiply the feature axis');
+  const w = node.floatConstant(1, 'the weight matrix');
+  if (w.dims.length !== 2 || w.dims[0] !== x.features) {
+    throw new UnsupportedNode(`the weight matrix of shape [${w.dims.join(', ')}] does not fit ${x.features} input features`);
+  }
+  context.layers.push(denseFromKernel(Float32Array.from(w.values), x.features, w.dims[1]!, undefined));
+  return [context.data(x.axes, w.dims[1]!)];
+}
+
+function addHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const off = offDataPath(node, false);
+  if (off) return off;
+  const dataIndex = node.inputs[0]?.kind === 'data' ? 0 : 1;
+  const x = node.data(dataIndex);
+  const b = node.floatConstant(1 - dataIndex, 'the added bias');
+  const last = context.layers[context.layers.length - 1];
+  const perFeature = b.values.length === x.features && b.dims.slice(0, -1).every((d) => d === 1);
+  if (last?.type !== 'dense' || last.bias || last.activation !== 'linear' || !perFeature) {
+    throw new UnsupportedNode('only adding a per-feature bias right after a MatMul is supported');
+  }
+  last.bias = Float32Array.from(b.values);
+  return [context.data(x.axes, x.features)];
+}
+
+function activationHandler(name: ActivationName): OpHandler {
+  return (node, context) => {
+    const x = node.data(0);
+    if (name === 'softmax') {
+      const axis = axisIndex(node.int('axis', -1), x.axes.length);
+      if (x.axes[axis] !== 'feature') throw new UnsupportedNode(`Softmax over the ${x.axes[axis]!} axis is not supported (only over features)`);
+    }
+    if (name === 'hardSigmoid' && (node.float('alpha', 0.2) !== Math.fround(0.2) || node.float('beta', 0.5) !== 0.5)) {
+      throw new UnsupportedNode('HardSigmoid is supported with alpha 0.2 and beta 0.5 only');
+    }
+    // Element-wise activations commute with the layout ops between them and the Dense they follow.
+    const last = context.layers[context.layers.length - 1];
+    if (last?.type === 'dense' && last.activation === 'linear') last.activation = name;
+    else context.layers.push({ type: 'activation', activation: name });
+    return [context.data(x.axes, x.features)];
+  };
+}
+
+/** ONNX recurrent activation names (case-insensitive) and their rnnkit names. */
+function activationOf(name: string, alpha: number | undefined, beta: number | undefined): ActivationName | 'identity' {
+  switch (name.toLowerCase()) {
+    case 'sigmoid':
+      return 'sigmoid';
+    case 'tanh':
+      return 'tanh';
+    case 'relu':
+      return 'relu';
+    case 'hardsigmoid':
+      if ((alpha ?? 0.2) === Math.fround(0.2) && (beta ?? 0.5) === 0.5) return 'hardSigmoid';
+      break;
+    case 'affine':
+      if ((alpha ?? 1) === 1 && (beta ?? 0) === 0) return 'identity';
+      break;
+  }
+  throw new UnsupportedNode(`the recurrent activation ${name}${alpha === undefined ? '' : `(${alpha}, ${beta ?? 0})`} has no rnnkit equivalent`);
+}
+
+const RECURRENT_OPS: Readonly<Record<string, { layout: GateLayout; className: RecurrentSpec['className']; defaults: readonly string[] }>> = {
+  LSTM: { layout: LSTM_LAYOUT, className: 'LSTM', defaults: ['Sigmoid', 'Tanh', 'Tanh'] },
+  GRU: { layout: GRU_LAYOUT, className: 'GRU', defaults: ['Sigmoid', 'Tanh'] },
+  RNN: { layout: RNN_LAYOUT, className: 'SimpleRNN', defaults: ['Tanh'] },
+};
+
+function recurrentHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const { layout, className, defaults } = RECURRENT_OPS[node.opType]!;
+  const x = node.data(0);
+  if (node.int('layout', 0) !== 0) throw new UnsupportedNode('layout 1 (batch-major) is not supported yet');
+  const direction = node.string('direction', 'forward');
+  if (direction !== 'forward') throw new UnsupportedNode(`direction "${direction}" is not supported (only forward)`);
+  if (node.has('clip')) throw new UnsupportedNode('cell clipping (clip) is not supported');
+  if (node.int('input_forget', 0) !== 0) throw new UnsupportedNode('input_forget is not supported');
+  if (x.axes.join() !== 'time,batch,feature') throw new UnsupportedNode(`X must be [time, batch, features], got [${x.axes.join(', ')}]`);
+  const units = node.int('hidden_size', 0);
+  const w = node.floatConstant(1, 'W');
+  const r = node.floatConstant(2, 'R');
+  const width = layout.gates * units;
+  const expect = (dims: readonly number[], want: readonly number[], role: string): void => {
+    if (dims.join() !== want.join()) throw new UnsupportedNode(`${role} has shape [${dims.join(', ')}], expected [${want.join(', ')}]`);
+  };
+  if (units < 1) throw new UnsupportedNode('hidden_size must be a positive integer');
+  expect(w.dims, [1, width, x.features], 'W');
+  expect(r.dims, [1, width, units], 'R');
+  if (node.inputs[4]) throw new UnsupportedNode('sequence_lens (variable lengths) is not supported');
+  for (const [index, role] of [[5, 'initial_h'], [6, 'initial_c']] as const) {
+    const value = node.inputs[index];
+    if (value && value.kind !== 'zeros' && !(value.kind === 'const' && isAllZero(value.tensor))) {
+      throw new UnsupportedNode(`${role} must be zeros (rnnkit starts from a zero state), got ${describe(value)}`);
+    }
+  }
+  if (node.inputs[7]) throw new UnsupportedNode('peephole connections (P) are not supported');
+  const names = node.strings('activations') ?? [...defaults];
+  const alphas = node.floats('activation_alpha');
+  const betas = node.floats('activation_beta');
+  const acts = names.map((n, i) => activationOf(n, alphas?.[i], betas?.[i]));
+  const [first, second, third] = acts;
+  const named = (a: ActivationName | 'identity' | undefined): ActivationName => (a === 'identity' || a === undefined ? 'linear' : a);
+  let spec: Omit<RecurrentSpec, 'kernel' | 'recurrentKernel' | 'bias' | 'returnSequences'>;
+  if (className === 'SimpleRNN') {
+    spec = { type: 'recurrent', className, units, inputFeatures: x.features, activation: named(first) };
+  } else if (className === 'GRU') {
+    spec = { type: 'recurrent', className, units, inputFeatures: x.features, recurrentActivation: named(first), activation: named(second), resetAfter: node.int('linear_before_reset', 0) === 1 };
+  } else {
+    // Keras applies one activation to the candidate (g) and to the cell output (h), or none to the output.
+    const cellOutput = third === 'identity' ? 'none' : 'activation';
+    if (cellOutput === 'activation' && third !== second) {
+      throw new UnsupportedNode(`the candidate activation ${names[1]} and the output activation ${names[2]} differ; rnnkit uses one`);
+    }
+    spec = { type: 'recurrent', className, units, inputFeatures: x.features, recurrentActivation: named(first), activation: named(second), cellOutput };
+  }
+  const kernel = onnxToKerasMatrix(w.values, layout, units, x.features);
+  const recurrentKernel = onnxToKerasMatrix(r.values, layout, units, units);
+  let bias: Float32Array | undefined;
+  if (node.inputs[3]) {
+    const b = node.floatConstant(3, 'B');
+    expect(b.dims, [1, 2 * width], 'B');
+    const inputBias = onnxToKerasVector(b.values, 0, layout, units);
+    const recurrentBias = onnxToKerasVector(b.values, width, layout, units);
+    if (spec.resetAfter) {
+      bias = new Float32Array(2 * width);
+      bias.set(inputBias, 0);
+      bias.set(recurrentBias, width);
+    } else {
+      // Both biases are added side by side (GRU without linear_before_reset too: R's h bias sits outside r ⊙ ·).
+      bias = inputBias.map((v, i) => v + recurrentBias[i]!);
+    }
+  }
+  context.layers.push({ ...spec, kernel, recurrentKernel, bias, returnSequences: true });
+  const version = context.layers.length;
+  const outputs: GraphValue[] = [
+    context.data(['time', 'direction', 'batch', 'feature'], units),
+    { kind: 'data', axes: ['direction', 'batch', 'feature'], features: units, version, lastStateOf: version - 1 },
+  ];
+  if (className === 'LSTM') outputs.push({ kind: 'unsupported', reason: "the LSTM's final cell state (Y_c) has no rnnkit equivalent in a Sequential model" });
+  return outputs;
+}
+
+function describe(value: GraphValue): string {
+  return value.kind === 'const' ? 'a non-zero constant' : value.kind === 'meta' ? 'a computed value' : `${value.kind} values`;
+}
+
+/** Every op type the importer reads. */
+export const OP_HANDLERS: Readonly<Record<string, OpHandler>> = Object.freeze({
+  ...Object.fromEntries(Object.entries(META_OPS).map(([op, keepsZeros]) => [op, metaHandler(keepsZeros)])),
+  Constant: constantHandler,
+  ConstantOfShape: constantOfShapeHandler,
+  Expand: expandHandler,
+  Identity: passThrough,
+  Dropout: passThrough,
+  Transpose: transposeHandler,
+  Squeeze: squeezeHandler,
+  Slice: sliceHandler,
+  Gather: gatherHandler,
+  Gemm: gemmHandler,
+  MatMul: matMulHandler,
+  Add: addHandler,
+  Relu: activationHandler('relu'),
+  Tanh: activationHandler('tanh'),
+  Sigmoid: activationHandler('sigmoid'),
+  HardSigmoid: activationHandler('hardSigmoid'),
+  Softmax: activationHandler('softmax'),
+  LSTM: recurrentHandler,
+  GRU: recurrentHandler,
+  RNN: recurrentHandler,
+});

@@ -1,0 +1,228 @@
+// loadOnnx: an ONNX model (as PyTorch's exporter writes nn.LSTM/GRU/RNN + Linear models)
+// to an rnnkit Sequential.
+import { ActivationLayer, Dense, GRU, LSTM, type Layer, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { RnnkitError, Tensor } from '@rnnkit/tensor';
+import { type DataValue, type GraphValue, type LayerSpec, NodeView, UnsupportedNode, describeValue } from './import-graph.js';
+import { OP_HANDLERS, type WalkContext } from './import-ops.js';
+import { type OnnxGraph, type OnnxModel, decodeModel, int64ToNumber } from './proto.js';
+import { type ConstTensor, TensorReadError, readTensor } from './tensor-data.js';
+
+const API = 'loadOnnx';
+
+/** Size limits for untrusted files; every import checks them before allocating. */
+export interface OnnxLimits {
+  /** Largest file accepted. @defaultValue 256 MiB */
+  readonly maxBytes?: number;
+  /** Most nodes in the graph. @defaultValue 10000 */
+  readonly maxNodes?: number;
+  /** Most elements in one tensor (initializer or constant). @defaultValue 16777216 (2^24) */
+  readonly maxTensorElements?: number;
+}
+
+/** The limits applied when none are given. */
+export const DEFAULT_ONNX_LIMITS: Readonly<Required<OnnxLimits>> = Object.freeze({
+  maxBytes: 256 * 1024 * 1024,
+  maxNodes: 10_000,
+  maxTensorElements: 2 ** 24,
+});
+
+/** Options of {@link loadOnnx}. */
+export interface LoadOnnxOptions {
+  /** Size limits (see {@link OnnxLimits}). @defaultValue {@link DEFAULT_ONNX_LIMITS} */
+  readonly limits?: OnnxLimits;
+  /** Name of the model. @defaultValue 'sequential' */
+  readonly name?: string;
+}
+
+/** Default-domain opsets whose op semantics the importer follows (Squeeze/Slice take inputs since 13). */
+const MIN_OPSET = 13;
+const MAX_OPSET = 21;
+
+/**
+ * Reads an ONNX model and rebuilds it as an rnnkit {@link Sequential} (float32) that
+ * predicts, trains and saves like any other.
+ *
+ * Reads the graphs PyTorch's exporter writes for `nn.LSTM`/`nn.GRU`/`nn.RNN`
+ * (`batch_first=True`, one or more layers, one direction, zero initial state) followed by
+ * `nn.Linear` layers and activations, applied on every step or on the last one
+ * (`out[:, -1]`). Weights are converted to Keras' layout (LSTM gates i, f, c, o; GRU with
+ * `linear_before_reset=1` becomes `resetAfter: true`). Anything else — bidirectional
+ * layers, embeddings, external weight files — is refused with a one-line error naming the
+ * first node that cannot be mapped.
+ *
+ * @param bytes the contents of an `.onnx` file
+ * @example
+ * const model = loadOnnx(readFileSync('lstm.onnx'));
+ * const y = predict(model, x); // x: [batch, time, features]
+ */
+export function loadOnnx(bytes: Uint8Array, options: LoadOnnxOptions = {}): Sequential {
+  if (!(bytes instanceof Uint8Array)) throw new RnnkitError(API, `bytes must be a Uint8Array (the .onnx file), got ${typeof bytes}`);
+  const limits = resolveLimits(options.limits);
+  if (bytes.length > limits.maxBytes) {
+    throw new RnnkitError(API, `the file has ${bytes.length} bytes, over the limit of ${limits.maxBytes} (limits.maxBytes)`);
+  }
+  let model: OnnxModel;
+  try {
+    model = decodeModel(bytes);
+  } catch (error) {
+    throw new RnnkitError(API, `not a valid ONNX file (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const graph = model.graph;
+  if (!graph || (graph.node ?? []).length === 0) throw new RnnkitError(API, 'the file has no graph (is it an ONNX model?)');
+  checkOpset(model);
+  if ((graph.node ?? []).length > limits.maxNodes) {
+    throw new RnnkitError(API, `the graph has ${graph.node!.length} nodes, over the limit of ${limits.maxNodes} (limits.maxNodes)`);
+  }
+  const { specs, input, timeSteps } = walk(graph, limits);
+  return buildModel(specs, input, timeSteps, options.name ?? 'sequential');
+}
+
+function resolveLimits(limits: OnnxLimits | undefined): Required<OnnxLimits> {
+  const out = { ...DEFAULT_ONNX_LIMITS };
+  for (const [key, value] of Object.entries(limits ?? {})) {
+    if (!(key in DEFAULT_ONNX_LIMITS)) throw new RnnkitError(API, `unknown limit "${key}"; known limits are ${Object.keys(DEFAULT_ONNX_LIMITS).join(', ')}`);
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+      throw new RnnkitError(API, `limits.${key} must be a positive integer, got ${String(value)}`);
+    }
+    (out as Record<string, number>)[key] = value;
+  }
+  return out;
+}
+
+function checkOpset(model: OnnxModel): void {
+  const imports = model.opsetImport ?? [];
+  const main = imports.find((o) => !o.domain || o.domain === 'ai.onnx');
+  const version = main ? int64ToNumber(main.version) : 0;
+  if (version < MIN_OPSET || version > MAX_OPSET) {
+    throw new RnnkitError(API, `the model uses opset ${version}, expected ${MIN_OPSET}–${MAX_OPSET} (re-export with opset_version=${MIN_OPSET + 1} or later)`);
+  }
+}
+
+interface WalkResult {
+  readonly specs: LayerSpec[];
+  readonly input: DataValue;
+  /** The input's time length when fixed in the file, else null. */
+  readonly timeSteps: number | null;
+}
+
+function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
+  const values = new Map<string, GraphValue>();
+  const read = (tensor: Parameters<typeof readTensor>[0], role: string): ConstTensor => {
+    try {
+      return readTensor(tensor, limits.maxTensorElements);
+    } catch (error) {
+      if (error instanceof TensorReadError) throw new RnnkitError(API, `${role}: ${error.message}`);
+      throw error;
+    }
+  };
+  for (const initializer of graph.initializer ?? []) {
+    values.set(initializer.name ?? '', { kind: 'const', tensor: read(initializer, 'initializer') });
+  }
+  const inputs = (graph.input ?? []).filter((i) => !values.has(i.name ?? ''));
+  if (inputs.length !== 1) throw new RnnkitError(API, `the graph has ${inputs.length} inputs, expected 1 (a Sequential model takes one)`);
+  const outputs = graph.output ?? [];
+  if (outputs.length !== 1) throw new RnnkitError(API, `the graph has ${outputs.length} outputs, expected 1 (a Sequential model gives one)`);
+  const inputInfo = inputs[0]!;
+  const tensorType = inputInfo.type?.tensorType;
+  if (tensorType?.elemType !== 1) throw new RnnkitError(API, `the input "${inputInfo.name}" must be float32, got element type #${tensorType?.elemType ?? '?'}`);
+  const dims = (tensorType.shape?.dim ?? []).map((d) => (d.dimParam ? null : d.dimValue === undefined || d.dimValue === null ? null : int64ToNumber(d.dimValue)));
+  const features = dims[dims.length - 1];
+  if ((dims.length !== 2 && dims.length !== 3) || typeof features !== 'number') {
+    throw new RnnkitError(API, `the input "${inputInfo.name}" must be [batch, time, features] or [batch, features] with a fixed feature count, got [${dims.map((d) => d ?? '?').join(', ')}]`);
+  }
+  const specs: LayerSpec[] = [];
+  const context: WalkContext = {
+    layers: specs,
+    data: (axes, size) => ({ kind: 'data', axes, features: size, version: specs.length }),
+    takeLastStep() {
+      const spec = [...specs].reverse().find((s) => s.type === 'recurrent');
+      if (spec?.type !== 'recurrent' || !spec.returnSequences) throw new UnsupportedNode('there is no sequence to take the last step of');
+      spec.returnSequences = false;
+    },
+    readTensor: (tensor) => read(tensor, 'a constant'),
+  };
+  const input: DataValue = context.data(dims.length === 3 ? ['batch', 'time', 'feature'] : ['batch', 'feature'], features);
+  values.set(inputInfo.name ?? '', input);
+
+  for (const node of graph.node ?? []) {
+    const opType = node.opType ?? '';
+    const label = `node "${node.name || '(unnamed)'}" (${opType})`;
+    const fail = (reason: string): never => {
+      throw new RnnkitError(API, `cannot map ${label}: ${reason}`);
+    };
+    if (node.domain && node.domain !== 'ai.onnx') fail(`ops of domain "${node.domain}" are not supported`);
+    const handler = Object.hasOwn(OP_HANDLERS, opType) ? OP_HANDLERS[opType] : undefined;
+    if (!handler) fail(`${opType} is not supported`);
+    const inputValues = (node.input ?? []).map((name) => {
+      if (name === '') return undefined;
+      const value = values.get(name);
+      if (!value) fail(`its input "${name}" is not produced by any earlier node`);
+      return value;
+    });
+    let results: readonly GraphValue[];
+    try {
+      for (const value of inputValues) {
+        if (value?.kind !== 'data') continue;
+        if (value.version !== specs.length) throw new UnsupportedNode('the graph branches (it uses the data from before a later layer); only a chain of layers is supported');
+        if (value.lastStateOf !== undefined) context.takeLastStep();
+      }
+      results = handler!(new NodeView(opType, node.name ?? '', inputValues, (node.output ?? []).length, node.attribute ?? []), context);
+    } catch (error) {
+      if (error instanceof UnsupportedNode) fail(error.message);
+      throw error;
+    }
+    (node.output ?? []).forEach((name, i) => {
+      if (name === '') return;
+      values.set(name, results[i] ?? { kind: 'unsupported', reason: `output ${i} of ${label} is not supported` });
+    });
+  }
+
+  const outputName = outputs[0]!.name ?? '';
+  const output = values.get(outputName);
+  if (output?.kind !== 'data') throw new RnnkitError(API, `the graph output "${outputName}" is ${describeValue(output)}, not the model's data`);
+  if (output.lastStateOf !== undefined) context.takeLastStep();
+  if (output.version !== specs.length) throw new RnnkitError(API, `the graph output "${outputName}" skips later layers; only a chain of layers is supported`);
+  const layout = output.axes.join();
+  if (layout !== 'batch,feature' && layout !== 'batch,time,feature') {
+    throw new RnnkitError(API, `the graph output "${outputName}" has axes [${output.axes.join(', ')}], expected [batch, features] or [batch, time, features]`);
+  }
+  if (specs.length === 0) throw new RnnkitError(API, 'the graph has no layers');
+  return { specs, input, timeSteps: dims.length === 3 ? dims[1]! : null };
+}
+
+/** Layer constructors for each spec type. */
+const LAYER_BUILDERS: { readonly [T in LayerSpec['type']]: (spec: Extract<LayerSpec, { type: T }>) => { layer: Layer; weights: Tensor[] } } = {
+  recurrent(spec) {
+    const { units, inputFeatures, className } = spec;
+    const gates = spec.kernel.length / (units * inputFeatures);
+    const useBias = spec.bias !== undefined;
+    const common = { units, activation: spec.activation, useBias, returnSequences: spec.returnSequences };
+    const layer =
+      className === 'LSTM'
+        ? new LSTM({ ...common, recurrentActivation: spec.recurrentActivation!, cellOutput: spec.cellOutput! })
+        : className === 'GRU'
+          ? new GRU({ ...common, recurrentActivation: spec.recurrentActivation!, resetAfter: spec.resetAfter! })
+          : new SimpleRNN(common);
+    const weights = [new Tensor(spec.kernel, [inputFeatures, gates * units]), new Tensor(spec.recurrentKernel, [units, gates * units])];
+    if (spec.bias) weights.push(new Tensor(spec.bias, spec.resetAfter ? [2, gates * units] : [gates * units]));
+    return { layer, weights };
+  },
+  dense(spec) {
+    const layer = new Dense({ units: spec.units, activation: spec.activation, useBias: spec.bias !== undefined });
+    const weights = [new Tensor(spec.kernel, [spec.inputFeatures, spec.units])];
+    if (spec.bias) weights.push(new Tensor(spec.bias, [spec.units]));
+    return { layer, weights };
+  },
+  activation(spec) {
+    return { layer: new ActivationLayer({ activation: spec.activation }), weights: [] };
+  },
+};
+
+function buildModel(specs: readonly LayerSpec[], input: DataValue, timeSteps: number | null, name: string): Sequential {
+  const built = specs.map((spec) => (LAYER_BUILDERS[spec.type] as (s: LayerSpec) => { layer: Layer; weights: Tensor[] })(spec));
+  const inputShape = input.axes.length === 3 ? [timeSteps, input.features] : [input.features];
+  const model = new Sequential({ layers: built.map((b) => b.layer), inputShape, initialize: false, name });
+  built.forEach(({ layer, weights }) => layer.setWeights(weights));
+  return model;
+}
