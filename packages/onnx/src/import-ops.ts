@@ -283,6 +283,9 @@ function activationOf(name: string, alpha: number | undefined, beta: number | un
   throw new UnsupportedNode(`the recurrent activation ${name}${alpha === undefined ? '' : `(${alpha}, ${beta ?? 0})`} has no rnnkit equivalent`);
 }
 
+const TAKES_ALPHA = new Set(['affine', 'leakyrelu', 'thresholdedrelu', 'scaledtanh', 'hardsigmoid', 'elu']);
+const TAKES_BETA = new Set(['affine', 'scaledtanh', 'hardsigmoid']);
+
 const RECURRENT_OPS: Readonly<Record<string, { layout: GateLayout; className: RecurrentSpec['className']; defaults: readonly string[] }>> = {
   LSTM: { layout: LSTM_LAYOUT, className: 'LSTM', defaults: ['Sigmoid', 'Tanh', 'Tanh'] },
   GRU: { layout: GRU_LAYOUT, className: 'GRU', defaults: ['Sigmoid', 'Tanh'] },
@@ -319,7 +322,15 @@ function recurrentHandler(node: NodeView, context: WalkContext): readonly GraphV
   const names = node.strings('activations') ?? [...defaults];
   const alphas = node.floats('activation_alpha');
   const betas = node.floats('activation_beta');
-  const acts = names.map((n, i) => activationOf(n, alphas?.[i], betas?.[i]));
+  // Each activation that takes an alpha (beta) consumes the next value of the list, as ONNX Runtime reads them.
+  let alphaIndex = 0;
+  let betaIndex = 0;
+  const acts = names.map((n) => {
+    const lower = n.toLowerCase();
+    const alpha = TAKES_ALPHA.has(lower) ? alphas?.[alphaIndex++] : undefined;
+    const beta = TAKES_BETA.has(lower) ? betas?.[betaIndex++] : undefined;
+    return activationOf(n, alpha, beta);
+  });
   const [first, second, third] = acts;
   const named = (a: ActivationName | 'identity' | undefined): ActivationName => (a === 'identity' || a === undefined ? 'linear' : a);
   let spec: Omit<RecurrentSpec, 'kernel' | 'recurrentKernel' | 'bias' | 'returnSequences'>;

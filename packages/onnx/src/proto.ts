@@ -192,7 +192,7 @@ export interface OnnxModel {
 /** ONNX element types used here (TensorProto.DataType). */
 export const DataType = Object.freeze({ FLOAT: 1, INT32: 6, INT64: 7, DOUBLE: 11 });
 /** AttributeProto.AttributeType values used here. */
-export const AttributeType = Object.freeze({ FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7 });
+export const AttributeType = Object.freeze({ FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 });
 
 let modelType: protobuf.Type | undefined;
 
