@@ -187,7 +187,8 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
   if (layout !== 'batch,feature' && layout !== 'batch,time,feature') {
     throw new RnnkitError(API, `the graph output "${outputName}" has axes [${output.axes.join(', ')}], expected [batch, features] or [batch, time, features]`);
   }
-  if (specs.length === 0) throw new RnnkitError(API, 'the graph has no layers');
+  // A graph that passes its input through (e.g. an exported Dropout alone) is a linear Activation.
+  if (specs.length === 0) specs.push({ type: 'activation', activation: 'linear' });
   return { specs, input, timeSteps: dims.length === 3 ? dims[1]! : null };
 }
 
