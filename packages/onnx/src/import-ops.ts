@@ -176,7 +176,8 @@ function gatherHandler(node: NodeView, context: WalkContext): readonly GraphValu
   const i = axisIndex(node.int('axis', 0), input.axes.length);
   const index = indices.ints?.length === 1 ? indices.ints[0]! : undefined;
   const role = input.axes[i]!;
-  const ok = (role === 'time' && index === -1) || (role === 'direction' && index === 0);
+  // The last time step; the one direction (0 or -1); the one element of a last-step axis.
+  const ok = (role === 'time' && index === -1) || ((role === 'direction' || role === 'step') && (index === 0 || index === -1));
   if (!ok) throw new UnsupportedNode(`gathering index ${String(indices.ints ?? '?')} of the ${role} axis is not supported (only the last time step, -1)`);
   const roles = [...input.axes];
   if (indices.dims.length === 0) {
