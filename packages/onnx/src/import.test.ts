@@ -133,6 +133,25 @@ describe('loadOnnx on bad or hostile input', () => {
     expect(() => loadOnnx(encodeModel(odd))).toThrow('loadOnnx: cannot map node "/head/Gemm" (LpNormalization): LpNormalization is not supported');
   });
 
+  it('reads a graph that measures the input again after a layer (a shape is not a use of the data)', () => {
+    const model = decodeModel(good);
+    // Measure the input once more after the last layer (as exporters do for later zero states).
+    model.graph!.node!.push({ name: 'late_shape', opType: 'Shape', input: ['input'], output: ['late_shape_output'] });
+    const { facts } = fixture('rnn_1layer_last');
+    const x = new Tensor(Float32Array.from(facts.input.data), facts.input.shape);
+    expect(maxAbsDiff(predict(loadOnnx(encodeModel(model)), x).data, facts.output.data)).toBeLessThan(1e-5);
+  });
+
+  it('refuses a graph that branches: a layer applied to the data from before an earlier layer', () => {
+    const model = decodeModel(fixture('lstm_2layer_seq').bytes);
+    const second = model.graph!.node!.filter((n) => n.opType === 'LSTM')[1]!;
+    const first = model.graph!.node!.find((n) => n.opType === 'Transpose')!;
+    second.input![0] = first.output![0]!; // the second LSTM reads the input, skipping the first
+    expect(() => loadOnnx(encodeModel(model))).toThrow(
+      'loadOnnx: cannot map node "/rnn/LSTM_1" (LSTM): the graph branches (it uses the data from before a later layer); only a chain of layers is supported',
+    );
+  });
+
   it('refuses a non-zero initial state', () => {
     const model = decodeModel(good);
     const rnn = model.graph!.node!.find((n) => n.opType === 'RNN')!;

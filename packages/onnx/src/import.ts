@@ -99,6 +99,9 @@ function checkOpset(model: OnnxModel): void {
   }
 }
 
+/** Ops that read only the shape of their input. */
+const SHAPE_READERS = new Set(['Shape', 'Size']);
+
 interface WalkResult {
   readonly specs: LayerSpec[];
   readonly input: DataValue;
@@ -163,7 +166,8 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
     let results: readonly GraphValue[];
     try {
       for (const value of inputValues) {
-        if (value?.kind !== 'data') continue;
+        // Reading a shape is not a use of the values: any earlier data may be measured.
+        if (value?.kind !== 'data' || SHAPE_READERS.has(opType)) continue;
         if (value.version !== specs.length) throw new UnsupportedNode('the graph branches (it uses the data from before a later layer); only a chain of layers is supported');
         if (value.lastStateOf !== undefined) context.takeLastStep();
       }

@@ -40,5 +40,6 @@ describe('ONNX protobuf subset', () => {
     const short = { ...floatTensor('s', [3], [1, 2, 3]), dims: [4] };
     expect(() => readTensor(short, 100)).toThrow('tensor "s" has 12 bytes of data, expected 16 for dims [4]');
     expect(() => readTensor({ name: 'h', dims: [1], dataType: 10, rawData: new Uint8Array(2) }, 100)).toThrow('tensor "h" is of type float16');
+    expect(() => readTensor(floatTensor('n', [3], [1, Number.NaN, 2]), 100)).toThrow('tensor "n" holds NaN at index 1; weights must be finite numbers');
   });
 });

@@ -53,6 +53,9 @@ export function readTensor(tensor: OnnxTensor, maxElements: number): ConstTensor
       expectCount(values.length);
       floats.set(values);
     }
+    // NaN or infinite weights would only show up later as NaN predictions.
+    const bad = floats.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new TensorReadError(`${label} holds ${floats[bad]} at index ${bad}; weights must be finite numbers`);
     return { dims, floats };
   }
   if (type === DataType.INT64 || type === DataType.INT32) {
