@@ -1,16 +1,15 @@
 // The README's examples, run on the committed fixtures (PyTorch is not needed).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Dense, LSTM, Sequential } from '@rnnkit/layers';
 import { fit, predict, saveModel } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
 import { Tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, loadOnnx, onnxRunner } from './index.js';
+import { fixture } from './test-support.js';
 
 describe('README examples', () => {
   it('imports a two-layer PyTorch LSTM, predicts, fine-tunes and saves it', async () => {
-    const model = loadOnnx(readFileSync(join(import.meta.dirname, '..', 'fixtures', 'lstm_2layer_last.onnx')));
+    const model = loadOnnx(fixture('lstm_2layer_last').bytes);
     expect(model.layers.map((l) => l.className)).toEqual(['LSTM', 'LSTM', 'Dense']);
     const x = new Tensor(new Float32Array(4 * 25 * 3).fill(0.1), [4, 25, 3]);
     const y = predict(model, x);

@@ -4,6 +4,7 @@ import { predict } from '@rnnkit/model';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx, loadOnnx, onnxRunner } from './index.js';
+import { maxAbsDiff, randomTensor } from './test-support.js';
 
 // Random small models of every exportable layer: recurrent layers (all but the last
 // returning sequences), then per-step or last-step Dense / Activation / Dropout layers, with
@@ -52,20 +53,11 @@ function build(spec: ModelSpec): { model: Sequential; x: Tensor } {
   const inputShape = recurrent ? [spec.dynamicTime ? null : spec.time, spec.features] : [spec.features];
   const model = new Sequential({ layers, inputShape, seed: spec.seed });
   const random = new Random(spec.seed);
-  const uniform = (shape: readonly number[]): Tensor => {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => random.uniform(-0.8, 0.8));
-    return new Tensor(data, shape);
-  };
+  const uniform = (shape: readonly number[]): Tensor => randomTensor(shape, random, 0.8);
   // Random biases and initial states too (they start at zero), so every weight is exercised.
   model.setWeights(model.getWeights().map((w) => uniform(w.shape)));
   const x = uniform(recurrent ? [spec.batch, spec.time, spec.features] : [spec.batch, spec.features]);
   return { model, x };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
 }
 
 describe('exportOnnx (property)', () => {

@@ -1,22 +1,10 @@
 import { ActivationLayer, Dense, Dropout, GRU, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
-import { Random, Tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, int64ToNumber } from './proto.js';
 import { createRunner } from './runner.js';
 import { type OnnxLayerConverter, exportOnnx, loadOnnx, onnxRunner } from './index.js';
-
-function randomInput(shape: number[], seed: number): Tensor {
-  const random = new Random(seed);
-  const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => random.uniform(-1, 1));
-  return new Tensor(data, shape);
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
+import { maxAbsDiff, randomTensor } from './test-support.js';
 
 describe('exportOnnx', () => {
   it('writes opset 17 with a dynamic batch axis, LSTM weights in ONNX gate order', () => {
@@ -43,8 +31,8 @@ describe('exportOnnx', () => {
     ];
     for (const [i, layer] of cases.entries()) {
       const model = new Sequential({ layers: [layer, new Dense({ units: 2, activation: 'tanh' })], inputShape: [null, 2], seed: i });
-      model.setWeights(model.getWeights().map((w, k) => randomInput([...w.shape], 100 * i + k)));
-      const x = randomInput([3, 5, 2], i);
+      model.setWeights(model.getWeights().map((w, k) => randomTensor([...w.shape], 100 * i + k)));
+      const x = randomTensor([3, 5, 2], i);
       const runner = onnxRunner(model);
       const y = await runner.predict(x);
       await runner.dispose();
@@ -61,7 +49,7 @@ describe('exportOnnx', () => {
     });
     const again = loadOnnx(exportOnnx(model));
     expect(again.layers.map((l) => l.className)).toEqual(['GRU', 'LSTM', 'Dense']);
-    const x = randomInput([2, 6, 2], 1);
+    const x = randomTensor([2, 6, 2], 1);
     expect(maxAbsDiff(predict(again, x).data, predict(model, x).data)).toBeLessThan(1e-6);
   });
 
@@ -88,7 +76,7 @@ describe('exportOnnx', () => {
         return { name: out!, shape: input.shape };
       },
     };
-    const x = randomInput([4, 3], 2);
+    const x = randomTensor([4, 3], 2);
     const y = await onnxRunner(model, { exportOptions: { converters: [converter] } }).predict(x);
     expect(maxAbsDiff(y.data, predict(model, x).data)).toBeLessThan(1e-6);
   });
@@ -98,14 +86,14 @@ describe('onnxRunner', () => {
   it('says how to install onnxruntime-node when it cannot be loaded', async () => {
     const model = new Sequential({ layers: [new Dense({ units: 1 })], inputShape: [2] });
     const runner = createRunner(model, {}, () => Promise.reject(new Error("Cannot find package 'onnxruntime-node'")));
-    await expect(runner.predict(randomInput([1, 2], 0))).rejects.toThrow(
+    await expect(runner.predict(randomTensor([1, 2], 0))).rejects.toThrow(
       'onnxRunner: onnxruntime-node is not installed; run `npm install onnxruntime-node` (an optional peer dependency of @rnnkit/onnx)',
     );
   });
 
   it('turns ONNX Runtime errors into one line', async () => {
     const runner = onnxRunner(new Sequential({ layers: [new Dense({ units: 1 })], inputShape: [2] }));
-    await expect(runner.predict(randomInput([1, 3], 0))).rejects.toThrow(/^onnxRunner: ONNX Runtime could not run input of shape \[1, 3\]: .+$/);
-    await expect(onnxRunner(new Uint8Array([1, 2, 3])).predict(randomInput([1, 2], 0))).rejects.toThrow(/^onnxRunner: ONNX Runtime refused the model: /);
+    await expect(runner.predict(randomTensor([1, 3], 0))).rejects.toThrow(/^onnxRunner: ONNX Runtime could not run input of shape \[1, 3\]: .+$/);
+    await expect(onnxRunner(new Uint8Array([1, 2, 3])).predict(randomTensor([1, 2], 0))).rejects.toThrow(/^onnxRunner: ONNX Runtime refused the model: /);
   });
 });

@@ -1,5 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
 import { Dense, GRU, LSTM, SimpleRNN } from '@rnnkit/layers';
 import { fit, loadModel, predict, saveModel } from '@rnnkit/model';
 import { sgd } from '@rnnkit/optimizers';
@@ -7,31 +6,10 @@ import { Tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { encodeModel, decodeModel } from './proto.js';
 import { loadOnnx } from './index.js';
+import { FIXTURES_DIR, fixture, maxAbsDiff } from './test-support.js';
 
-const fixtures = join(import.meta.dirname, '..', 'fixtures');
-
-interface Fixture {
-  readonly description: string;
-  readonly importable: boolean;
-  readonly input: { shape: number[]; data: number[] };
-  readonly output: { shape: number[]; data: number[] };
-}
-
-function fixture(name: string): { bytes: Uint8Array; facts: Fixture } {
-  return {
-    bytes: readFileSync(join(fixtures, `${name}.onnx`)),
-    facts: JSON.parse(readFileSync(join(fixtures, `${name}.json`), 'utf8')) as Fixture,
-  };
-}
-
-const names = readdirSync(fixtures).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)).sort();
+const names = readdirSync(FIXTURES_DIR).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)).sort();
 const importable = names.filter((n) => fixture(n).facts.importable);
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 describe('loadOnnx on the PyTorch fixtures', () => {
   it('has the fixtures the tests rely on', () => {

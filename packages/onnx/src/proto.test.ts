@@ -1,14 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataType, decodeModel, encodeModel, int64ToNumber } from './proto.js';
 import { floatTensor, int64Tensor, readTensor } from './tensor-data.js';
-
-const fixtures = join(import.meta.dirname, '..', 'fixtures');
+import { fixture } from './test-support.js';
 
 describe('ONNX protobuf subset', () => {
   it('decodes a model PyTorch wrote: opset, input shape, nodes and initializers', () => {
-    const model = decodeModel(readFileSync(join(fixtures, 'lstm_1layer_last.onnx')));
+    const model = decodeModel(fixture('lstm_1layer_last').bytes);
     expect(model.opsetImport?.map((o) => int64ToNumber(o.version))).toEqual([14]);
     const input = model.graph!.input![0]!;
     expect(input.name).toBe('input');
@@ -19,7 +16,7 @@ describe('ONNX protobuf subset', () => {
   });
 
   it('re-encodes a decoded model to bytes that decode to the same model', () => {
-    const bytes = readFileSync(join(fixtures, 'gru_2layer_seq.onnx'));
+    const bytes = fixture('gru_2layer_seq').bytes;
     const model = decodeModel(bytes);
     const again = decodeModel(encodeModel(model));
     expect(JSON.stringify(again)).toBe(JSON.stringify(model));
