@@ -8,6 +8,16 @@ import { exportOnnx, loadOnnx, onnxRunner } from './index.js';
 import { fixture } from './test-support.js';
 
 describe('README examples', () => {
+  it('quick start: exports a model and reads it back', () => {
+    const model = new Sequential({ layers: [new LSTM({ units: 8 }), new Dense({ units: 1 })], inputShape: [null, 2], seed: 1 });
+    const bytes = exportOnnx(model);
+    const again = loadOnnx(bytes);
+    const x = new Tensor(new Float32Array(3 * 10 * 2).fill(0.5), [3, 10, 2]);
+    const [a, b] = [predict(again, x), predict(model, x)];
+    expect(a.shape).toEqual([3, 1]);
+    for (let i = 0; i < 3; i++) expect(a.data[i]).toBeCloseTo(b.data[i]!, 6);
+  });
+
   it('imports a two-layer PyTorch LSTM, predicts, fine-tunes and saves it', async () => {
     const model = loadOnnx(fixture('lstm_2layer_last').bytes);
     expect(model.layers.map((l) => l.className)).toEqual(['LSTM', 'LSTM', 'Dense']);
