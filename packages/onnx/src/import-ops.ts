@@ -195,7 +195,7 @@ function denseFromKernel(kernel: Float32Array, inputFeatures: number, units: num
 
 function gemmHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
   const x = node.data(0);
-  if (x.axes.length !== 2 || node.int('transA', 0) !== 0) throw new UnsupportedNode('only Gemm of [batch, features] data by a constant matrix is supported');
+  if (x.axes.join() !== 'batch,feature' || node.int('transA', 0) !== 0) throw new UnsupportedNode('only Gemm of [batch, features] data by a constant matrix is supported');
   const b = node.floatConstant(1, 'B');
   const transB = node.int('transB', 0) === 1;
   const [rows, cols] = b.dims as [number, number];
