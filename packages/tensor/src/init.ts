@@ -123,7 +123,7 @@ function define(name: InitializerName, options: Record<string, unknown>, fill: F
     if (!(random instanceof Random)) {
       throw new RnnkitError(name, `expected a Random as the second argument, got ${describe(random)}`);
     }
-    // Through allocate, so that a huge shape (`LSTM({ units: 1e6 })`) is a clear error.
+    // Through allocate, so that a huge shape (a layer of a million units) is a clear error.
     const values = allocate('float64', shapeSize(shape), shape, name) as Float64Array;
     fill(values, shape, random);
     const data: TypedArray = dtype === 'float64' ? values : allocate(dtype, values.length, shape, name);

@@ -45,7 +45,7 @@ describe('allocation limits', () => {
   });
 
   it('should refuse an initialiser asked for a huge weight (as a layer of 1e6 units builds)', () => {
-    // The recurrent kernel of LSTM({ units: 1e6 }): [units, 4 · units].
+    // The recurrent kernel of a four-gate layer of 1e6 units: [units, 4 · units].
     expect(() => glorotUniform()([1e6, 4e6], new Random(0))).toThrow(/^glorotUniform: shape \[1000000, 4000000\] \(float64\) needs 32,000,000,000,000 bytes \(4,000,000,000,000 elements\)/);
     expect(() => orthogonal()([1e6, 4e6], new Random(0))).toThrow(/^orthogonal: shape \[1000000, 4000000\]/);
   });
