@@ -1,9 +1,12 @@
 // Experiment 5 (SEEDS.md): a standard LSTM (32 units) and a linear Dense head learn to
 // continue a noisy sine from windows of 25 values, with Adam and one update per sample.
 // The original built the cell, its backward pass and Adam from scratch; here they are
-// `LSTM`, `Dense`, `Sequential`, `halfSumOfSquares`, `adam` and `fit`.
+// `LSTM`, `Dense`, `Sequential`, `halfSumOfSquares`, `adam` and `fit`. `--variant peephole`
+// trains the same model with a user-written cell instead (@rnnkit/cell-peephole-lstm: the
+// gates also see the cell state), run by the generic `RNN` layer.
+import { peepholeLSTMCell } from '@rnnkit/cell-peephole-lstm';
 import { noisySine, slidingWindows } from '@rnnkit/datasets';
-import { Dense, LSTM, Sequential } from '@rnnkit/layers';
+import { Dense, LSTM, RNN, type Layer, Sequential } from '@rnnkit/layers';
 import { halfSumOfSquares } from '@rnnkit/losses';
 import { fit, predict } from '@rnnkit/model';
 import { type AnyOptimizerPlugin, type OptimizerOptions, adam, rmsprop, sgd } from '@rnnkit/optimizers';
@@ -59,21 +62,37 @@ function orthogonalPerGate(gates: number): Initializer {
   };
 }
 
-/** LSTM(1→32) returning its last state, then Dense(32→1), initialised as the original. */
-export function lstmScratchModel(random: Random, units: number = LSTM_SCRATCH_DEFAULTS.units): Sequential {
+/** The recurrent cell of the model: the original's LSTM, or the LSTM with peephole connections. */
+export type LstmScratchVariant = 'standard' | 'peephole';
+
+/**
+ * LSTM(1→32) returning its last state, then Dense(32→1), initialised as the original. The
+ * `peephole` variant adds the peephole weights (`[3, units]`, Glorot-uniform) to the same cell.
+ */
+export function lstmScratchModel(random: Random, units: number = LSTM_SCRATCH_DEFAULTS.units, variant: LstmScratchVariant = 'standard'): Sequential {
   const features = 1;
+  // Per gate W [units, input] Glorot-normal: σ = √(2/(units + input)) — the fans of one gate's
+  // matrix, not of Keras' fused [input, 4·units] kernel. The original's biases are the normal
+  // draw alone (no unit forget bias).
+  const kernelInitializer = randomNormal({ std: Math.sqrt(2 / (units + features)) });
+  const biasInitializer = randomNormal({ std: Math.sqrt(2 / (1 + units)) });
+  const recurrent: Layer =
+    variant === 'peephole'
+      ? new RNN({
+          cell: peepholeLSTMCell({
+            units,
+            kernelInitializer,
+            recurrentKernelInitializer: orthogonalPerGate(4),
+            biasInitializer,
+            unitForgetBias: false,
+            dtype: 'float64',
+          }),
+          name: 'peephole_lstm',
+        })
+      : new LSTM({ units, kernelInitializer, recurrentInitializer: orthogonalPerGate(4), biasInitializer, unitForgetBias: false, dtype: 'float64' });
   return new Sequential({
     layers: [
-      new LSTM({
-        units,
-        // Per gate W [units, input] Glorot-normal: σ = √(2/(units + input)) — the fans of
-        // one gate's matrix, not of Keras' fused [input, 4·units] kernel.
-        kernelInitializer: randomNormal({ std: Math.sqrt(2 / (units + features)) }),
-        recurrentInitializer: orthogonalPerGate(4),
-        biasInitializer: randomNormal({ std: Math.sqrt(2 / (1 + units)) }),
-        unitForgetBias: false, // the original's biases are the normal draw alone
-        dtype: 'float64',
-      }),
+      recurrent,
       // The write-up gives no initialiser for the head: the same plain Glorot normal, zero bias.
       new Dense({ units: 1, kernelInitializer: glorotNormal({ truncated: false }), dtype: 'float64' }),
     ],
@@ -85,8 +104,9 @@ export function lstmScratchModel(random: Random, units: number = LSTM_SCRATCH_DE
 export const lstmScratch: Experiment = {
   id: 'lstm-scratch',
   title: 'LSTM(32) + Dense on a noisy sine, Adam, one update per sample',
-  flags: ['epochs', 'lr', 'optimizer'],
+  flags: ['epochs', 'lr', 'optimizer', 'variant'],
   optimizers: Object.keys(OPTIMIZERS),
+  variants: ['standard', 'peephole'],
   async run({ flags, reporter, out }: ExperimentContext): Promise<ExperimentResult> {
     const defaults = LSTM_SCRATCH_DEFAULTS;
     const seed = flags.seed ?? defaults.seed;
@@ -104,7 +124,8 @@ export const lstmScratch: Experiment = {
     const clean = noisySine({ points: defaults.points, noise: 0, dtype: 'float64' });
     let noiseFloor = 0;
     for (let k = 0; k < samples; k++) noiseFloor += (targets.data[k]! - clean.data[k + defaults.window]!) ** 2 / 2;
-    const model = lstmScratchModel(random.split());
+    const variant = (flags.variant ?? 'standard') as LstmScratchVariant;
+    const model = lstmScratchModel(random.split(), defaults.units, variant);
     const paramsTotal = model.params().reduce((n, p) => n + p.value.size, 0);
     reporter.log(model.summary());
     const settings = Object.entries(choice.options).map(([k, v]) => `${k} ${v}`);
@@ -192,6 +213,7 @@ export const lstmScratch: Experiment = {
         params_total: paramsTotal,
         noise_floor: noiseFloor,
         epochs,
+        variant,
         train_seconds: trainSeconds,
       },
       reference: {
