@@ -19,6 +19,6 @@ describe('layerFromConfig', () => {
   });
 
   it('should refuse a config with unknown keys', () => {
-    expect(() => layerFromConfig('LSTM', { name: 'lstm', units: 2, goBackwards: true })).toThrow('LSTM: unknown option "goBackwards"');
+    expect(() => layerFromConfig('LSTM', { name: 'lstm', units: 2, unroll: true })).toThrow('LSTM: unknown option "unroll"');
   });
 });

@@ -16,7 +16,7 @@ const sequenceShapeArb = fc.tuple(
   fc.integer({ min: 1, max: 4 }),
   fc.integer({ min: 1, max: 3 }),
 );
-const flagsArb = { returnSequences: fc.boolean(), units: fc.integer({ min: 1, max: 4 }) };
+const flagsArb = { returnSequences: fc.boolean(), goBackwards: fc.boolean(), units: fc.integer({ min: 1, max: 4 }) };
 
 const suites = [
   layerLaws({

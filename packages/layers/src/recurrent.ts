@@ -14,6 +14,12 @@ export interface RecurrentOptions extends CellOptions {
   readonly returnSequences?: boolean;
   /** Also return the final state(s) from `forward` (`states`), for chunked sequences or encoders. @defaultValue false */
   readonly returnState?: boolean;
+  /**
+   * Process the sequence from its last step to its first (Keras' `go_backwards`); with
+   * returnSequences the output steps come in that order, reversed in time.
+   * @defaultValue false
+   */
+  readonly goBackwards?: boolean;
   /** Instance name. @defaultValue the class name in snake case, e.g. 'lstm' */
   readonly name?: string;
 }
@@ -29,6 +35,7 @@ export interface RecurrentConfig extends LayerConfig {
   readonly biasInitializer: InitializerConfigValue;
   readonly returnSequences: boolean;
   readonly returnState: boolean;
+  readonly goBackwards: boolean;
   readonly dtype: DType;
 }
 
@@ -41,12 +48,13 @@ export const RECURRENT_OPTION_KEYS = [
   'biasInitializer',
   'returnSequences',
   'returnState',
+  'goBackwards',
   'dtype',
   'name',
 ] as const;
 
 /** The options of the layer (the rest are the cell's). */
-export const LAYER_OPTION_KEYS: readonly string[] = ['returnSequences', 'returnState', 'name', 'learnableInitialState'];
+export const LAYER_OPTION_KEYS: readonly string[] = ['returnSequences', 'returnState', 'goBackwards', 'name', 'learnableInitialState'];
 
 /** Splits a layer's options into the cell's and the layer's own. */
 export function splitOptions<O extends object>(options: O): { cell: Record<string, unknown>; layer: Record<string, unknown> } {
@@ -65,6 +73,7 @@ export function recurrentConfig(
   cell: { readonly units: number; readonly activation: string; readonly useBias: boolean; readonly kernelInitializer: InitializerConfigValue; readonly recurrentInitializer: InitializerConfigValue; readonly biasInitializer: InitializerConfigValue; readonly dtype: DType },
   returnSequences: boolean,
   returnState: boolean,
+  goBackwards: boolean,
 ): RecurrentConfig {
   return {
     name,
@@ -76,6 +85,7 @@ export function recurrentConfig(
     biasInitializer: cell.biasInitializer,
     returnSequences,
     returnState,
+    goBackwards,
     dtype: cell.dtype,
   };
 }

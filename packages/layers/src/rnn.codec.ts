@@ -123,7 +123,7 @@ export function rnnCodec(options: RNNCodecOptions): LayerCodec<RNN> {
         cell: { class_name: plugin.name, config: saveCellConfig(layer.cell, writer.nested('cell')) },
         return_sequences: config.returnSequences,
         return_state: false,
-        go_backwards: false,
+        go_backwards: config.goBackwards,
         stateful: false,
         unroll: false,
         ...(config.learnableInitialState === true ? { rnnkit_learnable_initial_state: true } : {}),
@@ -143,10 +143,11 @@ export function rnnCodec(options: RNNCodecOptions): LayerCodec<RNN> {
       cellReader.finish();
       if (made.dtype !== dtype) reader.fail(`the ${plugin.name} plugin made a ${made.dtype} cell for a ${dtype} model`);
       const returnSequences = reader.boolean('return_sequences', false);
+      const goBackwards = reader.boolean('go_backwards', false);
       refuseRecurrentKeys(reader);
       reader.ignore('unroll', 'zero_output_for_mask');
       const learnableInitialState = reader.boolean('rnnkit_learnable_initial_state', false);
-      return new RNN({ cell: made, returnSequences, learnableInitialState, name });
+      return new RNN({ cell: made, returnSequences, goBackwards, learnableInitialState, name });
     },
     paramCount(layer, inputShape) {
       const cell = builtinCellParamCount(layer.cell, inputShape);

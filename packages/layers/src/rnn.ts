@@ -36,6 +36,7 @@ import type {
   RecurrentLayer,
   SymbolicShape,
 } from './layer.js';
+import { type InitialStateSource, layoutDiffers, setInitialStates, timeMajorInput, toBatchMajor } from './rnn-buffers.js';
 
 /** Options of {@link RNN}. */
 export interface RNNOptions {
@@ -52,6 +53,12 @@ export interface RNNOptions {
    * @defaultValue false
    */
   readonly learnableInitialState?: boolean;
+  /**
+   * Process the sequence from its last step to its first (Keras' `go_backwards`): with
+   * returnSequences the output steps come in that processing order, reversed in time.
+   * @defaultValue false
+   */
+  readonly goBackwards?: boolean;
   /** Instance name. @defaultValue 'rnn' */
   readonly name?: string;
 }
@@ -63,6 +70,7 @@ export interface RNNConfig extends LayerConfig {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly learnableInitialState: boolean;
+  readonly goBackwards: boolean;
 }
 
 /** What a recurrent layer's `forward` keeps for `backward`. */
@@ -71,9 +79,10 @@ export interface RNNCache {
   readonly time: number;
   readonly features: number;
   /**
-   * The input, time-major `[time, batch, features]`. For a batch of one (or one step) that
-   * layout is the input's own, so this is then the input tensor's storage itself, as Dense
-   * keeps its input: read it, never write it.
+   * The input, time-major `[time, batch, features]`, steps in processing order (reversed
+   * with goBackwards). For a batch of one (or one step) read forwards that layout is the
+   * input's own, so this is then the input tensor's storage itself, as Dense keeps its
+   * input: read it, never write it.
    */
   readonly x: TypedArray;
   /** The state histories `[T + 1, batch, size]`, slot 0 holding the initial states. */
@@ -111,7 +120,7 @@ export interface RNNIdentity {
   readonly defaultName: string;
 }
 
-const OPTION_KEYS = ['cell', 'returnSequences', 'returnState', 'learnableInitialState', 'name'];
+const OPTION_KEYS = ['cell', 'returnSequences', 'returnState', 'learnableInitialState', 'goBackwards', 'name'];
 
 function isCell(value: unknown): value is RecurrentCell {
   if (value === null || typeof value !== 'object') return false;
@@ -152,6 +161,7 @@ export class RNN implements RecurrentLayer<RNNCache> {
   readonly returnSequences: boolean;
   readonly returnState: boolean;
   readonly learnableInitialState: boolean;
+  readonly goBackwards: boolean;
   protected readonly api: string;
   /** Learnable initial states, one per cell state (learnableInitialState only). */
   #initialStates: Param[] = [];
@@ -173,6 +183,7 @@ export class RNN implements RecurrentLayer<RNNCache> {
     this.returnSequences = booleanOption(api, 'returnSequences', options.returnSequences, false);
     this.returnState = booleanOption(api, 'returnState', options.returnState, false);
     this.learnableInitialState = booleanOption(api, 'learnableInitialState', options.learnableInitialState, false);
+    this.goBackwards = booleanOption(api, 'goBackwards', options.goBackwards, false);
     this.name = nameOption(api, options.name, identity.defaultName);
   }
 
@@ -242,18 +253,15 @@ export class RNN implements RecurrentLayer<RNNCache> {
     const units = this.units;
 
     // Batch-major and time-major coincide for a batch of one (or one step): no copy then.
-    let xTime = x.data;
-    if (batch > 1 && time > 1) {
-      xTime = allocate(this.dtype, x.size);
-      swapLeadingAxes(x.data, batch, time, features, xTime);
-    }
+    // goBackwards is only this: the steps are read last first, so cells and passes run unchanged.
+    const xTime = timeMajorInput(x, this.dtype, this.goBackwards);
     const pass = findPass(cell);
     // A fused inference pass may skip what only backward needs; the cell's own steps use the
     // kept buffers as working storage, so they always get them.
     const keep = pass === undefined || options.training === true;
     const states = allocateBlocks(this.dtype, cell.states.map((s) => (time + 1) * batch * s.size));
     const kept = this.allocateKept(batch, time, keep);
-    const initialFromParam = this.setInitialStates(batch, options.initialState, states);
+    const initialFromParam = setInitialStates(this.initialStateSource(), batch, options.initialState, states);
 
     if (pass !== undefined) {
       pass.forward({ cell, batch, time, features, x: xTime, states, kept, keep });
@@ -299,8 +307,9 @@ export class RNN implements RecurrentLayer<RNNCache> {
   }
 
   getConfig(): LayerConfig {
-    const { name, returnSequences, returnState, learnableInitialState } = this;
-    const config: RNNConfig = { name, cell: { kind: this.cell.kind, config: this.cell.getConfig() }, returnSequences, returnState, learnableInitialState };
+    const { name, returnSequences, returnState, learnableInitialState, goBackwards } = this;
+    const cell = { kind: this.cell.kind, config: this.cell.getConfig() };
+    const config: RNNConfig = { name, cell, returnSequences, returnState, learnableInitialState, goBackwards };
     return config;
   }
 
@@ -368,7 +377,7 @@ export class RNN implements RecurrentLayer<RNNCache> {
     }
     // Time-major work buffers: the output gradients (returnSequences) and the input gradient,
     // which for a batch of one (or one step) is already in the input's layout.
-    const inPlace = batch === 1 || time === 1;
+    const inPlace = !layoutDiffers(batch, time, this.goBackwards);
     const dx = allocate(this.dtype, time * batch * features);
     const dxTime = inPlace ? dx : scratch.dxTime;
     if (!inPlace) dxTime.fill(0);
@@ -407,7 +416,7 @@ export class RNN implements RecurrentLayer<RNNCache> {
       }
       cell.afterBackward?.(frame);
     }
-    if (!inPlace) swapLeadingAxes(dxTime, time, batch, features, dx);
+    if (!inPlace) toBatchMajor(dxTime, batch, time, features, this.goBackwards, dx);
 
     if (cache.initialFromParam) {
       // Each initial state was a learnable vector broadcast over the batch: its gradient is the batch sum.
@@ -437,7 +446,7 @@ export class RNN implements RecurrentLayer<RNNCache> {
     const gradients = cell.gradients ?? [];
     const lengths = [
       this.returnSequences ? time * batch * this.units : 0,
-      batch > 1 && time > 1 ? time * batch * features : 0,
+      layoutDiffers(batch, time, this.goBackwards) ? time * batch * features : 0,
       ...cell.states.map((s) => batch * s.size),
       ...gradients.map((g) => time * batch * g.size),
     ];
@@ -452,41 +461,8 @@ export class RNN implements RecurrentLayer<RNNCache> {
     }
   }
 
-  /**
-   * Writes the initial states into slot 0 of the histories: given ones, the learnable ones
-   * broadcast over the batch, or zeros (the histories start zeroed). True for the learnable ones.
-   */
-  private setInitialStates(batch: number, given: readonly Tensor[] | undefined, states: readonly TypedArray[]): boolean {
-    const cell = this.cell;
-    const count = cell.states.length;
-    if (given !== undefined) {
-      if (!Array.isArray(given) || given.length !== count) {
-        const names = `[${cell.states.map((s) => s.name).join(', ')}]`;
-        throw new RnnkitError(
-          this.api,
-          `initialState must be ${names}: ${count} tensor${count > 1 ? 's' : ''} of shape [batch, ${this.units}], got ${describe(given)}`,
-        );
-      }
-      // Check them all before writing any.
-      given.forEach((t, s) => {
-        const shape = [batch, cell.states[s]!.size];
-        if (!(t instanceof Tensor) || !sameShape(t.shape, shape)) {
-          throw new RnnkitError(
-            this.api,
-            `initialState[${s}] must have shape ${formatShape(shape)}, got ${t instanceof Tensor ? formatShape(t.shape) : describe(t)}`,
-          );
-        }
-        this.checkDType(t, `initialState[${s}]`);
-      });
-      for (let s = 0; s < count; s++) states[s]!.set(given[s]!.data);
-      return false;
-    }
-    if (this.#initialStates.length === 0) return false;
-    for (let s = 0; s < count; s++) {
-      const value = this.#initialStates[s]!.value.data;
-      for (let b = 0; b < batch; b++) states[s]!.set(value, b * value.length);
-    }
-    return true;
+  private initialStateSource(): InitialStateSource {
+    return { api: this.api, cell: this.cell, learnable: this.#initialStates, checkDType: (t, what) => this.checkDType(t, what) };
   }
 }
 

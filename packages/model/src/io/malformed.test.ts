@@ -165,7 +165,7 @@ describe('loadModel on damaged files', () => {
   it('should refuse settings rnnkit cannot honour and activations it lacks', () => {
     const { json, weights } = saved();
     const cases: [(j: typeof json) => void, string][] = [
-      [(j) => (j.modelTopology.config.layers[0].config.go_backwards = true), 'layer 0 "lstm" (LSTM): go_backwards true is not supported'],
+      [(j) => (j.modelTopology.config.layers[0].config.time_major = true), 'layer 0 "lstm" (LSTM): time_major true is not supported'],
       [(j) => (j.modelTopology.config.layers[1].config.stateful = true), 'layer 1 "simple_rnn" (SimpleRNN): stateful true is not supported'],
       [(j) => (j.modelTopology.config.layers[1].config.return_state = true), 'return_state true is not supported'],
       [(j) => (j.modelTopology.config.layers[2].config.activation = 'elu'), 'layer 2 "dense" (Dense): activation "elu" is not supported; supported activations are linear, sigmoid, hard_sigmoid, tanh, relu, softmax'],
