@@ -257,3 +257,22 @@ export function describe(value: unknown): string {
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
   return `${typeof value} ${String(value)}`;
 }
+
+/**
+ * A view of a layer's parameter under a name prefixed by its container's name for the layer
+ * (a model's, or Bidirectional's `forward_lstm`). Value and gradient are the
+ * layer's own tensors (inherited through the prototype), and `trainable` reads and writes
+ * the layer's flag, so optimizers and the layer always agree.
+ */
+export function prefixedParam(prefix: string, param: Param): Param {
+  return Object.create(param, {
+    name: { value: `${prefix}/${param.name}`, enumerable: true },
+    trainable: {
+      get: () => param.trainable,
+      set: (value: boolean) => {
+        param.trainable = value;
+      },
+      enumerable: true,
+    },
+  }) as Param;
+}

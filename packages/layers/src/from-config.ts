@@ -1,5 +1,6 @@
 import { RnnkitError } from '@rnnkit/tensor';
 import { ActivationLayer } from './activation-layer.js';
+import { Bidirectional } from './bidirectional.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { GRU } from './gru.js';
@@ -15,6 +16,8 @@ export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerCo
   GRU,
   Activation: ActivationLayer,
   Dropout,
+  // Its wrapped layers are resolved through this same list.
+  Bidirectional: { fromConfig: (config: LayerConfig): Layer => Bidirectional.fromConfig(config, builtinLayers) },
 });
 
 /**

@@ -36,6 +36,16 @@ export { LSTM, lstm, type LSTMOptions, type LSTMConfig } from './lstm.js';
 export { GRU, gru, type GRUOptions, type GRUConfig } from './gru.js';
 export { ActivationLayer, activationLayer, type ActivationLayerOptions, type ActivationLayerConfig, type ActivationLayerCache } from './activation-layer.js';
 export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
+export {
+  Bidirectional,
+  bidirectional,
+  type BidirectionalOptions,
+  type BidirectionalConfig,
+  type BidirectionalCache,
+  type DirectionalLayer,
+  type MergeMode,
+  type WrappedLayerConfig,
+} from './bidirectional.js';
 export { layerFromConfig, builtinLayers } from './from-config.js';
 export { Sequential, sequential, type SequentialOptions, type SequentialCache, type SequentialConfig, type SequentialFromConfigOptions } from './sequential.js';
 export {

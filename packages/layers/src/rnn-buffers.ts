@@ -94,3 +94,13 @@ export function setInitialStates(layer: InitialStateSource, batch: number, given
   }
   return true;
 }
+
+/** Copies `[batch, time, width]` storage into `target` with the time axis reversed (step t ↔ T − 1 − t). */
+export function reverseTimeAxis(source: TypedArray, batch: number, time: number, width: number, target: TypedArray): void {
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < time; t++) {
+      const from = (b * time + t) * width;
+      target.set(source.subarray(from, from + width), (b * time + (time - 1 - t)) * width);
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import { type DType, type Param, Random, RnnkitError, type Tensor, formatShape, sameShape } from '@rnnkit/tensor';
 import { builtinLayers } from './from-config.js';
+import { prefixedParam } from './common.js';
 import type {
   BackwardOptions,
   ForwardOptions,
@@ -536,24 +537,6 @@ function uniqueNames(layers: readonly Layer[]): string[] {
     taken.add(name);
     return name;
   });
-}
-
-/**
- * A view of a layer's parameter under the model's name for it. Value and gradient are the
- * layer's own tensors (inherited through the prototype), and `trainable` reads and writes
- * the layer's flag, so optimizers and the layer always agree.
- */
-function prefixedParam(prefix: string, param: Param): Param {
-  return Object.create(param, {
-    name: { value: `${prefix}/${param.name}`, enumerable: true },
-    trainable: {
-      get: () => param.trainable,
-      set: (value: boolean) => {
-        param.trainable = value;
-      },
-      enumerable: true,
-    },
-  }) as Param;
 }
 
 function countOf(params: readonly Param[]): number {
