@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random, Tensor } from '@rnnkit/tensor';
-import { Bidirectional, bidirectional } from './bidirectional.js';
+import { bidirectional } from './bidirectional.js';
 import { lstmCell } from './cells/lstm-cell.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
