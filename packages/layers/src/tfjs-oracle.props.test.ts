@@ -1,8 +1,9 @@
 // Oracle: with identical Keras-layout weights, rnnkit's recurrent layers followed by Dense
 // compute the same outputs and the same gradients (weights and input) as TensorFlow.js'
-// tf.layers, in float32. TF.js is a devDependency of these tests only.
+// tf.layers, in float32, forwards and with goBackwards (TF.js' outputs then come in
+// processing order, as Keras'). TF.js is a devDependency of these tests only.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { Dense } from './dense.js';
@@ -11,23 +12,12 @@ import type { RecurrentLayer } from './layer.js';
 import { LSTM } from './lstm.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { uniform } from './test-support.js';
+import { expectClose, loadTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
 
 beforeAll(async () => {
-  // TF.js greets Node users on its first operation ("install our node backend …"); keep
-  // the test output clean.
-  // (`console` reached through globalThis: this package compiles without Node's or the DOM's types.)
-  const output = (globalThis as unknown as { console: Record<'warn' | 'log', (...args: unknown[]) => void> }).console;
-  const quiet = [vi.spyOn(output, 'warn').mockImplementation(() => {}), vi.spyOn(output, 'log').mockImplementation(() => {})];
-  try {
-    tf = await import('@tensorflow/tfjs');
-    await tf.setBackend('cpu');
-    await tf.ready();
-    tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
-  } finally {
-    for (const spy of quiet) spy.mockRestore();
-  }
+  tf = await loadTf();
 });
 
 afterAll(() => {
@@ -35,18 +25,6 @@ afterAll(() => {
 });
 
 const RUNS = { numRuns: 10 };
-
-/** |a − b| ≤ 1e-5 · max(1, |b|) for every element. */
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const b = expected[i]!;
-    if (!(Math.abs(a - b) <= 1e-5 * Math.max(1, Math.abs(b)))) {
-      throw new Error(`${what}[${i}]: rnnkit ${a}, TF.js ${b} (difference ${Math.abs(a - b)})`);
-    }
-  }
-}
 
 const caseArb = fc.record({
   batch: fc.integer({ min: 1, max: 3 }),
@@ -59,12 +37,12 @@ const caseArb = fc.record({
   returnSequences: fc.boolean(),
   seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
 });
-type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
+type Case = (typeof caseArb extends fc.Arbitrary<infer T> ? T : never) & { readonly goBackwards: boolean };
 
 type Kind = 'SimpleRNN' | 'LSTM' | 'GRU';
 
 function rnnkitLayer(kind: Kind, c: Case): RecurrentLayer {
-  const options = { units: c.units, returnSequences: c.returnSequences };
+  const options = { units: c.units, returnSequences: c.returnSequences, goBackwards: c.goBackwards };
   if (kind === 'LSTM') return new LSTM(options);
   if (kind === 'GRU') return new GRU({ ...options, resetAfter: false }); // TF.js knows only resetAfter false
   return new SimpleRNN(options);
@@ -75,7 +53,7 @@ function tfLayer(kind: Kind, c: Case): TF.layers.Layer {
   // Always returnSequences: TF.js 4.22 cannot differentiate through an RNN that returns
   // only the last step (its unstack gradient receives null for the unused steps), so
   // `model` below takes the last step itself, which is the same function.
-  const options = { units: c.units, returnSequences: true, activation: 'tanh' as const };
+  const options = { units: c.units, returnSequences: true, goBackwards: c.goBackwards, activation: 'tanh' as const };
   if (kind === 'LSTM') return tf.layers.lstm({ ...options, recurrentActivation: 'sigmoid' });
   if (kind === 'GRU') return tf.layers.gru({ ...options, recurrentActivation: 'sigmoid' });
   return tf.layers.simpleRNN(options);
@@ -123,8 +101,10 @@ function compare(kind: Kind, c: Case): void {
 
 describe('oracle: TensorFlow.js 4.22 tf.layers', () => {
   for (const kind of ['SimpleRNN', 'LSTM', 'GRU'] as const) {
-    it(`should match TF.js ${kind}${kind === 'GRU' ? ' (resetAfter false)' : ''} + Dense in outputs and gradients within 1e-5 (float32)`, () => {
-      fc.assert(fc.property(caseArb, (c) => compare(kind, c)), RUNS);
-    });
+    for (const goBackwards of [false, true]) {
+      it(`should match TF.js ${kind}${kind === 'GRU' ? ' (resetAfter false)' : ''}${goBackwards ? ' with goBackwards' : ''} + Dense in outputs and gradients within 1e-5 (float32)`, () => {
+        fc.assert(fc.property(caseArb, (c) => compare(kind, { ...c, goBackwards })), RUNS);
+      });
+    }
   }
 });
