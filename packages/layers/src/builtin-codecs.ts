@@ -1,5 +1,6 @@
 // The codecs of the built-in layers, in the order error messages list them.
 import { activationLayerCodec } from './activation-layer.codec.js';
+import { bidirectionalCodec } from './bidirectional.codec.js';
 import type { AnyLayerCodec } from './codec.js';
 import { denseCodec } from './dense.codec.js';
 import { dropoutCodec } from './dropout.codec.js';
@@ -7,5 +8,13 @@ import { gruCodec } from './gru.codec.js';
 import { lstmCodec } from './lstm.codec.js';
 import { simpleRNNCodec } from './simple-rnn.codec.js';
 
-/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation and Dropout: what model IO uses by default. */
-export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([denseCodec, simpleRNNCodec, lstmCodec, gruCodec, activationLayerCodec, dropoutCodec]);
+/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout and Bidirectional (over SimpleRNN, LSTM and GRU): what model IO uses by default. */
+export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
+  denseCodec,
+  simpleRNNCodec,
+  lstmCodec,
+  gruCodec,
+  activationLayerCodec,
+  dropoutCodec,
+  bidirectionalCodec({ codecs: [simpleRNNCodec, lstmCodec, gruCodec] }),
+]);

@@ -67,6 +67,7 @@ export { lstmCodec } from './lstm.codec.js';
 export { gruCodec } from './gru.codec.js';
 export { activationLayerCodec } from './activation-layer.codec.js';
 export { dropoutCodec } from './dropout.codec.js';
+export { bidirectionalCodec, type BidirectionalCodecOptions } from './bidirectional.codec.js';
 export { builtinCodecs } from './builtin-codecs.js';
 export { rnnCodec, type RNNCodecOptions, type AnyCellPlugin } from './rnn.codec.js';
 export {

@@ -101,9 +101,9 @@ describe('loadModel on damaged files', () => {
 
   it('should refuse an unknown layer, naming it and listing the supported ones', () => {
     const { json, weights } = saved();
-    json.modelTopology.config.layers[1] = { class_name: 'Bidirectional', config: { name: 'bidirectional', layer: {} } };
+    json.modelTopology.config.layers[1] = { class_name: 'TimeDistributed', config: { name: 'time_distributed', layer: {} } };
     expect(load(json, weights)).toThrow(
-      'loadModel: model.json: layer 1 "bidirectional" (Bidirectional) is not supported; supported layers are InputLayer, Dense, SimpleRNN, LSTM, GRU, Activation, Dropout',
+      'loadModel: model.json: layer 1 "time_distributed" (TimeDistributed) is not supported; supported layers are InputLayer, Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Bidirectional',
     );
   });
 

@@ -92,7 +92,8 @@ function shortName(name: string): string {
  * model prefix (`sequential/dense/kernel`) or a `:0` suffix, or `dense/0` (Keras 3: the
  * weight's index in the layer). The layer is the first path segment that is a layer name;
  * the weight is the one whose name is the rest, else the only one whose last part is the
- * last part (`lstm/kernel` is `lstm_cell/kernel`). Weights TF.js marks as optimizer
+ * last part (`lstm/kernel` is `lstm_cell/kernel`) and, when several are, whose first part is
+ * the rest's first part (`bidi/forward_lstm/kernel` is `forward_lstm/lstm_cell/kernel`). Weights TF.js marks as optimizer
  * weights are skipped. Every weight must be found once, with the shape of the built layer.
  */
 export function matchWeights(ctx: Context, layers: readonly LayerWeights[], manifest: Manifest, bytes: Uint8Array): Float32Array[][] {
@@ -161,7 +162,11 @@ function locate(name: string, layers: readonly LayerWeights[], byLayer: Readonly
     if (index < 0 && /^\d+$/.test(last)) {
       index = Number(last) < weights.length ? Number(last) : -1;
     } else if (index < 0) {
-      const candidates = weights.flatMap((w, k) => (shortName(w.name) === last ? [k] : []));
+      let candidates = weights.flatMap((w, k) => (shortName(w.name) === last ? [k] : []));
+      // A wrapper's directions name their weights alike (Bidirectional: forward_lstm/lstm_cell/kernel,
+      // backward_lstm/lstm_cell/kernel; TF.js writes forward_lstm/kernel): the first part tells them apart.
+      const first = parts[s + 1]!;
+      if (candidates.length > 1 && parts.length - s > 2) candidates = candidates.filter((k) => weights[k]!.name.split('/')[0] === first);
       index = candidates.length === 1 ? candidates[0]! : -1;
     }
     return index < 0 ? null : [layerIndex, index];
