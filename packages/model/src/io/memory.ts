@@ -48,7 +48,7 @@ export interface SaveModelOptions {
   /**
    * The layer codecs to write the layers with (see `LayerCodec` of @rnnkit/layers): each
    * layer is saved by the first codec that owns it. Add a codec for each layer of your own.
-   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout)
+   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Bidirectional)
    */
   readonly codecs?: readonly AnyLayerCodec[];
 }
@@ -68,7 +68,7 @@ export interface LoadModelOptions {
    * The layer codecs the file may use, by Keras class name (see `LayerCodec` of
    * @rnnkit/layers): `[...builtinCodecs, myCodec]` to read a layer of your own. A class
    * without a codec is refused.
-   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout)
+   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Bidirectional)
    */
   readonly codecs?: readonly AnyLayerCodec[];
 }
@@ -99,7 +99,7 @@ export const LOAD_OPTION_KEYS = ['optimizerPlugins', 'limits', 'codecs'];
 
 /**
  * Saves a built `Sequential` model in TF.js' layers-model format (its layers written by
- * `options.codecs`, by default those of Dense, SimpleRNN, LSTM, GRU, Activation and Dropout), in memory: the model.json object (weights manifest
+ * `options.codecs`, by default those of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout and Bidirectional), in memory: the model.json object (weights manifest
  * naming one file, `group1-shard1of1.bin`) and the weight bytes (little-endian float32).
  * Loading it back with {@link loadModel} reproduces the predictions bit for bit.
  *
