@@ -106,4 +106,31 @@ describe('Bidirectional files', () => {
     json.modelTopology.config.layers[0].config.layer.class_name = 'ConvLSTM2D';
     expect(() => loadModel({ modelJson: json, weights })).toThrow(/layer class "ConvLSTM2D" is not supported; the Bidirectional codec wraps SimpleRNN, LSTM, GRU/);
   });
+
+  it('should read a Keras 2 file as tensorflowjs_converter writes it, with a given backward_layer, and load it back exactly', () => {
+    const model = randomizeWeights(
+      new Sequential({
+        layers: [
+          new Bidirectional({ layer: new LSTM({ units: 3 }), backwardLayer: new GRU({ units: 2, goBackwards: true, name: 'gru_back' }) }),
+          new Dense({ units: 1 }),
+        ],
+        inputShape: [4, 2],
+      }),
+      21,
+    );
+    const { modelJson, weights } = saveModel(model);
+    const json = JSON.parse(JSON.stringify(modelJson));
+    json.modelTopology.keras_version = '2.15.0';
+    json.modelTopology.backend = 'tensorflow';
+    const bidi = json.modelTopology.config.layers[0].config;
+    expect(bidi.backward_layer).toMatchObject({ class_name: 'GRU', config: { name: 'gru_back', go_backwards: true, reset_after: true } });
+    const names = json.weightsManifest[0].weights.map((w: { name: string }) => w.name);
+    expect(names).toContain('bidirectional/backward_gru_back/gru_cell/recurrent_kernel');
+    // The converter prefixes the model's name and keeps TensorFlow's ":0".
+    for (const w of json.weightsManifest[0].weights) w.name = `sequential/${w.name}:0`;
+    const { model: loaded } = loadModel({ modelJson: json, weights });
+    const x = randomInput([2, 4, 2], 22);
+    expect(Array.from(loaded.forward(x).y.data)).toEqual(Array.from(model.forward(x).y.data));
+    expect((loaded.layers[0] as Bidirectional).backwardLayer.name).toBe('backward_gru_back');
+  });
 });
