@@ -97,6 +97,8 @@ function convertRecurrent(layer: Layer, input: OnnxValue, graph: OnnxGraphBuilde
   const units = config.units as number;
   const { layout, opType } = mapping;
   if (input.shape.length !== 3) graph.unsupported(`expected input [batch, time, features], got rank ${input.shape.length}`);
+  // ONNX's reverse direction returns its steps in input order, Keras' go_backwards in processing order: not mapped yet.
+  if (config.goBackwards === true) graph.unsupported('goBackwards is not exported to ONNX yet');
   const activations = mapping.activations(config, graph);
   const weights = layer.getWeights();
   const [kernel, recurrentKernel] = weights;

@@ -58,6 +58,8 @@ describe('exportOnnx', () => {
     expect(() => exportOnnx(custom)).toThrow('exportOnnx: layer "dense" (Dense) cannot be exported: activation "swish" has no ONNX equivalent here (built-in activations only)');
     const rnn = new Sequential({ layers: [new SimpleRNN({ units: 2, activation: 'softmax' })], inputShape: [4, 1] });
     expect(() => exportOnnx(rnn)).toThrow('exportOnnx: layer "simple_rnn" (SimpleRNN) cannot be exported: activation "softmax" is not available inside ONNX recurrent ops');
+    const backwards = new Sequential({ layers: [new SimpleRNN({ units: 2, goBackwards: true })], inputShape: [4, 1] });
+    expect(() => exportOnnx(backwards)).toThrow('exportOnnx: layer "simple_rnn" (SimpleRNN) cannot be exported: goBackwards is not exported to ONNX yet');
     const unbuilt = new Sequential({ layers: [new Dense({ units: 1 })] });
     expect(() => exportOnnx(unbuilt)).toThrow('exportOnnx: the model is not built; give it an inputShape or run it once first');
   });
