@@ -126,9 +126,9 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
   readonly mergeMode: MergeMode;
   readonly forwardLayer: DirectionalLayer;
   readonly backwardLayer: DirectionalLayer;
-  /** The wrapped layer's configuration as given (for getConfig and files). */
-  readonly #layer: WrappedLayerConfig;
-  readonly #backward: WrappedLayerConfig | undefined;
+  /** The wrapped layer's own name, and the given backward layer's (undefined: none given). */
+  readonly #layerName: string;
+  readonly #backwardName: string | undefined;
   /** The directions' parameters under their names (`forward_lstm/kernel`), made once built. */
   #params: Param[] = [];
 
@@ -143,7 +143,7 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
       throw new RnnkitError(API, `mergeMode must be one of ${MERGE_MODES.map((m) => `"${m}"`).join(', ')}, got ${describe(options.mergeMode)}`);
     }
     this.name = nameOption(API, options.name, 'bidirectional');
-    this.#layer = { className: layer.className, config: layer.getConfig() };
+    this.#layerName = layer.name;
     this.forwardLayer = copyOf(layer, 'layer', { name: `forward_${layer.name}` });
     if (options.backwardLayer === undefined) {
       this.backwardLayer = copyOf(layer, 'layer', { name: `backward_${layer.name}`, goBackwards: !layer.goBackwards });
@@ -154,7 +154,7 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
         given.returnSequences !== layer.returnSequences ? 'returnSequences must equal layer\'s' :
         given.returnState !== layer.returnState ? 'returnState must equal layer\'s' : undefined;
       if (clash !== undefined) throw new RnnkitError(API, `backwardLayer "${given.name}": ${clash}`);
-      this.#backward = { className: given.className, config: given.getConfig() };
+      this.#backwardName = given.name;
       this.backwardLayer = copyOf(given, 'backwardLayer', { name: `backward_${given.name}` });
     }
     if (this.backwardLayer.dtype !== this.forwardLayer.dtype) {
@@ -288,12 +288,13 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
   }
 
   getConfig(): BidirectionalConfig {
-    const copy = (w: WrappedLayerConfig): WrappedLayerConfig => ({ className: w.className, config: JSON.parse(JSON.stringify(w.config)) as LayerConfig });
+    // The directions' configs under the wrapped layers' own names (as Keras records them).
+    const wrapped = (l: DirectionalLayer, name: string): WrappedLayerConfig => ({ className: l.className, config: { ...l.getConfig(), name } });
     return {
       name: this.name,
-      layer: copy(this.#layer),
+      layer: wrapped(this.forwardLayer, this.#layerName),
       mergeMode: this.mergeMode,
-      ...(this.#backward === undefined ? {} : { backwardLayer: copy(this.#backward) }),
+      ...(this.#backwardName === undefined ? {} : { backwardLayer: wrapped(this.backwardLayer, this.#backwardName) }),
     };
   }
 

@@ -1,6 +1,6 @@
 // Random Sequential models for the save/load property tests (test-only helpers).
 import fc from 'fast-check';
-import { ActivationLayer, type ActivationName, Dense, Dropout, GRU, type Layer, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { ActivationLayer, type ActivationName, Bidirectional, Dense, Dropout, GRU, type Layer, LSTM, type MergeMode, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { Random, Tensor } from '@rnnkit/tensor';
 
 export interface RecurrentSpec {
@@ -13,6 +13,9 @@ export interface RecurrentSpec {
   readonly resetAfter: boolean;
   readonly learnableInitialState: boolean;
   readonly returnSequences: boolean;
+  readonly goBackwards: boolean;
+  /** Wrapped in a Bidirectional with this merge mode, or not wrapped (null). */
+  readonly bidirectional: MergeMode | null;
 }
 
 export type ExtraSpec = { readonly kind: 'Dropout'; readonly rate: number } | { readonly kind: 'Activation'; readonly activation: ActivationName };
@@ -45,6 +48,8 @@ export function modelSpecArb(options: { readonly keras?: boolean } = {}): fc.Arb
     resetAfter: keras ? fc.constant(false) : fc.boolean(),
     learnableInitialState: keras ? fc.constant(false) : fc.boolean(),
     returnSequences: fc.boolean(),
+    goBackwards: fc.boolean(),
+    bidirectional: fc.constantFrom<MergeMode | null>(null, null, 'concat', 'sum', 'mul', 'ave'),
   });
   const extraArb: fc.Arbitrary<ExtraSpec> = fc.oneof(
     fc.record({ kind: fc.constant('Dropout' as const), rate: fc.double({ min: 0, max: 0.9, noNaN: true }) }),
@@ -68,10 +73,14 @@ export function modelSpecArb(options: { readonly keras?: boolean } = {}): fc.Arb
 export function modelFromSpec(spec: ModelSpec): Sequential {
   const layers: Layer[] = spec.recurrent.map((r, i) => {
     const returnSequences = i < spec.recurrent.length - 1 || r.returnSequences;
-    const common = { units: r.units, activation: r.activation, useBias: r.useBias, returnSequences };
-    if (r.kind === 'LSTM') return new LSTM({ ...common, recurrentActivation: r.recurrentActivation, cellOutput: r.cellOutput });
-    if (r.kind === 'GRU') return new GRU({ ...common, recurrentActivation: r.recurrentActivation, resetAfter: r.resetAfter });
-    return new SimpleRNN({ ...common, learnableInitialState: r.learnableInitialState });
+    const common = { units: r.units, activation: r.activation, useBias: r.useBias, returnSequences, goBackwards: r.goBackwards };
+    const layer =
+      r.kind === 'LSTM'
+        ? new LSTM({ ...common, recurrentActivation: r.recurrentActivation, cellOutput: r.cellOutput })
+        : r.kind === 'GRU'
+          ? new GRU({ ...common, recurrentActivation: r.recurrentActivation, resetAfter: r.resetAfter })
+          : new SimpleRNN({ ...common, learnableInitialState: r.learnableInitialState });
+    return r.bidirectional === null ? layer : new Bidirectional({ layer, mergeMode: r.bidirectional, name: `bidirectional_${i}` });
   });
   for (const e of spec.extras) layers.push(e.kind === 'Dropout' ? new Dropout({ rate: e.rate }) : new ActivationLayer({ activation: e.activation }));
   for (const d of spec.dense) layers.push(new Dense(d));

@@ -10,11 +10,14 @@ const RUNS = { numRuns: 40 };
 
 /** Each layer's config without its initialisers (which may come back in an equivalent spelling). */
 function configs(model: Sequential): unknown[] {
-  return model.getConfig().layers.map(({ className, config }) => {
+  const strip = ({ className, config }: { className: string; config: object }): unknown => {
     const rest: Record<string, unknown> = { ...config };
     for (const key of ['kernelInitializer', 'recurrentInitializer', 'biasInitializer']) delete rest[key];
+    // Bidirectional's wrapped layers, likewise.
+    for (const key of ['layer', 'backwardLayer']) if (rest[key] !== undefined) rest[key] = strip(rest[key] as { className: string; config: object });
     return { className, config: rest };
-  });
+  };
+  return model.getConfig().layers.map(strip);
 }
 
 describe('save → load round trip', () => {
