@@ -17,6 +17,8 @@ export interface RecurrentConfigKeys {
   readonly recurrentInitializer: unknown;
   readonly biasInitializer: unknown;
   readonly returnSequences: boolean;
+  /** Keras' `stateful` (absent: false). */
+  readonly stateful?: boolean;
 }
 
 /** The recurrent options a Keras config holds (camelCase, as the layers take them). */
@@ -56,7 +58,7 @@ export function saveRecurrentKeys(
   keras.bias_initializer = writer.initializer('bias_initializer', config.biasInitializer);
   Object.assign(keras, cellKeys);
   for (const key of TRAINING_ONLY) keras[key] = null;
-  Object.assign(keras, { dropout: 0, recurrent_dropout: 0, return_sequences: config.returnSequences, return_state: false, go_backwards: false, stateful: false, unroll: false });
+  Object.assign(keras, { dropout: 0, recurrent_dropout: 0, return_sequences: config.returnSequences, return_state: false, go_backwards: false, stateful: config.stateful === true, unroll: false });
   return keras;
 }
 
@@ -77,6 +79,7 @@ export function loadRecurrentKeys(reader: KerasConfigReader, recurrentActivation
     recurrentInitializer: reader.initializer('recurrent_initializer', 'orthogonal'),
     biasInitializer: reader.initializer('bias_initializer', 'zeros'),
     returnSequences: reader.boolean('return_sequences', false),
+    stateful: reader.boolean('stateful', false),
   };
   refuseRecurrentKeys(reader);
   dropTrainingKeys(reader);
@@ -84,11 +87,10 @@ export function loadRecurrentKeys(reader: KerasConfigReader, recurrentActivation
   return options;
 }
 
-/** Refuses the recurrent settings rnnkit cannot honour (state passing, direction, layout). */
+/** Refuses the recurrent settings rnnkit cannot honour (state passing, direction, layout); `stateful` is read by the codecs. */
 export function refuseRecurrentKeys(reader: KerasConfigReader): void {
   reader.mustBe('return_state', false, "a Sequential model passes only each layer's output on");
   reader.mustBe('go_backwards', false, "rnnkit's recurrent layers run forwards only");
-  reader.mustBe('stateful', false, "rnnkit's recurrent layers start every batch from the initial state");
   reader.mustBe('time_major', false, 'rnnkit reads [batch, time, features]');
 }
 
