@@ -158,6 +158,7 @@ describe('LSTM', () => {
       cellOutput: 'activation',
       returnSequences: false,
       returnState: false,
+      stateful: false,
       dtype: 'float32',
     });
   });

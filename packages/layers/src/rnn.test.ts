@@ -87,6 +87,7 @@ describe('RNN', () => {
       returnSequences: false,
       returnState: true,
       learnableInitialState: false,
+      stateful: false,
     });
   });
 
