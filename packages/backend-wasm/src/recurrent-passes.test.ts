@@ -1,4 +1,4 @@
-import { type RecurrentCell, type RecurrentPass, gruCell, lstm, lstmCell, simpleRNNCell } from '@rnnkit/layers';
+import { type RecurrentCell, type RecurrentPass, gru, gruCell, lstm, lstmCell, simpleRNNCell } from '@rnnkit/layers';
 import { Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWasmBackend } from './index.js';
@@ -44,5 +44,22 @@ describe('recurrent passes of the WebAssembly backend', () => {
     expect(layer.forward(x, { training: true }).cache.complete).toBe(true);
     setBackend(jsBackend);
     expect(layer.forward(x).cache.complete).toBe(true);
+  });
+
+  it('should carry the final states of a stateful layer from its inference pass (LSTM [h, c], GRU [h]) as the steps of the cell do', () => {
+    for (const make of [() => lstm({ units: 4, returnSequences: true, stateful: true }), () => gru({ units: 4, returnSequences: true, stateful: true })]) {
+      const fused = make();
+      fused.build([null, null, 2], new Random(2));
+      const reference = make();
+      reference.build([null, null, 2], new Random(2));
+      const chunks = [0, 1].map((k) => new Tensor(Float32Array.from({ length: 2 * 3 * 2 }, (_, i) => Math.sin(i + 7 * k)), [2, 3, 2]));
+      for (const x of chunks) {
+        setBackend(backend);
+        const y = fused.forward(x).y.data;
+        setBackend(jsBackend);
+        const expected = reference.forward(x).y.data;
+        for (let i = 0; i < expected.length; i++) expect(Math.abs(y[i]! - expected[i]!)).toBeLessThan(1e-5);
+      }
+    }
   });
 });

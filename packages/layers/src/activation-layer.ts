@@ -1,7 +1,8 @@
 import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from './activations.js';
 import { checkOptionKeys, checkSymbolicShape, describe, dtypeOption, formatSymbolic, nameOption } from './common.js';
-import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import type { ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
+import { checkStepperArguments, statelessStepper } from './stepper.js';
 
 const API = 'Activation';
 
@@ -95,6 +96,15 @@ export class ActivationLayer implements Layer<ActivationLayerCache> {
     const dx = dy.data.slice();
     for (let offset = 0; width > 0 && offset < dx.length; offset += width) this.activation.backward(y.data, offset, dx, offset, width);
     return new Tensor(dx, dy.shape);
+  }
+
+  /** One time step of `batch` rows of `features` values: the activation of each row. */
+  stepper(batch: number, features: number): LayerStepper {
+    const rows = checkStepperArguments(API, batch, features);
+    const activation = this.activation;
+    return statelessStepper(features, features, (input, inputOffset, output, outputOffset) => {
+      for (let r = 0; r < rows; r++) activation.forward(input, inputOffset + r * features, output, outputOffset + r * features, features);
+    });
   }
 
   getWeights(): Tensor[] {

@@ -18,7 +18,8 @@ import {
   addBiasRows,
   addColumnSums,
 } from './common.js';
-import type { BuildOptions, ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import type { BuildOptions, ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
+import { checkStepperArguments, statelessStepper } from './stepper.js';
 
 const API = 'Dense';
 
@@ -174,6 +175,18 @@ export class Dense implements Layer<DenseCache> {
     const dx = allocate(this.dtype, x.size);
     gemm(false, true, rows, features, units, dz, 0, kernel.value.data, 0, 0, dx, 0);
     return new Tensor(dx, x.shape);
+  }
+
+  /** One time step of `batch` rows: `forward` on `[batch, features]`, into the caller's buffer. */
+  stepper(batch: number, features: number): LayerStepper {
+    const kernel = this.#requireBuilt();
+    const rows = checkStepperArguments(API, batch, features, this.#inputFeatures);
+    const units = this.units, bias = this.#bias, activation = this.activation;
+    return statelessStepper(features, units, (input, inputOffset, output, outputOffset) => {
+      gemm(false, false, rows, units, features, input, inputOffset, kernel.value.data, 0, 0, output, outputOffset);
+      if (bias !== null) addBiasRows(output, outputOffset, rows, units, bias.value.data, 0);
+      for (let r = 0; r < rows; r++) activation.forward(output, outputOffset + r * units, output, outputOffset + r * units, units);
+    });
   }
 
   getWeights(): Tensor[] {

@@ -1,6 +1,7 @@
 import { type DType, type Param, Random, RnnkitError, Tensor, allocate, formatShape, type TypedArray } from '@rnnkit/tensor';
 import { checkOptionKeys, checkSymbolicShape, describe, dtypeOption, formatSymbolic, nameOption } from './common.js';
-import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import type { ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
+import { checkStepperArguments, statelessStepper } from './stepper.js';
 
 const API = 'Dropout';
 
@@ -121,6 +122,14 @@ export class Dropout implements Layer<DropoutCache> {
     const dx = allocate(this.dtype, dy.size);
     for (let i = 0; i < dx.length; i++) dx[i] = dy.data[i]! * scale[i]!;
     return new Tensor(dx, dy.shape);
+  }
+
+  /** Streaming is inference, where dropout is the identity: a copy of each step's rows. */
+  stepper(batch: number, features: number): LayerStepper {
+    const size = checkStepperArguments(API, batch, features) * features;
+    return statelessStepper(features, features, (input, inputOffset, output, outputOffset) => {
+      for (let i = 0; i < size; i++) output[outputOffset + i] = input[inputOffset + i]!;
+    });
   }
 
   getWeights(): Tensor[] {

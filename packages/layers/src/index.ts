@@ -1,5 +1,6 @@
 // Public API of @rnnkit/layers. Everything a user may import is listed here by name.
-export type { SymbolicShape, BuildOptions, ForwardOptions, ForwardResult, BackwardOptions, BackwardResult, LayerConfig, Layer, RecurrentLayer } from './layer.js';
+export type { SymbolicShape, BuildOptions, ForwardOptions, ForwardResult, BackwardOptions, BackwardResult, LayerConfig, Layer, LayerStepper, RecurrentLayer } from './layer.js';
+export { chainSteppers, checkStepperArguments, statelessStepper } from './stepper.js';
 export { type Activation, type ActivationName, activations, activationNames, getActivation, isActivation } from './activations.js';
 export { type InitializerConfigValue } from './common.js';
 export { Dense, dense, type DenseOptions, type DenseConfig, type DenseCache } from './dense.js';
@@ -26,6 +27,7 @@ export {
   type Widened,
 } from './define-cell.js';
 export { RNN, rnn, type RNNOptions, type RNNConfig, type RNNCache, type RNNIdentity } from './rnn.js';
+export { StatefulRecurrentLayer, type StatefulOptions, type StatefulConfig } from './rnn-stateful.js';
 export { type CellOptions, type BaseCellConfig } from './cells/gated-cell.js';
 export { SimpleRNNCell, simpleRNNCell, simpleRNNCellPlugin, type SimpleRNNCellOptions, type SimpleRNNCellConfig } from './cells/simple-rnn-cell.js';
 export { LSTMCell, lstmCell, lstmCellPlugin, type LSTMCellOptions, type LSTMCellConfig, type CellOutput } from './cells/lstm-cell.js';

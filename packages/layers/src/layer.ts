@@ -1,4 +1,4 @@
-import type { DType, Param, Random, Tensor } from '@rnnkit/tensor';
+import type { DType, Param, Random, Tensor, TypedArray } from '@rnnkit/tensor';
 
 /**
  * A symbolic shape as layers see it: `null` stands for the batch length (or any length not
@@ -62,6 +62,21 @@ export interface BuildOptions {
 }
 
 /**
+ * One layer run one time step at a time over a fixed batch (streaming inference), made by
+ * {@link Layer.stepper}. It owns every buffer it needs from the start, so a step allocates
+ * nothing: it reads `batch` rows of `inputSize` values from `input` at `inputOffset` and
+ * writes `batch` rows of `outputSize` values into `output` at `outputOffset` (row-major,
+ * the rows of one step). Recurrent layers carry their states from step to step.
+ */
+export interface LayerStepper {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  step(input: TypedArray, inputOffset: number, output: TypedArray, outputOffset: number): void;
+  /** Back to the initial states (a layer without states does nothing). */
+  reset(): void;
+}
+
+/**
  * The contract every layer — built in or a user's own — fulfils.
  *
  * A layer is built once for an input shape (creating its parameters from a seeded
@@ -101,6 +116,12 @@ export interface Layer<Cache = unknown> {
   setWeights(weights: readonly Tensor[]): void;
   /** Plain-data configuration; `fromConfig` of the same class rebuilds an equal layer. */
   getConfig(): LayerConfig;
+  /**
+   * Optional: a {@link LayerStepper} for `batch` sequences of `features` inputs per step,
+   * whose step t gives what `forward` gives at time t of the whole sequence (inference).
+   * Streaming (`createStream` of @rnnkit/model) needs it of every layer of a model.
+   */
+  stepper?(batch: number, features: number): LayerStepper;
 }
 
 /**

@@ -159,6 +159,7 @@ describe('LSTM', () => {
       returnSequences: false,
       returnState: false,
       goBackwards: false,
+      stateful: false,
       dtype: 'float32',
     });
   });

@@ -19,6 +19,8 @@ export interface RecurrentConfigKeys {
   readonly returnSequences: boolean;
   /** Absent is false. */
   readonly goBackwards?: boolean;
+  /** Keras' `stateful` (absent: false). */
+  readonly stateful?: boolean;
 }
 
 /** The recurrent options a Keras config holds (camelCase, as the layers take them). */
@@ -58,7 +60,7 @@ export function saveRecurrentKeys(
   keras.bias_initializer = writer.initializer('bias_initializer', config.biasInitializer);
   Object.assign(keras, cellKeys);
   for (const key of TRAINING_ONLY) keras[key] = null;
-  Object.assign(keras, { dropout: 0, recurrent_dropout: 0, return_sequences: config.returnSequences, return_state: false, go_backwards: config.goBackwards === true, stateful: false, unroll: false });
+  Object.assign(keras, { dropout: 0, recurrent_dropout: 0, return_sequences: config.returnSequences, return_state: false, go_backwards: config.goBackwards === true, stateful: config.stateful === true, unroll: false });
   return keras;
 }
 
@@ -80,6 +82,7 @@ export function loadRecurrentKeys(reader: KerasConfigReader, recurrentActivation
     biasInitializer: reader.initializer('bias_initializer', 'zeros'),
     returnSequences: reader.boolean('return_sequences', false),
     goBackwards: reader.boolean('go_backwards', false),
+    stateful: reader.boolean('stateful', false),
   };
   refuseRecurrentKeys(reader);
   dropTrainingKeys(reader);
@@ -87,10 +90,9 @@ export function loadRecurrentKeys(reader: KerasConfigReader, recurrentActivation
   return options;
 }
 
-/** Refuses the recurrent settings rnnkit cannot honour (state passing, layout); the caller reads `go_backwards`. */
+/** Refuses the recurrent settings rnnkit cannot honour (state passing, layout); the codecs read `go_backwards` and `stateful`. */
 export function refuseRecurrentKeys(reader: KerasConfigReader): void {
   reader.mustBe('return_state', false, "a Sequential model passes only each layer's output on");
-  reader.mustBe('stateful', false, "rnnkit's recurrent layers start every batch from the initial state");
   reader.mustBe('time_major', false, 'rnnkit reads [batch, time, features]');
 }
 

@@ -5,9 +5,10 @@ import type { Activation, ActivationName } from './activations.js';
 import type { CellOptions } from './cells/gated-cell.js';
 import type { InitializerConfigValue } from './common.js';
 import type { LayerConfig } from './layer.js';
+import type { StatefulConfig, StatefulOptions } from './rnn-stateful.js';
 
 /** Options shared by {@link SimpleRNN}, {@link LSTM} and {@link GRU}: the cell's and the layer's. */
-export interface RecurrentOptions extends CellOptions {
+export interface RecurrentOptions extends CellOptions, StatefulOptions {
   /** Activation of the state update (LSTM: of the candidate and the cell output). @defaultValue 'tanh' */
   readonly activation?: ActivationName | Activation;
   /** Output every step, `[batch, time, units]`, rather than the last, `[batch, units]`. @defaultValue false */
@@ -25,7 +26,7 @@ export interface RecurrentOptions extends CellOptions {
 }
 
 /** The configuration of a recurrent layer: its options with every default filled in. */
-export interface RecurrentConfig extends LayerConfig {
+export interface RecurrentConfig extends LayerConfig, StatefulConfig {
   readonly name: string;
   readonly units: number;
   readonly activation: string;
@@ -49,12 +50,13 @@ export const RECURRENT_OPTION_KEYS = [
   'returnSequences',
   'returnState',
   'goBackwards',
+  'stateful',
   'dtype',
   'name',
 ] as const;
 
 /** The options of the layer (the rest are the cell's). */
-export const LAYER_OPTION_KEYS: readonly string[] = ['returnSequences', 'returnState', 'goBackwards', 'name', 'learnableInitialState'];
+export const LAYER_OPTION_KEYS: readonly string[] = ['returnSequences', 'returnState', 'goBackwards', 'name', 'learnableInitialState', 'stateful'];
 
 /** Splits a layer's options into the cell's and the layer's own. */
 export function splitOptions<O extends object>(options: O): { cell: Record<string, unknown>; layer: Record<string, unknown> } {
@@ -74,6 +76,7 @@ export function recurrentConfig(
   returnSequences: boolean,
   returnState: boolean,
   goBackwards: boolean,
+  stateful = false,
 ): RecurrentConfig {
   return {
     name,
@@ -86,6 +89,7 @@ export function recurrentConfig(
     returnSequences,
     returnState,
     goBackwards,
+    stateful,
     dtype: cell.dtype,
   };
 }

@@ -124,7 +124,7 @@ export function rnnCodec(options: RNNCodecOptions): LayerCodec<RNN> {
         return_sequences: config.returnSequences,
         return_state: false,
         go_backwards: config.goBackwards,
-        stateful: false,
+        stateful: config.stateful === true,
         unroll: false,
         ...(config.learnableInitialState === true ? { rnnkit_learnable_initial_state: true } : {}),
       };
@@ -144,10 +144,11 @@ export function rnnCodec(options: RNNCodecOptions): LayerCodec<RNN> {
       if (made.dtype !== dtype) reader.fail(`the ${plugin.name} plugin made a ${made.dtype} cell for a ${dtype} model`);
       const returnSequences = reader.boolean('return_sequences', false);
       const goBackwards = reader.boolean('go_backwards', false);
+      const stateful = reader.boolean('stateful', false);
       refuseRecurrentKeys(reader);
       reader.ignore('unroll', 'zero_output_for_mask');
       const learnableInitialState = reader.boolean('rnnkit_learnable_initial_state', false);
-      return new RNN({ cell: made, returnSequences, goBackwards, learnableInitialState, name });
+      return new RNN({ cell: made, returnSequences, goBackwards, learnableInitialState, stateful, name });
     },
     paramCount(layer, inputShape) {
       const cell = builtinCellParamCount(layer.cell, inputShape);

@@ -88,6 +88,7 @@ describe('RNN', () => {
       returnState: true,
       learnableInitialState: false,
       goBackwards: false,
+      stateful: false,
     });
   });
 

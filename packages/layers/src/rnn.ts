@@ -37,9 +37,10 @@ import type {
   SymbolicShape,
 } from './layer.js';
 import { type InitialStateSource, layoutDiffers, setInitialStates, timeMajorInput, toBatchMajor } from './rnn-buffers.js';
+import { type StatefulConfig, type StatefulOptions, StatefulRecurrentLayer } from './rnn-stateful.js';
 
 /** Options of {@link RNN}. */
-export interface RNNOptions {
+export interface RNNOptions extends StatefulOptions {
   /** The cell run at every step; it fixes the units, the states and the dtype. */
   readonly cell: RecurrentCell;
   /** Output every step, `[batch, time, units]`, rather than the last, `[batch, units]`. @defaultValue false */
@@ -64,7 +65,7 @@ export interface RNNOptions {
 }
 
 /** The configuration of an {@link RNN}: the layer options and the cell's own configuration. */
-export interface RNNConfig extends LayerConfig {
+export interface RNNConfig extends LayerConfig, StatefulConfig {
   readonly name: string;
   readonly cell: { readonly kind: string; readonly config: CellConfig };
   readonly returnSequences: boolean;
@@ -120,7 +121,7 @@ export interface RNNIdentity {
   readonly defaultName: string;
 }
 
-const OPTION_KEYS = ['cell', 'returnSequences', 'returnState', 'learnableInitialState', 'goBackwards', 'name'];
+const OPTION_KEYS = ['cell', 'returnSequences', 'returnState', 'learnableInitialState', 'goBackwards', 'stateful', 'name'];
 
 function isCell(value: unknown): value is RecurrentCell {
   if (value === null || typeof value !== 'object') return false;
@@ -154,7 +155,7 @@ function findPass(cell: RecurrentCell): RecurrentPass | undefined {
  * backend's fused {@link RecurrentPass} for the cell when there is one. Every buffer of a
  * pass is allocated once, before the time loop.
  */
-export class RNN implements RecurrentLayer<RNNCache> {
+export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCache> {
   readonly className: string = 'RNN';
   readonly name: string;
   readonly cell: RecurrentCell;
@@ -170,6 +171,7 @@ export class RNN implements RecurrentLayer<RNNCache> {
   #scratch: BackwardScratch | null = null;
 
   constructor(options: RNNOptions, identity: RNNIdentity = { api: 'RNN', defaultName: 'rnn' }) {
+    super(identity.api, options);
     const api = identity.api;
     this.api = api;
     checkOptionKeys(api, options, OPTION_KEYS);
@@ -261,13 +263,14 @@ export class RNN implements RecurrentLayer<RNNCache> {
     const keep = pass === undefined || options.training === true;
     const states = allocateBlocks(this.dtype, cell.states.map((s) => (time + 1) * batch * s.size));
     const kept = this.allocateKept(batch, time, keep);
-    const initialFromParam = setInitialStates(this.initialStateSource(), batch, options.initialState, states);
+    const initialFromParam = setInitialStates(this.initialStateSource(), batch, options.initialState ?? this.carriedStates(x.shape), states);
 
     if (pass !== undefined) {
       pass.forward({ cell, batch, time, features, x: xTime, states, kept, keep });
     } else {
       this.forwardSteps({ batch, time, features, t: 0, x: xTime, states, kept });
     }
+    this.carryFinalStates(states, batch, time);
 
     const h = states[0]!;
     const size = batch * units;
@@ -307,9 +310,9 @@ export class RNN implements RecurrentLayer<RNNCache> {
   }
 
   getConfig(): LayerConfig {
-    const { name, returnSequences, returnState, learnableInitialState, goBackwards } = this;
+    const { name, returnSequences, returnState, learnableInitialState, goBackwards, stateful } = this;
     const cell = { kind: this.cell.kind, config: this.cell.getConfig() };
-    const config: RNNConfig = { name, cell, returnSequences, returnState, learnableInitialState, goBackwards };
+    const config: RNNConfig = { name, cell, returnSequences, returnState, learnableInitialState, goBackwards, stateful };
     return config;
   }
 

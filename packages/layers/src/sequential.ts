@@ -1,12 +1,14 @@
 import { type DType, type Param, Random, RnnkitError, type Tensor, formatShape, sameShape } from '@rnnkit/tensor';
 import { builtinLayers } from './from-config.js';
 import { prefixedParam } from './common.js';
+import { chainSteppers } from './stepper.js';
 import type {
   BackwardOptions,
   ForwardOptions,
   ForwardResult,
   Layer,
   LayerConfig,
+  LayerStepper,
   SymbolicShape,
 } from './layer.js';
 
@@ -320,6 +322,12 @@ export class Sequential implements Layer<SequentialCache> {
       }
     }
     return grad;
+  }
+
+  /** Every layer's stepper, chained (each layer must have one): the model one time step at a time. */
+  stepper(batch: number, features: number): LayerStepper {
+    this.#requireBuilt();
+    return chainSteppers(API, this.layers, this.layerNames, this.dtype, batch, features);
   }
 
   /** Copies of every layer's weights, in layer order and each layer's Keras order. */

@@ -89,7 +89,12 @@ export interface FitOptions<Choice extends OptimizerChoice = OptimizerChoice> {
   readonly epochs?: number;
   /** Samples per update; `'full'` for one update per epoch. 1 is one update per sample. @defaultValue 32 */
   readonly batchSize?: number | 'full';
-  /** Shuffle the training samples every epoch (with `seed`). @defaultValue true */
+  /**
+   * Shuffle the training samples every epoch (with `seed`). A model with stateful layers
+   * needs `false` (as in Keras, nothing enforces it): row i of each batch must continue the
+   * sequence of row i of the batch before, and every batch must have the same size.
+   * @defaultValue true
+   */
   readonly shuffle?: boolean;
   /** Seed of the shuffling. @defaultValue 0 */
   readonly seed?: number;

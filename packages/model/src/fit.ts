@@ -135,6 +135,12 @@ const inTraining = new WeakSet<object>();
  * One `fit` at a time per model: a second `fit` of a model (or of a model sharing its
  * parameters) while one runs is refused. `evaluate` and `predict` may run meanwhile (from a
  * callback or another task): `fit` yields only between batches, where the weights are whole.
+ *
+ * Stateful models (recurrent layers with `stateful: true`) follow Keras: pass
+ * `shuffle: false` and a `batchSize` that divides the number of samples; the carried states
+ * are never reset by `fit` (call `resetStates(model)` from `callbacks.onEpochBegin` when each
+ * epoch replays the same sequences), and every forward pass — metrics and validation
+ * included — moves them on. Gradients stop at batch boundaries (truncated BPTT).
  */
 export async function fit<Choice extends OptimizerChoice>(
   model: TrainableModel,

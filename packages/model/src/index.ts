@@ -16,6 +16,8 @@ export {
 } from './fit-options.js';
 export { type TrainingState } from './training-state.js';
 export { type EvaluateOptions, type PredictOptions, evaluate, predict } from './evaluate.js';
+export { type StreamableModel, type StreamOptions, type Stream, createStream } from './stream.js';
+export { resetStates } from './states.js';
 export { type Dataset } from './data.js';
 export {
   type MetricFunction,

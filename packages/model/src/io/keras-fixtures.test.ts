@@ -183,3 +183,34 @@ describe('a Keras 3 style model (dtype policies, batch_shape, indexed weight nam
     expectClose(model.forward(x).y.data, expected, 'rnnkit vs Keras equations');
   });
 });
+
+describe('a Keras 3 style stateful model (stateful GRU and LSTM, batch_shape [2, 4, 2])', () => {
+  it('should keep the fixed batch and continue the sequences from call to call as Keras’ equations over the whole sequence', async () => {
+    const { dir, weights } = await materialise('keras3-style.model.json', 7);
+    const file = join(dir, 'model.json');
+    const json = JSON.parse(await readFile(file, 'utf8')) as { modelTopology: { model_config?: unknown } };
+    const topology = (json.modelTopology.model_config ?? json.modelTopology) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+    for (const layer of topology.config.layers) {
+      if (layer.class_name === 'GRU' || layer.class_name === 'LSTM') layer.config.stateful = true;
+      if (layer.class_name === 'InputLayer') layer.config.batch_shape = [2, 4, 2];
+    }
+    await writeFile(file, JSON.stringify(json));
+    const { model, warnings } = await loadModelFromDirectory(dir);
+    expect(warnings).toEqual([]);
+    expect(model.inputShape).toEqual([2, 4, 2]);
+    const w = (name: string) => weights.get(name)!;
+    const keras = (x: Tensor): number[] =>
+      sequences(x).flatMap((xs) => {
+        const l = lstm(gruResetAfter(xs, w('gru/0'), w('gru/1'), w('gru/2'), 3), w('lstm/0'), w('lstm/1'), w('lstm/2'), 2);
+        return dense(l[l.length - 1]!, w('dense/0'), w('dense/1'), 1).map(sigmoid);
+      });
+    const whole = randomInput([2, 8, 2], 8);
+    const half = (from: number): Tensor => {
+      const data = new Float32Array(2 * 4 * 2);
+      for (let b = 0; b < 2; b++) data.set(whole.data.subarray((b * 8 + from) * 2, (b * 8 + from + 4) * 2), b * 8);
+      return new Tensor(data, [2, 4, 2]);
+    };
+    expectClose(model.forward(half(0)).y.data, keras(half(0)), 'call 1 (steps 0…3)');
+    expectClose(model.forward(half(4)).y.data, keras(whole), 'call 2 (steps 4…7, continuing)');
+  });
+});

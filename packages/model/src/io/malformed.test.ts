@@ -166,7 +166,7 @@ describe('loadModel on damaged files', () => {
     const { json, weights } = saved();
     const cases: [(j: typeof json) => void, string][] = [
       [(j) => (j.modelTopology.config.layers[0].config.time_major = true), 'layer 0 "lstm" (LSTM): time_major true is not supported'],
-      [(j) => (j.modelTopology.config.layers[1].config.stateful = true), 'layer 1 "simple_rnn" (SimpleRNN): stateful true is not supported'],
+      [(j) => (j.modelTopology.config.layers[1].config.stateful = 'yes'), 'layer 1 "simple_rnn" (SimpleRNN): stateful'],
       [(j) => (j.modelTopology.config.layers[1].config.return_state = true), 'return_state true is not supported'],
       [(j) => (j.modelTopology.config.layers[2].config.activation = 'elu'), 'layer 2 "dense" (Dense): activation "elu" is not supported; supported activations are linear, sigmoid, hard_sigmoid, tanh, relu, softmax'],
       [(j) => (j.modelTopology.config.layers[0].config.units = -1), 'layer 0 "lstm" (LSTM): units must be a positive integer, got number -1'],

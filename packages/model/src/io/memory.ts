@@ -213,7 +213,9 @@ export function assembleModel(
   let model: Sequential;
   try {
     // No initialisers: every weight is set from the file right below.
-    model = new Sequential({ layers: plan.layers.map((p) => p.layer), inputShape: plan.inputShape, name: plan.name, dtype, initialize: false });
+    const fixed = plan.batchSize !== null;
+    model = new Sequential({ layers: plan.layers.map((p) => p.layer), ...(fixed ? {} : { inputShape: plan.inputShape }), name: plan.name, dtype, initialize: false });
+    if (fixed) model.build([plan.batchSize, ...plan.inputShape]); // a stateful model keeps its batch
   } catch (error) {
     fail(ctx, `the model cannot be built: ${(error as Error).message}`, error);
   }

@@ -137,7 +137,7 @@ export function topologyFromModel(ctx: Context, model: SavableModel, codecs: rea
     const trainable = params.length === 0 || frozen.length < params.length;
     if (frozen.length > 0 && trainable) nonTrainable.push(...frozen.map((p) => `${name}/${p.name}`));
     // TF.js computes in float32 only; the model's own dtype is in the rnnkit field.
-    const keras: Record<string, unknown> = { name, trainable, ...(i === 0 ? { batch_input_shape: [null, ...inputShape.slice(1)] } : {}), dtype: 'float32', ...config };
+    const keras: Record<string, unknown> = { name, trainable, ...(i === 0 ? { batch_input_shape: [savedBatch(model), ...inputShape.slice(1)] } : {}), dtype: 'float32', ...config };
     if (Object.keys(writer.inexactInitializers).length > 0) keras.rnnkit_initializers = writer.inexactInitializers;
     const names = codecWeightNames(codec, layer);
     if (names.length !== params.length) {
@@ -160,6 +160,22 @@ export function topologyFromModel(ctx: Context, model: SavableModel, codecs: rea
   return { topology, weights, extraWeights, nonTrainable };
 }
 
+/** Whether a layer carries its states from batch to batch (Keras' `stateful`). */
+function isStateful(layer: unknown): boolean {
+  return (layer as { stateful?: unknown }).stateful === true;
+}
+
+/**
+ * The batch written in `batch_input_shape`: null (any), except for a model with stateful
+ * layers, whose batch Keras requires fixed — the model's own, else the carried states'.
+ */
+function savedBatch(model: SavableModel): number | null {
+  const stateful = model.layers.filter(isStateful);
+  if (stateful.length === 0) return null;
+  const carried = stateful.map((l) => (l as { statefulBatch?: unknown }).statefulBatch).find((b) => typeof b === 'number') as number | undefined;
+  return model.inputShape?.[0] ?? carried ?? null;
+}
+
 // ---------------------------------------------------------------------------------------
 // Loading: Keras → rnnkit
 // ---------------------------------------------------------------------------------------
@@ -180,6 +196,8 @@ export interface ModelPlan {
   readonly name: string;
   /** Input shape without the batch axis. */
   readonly inputShape: readonly (number | null)[];
+  /** The fixed batch of a model with stateful layers (from `batch_input_shape`), else null. */
+  readonly batchSize: number | null;
   readonly layers: readonly LayerPlan[];
   readonly dtype: DType;
   readonly kerasVersion: string | null;
@@ -227,6 +245,8 @@ export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: numb
   const byClass = new Map(codecs.map((c) => [c.className, c]));
   const warnings: string[] = [];
   const thrown = new WeakSet<object>();
+  // Stateful layers need the batch the file fixes; other models accept any batch.
+  const stateful = list.some((entry: unknown) => isObject(entry) && isObject(own(entry, 'config')) && own(own(entry, 'config') as JsonObject, 'stateful') === true);
 
   // First the generic keys of every entry, for the model's dtype; then the codecs.
   const names = new Set<string>();
@@ -249,7 +269,7 @@ export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: numb
     reader.get('name');
     if (names.has(name)) reader.fail(`the name "${name}" is used by two layers; layer names must be unique`);
     names.add(name);
-    return { className: cls, name, label, reader, declared: declaredInputShape(reader), dtype: reader.dtype() };
+    return { className: cls, name, label, reader, declared: declaredInputShape(reader, stateful), dtype: reader.dtype() };
   });
   const modelDType = dtype ?? (entries.every((e) => e.dtype === 'float64') ? 'float64' : 'float32');
 
@@ -297,7 +317,8 @@ export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: numb
     }
   });
   if (plans.length === 0) fail(ctx, `${at}.config.layers has no layers besides an InputLayer`);
-  return { name: modelName, inputShape: (modelInput ?? [null]).slice(1), layers: plans, dtype: modelDType, kerasVersion, warnings };
+  const batchSize = stateful ? ((modelInput as SymbolicShape | null)?.[0] ?? null) : null;
+  return { name: modelName, inputShape: (modelInput ?? [null]).slice(1), batchSize, layers: plans, dtype: modelDType, kerasVersion, warnings };
 }
 
 function isLayer(value: unknown): value is Layer {
@@ -315,8 +336,8 @@ function dialectOf(topology: JsonObject, json: JsonObject): { dialect: KerasDial
   return { dialect: kerasVersion === null && typeof generatedBy === 'string' && generatedBy.startsWith('TensorFlow.js') ? 'tfjs' : 'keras2', kerasVersion };
 }
 
-/** A batch input shape `[batch, …]` from a layer config, or null when it declares none. */
-function declaredInputShape(reader: KerasConfigReader): (number | null)[] | null {
+/** A batch input shape `[batch, …]` from a layer config, or null when it declares none; the batch is kept for a stateful model only. */
+function declaredInputShape(reader: KerasConfigReader, keepBatch: boolean): (number | null)[] | null {
   const checkShape = (key: string, shape: unknown, withBatch: boolean): (number | null)[] => {
     const ok =
       Array.isArray(shape) &&
@@ -330,7 +351,7 @@ function declaredInputShape(reader: KerasConfigReader): (number | null)[] | null
     const v = reader.get(key);
     if (v !== undefined && v !== null) {
       const shape = checkShape(key, v, true);
-      if (shape[0] !== null) {
+      if (shape[0] !== null && !keepBatch) {
         reader.warn(`${key} fixes the batch at ${shape[0]}; rnnkit accepts any batch`);
         shape[0] = null;
       }

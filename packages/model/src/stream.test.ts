@@ -1,0 +1,93 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { describe, expect, it } from 'vitest';
+import { Dense, type Layer, LSTM, Sequential, GRU } from '@rnnkit/layers';
+import { Random, Tensor } from '@rnnkit/tensor';
+import { predict } from './evaluate.js';
+import { createStream } from './stream.js';
+
+function lstmModel(): Sequential {
+  return new Sequential({ layers: [new LSTM({ units: 4, returnSequences: true }), new GRU({ units: 3 }), new Dense({ units: 2 })], inputShape: [null, 3], seed: 7 });
+}
+
+describe('createStream', () => {
+  it('should take [features] for a batch of one and return [outputSize], equal to predict on the prefix', () => {
+    const model = lstmModel();
+    const stream = createStream(model);
+    expect([stream.batch, stream.features, stream.outputSize]).toEqual([1, 3, 2]);
+    const random = new Random(1);
+    const x = new Tensor(random.fillUniform(new Float32Array(5 * 3), -1, 1), [1, 5, 3]);
+    let y: Tensor | undefined;
+    for (let t = 0; t < 5; t++) y = stream.step(new Tensor(x.data.slice(t * 3, t * 3 + 3), [3]));
+    expect(y!.shape).toEqual([2]);
+    const expected = predict(model, x).data;
+    for (let i = 0; i < 2; i++) expect(y!.data[i]).toBeCloseTo(expected[i]!, 6);
+  });
+
+  it('should refuse a model with a layer that cannot step, naming the layer', () => {
+    const dense = new Dense({ units: 2 });
+    const opaque: Layer = {
+      className: 'Opaque',
+      name: 'opaque',
+      dtype: 'float32',
+      get built() {
+        return dense.built;
+      },
+      build: (shape, random) => dense.build(shape, random),
+      params: () => dense.params(),
+      outputShape: (shape) => dense.outputShape(shape),
+      forward: (x) => dense.forward(x),
+      backward: (dy, cache) => dense.backward(dy, cache as never),
+      getWeights: () => dense.getWeights(),
+      setWeights: (w) => dense.setWeights(w),
+      getConfig: () => ({ name: 'opaque' }),
+    };
+    const model = new Sequential({ layers: [new LSTM({ units: 2 }), opaque], inputShape: [null, 1] });
+    expect(() => createStream(model)).toThrow(
+      'createStream: Sequential: layer 1 "opaque" (Opaque) cannot run step by step: it has no stepper(batch, features) method',
+    );
+  });
+
+  it('should refuse inputs and outputs of the wrong shape or dtype, and bad options', () => {
+    const stream = createStream(lstmModel(), { batch: 2 });
+    expect(() => stream.step(new Tensor(new Float32Array(3), [3]))).toThrow('stream.step: x must be a float32 tensor [2, 3], got float32 [3]');
+    expect(() => stream.step(new Tensor(new Float64Array(6), [2, 3]))).toThrow('stream.step: x must be a float32 tensor [2, 3], got float64 [2, 3]');
+    expect(() => stream.step(new Tensor(new Float32Array(6), [2, 3]), new Tensor(new Float32Array(2), [1, 2]))).toThrow(
+      'stream.step: out must be a float32 tensor [2, 2] like x, got float32 [1, 2]',
+    );
+    expect(() => createStream(lstmModel(), { batch: 0 })).toThrow('createStream: batch must be a positive integer, got 0');
+    expect(() => createStream(lstmModel(), { size: 2 } as never)).toThrow('createStream: unknown option "size"; known options are batch');
+    const unbuilt = new Sequential({ layers: [new LSTM({ units: 2 })] });
+    expect(() => createStream(unbuilt)).toThrow('createStream: model "sequential" must be built with known input features');
+  });
+
+  it('should allocate nothing per step when given out: heap growth over many steps stays below 8 bytes a step', () => {
+    setFlagsFromString('--expose-gc');
+    // Unoptimised code boxes the numbers it reads from typed arrays; optimise synchronously,
+    // so that the warm-up surely leaves the optimised code in place even on a busy machine.
+    setFlagsFromString('--no-concurrent-recompilation');
+    const gc = runInNewContext('gc') as () => void;
+    const model = new Sequential({
+      layers: [new LSTM({ units: 16, returnSequences: true }), new GRU({ units: 8 }), new Dense({ units: 2, activation: 'softmax' })],
+      inputShape: [null, 4],
+      seed: 3,
+    });
+    const stream = createStream(model, { batch: 2 });
+    const x = new Tensor(new Random(2).fillUniform(new Float32Array(8), -1, 1), [2, 4]);
+    const out = new Tensor(new Float32Array(4), [2, 2]);
+    const run = (n: number): number => {
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      for (let i = 0; i < n; i++) {
+        x.data[i % 8] = (i % 7) / 7; // a changing input, written in place
+        stream.step(x, out);
+      }
+      return process.memoryUsage().heapUsed - before;
+    };
+    for (let i = 0; i < 5; i++) run(5000); // warm-up: optimised code allocates differently
+    const growth: number[] = [];
+    for (let r = 0; r < 5; r++) growth.push((run(10_000) - run(100)) / 9_900);
+    growth.sort((a, b) => a - b);
+    expect(growth[2]!).toBeLessThan(8);
+  });
+});
