@@ -268,10 +268,8 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
 
   constructor(plugin: OptimizerPlugin<Options, State>, params: ParamCollection, options: OptimizerOptions<Options>) {
     const api = plugin.name;
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new RnnkitError(api, `expected an options object, got ${describeValue(options)}`);
-    }
     this.plugin = plugin;
+    // Checks that options is an object whose keys are all known before anything reads it.
     this.options = resolvePluginOptions(plugin as OptimizerPlugin<Options, never>, options);
     this.#learningRate = checkLearningRate(api, options.learningRate ?? plugin.defaultLearningRate ?? 0.01);
     const decay = options.decay ?? 0;
