@@ -353,10 +353,5 @@ export function show(value: unknown): string {
   return describeValue(value);
 }
 
-/** Longest string from a model file quoted in a message; the rest is counted. */
+/** Longest class name from a model file shown in a message; the rest is counted. */
 const SHOWN_LENGTH = 60;
-
-/** A string from a model file, quoted, escaped and cut so that it is safe to print. */
-function quoted(text: string): string {
-  return printable(text, { quote: true, maxLength: SHOWN_LENGTH });
-}
