@@ -101,7 +101,7 @@ describe('createWasmBackend with threads', () => {
         /createWasmBackend: threads must be an integer from 1 to 64 or 'auto', got /,
       );
     }
-    await expect(createWasmBackend({ minParallelMultiplyAdds: -5 })).rejects.toThrow(/minParallelMultiplyAdds must be a number ≥ 0, got -5/);
+    await expect(createWasmBackend({ minParallelMultiplyAdds: -5 })).rejects.toThrow(/minParallelMultiplyAdds must be a number ≥ 0, got number -5/);
   });
 
   it('should run one thread by default and one per core with "auto"', async () => {

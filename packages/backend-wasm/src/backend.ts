@@ -1,4 +1,4 @@
-import { type KernelBackend, type TypedArray, RnnkitError, jsBackend, setBackend } from '@rnnkit/tensor';
+import { type KernelBackend, RnnkitError, type TypedArray, checkOptionKeys, describeValue, jsBackend, setBackend } from '@rnnkit/tensor';
 import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 import { recurrentPasses } from './recurrent-passes.js';
@@ -75,7 +75,7 @@ const GEMM_F32 = 2;
 const GEMM_F64 = 3;
 
 const API = 'createWasmBackend';
-const OPTION_KEYS = new Set(['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds']);
+const OPTION_KEYS = ['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds'];
 const PAGE = 65536;
 /** Pages of the shared memory (fixed when it is created): 2 GiB, as compiled in. */
 const SHARED_MAXIMUM_PAGES = 32768;
@@ -123,35 +123,21 @@ export function wasmSimdSupported(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(kernelBytes('own'));
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
-
 function checkOptions(options: WasmBackendOptions): Settings {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new RnnkitError(API, `expected an options object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) {
-      throw new RnnkitError(API, `unknown option "${key}"; valid options are ${[...OPTION_KEYS].join(', ')}`);
-    }
-  }
+  checkOptionKeys(API, options, OPTION_KEYS);
   const minMultiplyAdds = options.minMultiplyAdds ?? 1024;
   if (typeof minMultiplyAdds !== 'number' || !(minMultiplyAdds >= 0)) {
-    throw new RnnkitError(API, `minMultiplyAdds must be a number ≥ 0, got ${describe(minMultiplyAdds)}`);
+    throw new RnnkitError(API, `minMultiplyAdds must be a number ≥ 0, got ${describeValue(minMultiplyAdds)}`);
   }
   const name = options.name ?? 'wasm-simd';
-  if (typeof name !== 'string' || name === '') throw new RnnkitError(API, `name must be a non-empty string, got ${describe(name)}`);
+  if (typeof name !== 'string' || name === '') throw new RnnkitError(API, `name must be a non-empty string, got ${describeValue(name)}`);
   const threads = options.threads ?? 1;
   if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
-    throw new RnnkitError(API, `threads must be an integer from 1 to ${MAX_THREADS} or 'auto', got ${describe(threads)}`);
+    throw new RnnkitError(API, `threads must be an integer from 1 to ${MAX_THREADS} or 'auto', got ${describeValue(threads)}`);
   }
   const minParallelMultiplyAdds = options.minParallelMultiplyAdds ?? 1 << 19;
   if (typeof minParallelMultiplyAdds !== 'number' || !(minParallelMultiplyAdds >= 0)) {
-    throw new RnnkitError(API, `minParallelMultiplyAdds must be a number ≥ 0, got ${describe(minParallelMultiplyAdds)}`);
+    throw new RnnkitError(API, `minParallelMultiplyAdds must be a number ≥ 0, got ${describeValue(minParallelMultiplyAdds)}`);
   }
   return { minMultiplyAdds, name, threads, minParallelMultiplyAdds };
 }

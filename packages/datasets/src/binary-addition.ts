@@ -1,8 +1,8 @@
 // Binary addition as a sequence task (experiments 2 and 4 of SEEDS.md): at each time step
 // the network sees one bit of each operand and must emit the matching bit of the sum, which
 // it can only do by carrying state from the earlier (less significant) steps.
-import { type DType, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
-import { type SeedOptions, checkOptions, choiceOption, describe, dtypeOption, integerOption, randomOption } from './options.js';
+import { type DType, RnnkitError, Tensor, allocate, describeValue, formatShape } from '@rnnkit/tensor';
+import { type SeedOptions, checkOptions, choiceOption, dtypeOption, integerOption, randomOption } from './options.js';
 
 /**
  * Which bit a sequence presents first. `lsb-first` is what both reference experiments do
@@ -144,7 +144,7 @@ export function encodeBits(value: number, options: EncodeBitsOptions): number[] 
   const bits = integerOption(api, 'bits', o.bits, undefined, 1, MAX_BITS);
   const order = choiceOption(api, 'order', o.order, ORDERS, 'lsb-first');
   if (!Number.isInteger(value) || value < 0 || value >= 2 ** bits) {
-    throw new RnnkitError(api, `expected an integer in [0, 2^${bits}), got ${describe(value)}`);
+    throw new RnnkitError(api, `expected an integer in [0, 2^${bits}), got ${describeValue(value)}`);
   }
   const out = new Array<number>(bits);
   for (let t = 0; t < bits; t++) out[t] = Math.floor(value / 2 ** positionAt(t, bits, order)) % 2;
@@ -171,7 +171,7 @@ function decodeOptions(api: string, options: DecodeBitsOptions | undefined, extr
   const order = choiceOption(api, 'order', o.order, ORDERS, 'lsb-first');
   const threshold = o.threshold ?? 0.5;
   if (typeof threshold !== 'number' || Number.isNaN(threshold)) {
-    throw new RnnkitError(api, `option "threshold" must be a number, got ${describe(threshold)}`);
+    throw new RnnkitError(api, `option "threshold" must be a number, got ${describeValue(threshold)}`);
   }
   return { order, threshold };
 }
@@ -184,7 +184,7 @@ export function decodeBits(bits: ArrayLike<number>, options?: DecodeBitsOptions)
   const api = 'decodeBits';
   const { order, threshold } = decodeOptions(api, options);
   if (bits === null || typeof bits !== 'object' || typeof bits.length !== 'number') {
-    throw new RnnkitError(api, `expected an array of bits, got ${describe(bits)}`);
+    throw new RnnkitError(api, `expected an array of bits, got ${describeValue(bits)}`);
   }
   if (bits.length > MAX_BITS) throw new RnnkitError(api, `expected at most ${MAX_BITS} bits, got ${bits.length}`);
   return decodeRun(bits, 0, 1, bits.length, order, threshold);
@@ -218,7 +218,7 @@ export function decodeSequences(sequences: Tensor, options?: DecodeSequencesOpti
   const api = 'decodeSequences';
   const { order, threshold } = decodeOptions(api, options, ['feature']);
   if (!(sequences instanceof Tensor) || (sequences.rank !== 2 && sequences.rank !== 3)) {
-    const got = sequences instanceof Tensor ? `shape ${formatShape(sequences.shape)}` : describe(sequences);
+    const got = sequences instanceof Tensor ? `shape ${formatShape(sequences.shape)}` : describeValue(sequences);
     throw new RnnkitError(api, `expected a tensor [count, time, features] or [count, time], got ${got}`);
   }
   const [count, steps, features = 1] = sequences.shape as [number, number, number?];
@@ -261,11 +261,11 @@ export function formatAddition(data: BinaryAdditionData, index = 0, options?: Fo
   const api = 'formatAddition';
   const o = checkOptions(api, options, ['prediction']);
   if (!data || !(data.inputs instanceof Tensor) || !(data.targets instanceof Tensor) || !Array.isArray(data.a)) {
-    throw new RnnkitError(api, `expected the result of binaryAddition, got ${describe(data)}`);
+    throw new RnnkitError(api, `expected the result of binaryAddition, got ${describeValue(data)}`);
   }
   const count = data.a.length;
   if (!Number.isInteger(index) || index < 0 || index >= count) {
-    throw new RnnkitError(api, `index must be an integer in [0, ${count}), got ${describe(index)}`);
+    throw new RnnkitError(api, `index must be an integer in [0, ${count}), got ${describeValue(index)}`);
   }
   const { bits, order } = data;
   const a = data.a[index]!;
@@ -298,7 +298,7 @@ function decodePrediction(api: string, prediction: Tensor | ArrayLike<number>, i
     throw new RnnkitError(api, `prediction must have shape [count, ${bits}, 1] or hold ${bits} values, got ${formatShape(s)}`);
   }
   if (prediction === null || typeof prediction !== 'object' || prediction.length !== bits) {
-    throw new RnnkitError(api, `prediction must hold ${bits} values, got ${describe(prediction)}`);
+    throw new RnnkitError(api, `prediction must hold ${bits} values, got ${describeValue(prediction)}`);
   }
   return decodeRun(prediction, 0, 1, bits, order, 0.5);
 }

@@ -1,8 +1,8 @@
 // Forward fill: a missing reading (NaN) takes the last valid reading before it, the usual
 // repair of sensor logs (pandas' `ffill`). Values before the first valid reading have
 // nothing to copy; the `leading` policy says what becomes of them.
-import { RnnkitError, Tensor, type TypedArray, formatShape } from '@rnnkit/tensor';
-import { checkOptions, choiceOption, describe } from './options.js';
+import { RnnkitError, Tensor, type TypedArray, describeValue, formatShape } from '@rnnkit/tensor';
+import { checkOptions, choiceOption } from './options.js';
 
 /** What happens to missing values before the first valid one of a column. */
 export type ForwardFillLeading = 'keep' | 'backward';
@@ -27,7 +27,7 @@ export function forwardFill(series: Tensor, options?: ForwardFillOptions): Tenso
   const o = checkOptions(api, options, ['leading']);
   const leading = choiceOption(api, 'leading', o.leading, ['keep', 'backward'], 'keep');
   if (!(series instanceof Tensor) || (series.rank !== 1 && series.rank !== 2)) {
-    const got = series instanceof Tensor ? `shape ${formatShape(series.shape)}` : describe(series);
+    const got = series instanceof Tensor ? `shape ${formatShape(series.shape)}` : describeValue(series);
     throw new RnnkitError(api, `expected a tensor [n] or [n, features], got ${got}`);
   }
   const out = series.clone();

@@ -5,9 +5,8 @@ import { createReadStream } from 'node:fs';
 import { type Readable, Readable as ReadableStream, pipeline } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import { RnnkitError } from '@rnnkit/tensor';
+import { RnnkitError, describeValue } from '@rnnkit/tensor';
 import { parse } from 'csv-parse';
-import { describe } from './options.js';
 import type { ScadaData, ScadaOptions } from './scada/options.js';
 import { type CsvParserFactory, readScada } from './scada/reader.js';
 import { ScadaError } from './scada/scada-error.js';
@@ -56,7 +55,7 @@ export async function loadScada(input: string | URL | Readable, options?: ScadaO
     const path = (input as { path?: unknown }).path;
     source = typeof path === 'string' ? path : '<stream>';
   } else {
-    throw new RnnkitError(api, `expected a file path, a file URL or a Node readable stream, got ${describe(input)}`);
+    throw new RnnkitError(api, `expected a file path, a file URL or a Node readable stream, got ${describeValue(input)}`);
   }
   try {
     const chunks = gunzipIfCompressed(stream as AsyncIterable<Uint8Array | string>, api, source);

@@ -1,6 +1,6 @@
 // Option checks shared by every generator and loader of this package. Each one throws an
 // RnnkitError that names the API, the option, what was expected and what came.
-import { type DType, Random, RnnkitError, checkDType, printable } from '@rnnkit/tensor';
+import { type DType, Random, RnnkitError, checkDType, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 
 /** Options of every seeded generator: a seed, or a generator to draw from. */
 export interface SeedOptions {
@@ -18,30 +18,13 @@ export interface SeedOptions {
   random?: Random;
 }
 
-/** Describes a value for an error message: `string "abc"`, `an array`, `null`. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (typeof value === 'string') return `string ${printable(value, { quote: true, maxLength: 100 })}`;
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
 /**
  * Checks that `options` is a plain object (or undefined) whose keys are all known.
  * @returns the options, `{}` when undefined
  */
 export function checkOptions<T extends object>(api: string, options: T | undefined, known: readonly (keyof T & string)[]): T {
   if (options === undefined) return {} as T;
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!(known as readonly string[]).includes(key)) {
-      throw new RnnkitError(api, `unknown option "${key}"; known options: ${known.join(', ')}`);
-    }
-  }
+  checkOptionKeys(api, options, known);
   return options;
 }
 
@@ -53,7 +36,7 @@ export function integerOption(api: string, name: string, value: unknown, fallbac
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`;
-    throw new RnnkitError(api, `option "${name}" must be an integer ${range}, got ${describe(value)}`);
+    throw new RnnkitError(api, `option "${name}" must be an integer ${range}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -62,7 +45,7 @@ export function integerOption(api: string, name: string, value: unknown, fallbac
 export function numberOption(api: string, name: string, value: unknown, fallback: number, nonNegative = false): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || (nonNegative && value < 0)) {
-    throw new RnnkitError(api, `option "${name}" must be a finite number${nonNegative ? ' ≥ 0' : ''}, got ${describe(value)}`);
+    throw new RnnkitError(api, `option "${name}" must be a finite number${nonNegative ? ' ≥ 0' : ''}, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -71,7 +54,7 @@ export function numberOption(api: string, name: string, value: unknown, fallback
 export function choiceOption<C extends string>(api: string, name: string, value: unknown, choices: readonly C[], fallback: C): C {
   if (value === undefined) return fallback;
   if (!(choices as readonly unknown[]).includes(value)) {
-    throw new RnnkitError(api, `option "${name}" must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${describe(value)}`);
+    throw new RnnkitError(api, `option "${name}" must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${describeValue(value)}`);
   }
   return value as C;
 }
@@ -87,11 +70,11 @@ export function randomOption(api: string, options: SeedOptions): Random {
   if (random !== undefined) {
     if (seed !== undefined) throw new RnnkitError(api, 'give either "seed" or "random", not both');
     // Duck-typed rather than `instanceof`, so a Random from another copy of the package works.
-    if (typeof (random as Partial<Random> | null)?.uniform !== 'function') throw new RnnkitError(api, `option "random" must be a Random, got ${describe(random)}`);
+    if (typeof (random as Partial<Random> | null)?.uniform !== 'function') throw new RnnkitError(api, `option "random" must be a Random, got ${describeValue(random)}`);
     return random;
   }
   if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    throw new RnnkitError(api, `option "seed" must be a finite number, got ${describe(seed)}`);
+    throw new RnnkitError(api, `option "seed" must be a finite number, got ${describeValue(seed)}`);
   }
   return new Random(seed ?? 0);
 }

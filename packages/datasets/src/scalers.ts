@@ -1,8 +1,8 @@
 // Per-feature scalers. Both are affine maps y = (x − center)·scale + offset, so one transform
 // and one inverse serve both; fitting is a separate call on the training data alone, so test
 // statistics never leak into training.
-import { RnnkitError, Tensor, formatShape } from '@rnnkit/tensor';
-import { checkOptions, describe } from './options.js';
+import { RnnkitError, Tensor, describeValue, formatShape } from '@rnnkit/tensor';
+import { checkOptions } from './options.js';
 
 /** Parameters of a fitted min-max scaler (plain data: `JSON.stringify` it to save it). */
 export interface MinMaxScalerParams {
@@ -130,7 +130,7 @@ interface Affine {
 function affineOf(api: string, params: ScalerParams): Affine {
   const numbers = (name: string, value: unknown): number[] => {
     if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      throw new RnnkitError(api, `params.${name} must be a non-empty array of finite numbers, got ${describe(value)}`);
+      throw new RnnkitError(api, `params.${name} must be a non-empty array of finite numbers, got ${describeValue(value)}`);
     }
     return [...(value as number[])];
   };
@@ -166,7 +166,7 @@ function affineOf(api: string, params: ScalerParams): Affine {
     const scale = Float64Array.from(std, (s) => finiteOr1(1 / s));
     return { center: Float64Array.from(mean), scale, offset: new Float64Array(mean.length), copy: { kind, mean, std } };
   }
-  throw new RnnkitError(api, `params.kind must be "min-max" or "z-score", got ${describe(kind)}`);
+  throw new RnnkitError(api, `params.kind must be "min-max" or "z-score", got ${describeValue(kind)}`);
 }
 
 /** Per-feature statistics of training data, ignoring NaN. */
@@ -227,11 +227,11 @@ function readScalable(api: string, data: Scalable, features: number): ScalableVa
     output = new Float64Array(data.length);
   } else if (Array.isArray(data)) {
     const bad = data.findIndex((v) => typeof v !== 'number');
-    if (bad !== -1) throw new RnnkitError(api, `expected numbers, got ${describe(data[bad])} at index ${bad}`);
+    if (bad !== -1) throw new RnnkitError(api, `expected numbers, got ${describeValue(data[bad])} at index ${bad}`);
     input = data;
     output = new Array<number>(data.length);
   } else {
-    throw new RnnkitError(api, `expected a tensor, a Float32Array/Float64Array or number[], got ${describe(data)}`);
+    throw new RnnkitError(api, `expected a tensor, a Float32Array/Float64Array or number[], got ${describeValue(data)}`);
   }
   if (input.length % features !== 0) {
     throw new RnnkitError(api, `expected rows of ${features} features, got ${input.length} values (not a multiple of ${features})`);

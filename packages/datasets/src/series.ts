@@ -1,7 +1,6 @@
 // Reading the series types this package accepts into one shape: row-major values of n time
 // steps by f features.
-import { type DType, RnnkitError, Tensor, type TypedArray, formatShape } from '@rnnkit/tensor';
-import { describe } from './options.js';
+import { type DType, RnnkitError, Tensor, type TypedArray, describeValue, formatShape } from '@rnnkit/tensor';
 
 /**
  * A time series: one value per step (`number[]`, a typed array or a tensor `[n]`) or several
@@ -29,7 +28,7 @@ export function readSeries(api: string, series: SeriesInput): Series {
   if (series instanceof Float32Array) return { data: series, length: series.length, features: 1, dtype: 'float32' };
   if (series instanceof Float64Array) return { data: series, length: series.length, features: 1, dtype: 'float64' };
   if (!Array.isArray(series)) {
-    throw new RnnkitError(api, `expected a series (number[], number[][], a Float32Array/Float64Array or a tensor), got ${describe(series)}`);
+    throw new RnnkitError(api, `expected a series (number[], number[][], a Float32Array/Float64Array or a tensor), got ${describeValue(series)}`);
   }
   if (series.length > 0 && Array.isArray(series[0])) {
     const rows = series as readonly (readonly number[])[];
@@ -38,11 +37,11 @@ export function readSeries(api: string, series: SeriesInput): Series {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       if (!Array.isArray(row) || row.length !== features) {
-        throw new RnnkitError(api, `row ${i} has ${Array.isArray(row) ? row.length : describe(row)} values, row 0 has ${features}`);
+        throw new RnnkitError(api, `row ${i} has ${Array.isArray(row) ? row.length : describeValue(row)} values, row 0 has ${features}`);
       }
       for (let j = 0; j < features; j++) {
         const v = row[j];
-        if (typeof v !== 'number') throw new RnnkitError(api, `expected a number at [${i}][${j}], got ${describe(v)}`);
+        if (typeof v !== 'number') throw new RnnkitError(api, `expected a number at [${i}][${j}], got ${describeValue(v)}`);
         data[i * features + j] = v;
       }
     }
@@ -50,7 +49,7 @@ export function readSeries(api: string, series: SeriesInput): Series {
   }
   const values = series as readonly number[];
   for (let i = 0; i < values.length; i++) {
-    if (typeof values[i] !== 'number') throw new RnnkitError(api, `expected a number at [${i}], got ${describe(values[i])}`);
+    if (typeof values[i] !== 'number') throw new RnnkitError(api, `expected a number at [${i}], got ${describeValue(values[i])}`);
   }
   return { data: values, length: values.length, features: 1, dtype: 'float32' };
 }

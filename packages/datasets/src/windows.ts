@@ -1,7 +1,7 @@
 // Turning one long series into supervised samples (window → what follows), and splitting
 // samples into training and test sets without looking into the future.
-import { type DType, RnnkitError, Tensor, type TypedArray, allocate, formatShape } from '@rnnkit/tensor';
-import { checkOptions, describe, dtypeOption, integerOption, numberOption } from './options.js';
+import { type DType, RnnkitError, Tensor, type TypedArray, allocate, describeValue, formatShape } from '@rnnkit/tensor';
+import { checkOptions, dtypeOption, integerOption, numberOption } from './options.js';
 import { type SeriesInput, readSeries } from './series.js';
 
 /** Options of {@link slidingWindows}. */
@@ -110,7 +110,7 @@ function targetFeaturesOption(api: string, value: unknown, features: number): re
   if (!Array.isArray(value) || value.length === 0 || !value.every((j) => Number.isInteger(j) && j >= 0 && j < features)) {
     throw new RnnkitError(
       api,
-      `option "targetFeatures" must be a non-empty array of feature indices in [0, ${features}), got ${Array.isArray(value) ? `[${value.join(', ')}]` : describe(value)}`,
+      `option "targetFeatures" must be a non-empty array of feature indices in [0, ${features}), got ${Array.isArray(value) ? `[${value.join(', ')}]` : describeValue(value)}`,
     );
   }
   return value as number[];
@@ -236,7 +236,7 @@ export function trainTestSplit(data: Splittable, options?: TrainTestSplitOptions
     }
     return { train, test };
   }
-  throw new RnnkitError(api, `expected a tensor, an array or a record of tensors, got ${describe(data)}`);
+  throw new RnnkitError(api, `expected a tensor, an array or a record of tensors, got ${describeValue(data)}`);
 }
 
 function leadingLength(api: string, t: Tensor, name: string): number {

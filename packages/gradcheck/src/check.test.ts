@@ -154,7 +154,7 @@ describe('checkGradients', () => {
 
   it('should reject unknown and invalid options', () => {
     const { subject } = weightedSquares();
-    expect(() => checkGradients(subject, { epsilon: 1e-6 } as never)).toThrow(/unknown option "epsilon"; known options are eps, rtol/);
+    expect(() => checkGradients(subject, { epsilon: 1e-6 } as never)).toThrow(/unknown option "epsilon"; valid options are eps, rtol/);
     expect(() => checkGradients(subject, { eps: 0 })).toThrow(/eps must be a finite number > 0, got 0/);
     expect(() => checkGradients(subject, { rtol: -1 })).toThrow(/rtol must be/);
     expect(() => checkGradients(subject, { atol: NaN })).toThrow(/atol must be/);

@@ -4,6 +4,7 @@ import {
   type Shape,
   type Tensor,
   type TypedArray,
+  checkOptionKeys,
   formatShape,
   sameShape,
   shapeSize,
@@ -163,14 +164,7 @@ export function checkGradients(subject: GradientSubject, options: CheckGradients
 type ResolvedOptions = GradientReport['options'];
 
 function resolveOptions(options: CheckGradientsOptions): ResolvedOptions {
-  if (options === null || typeof options !== 'object') {
-    throw new RnnkitError(API, `options must be an object, got ${options === null ? 'null' : typeof options}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) {
-      throw new RnnkitError(API, `unknown option "${key}"; known options are ${KNOWN_OPTIONS.join(', ')}`);
-    }
-  }
+  checkOptionKeys(API, options, KNOWN_OPTIONS);
   const { eps = 1e-6, rtol = 1e-5, atol = 1e-8, sample, seed = 0, allowFloat32 = false } = options;
   if (typeof eps !== 'number' || !Number.isFinite(eps) || eps <= 0) {
     throw new RnnkitError(API, `eps must be a finite number > 0, got ${String(eps)}`);

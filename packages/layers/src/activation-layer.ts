@@ -1,6 +1,6 @@
 import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from './activations.js';
-import { checkOptionKeys, checkSymbolicShape, describe, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
 import { checkStepperArguments, statelessStepper } from './stepper.js';
 
@@ -113,7 +113,7 @@ export class ActivationLayer implements Layer<ActivationLayerCache> {
 
   setWeights(weights: readonly Tensor[]): void {
     if (!Array.isArray(weights) || weights.length !== 0) {
-      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describe(weights)}`);
+      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
     }
   }
 
@@ -123,7 +123,7 @@ export class ActivationLayer implements Layer<ActivationLayerCache> {
 
   /** Checks a tensor's type, rank and dtype; returns the length of its last axis. */
   #checkInput(t: Tensor, what: string): number {
-    if (!(t instanceof Tensor)) throw new RnnkitError(API, `expected the ${what} to be a Tensor, got ${describe(t)}`);
+    if (!(t instanceof Tensor)) throw new RnnkitError(API, `expected the ${what} to be a Tensor, got ${describeValue(t)}`);
     if (t.rank < 2) throw new RnnkitError(API, `expected ${what} [batch, …, features], got ${formatShape(t.shape)}`);
     if (t.dtype !== this.dtype) throw new RnnkitError(API, `expected a ${this.dtype} ${what} (the layer's dtype), got ${t.dtype}`);
     return t.shape[t.rank - 1]!;

@@ -1,4 +1,4 @@
-import { RnnkitError, type TypedArray } from '@rnnkit/tensor';
+import { RnnkitError, type TypedArray, describeValue } from '@rnnkit/tensor';
 import { sigmoidFloat32, tanhFloat32 } from './float32-math.js';
 
 /** Names of the built-in activations (TF.js' camelCase spelling). */
@@ -201,13 +201,6 @@ export function getActivation(
   throw new RnnkitError(
     api,
     `${option} must be one of ${activationNames.map((n) => `"${n}"`).join(', ')} or an Activation object, ` +
-      `got ${typeof nameOrActivation === 'string' ? `"${nameOrActivation}"` : describe(nameOrActivation)}`,
+      `got ${describeValue(nameOrActivation)}`,
   );
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'object') return 'an object without name/forward/backward';
-  return `${typeof value} ${String(value)}`;
 }

@@ -7,7 +7,7 @@
 import { RnnkitError } from '@rnnkit/tensor';
 import { Bidirectional, type DirectionalLayer, type MergeMode } from './bidirectional.js';
 import { type AnyLayerCodec, type CodecWeightName, type LayerCodec, codecOwns, codecWeightNames } from './codec.js';
-import { describe } from './common.js';
+import { describeValue } from './common.js';
 import { type KerasConfig, type KerasConfigReader, type KerasConfigWriter, isKerasConfig, ownKey } from './keras-config.js';
 import type { DType } from '@rnnkit/tensor';
 
@@ -32,7 +32,7 @@ const MERGE_MODES: readonly string[] = ['concat', 'sum', 'mul', 'ave'];
 export function bidirectionalCodec(options: BidirectionalCodecOptions): LayerCodec<Bidirectional> {
   const codecs = options?.codecs;
   if (!Array.isArray(codecs) || !codecs.every((c) => c !== null && typeof c === 'object' && typeof c.className === 'string' && typeof c.save === 'function' && typeof c.load === 'function')) {
-    throw new RnnkitError('bidirectionalCodec', `codecs must be an array of layer codecs { className, save, load }, got ${describe(codecs)}`);
+    throw new RnnkitError('bidirectionalCodec', `codecs must be an array of layer codecs { className, save, load }, got ${describeValue(codecs)}`);
   }
   const known = (): string => codecs.map((c) => c.className).join(', ') || 'none';
   const codecOf = (layer: DirectionalLayer): AnyLayerCodec | undefined => codecs.find((c) => codecOwns(c, layer));

@@ -3,7 +3,7 @@
 // wrapper's own: the copies, the time flip of the backward outputs, the merge and its
 // gradient, the split of initial states and state gradients between the directions.
 import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkOptionKeys, describe, nameOption, prefixedParam, setParamValues } from './common.js';
+import { checkOptionKeys, describeValue, nameOption, prefixedParam, setParamValues } from './common.js';
 import type {
   BackwardOptions,
   BackwardResult,
@@ -107,7 +107,7 @@ function checkDirectional(layer: unknown, what: string): DirectionalLayer {
     typeof l.returnState === 'boolean' &&
     typeof l.goBackwards === 'boolean';
   if (!ok) {
-    throw new RnnkitError(API, `${what} must be a recurrent layer (SimpleRNN, LSTM, GRU or one with returnSequences, returnState, goBackwards and backwardWithStates), got ${describe(layer)}`);
+    throw new RnnkitError(API, `${what} must be a recurrent layer (SimpleRNN, LSTM, GRU or one with returnSequences, returnState, goBackwards and backwardWithStates), got ${describeValue(layer)}`);
   }
   return layer as DirectionalLayer;
 }
@@ -140,7 +140,7 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
     }
     this.mergeMode = options.mergeMode ?? 'concat';
     if (!MERGE_MODES.includes(this.mergeMode)) {
-      throw new RnnkitError(API, `mergeMode must be one of ${MERGE_MODES.map((m) => `"${m}"`).join(', ')}, got ${describe(options.mergeMode)}`);
+      throw new RnnkitError(API, `mergeMode must be one of ${MERGE_MODES.map((m) => `"${m}"`).join(', ')}, got ${describeValue(options.mergeMode)}`);
     }
     this.name = nameOption(API, options.name, 'bidirectional');
     this.#layerName = layer.name;
@@ -168,7 +168,7 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
       const w = wrapped as Partial<WrappedLayerConfig> | undefined;
       const cls = typeof w?.className === 'string' && Object.prototype.hasOwnProperty.call(layers, w.className) ? layers[w.className] : undefined;
       if (cls === undefined || w?.config === undefined) {
-        throw new RnnkitError(API, `${what} must be { className, config } of a known layer class (${Object.keys(layers).join(', ') || 'none given'}), got ${describe(wrapped)}`);
+        throw new RnnkitError(API, `${what} must be { className, config } of a known layer class (${Object.keys(layers).join(', ') || 'none given'}), got ${describeValue(wrapped)}`);
       }
       return checkDirectional(cls.fromConfig(w.config), what);
     };
@@ -257,13 +257,13 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
     checkOptionKeys(API, options, ['stateGrads']);
     const yShape = this.mergeMode === 'concat' ? [...cache.yForward.shape.slice(0, -1), cache.yForward.shape.at(-1)! + cache.yBackward.shape.at(-1)!] : cache.yForward.shape;
     if (!(dy instanceof Tensor) || !sameShape(dy.shape, yShape) || dy.dtype !== this.dtype) {
-      throw new RnnkitError(API, `expected a ${this.dtype} output gradient of shape ${formatShape(yShape)}, got ${dy instanceof Tensor ? `${dy.dtype} ${formatShape(dy.shape)}` : describe(dy)}`);
+      throw new RnnkitError(API, `expected a ${this.dtype} output gradient of shape ${formatShape(yShape)}, got ${dy instanceof Tensor ? `${dy.dtype} ${formatShape(dy.shape)}` : describeValue(dy)}`);
     }
     const given = options.stateGrads;
     if (given !== undefined && (!Array.isArray(given) || given.length > this.stateCount || !this.returnState)) {
       throw new RnnkitError(
         API,
-        this.returnState ? `stateGrads must list at most ${this.stateCount} tensors, got ${describe(given)}` : 'stateGrads needs a layer built with returnState: true',
+        this.returnState ? `stateGrads must list at most ${this.stateCount} tensors, got ${describeValue(given)}` : 'stateGrads needs a layer built with returnState: true',
       );
     }
     const forwardCount = this.forwardLayer.stateCount;
@@ -308,7 +308,7 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
     if (!Array.isArray(states) || states.length !== this.stateCount) {
       throw new RnnkitError(
         API,
-        `${what} must list ${this.stateCount} tensors, the forward layer's ${this.forwardLayer.stateCount} then the backward layer's ${this.backwardLayer.stateCount}, got ${describe(states)}`,
+        `${what} must list ${this.stateCount} tensors, the forward layer's ${this.forwardLayer.stateCount} then the backward layer's ${this.backwardLayer.stateCount}, got ${describeValue(states)}`,
       );
     }
     const forwardCount = this.forwardLayer.stateCount;

@@ -9,6 +9,7 @@ import {
   RnnkitError,
   Tensor,
   allocate,
+  describeValue,
   formatShape,
   type Initializer,
   type InitializerConfig,
@@ -19,34 +20,19 @@ import {
 } from '@rnnkit/tensor';
 import type { SymbolicShape } from './layer.js';
 
-/** Throws unless `options` is a plain object whose keys are all in `allowed`. */
-export function checkOptionKeys(api: string, options: unknown, allowed: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
-  }
-  // A plain loop first: forward and backward run this on every call, the list is for errors.
-  const keys = Object.keys(options);
-  let known = true;
-  for (let i = 0; i < keys.length; i++) if (!allowed.includes(keys[i]!)) known = false;
-  if (known) return;
-  const unknown = keys.filter((key) => !allowed.includes(key));
-  throw new RnnkitError(
-    api,
-    `unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')}; ` +
-      `expected some of ${allowed.map((k) => `"${k}"`).join(', ')}`,
-  );
-}
+// The option check and value description every package shares, re-exported for the layers.
+export { checkOptionKeys, describeValue } from '@rnnkit/tensor';
 
 export function positiveInteger(api: string, option: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RnnkitError(api, `${option} must be a positive integer, got ${describe(value)}`);
+    throw new RnnkitError(api, `${option} must be a positive integer, got ${describeValue(value)}`);
   }
   return value;
 }
 
 export function booleanOption(api: string, option: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new RnnkitError(api, `${option} must be true or false, got ${describe(value)}`);
+  if (typeof value !== 'boolean') throw new RnnkitError(api, `${option} must be true or false, got ${describeValue(value)}`);
   return value;
 }
 
@@ -55,7 +41,7 @@ export function oneOf<T extends string>(api: string, option: string, value: unkn
   if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
   throw new RnnkitError(
     api,
-    `${option} must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${describe(value)}`,
+    `${option} must be one of ${choices.map((c) => `"${c}"`).join(', ')}, got ${describeValue(value)}`,
   );
 }
 
@@ -66,7 +52,7 @@ export function dtypeOption(api: string, value: unknown): DType {
 export function nameOption(api: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || value === '') {
-    throw new RnnkitError(api, `name must be a non-empty string, got ${describe(value)}`);
+    throw new RnnkitError(api, `name must be a non-empty string, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -129,7 +115,7 @@ export function initParam(
   if (!initialize) return new Param(name, new Tensor(allocate(dtype, shape.reduce((a, b) => a * b, 1)), shape));
   const value = init(shape, random, dtype);
   if (value === null || typeof value !== 'object' || !sameShape(value.shape, shape) || value.dtype !== dtype) {
-    const got = value && typeof value === 'object' ? `${formatShape(value.shape)} ${value.dtype}` : describe(value);
+    const got = value && typeof value === 'object' ? `${formatShape(value.shape)} ${value.dtype}` : describeValue(value);
     throw new RnnkitError(api, `the initialiser of ${name} must return a ${formatShape(shape)} ${dtype} tensor, got ${got}`);
   }
   return new Param(name, value);
@@ -141,14 +127,14 @@ export function setParamValues(api: string, params: readonly Param[], weights: r
     throw new RnnkitError(
       api,
       `setWeights expected ${params.length} tensors (${params.map((p) => p.name).join(', ')}), ` +
-        `got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
+        `got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`,
     );
   }
   // Check everything before writing anything, so a mistake leaves the layer unchanged.
   params.forEach((p, i) => {
     const w = weights[i];
     if (w === undefined || w === null || typeof w !== 'object' || !Array.isArray(w.shape)) {
-      throw new RnnkitError(api, `setWeights: weight ${i} (${p.name}) must be a Tensor, got ${describe(w)}`);
+      throw new RnnkitError(api, `setWeights: weight ${i} (${p.name}) must be a Tensor, got ${describeValue(w)}`);
     }
     if (!sameShape(w.shape, p.value.shape)) {
       throw new RnnkitError(
@@ -167,7 +153,7 @@ export function formatSymbolic(shape: SymbolicShape): string {
 
 export function checkSymbolicShape(api: string, shape: unknown): SymbolicShape {
   if (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d >= 0))) {
-    throw new RnnkitError(api, `expected a shape of non-negative integers or null, got ${describe(shape)}`);
+    throw new RnnkitError(api, `expected a shape of non-negative integers or null, got ${describeValue(shape)}`);
   }
   return shape as SymbolicShape;
 }
@@ -246,16 +232,6 @@ export function addColumnSums(
     const row = offset + r * width;
     for (let k = 0; k < width; k++) out[outOffset + k]! += source[row + k]!;
   }
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'number' || v === null ? String(v) : typeof v)).join(', ')}]`;
-  if (typeof value === 'string') return `"${value}"`;
-  if (typeof value === 'function') return 'a function';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
 }
 
 /**

@@ -116,7 +116,7 @@ describe('defineCell', () => {
 
   it('should refuse bad options with one-line errors naming the cell', () => {
     expect(() => scaledRNN.create({ units: 2, scael: 1 } as never)).toThrow(
-      /^ScaledRNNCell: unknown option "scael"; expected some of "units", "dtype", "scale", "label", "kernelInitializer"/,
+      /^ScaledRNNCell: unknown option "scael"; valid options are units, dtype, scale, label, kernelInitializer/
     );
     expect(() => scaledRNN.create({ units: 0 })).toThrow(/^ScaledRNNCell: units must be a positive integer, got (number )?0$/);
     expect(() => scaledRNN.create({ units: 1, scale: '2' as never })).toThrow(/^ScaledRNNCell: scale must be a number, got (string )?"2"$/);

@@ -7,7 +7,7 @@ import type { BackwardSteps, CellBuildOptions, CellConfig, CellPlugin, CellVecto
 import {
   type ResolvedInitializer,
   checkOptionKeys,
-  describe,
+  describeValue,
   dtypeOption,
   initParam,
   initializerConfigOf,
@@ -144,7 +144,7 @@ export function defineCell<
         const value = options[key] ?? defaults[key];
         const expected = defaults[key];
         if (expected !== null && typeof value !== typeof expected) {
-          throw new RnnkitError(api, `${key} must be a ${typeof expected}, got ${describe(value)}`);
+          throw new RnnkitError(api, `${key} must be a ${typeof expected}, got ${describeValue(value)}`);
         }
         own[key] = value;
       }
@@ -158,7 +158,7 @@ export function defineCell<
       this.kept = definition.kept(this.units, this.options);
       this.gradients = definition.gradients?.(this.units, this.options) ?? [];
       if (this.states[0]?.size !== this.units) {
-        throw new RnnkitError(api, `state 0 is the output and must have units (${this.units}) elements, got ${describe(this.states[0])}`);
+        throw new RnnkitError(api, `state 0 is the output and must have units (${this.units}) elements, got ${describeValue(this.states[0])}`);
       }
     }
 

@@ -7,7 +7,7 @@ import {
   booleanOption,
   checkOptionKeys,
   checkSymbolicShape,
-  describe,
+  describeValue,
   dtypeOption,
   formatSymbolic,
   initParam,
@@ -136,7 +136,7 @@ export class Dense implements Layer<DenseCache> {
 
   forward(x: Tensor, _options?: ForwardOptions): ForwardResult<DenseCache> {
     const kernel = this.#requireBuilt();
-    if (!(x instanceof Tensor)) throw new RnnkitError(API, `expected the input to be a Tensor, got ${describe(x)}`);
+    if (!(x instanceof Tensor)) throw new RnnkitError(API, `expected the input to be a Tensor, got ${describeValue(x)}`);
     if (x.rank < 2) throw new RnnkitError(API, `expected input [batch, …, ${this.#inputFeatures}], got ${formatShape(x.shape)}`);
     this.#checkFeatures(x.shape[x.rank - 1]!, x.shape);
     this.#checkDType(x, 'input');
@@ -157,7 +157,7 @@ export class Dense implements Layer<DenseCache> {
     const kernel = this.#requireBuilt();
     const { x, y } = cache;
     if (!(dy instanceof Tensor) || !sameShape(dy.shape, y.shape)) {
-      throw new RnnkitError(API, `expected an output gradient of shape ${formatShape(y.shape)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describe(dy)}`);
+      throw new RnnkitError(API, `expected an output gradient of shape ${formatShape(y.shape)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`);
     }
     this.#checkDType(dy, 'output gradient');
     const features = this.#inputFeatures;

@@ -1,5 +1,5 @@
 import { type DType, type Param, Random, RnnkitError, Tensor, allocate, formatShape, type TypedArray } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describe, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
 import { checkStepperArguments, statelessStepper } from './stepper.js';
 
@@ -57,11 +57,11 @@ export class Dropout implements Layer<DropoutCache> {
     checkOptionKeys(API, options, OPTION_KEYS);
     const { rate } = options;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
-      throw new RnnkitError(API, `rate must be a number in [0, 1), got ${describe(rate)}`);
+      throw new RnnkitError(API, `rate must be a number in [0, 1), got ${describeValue(rate)}`);
     }
     const seed = options.seed ?? 0;
     if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-      throw new RnnkitError(API, `seed must be a finite number, got ${describe(seed)}`);
+      throw new RnnkitError(API, `seed must be a finite number, got ${describeValue(seed)}`);
     }
     this.rate = rate;
     this.seed = seed;
@@ -138,7 +138,7 @@ export class Dropout implements Layer<DropoutCache> {
 
   setWeights(weights: readonly Tensor[]): void {
     if (!Array.isArray(weights) || weights.length !== 0) {
-      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describe(weights)}`);
+      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
     }
   }
 
@@ -147,7 +147,7 @@ export class Dropout implements Layer<DropoutCache> {
   }
 
   #check(t: Tensor, what: string): void {
-    if (!(t instanceof Tensor)) throw new RnnkitError(API, `expected the ${what} to be a Tensor, got ${describe(t)}`);
+    if (!(t instanceof Tensor)) throw new RnnkitError(API, `expected the ${what} to be a Tensor, got ${describeValue(t)}`);
     if (t.rank < 2) throw new RnnkitError(API, `expected ${what} [batch, …], got ${formatShape(t.shape)}`);
     if (t.dtype !== this.dtype) throw new RnnkitError(API, `expected a ${this.dtype} ${what} (the layer's dtype), got ${t.dtype}`);
   }

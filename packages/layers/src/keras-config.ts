@@ -5,7 +5,7 @@
 // Keras 2 and Keras 3; rnnkit-only variants travel in `rnnkit_*` keys TF.js ignores.
 import { type DType, type InitializerConfig, RnnkitError, getInitializer, initializerConfig } from '@rnnkit/tensor';
 import type { ActivationName } from './activations.js';
-import { describe as describeValue } from './common.js';
+import { describeValue } from './common.js';
 
 /**
  * The config dialect, named by `keras_version`: tfjs-layers, Keras 2 or Keras 3. It decides

@@ -4,7 +4,7 @@
 // of the state histories.
 import { type DType, type Param, type TypedArray, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
 import type { RecurrentCell } from './cell.js';
-import { describe, swapLeadingAxes } from './common.js';
+import { describeValue, swapLeadingAxes } from './common.js';
 
 /**
  * Whether the time-major layout of `[batch, time, features]` differs from the batch-major
@@ -74,13 +74,13 @@ export function setInitialStates(layer: InitialStateSource, batch: number, given
   if (given !== undefined) {
     if (!Array.isArray(given) || given.length !== count) {
       const names = `[${cell.states.map((s) => s.name).join(', ')}]`;
-      throw new RnnkitError(api, `initialState must be ${names}: ${count} tensor${count > 1 ? 's' : ''} of shape [batch, ${cell.units}], got ${describe(given)}`);
+      throw new RnnkitError(api, `initialState must be ${names}: ${count} tensor${count > 1 ? 's' : ''} of shape [batch, ${cell.units}], got ${describeValue(given)}`);
     }
     // Check them all before writing any.
     given.forEach((t, s) => {
       const shape = [batch, cell.states[s]!.size];
       if (!(t instanceof Tensor) || !sameShape(t.shape, shape)) {
-        throw new RnnkitError(api, `initialState[${s}] must have shape ${formatShape(shape)}, got ${t instanceof Tensor ? formatShape(t.shape) : describe(t)}`);
+        throw new RnnkitError(api, `initialState[${s}] must have shape ${formatShape(shape)}, got ${t instanceof Tensor ? formatShape(t.shape) : describeValue(t)}`);
       }
       layer.checkDType(t, `initialState[${s}]`);
     });

@@ -4,7 +4,7 @@
 // streaming inference. Kept apart from rnn.ts, which owns the passes themselves.
 import { type DType, type Param, type TypedArray, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
 import type { ForwardSteps, RecurrentCell } from './cell.js';
-import { allocateBlocks, booleanOption, describe } from './common.js';
+import { allocateBlocks, booleanOption, describeValue } from './common.js';
 import type { LayerStepper } from './layer.js';
 import { checkStepperArguments } from './stepper.js';
 
@@ -70,13 +70,13 @@ export abstract class StatefulRecurrentLayer {
     const cell = this.cell;
     const names = `[${cell.states.map((s) => s.name).join(', ')}]`;
     if (!Array.isArray(states) || states.length !== cell.states.length || !(states[0] instanceof Tensor)) {
-      throw new RnnkitError(api, `resetStates expected the states ${names}, each [batch, size], got ${describe(states)}`);
+      throw new RnnkitError(api, `resetStates expected the states ${names}, each [batch, size], got ${describeValue(states)}`);
     }
     const batch = states[0].shape[0]!;
     states.forEach((t, s) => {
       const shape = [batch, cell.states[s]!.size];
       if (!(t instanceof Tensor) || !sameShape(t.shape, shape) || t.dtype !== this.dtype) {
-        const got = t instanceof Tensor ? `${t.dtype} ${formatShape(t.shape)}` : describe(t);
+        const got = t instanceof Tensor ? `${t.dtype} ${formatShape(t.shape)}` : describeValue(t);
         throw new RnnkitError(api, `resetStates: state ${s} (${cell.states[s]!.name}) must be a ${this.dtype} tensor ${formatShape(shape)}, got ${got}`);
       }
     });

@@ -6,7 +6,7 @@
 import { type DType, RnnkitError } from '@rnnkit/tensor';
 import type { CellPlugin, RecurrentCell } from './cell.js';
 import type { LayerCodec } from './codec.js';
-import { describe } from './common.js';
+import { describeValue } from './common.js';
 import { type KerasConfig, type KerasConfigReader, type KerasConfigWriter, camelCase, isKerasConfig, ownKey, snakeCase } from './keras-config.js';
 import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
@@ -108,7 +108,7 @@ function builtinCellParamCount(cell: RecurrentCell, inputShape: SymbolicShape): 
 export function rnnCodec(options: RNNCodecOptions): LayerCodec<RNN> {
   const cells = options?.cells;
   if (!Array.isArray(cells) || !cells.every((p) => p !== null && typeof p === 'object' && typeof p.name === 'string' && typeof p.create === 'function')) {
-    throw new RnnkitError('rnnCodec', `cells must be an array of cell plugins { name, create }, got ${describe(cells)}`);
+    throw new RnnkitError('rnnCodec', `cells must be an array of cell plugins { name, create }, got ${describeValue(cells)}`);
   }
   const known = (): string => cells.map((p) => p.name).join(', ') || 'none';
   const cellPrefix = (layer: RNN): string => snakeCase(pluginFor(cells, layer.cell)?.name ?? layer.cell.kind);

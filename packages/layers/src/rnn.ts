@@ -20,7 +20,7 @@ import {
   booleanOption,
   checkOptionKeys,
   checkSymbolicShape,
-  describe,
+  describeValue,
   formatSymbolic,
   nameOption,
   setParamValues,
@@ -176,7 +176,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     this.api = api;
     checkOptionKeys(api, options, OPTION_KEYS);
     if (!isCell(options.cell)) {
-      throw new RnnkitError(api, `cell must be a RecurrentCell (kind, states, kept, build, params, step, backStep), got ${describe(options.cell)}`);
+      throw new RnnkitError(api, `cell must be a RecurrentCell (kind, states, kept, build, params, step, backStep), got ${describeValue(options.cell)}`);
     }
     this.cell = options.cell;
     if (this.cell.states[0]!.size !== this.cell.units) {
@@ -246,7 +246,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     this.requireBuilt();
     checkOptionKeys(this.api, options, ['training', 'initialState']);
     const cell = this.cell;
-    if (!(x instanceof Tensor)) throw new RnnkitError(this.api, `expected the input to be a Tensor, got ${describe(x)}`);
+    if (!(x instanceof Tensor)) throw new RnnkitError(this.api, `expected the input to be a Tensor, got ${describeValue(x)}`);
     if (x.rank !== 3 || x.shape[2] !== cell.features) {
       throw new RnnkitError(this.api, `expected input [batch, time, ${cell.features}], got ${formatShape(x.shape)}`);
     }
@@ -349,7 +349,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     if (!(dy instanceof Tensor) || !sameShape(dy.shape, yShape)) {
       throw new RnnkitError(
         this.api,
-        `expected an output gradient of shape ${formatShape(yShape)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describe(dy)}`,
+        `expected an output gradient of shape ${formatShape(yShape)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`,
       );
     }
     this.checkDType(dy, 'output gradient');
@@ -358,7 +358,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
       throw new RnnkitError(
         this.api,
         this.returnState
-          ? `stateGrads must list at most ${stateCount} tensors, got ${describe(given)}`
+          ? `stateGrads must list at most ${stateCount} tensors, got ${describeValue(given)}`
           : 'stateGrads needs a layer built with returnState: true',
       );
     }
@@ -373,7 +373,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
       if (g === undefined) continue;
       const shape = [batch, cell.states[s]!.size];
       if (!(g instanceof Tensor) || !sameShape(g.shape, shape)) {
-        throw new RnnkitError(this.api, `stateGrads[${s}] must have shape ${formatShape(shape)}, got ${g instanceof Tensor ? formatShape(g.shape) : describe(g)}`);
+        throw new RnnkitError(this.api, `stateGrads[${s}] must have shape ${formatShape(shape)}, got ${g instanceof Tensor ? formatShape(g.shape) : describeValue(g)}`);
       }
       this.checkDType(g, `stateGrads[${s}]`);
       buffer.set(g.data);

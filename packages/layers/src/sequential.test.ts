@@ -276,7 +276,7 @@ describe('Sequential errors', () => {
 
   it('should refuse unknown options, seed with random, and a mixed dtype', () => {
     expect(() => new Sequential({ layers: layers(), inputShape: [25, 1], seeds: 1 } as never)).toThrow(
-      'Sequential: unknown option "seeds"; known options are layers, inputShape, seed, random, initialize, dtype, name',
+      'Sequential: unknown option "seeds"; valid options are layers, inputShape, seed, random, initialize, dtype, name',
     );
     expect(() => new Sequential({ layers: layers(), seed: 1, random: new Random(1) })).toThrow(
       'Sequential: pass seed or random, not both',

@@ -1,4 +1,4 @@
-import { type DType, type Param, Random, RnnkitError, type Tensor, formatShape, sameShape } from '@rnnkit/tensor';
+import { type DType, type Param, Random, RnnkitError, type Tensor, checkOptionKeys, describeValue, formatShape, sameShape } from '@rnnkit/tensor';
 import { builtinLayers } from './from-config.js';
 import { prefixedParam } from './common.js';
 import { chainSteppers } from './stepper.js';
@@ -115,7 +115,7 @@ export class Sequential implements Layer<SequentialCache> {
     checkOptions(options);
     const { layers } = options;
     if (!Array.isArray(layers) || layers.length === 0) {
-      throw new RnnkitError(API, `layers must be a non-empty array of layers, got ${describe(layers)}`);
+      throw new RnnkitError(API, `layers must be a non-empty array of layers, got ${describeValue(layers)}`);
     }
     layers.forEach((layer, i) => checkLayer(layer, i));
     const seen = new Set<Layer>();
@@ -129,11 +129,11 @@ export class Sequential implements Layer<SequentialCache> {
     this.layerNames = Object.freeze(uniqueNames(layers));
     this.name = options.name ?? 'sequential';
     if (typeof this.name !== 'string' || this.name === '') {
-      throw new RnnkitError(API, `name must be a non-empty string, got ${describe(options.name)}`);
+      throw new RnnkitError(API, `name must be a non-empty string, got ${describeValue(options.name)}`);
     }
     this.dtype = options.dtype ?? layers[0]!.dtype;
     if (this.dtype !== 'float32' && this.dtype !== 'float64') {
-      throw new RnnkitError(API, `dtype must be "float32" or "float64", got ${describe(this.dtype)}`);
+      throw new RnnkitError(API, `dtype must be "float32" or "float64", got ${describeValue(this.dtype)}`);
     }
     layers.forEach((layer, i) => {
       if (layer.dtype !== this.dtype) {
@@ -146,7 +146,7 @@ export class Sequential implements Layer<SequentialCache> {
     });
     this.#random = resolveRandom(options.seed, options.random);
     if (options.initialize !== undefined && typeof options.initialize !== 'boolean') {
-      throw new RnnkitError(API, `initialize must be true or false, got ${describe(options.initialize)}`);
+      throw new RnnkitError(API, `initialize must be true or false, got ${describeValue(options.initialize)}`);
     }
     this.#initialize = options.initialize ?? true;
     if (options.inputShape !== undefined) {
@@ -154,7 +154,7 @@ export class Sequential implements Layer<SequentialCache> {
       if (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
         throw new RnnkitError(
           API,
-          `inputShape must list the lengths of one sample without the batch (e.g. [25, 1]), got ${describe(shape)}`,
+          `inputShape must list the lengths of one sample without the batch (e.g. [25, 1]), got ${describeValue(shape)}`,
         );
       }
       this.build([null, ...shape]);
@@ -167,9 +167,9 @@ export class Sequential implements Layer<SequentialCache> {
    */
   static fromConfig(config: LayerConfig, options: SequentialFromConfigOptions = {}): Sequential {
     const api = 'Sequential.fromConfig';
-    checkKeys(api, options, ['layers', 'seed', 'random']);
+    checkOptionKeys(api, options, ['layers', 'seed', 'random']);
     const { layers, inputShape, dtype, name } = config as Partial<SequentialConfig>;
-    if (!Array.isArray(layers)) throw new RnnkitError(api, `expected a config with a "layers" array, got ${describe(layers)}`);
+    if (!Array.isArray(layers)) throw new RnnkitError(api, `expected a config with a "layers" array, got ${describeValue(layers)}`);
     const classes: Readonly<Record<string, { fromConfig(config: LayerConfig): Layer }>> = {
       ...builtinLayers,
       // Nested models rebuild with the same extra classes.
@@ -182,7 +182,7 @@ export class Sequential implements Layer<SequentialCache> {
       if (cls === undefined) {
         throw new RnnkitError(
           api,
-          `layer ${i} has unknown class ${describe(className)}; known: ${Object.keys(classes).join(', ')} ` +
+          `layer ${i} has unknown class ${describeValue(className)}; known: ${Object.keys(classes).join(', ')} ` +
             '(pass your own layer classes as options.layers)',
         );
       }
@@ -212,7 +212,7 @@ export class Sequential implements Layer<SequentialCache> {
    */
   build(inputShape: SymbolicShape, random: Random = this.#random): void {
     if (!Array.isArray(inputShape) || inputShape.length < 2) {
-      throw new RnnkitError(API, `expected an input shape [batch, …, features], got ${describe(inputShape)}`);
+      throw new RnnkitError(API, `expected an input shape [batch, …, features], got ${describeValue(inputShape)}`);
     }
     if (this.#inputShape !== null) {
       if (!fits(inputShape, this.#inputShape)) {
@@ -273,11 +273,11 @@ export class Sequential implements Layer<SequentialCache> {
    * was made without `inputShape`.
    */
   forward(x: Tensor, options: ForwardOptions = {}): ForwardResult<SequentialCache> {
-    checkKeys(API, options, ['training', 'initialState']);
+    checkOptionKeys(API, options, ['training', 'initialState']);
     if (options.initialState !== undefined) {
       throw new RnnkitError(API, 'initialState is not supported by a model; pass it to the recurrent layer itself');
     }
-    if (!isTensor(x)) throw new RnnkitError(API, `expected the input to be a Tensor, got ${describe(x)}`);
+    if (!isTensor(x)) throw new RnnkitError(API, `expected the input to be a Tensor, got ${describeValue(x)}`);
     if (this.#inputShape === null) this.build([null, ...x.shape.slice(1)]);
     const expected = this.#inputShape!;
     if (!fits(x.shape, expected)) {
@@ -306,9 +306,9 @@ export class Sequential implements Layer<SequentialCache> {
    * adding every parameter's gradient, and returns the gradient with respect to the input.
    */
   backward(dy: Tensor, cache: SequentialCache, options: BackwardOptions = {}): Tensor {
-    checkKeys(API, options, ['stateGrads']);
+    checkOptionKeys(API, options, ['stateGrads']);
     if (options.stateGrads !== undefined) throw new RnnkitError(API, 'stateGrads is not supported by a model');
-    if (!isTensor(dy)) throw new RnnkitError(API, `expected the output gradient to be a Tensor, got ${describe(dy)}`);
+    if (!isTensor(dy)) throw new RnnkitError(API, `expected the output gradient to be a Tensor, got ${describeValue(dy)}`);
     const caches = cache?.caches;
     if (!Array.isArray(caches) || caches.length !== this.layers.length) {
       throw new RnnkitError(API, 'expected the cache returned by this model\'s forward');
@@ -345,14 +345,14 @@ export class Sequential implements Layer<SequentialCache> {
       const parts = this.layerNames.map((name, i) => `${name}: ${counts[i]}`).join(', ');
       throw new RnnkitError(
         API,
-        `setWeights expected ${total} tensors (${parts}), got ${Array.isArray(weights) ? weights.length : describe(weights)}`,
+        `setWeights expected ${total} tensors (${parts}), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`,
       );
     }
     // Check every shape before writing anything.
     this.#params.forEach((p, k) => {
       const w = weights[k];
       if (!isTensor(w) || !sameShape(w.shape, p.value.shape)) {
-        const got = isTensor(w) ? formatShape(w.shape) : describe(w);
+        const got = isTensor(w) ? formatShape(w.shape) : describeValue(w);
         throw new RnnkitError(API, `setWeights: ${p.name} must have shape ${formatShape(p.value.shape)}, got ${got}`);
       }
     });
@@ -466,32 +466,21 @@ export function sequential(options: SequentialOptions): Sequential {
 // ---------------------------------------------------------------------------------------
 
 function checkOptions(options: SequentialOptions): void {
-  checkKeys(API, options, OPTION_KEYS);
+  checkOptionKeys(API, options, OPTION_KEYS);
   if (options.seed !== undefined && options.random !== undefined) {
     throw new RnnkitError(API, 'pass seed or random, not both');
-  }
-}
-
-function checkKeys(api: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new RnnkitError(api, `unknown option "${key}"; known options are ${known.join(', ')}`);
-    }
   }
 }
 
 function resolveRandom(seed: unknown, random: unknown): Random {
   if (random !== undefined) {
     if (random === null || typeof random !== 'object' || typeof (random as Random).uniform !== 'function') {
-      throw new RnnkitError(API, `random must be a Random, got ${describe(random)}`);
+      throw new RnnkitError(API, `random must be a Random, got ${describeValue(random)}`);
     }
     return random as Random;
   }
   if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    throw new RnnkitError(API, `seed must be a finite number, got ${describe(seed)}`);
+    throw new RnnkitError(API, `seed must be a finite number, got ${describeValue(seed)}`);
   }
   return new Random((seed as number | undefined) ?? 0);
 }
@@ -506,7 +495,7 @@ function checkLayer(layer: unknown, index: number): void {
     typeof l.className !== 'string' ||
     methods.some((m) => typeof l[m] !== 'function')
   ) {
-    throw new RnnkitError(API, `layers[${index}] is not a layer (expected the Layer interface), got ${describe(layer)}`);
+    throw new RnnkitError(API, `layers[${index}] is not a layer (expected the Layer interface), got ${describeValue(layer)}`);
   }
   if ((layer as { returnState?: unknown }).returnState === true) {
     throw new RnnkitError(
@@ -574,13 +563,4 @@ function isTensor(value: unknown): value is Tensor {
   if (value === null || typeof value !== 'object') return false;
   const { shape, data } = value as Partial<Tensor>;
   return Array.isArray(shape) && (data instanceof Float32Array || data instanceof Float64Array);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'number' || v === null ? String(v) : typeof v)).join(', ')}]`;
-  if (typeof value === 'string') return `"${value}"`;
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,7 +1,7 @@
 // Step-by-step inference (streaming): the shared argument checks of every layer's `stepper`
 // and the chain of a stack of layers' steppers, with the buffers between them made once.
 import { type DType, RnnkitError, type TypedArray } from '@rnnkit/tensor';
-import { allocateBlocks, describe, positiveInteger } from './common.js';
+import { allocateBlocks, describeValue, positiveInteger } from './common.js';
 import type { Layer, LayerStepper } from './layer.js';
 
 /** Checks `stepper(batch, features)`'s arguments; `expected` is the layer's known feature count, if any. */
@@ -36,7 +36,7 @@ export function chainSteppers(api: string, layers: readonly Layer[], names: read
     }
     const stepper = layer.stepper(batch, width);
     if (stepper === null || typeof stepper !== 'object' || typeof stepper.step !== 'function' || !(stepper.outputSize >= 1)) {
-      throw new RnnkitError(api, `layer ${i} "${names[i] ?? layer.name}" (${layer.className}): stepper() returned ${describe(stepper)}, not a LayerStepper`);
+      throw new RnnkitError(api, `layer ${i} "${names[i] ?? layer.name}" (${layer.className}): stepper() returned ${describeValue(stepper)}, not a LayerStepper`);
     }
     steppers.push(stepper);
     width = stepper.outputSize;

@@ -1,8 +1,7 @@
-import { RnnkitError, Tensor, type TypedArray, allocate, formatShape } from '@rnnkit/tensor';
+import { RnnkitError, Tensor, type TypedArray, allocate, checkOptionKeys, formatShape } from '@rnnkit/tensor';
 import type { Loss, LossComputeOptions, LossConfig, LossResult, Reduction } from './loss.js';
 import {
   checkFiniteTargets,
-  checkOptionKeys,
   checkPredictions,
   checkReduction,
   checkSameShape,

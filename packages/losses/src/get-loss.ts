@@ -1,7 +1,6 @@
-import { RnnkitError } from '@rnnkit/tensor';
+import { RnnkitError, describeValue } from '@rnnkit/tensor';
 import { binaryCrossentropy, halfSumOfSquares, meanAbsoluteError, meanSquaredError } from './elementwise.js';
 import type { Loss, LossConfig } from './loss.js';
-import { describe } from './reduce.js';
 import { selectFeatures } from './select-features.js';
 import { softmaxCrossEntropy } from './softmax-cross-entropy.js';
 
@@ -76,7 +75,7 @@ const ENTRIES: readonly Entry[] = [
     make: (o) => {
       const { loss, ...rest } = o;
       if (loss === null || typeof loss !== 'object' || typeof (loss as { name?: unknown }).name !== 'string') {
-        throw new RnnkitError(API, `"select_features" needs the config of its base loss as "loss", got ${describe(loss)}`);
+        throw new RnnkitError(API, `"select_features" needs the config of its base loss as "loss", got ${describeValue(loss)}`);
       }
       return selectFeatures(getLoss(loss as LossConfig), rest as never);
     },
@@ -106,12 +105,12 @@ export function lossNames(): string[] {
 export function getLoss(identifier: string | LossConfig | Loss): Loss {
   if (typeof identifier === 'string') return lookup(identifier).make({});
   if (identifier === null || typeof identifier !== 'object') {
-    throw new RnnkitError(API, `expected a loss name, a loss config or a loss, got ${describe(identifier)}`);
+    throw new RnnkitError(API, `expected a loss name, a loss config or a loss, got ${describeValue(identifier)}`);
   }
   if (typeof (identifier as Partial<Loss>).compute === 'function') return identifier as Loss;
   const { name, ...options } = identifier as LossConfig;
   if (typeof name !== 'string') {
-    throw new RnnkitError(API, `a loss config needs a string "name", got ${describe(name)}`);
+    throw new RnnkitError(API, `a loss config needs a string "name", got ${describeValue(name)}`);
   }
   return lookup(name).make(options);
 }

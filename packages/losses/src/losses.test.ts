@@ -146,7 +146,7 @@ describe('errors', () => {
 
   it('should refuse unknown options and bad reductions', () => {
     expect(() => meanSquaredError({ reduce: 'sum' } as never)).toThrow(
-      'meanSquaredError: unknown option "reduce"; known options are reduction',
+      'meanSquaredError: unknown option "reduce"; valid options are reduction',
     );
     expect(() => halfSumOfSquares({ reduction: 'avg' as never })).toThrow(
       'halfSumOfSquares: reduction must be "mean" or "sum", got "avg"',
@@ -181,7 +181,7 @@ describe('errors', () => {
     expect(() => meanSquaredError().value(tensor(1), tensor(1))).toThrow(/at least one axis/);
     expect(() => meanSquaredError().value(tensor([[]]), tensor([[]]))).toThrow('meanSquaredError: predictions [1, 0] are empty');
     expect(() => meanSquaredError().value([1, 2] as never, tensor([1, 2]))).toThrow(
-      'meanSquaredError: predictions must be a Tensor, got an array',
+      'meanSquaredError: predictions must be a Tensor, got [1, 2]',
     );
   });
 

@@ -1,25 +1,12 @@
-import { RnnkitError, type Shape, type Tensor, formatShape, shapeSize } from '@rnnkit/tensor';
+import { RnnkitError, type Shape, type Tensor, checkOptionKeys, describeValue, formatShape, shapeSize } from '@rnnkit/tensor';
 import type { LossComputeOptions, Reduction } from './loss.js';
 
 // Shared plumbing of every loss: option checks, input checks, and the per-position factors
 // that implement reduction, sample weights and masks.
 
-/** Throws on option keys a factory does not know (a misspelt option must not pass silently). */
-export function checkOptionKeys(api: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new RnnkitError(api, `options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      const list = known.length === 0 ? 'none' : known.join(', ');
-      throw new RnnkitError(api, `unknown option "${key}"; known options are ${list}`);
-    }
-  }
-}
-
 export function checkReduction(api: string, reduction: unknown): Reduction {
   if (reduction === 'mean' || reduction === 'sum') return reduction;
-  throw new RnnkitError(api, `reduction must be "mean" or "sum", got ${describe(reduction)}`);
+  throw new RnnkitError(api, `reduction must be "mean" or "sum", got ${describeValue(reduction)}`);
 }
 
 /**
@@ -35,7 +22,7 @@ export function isTensor(value: unknown): value is Tensor {
 /** Checks the predictions are a tensor with a non-empty last (feature) axis. */
 export function checkPredictions(api: string, predictions: unknown): Tensor {
   if (!isTensor(predictions)) {
-    throw new RnnkitError(api, `predictions must be a Tensor, got ${describe(predictions)}`);
+    throw new RnnkitError(api, `predictions must be a Tensor, got ${describeValue(predictions)}`);
   }
   if (predictions.rank === 0) {
     throw new RnnkitError(api, 'predictions must have at least one axis (the features), got a scalar');
@@ -48,7 +35,7 @@ export function checkPredictions(api: string, predictions: unknown): Tensor {
 
 export function checkTargetsTensor(api: string, targets: unknown): Tensor {
   if (!isTensor(targets)) {
-    throw new RnnkitError(api, `targets must be a Tensor, got ${describe(targets)}`);
+    throw new RnnkitError(api, `targets must be a Tensor, got ${describeValue(targets)}`);
   }
   return targets;
 }
@@ -167,7 +154,7 @@ function maskValueAt(mask: Tensor, positions: Shape, position: number): number {
 }
 
 function checkPrefixShape(api: string, what: string, values: unknown, positions: Shape): Tensor {
-  if (!isTensor(values)) throw new RnnkitError(api, `${what} must be a Tensor, got ${describe(values)}`);
+  if (!isTensor(values)) throw new RnnkitError(api, `${what} must be a Tensor, got ${describeValue(values)}`);
   const s = values.shape;
   if (s.length > positions.length || s.some((d, i) => d !== positions[i])) {
     throw new RnnkitError(
@@ -176,13 +163,4 @@ function checkPrefixShape(api: string, what: string, values: unknown, positions:
     );
   }
   return values;
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
 }

@@ -1,6 +1,6 @@
-import { RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
+import { RnnkitError, Tensor, allocate, checkOptionKeys, describeValue, formatShape } from '@rnnkit/tensor';
 import type { Loss, LossComputeOptions, LossResult } from './loss.js';
-import { checkOptionKeys, checkPredictions, describe } from './reduce.js';
+import { checkPredictions } from './reduce.js';
 
 /** Options of {@link selectFeatures}. */
 export interface SelectFeaturesOptions {
@@ -27,12 +27,12 @@ const API = 'selectFeatures';
  */
 export function selectFeatures(loss: Loss, options: SelectFeaturesOptions): Loss {
   if (loss === null || typeof loss !== 'object' || typeof loss.compute !== 'function' || typeof loss.value !== 'function') {
-    throw new RnnkitError(API, `expected a loss (an object with compute and value), got ${describe(loss)}`);
+    throw new RnnkitError(API, `expected a loss (an object with compute and value), got ${describeValue(loss)}`);
   }
   checkOptionKeys(API, options, ['indices']);
   const { indices } = options;
   if (!Array.isArray(indices) || indices.length === 0) {
-    throw new RnnkitError(API, `indices must be a non-empty array of feature indices, got ${describe(indices)}`);
+    throw new RnnkitError(API, `indices must be a non-empty array of feature indices, got ${describeValue(indices)}`);
   }
   const seen = new Set<number>();
   for (const i of indices) {

@@ -1,8 +1,7 @@
-import { RnnkitError, Tensor, type TypedArray, allocate, formatShape, sameShape } from '@rnnkit/tensor';
+import { RnnkitError, Tensor, type TypedArray, allocate, checkOptionKeys, formatShape, sameShape } from '@rnnkit/tensor';
 import type { Loss, LossComputeOptions, LossResult, Reduction } from './loss.js';
 import {
   checkFiniteTargets,
-  checkOptionKeys,
   checkPredictions,
   checkReduction,
   checkTargetsTensor,

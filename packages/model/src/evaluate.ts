@@ -1,8 +1,8 @@
 import type { Loss } from '@rnnkit/losses';
-import { Tensor, allocate } from '@rnnkit/tensor';
+import { Tensor, allocate, checkOptionKeys } from '@rnnkit/tensor';
 import { type Dataset, checkDataset, checkInput, sliceRows } from './data.js';
 import { checkOutputFinite } from './finite.js';
-import { checkKeys, positiveInteger } from './fit-options.js';
+import { positiveInteger } from './fit-options.js';
 import { type TrainableModel, checkModel, evaluateLoss, resolveLoss } from './fit.js';
 import { type MetricFunction, resolveMetrics } from './metrics.js';
 
@@ -27,7 +27,7 @@ export function evaluate(
   options: EvaluateOptions,
 ): { readonly loss: number; readonly metrics: Readonly<Record<string, number>> } {
   const api = 'evaluate';
-  checkKeys(api, options, EVALUATE_KEYS);
+  checkOptionKeys(api, options, EVALUATE_KEYS);
   checkModel(api, model);
   checkDataset(api, data);
   const loss = resolveLoss(api, options.loss);
@@ -53,7 +53,7 @@ export interface PredictOptions {
  */
 export function predict(model: TrainableModel, x: Tensor, options: PredictOptions = {}): Tensor {
   const api = 'predict';
-  checkKeys(api, options, PREDICT_KEYS);
+  checkOptionKeys(api, options, PREDICT_KEYS);
   checkModel(api, model);
   checkInput(api, x, 'x');
   const batchSize = positiveInteger(api, 'batchSize', options.batchSize ?? 256);

@@ -14,38 +14,38 @@ async function refusal(extra: Record<string, unknown>): Promise<string> {
 describe('fit options', () => {
   it('should refuse unknown callbacks, listing the valid ones, and callbacks that are not functions', async () => {
     expect(await refusal({ callbacks: { onEpochEnds: () => {} } })).toBe(
-      'fit: unknown callbacks key "onEpochEnds"; valid keys are onTrainBegin, onEpochBegin, onBatchEnd, onEpochEnd, onProgress, onTrainEnd',
+      'fit: unknown callback "onEpochEnds"; valid callbacks are onTrainBegin, onEpochBegin, onBatchEnd, onEpochEnd, onProgress, onTrainEnd',
     );
     expect(await refusal({ callbacks: { onBatchEnd: 'log' } })).toBe('fit: callbacks.onBatchEnd must be a function, got "log"');
-    expect(await refusal({ callbacks: [] })).toBe('fit: expected callbacks to be an object, got an array');
+    expect(await refusal({ callbacks: [] })).toBe('fit: expected a callbacks object, got []');
   });
 
   it('should refuse unknown earlyStopping keys and bad values', async () => {
     expect(await refusal({ earlyStopping: { patience: 2, min_delta: 0.1 } })).toBe(
-      'fit: unknown earlyStopping key "min_delta"; valid keys are patience, monitor, minDelta, restoreBestWeights',
+      'fit: unknown earlyStopping option "min_delta"; valid earlyStopping options are patience, monitor, minDelta, restoreBestWeights',
     );
-    expect(await refusal({ earlyStopping: { patience: 2, minDelta: NaN } })).toBe('fit: earlyStopping.minDelta must be a finite number ≥ 0, got NaN');
-    expect(await refusal({ earlyStopping: { patience: 2, minDelta: -0.1 } })).toBe('fit: earlyStopping.minDelta must be a finite number ≥ 0, got -0.1');
+    expect(await refusal({ earlyStopping: { patience: 2, minDelta: NaN } })).toBe('fit: earlyStopping.minDelta must be a finite number ≥ 0, got number NaN');
+    expect(await refusal({ earlyStopping: { patience: 2, minDelta: -0.1 } })).toBe('fit: earlyStopping.minDelta must be a finite number ≥ 0, got number -0.1');
     expect(await refusal({ earlyStopping: { patience: 2, monitor: 'val_loss' } })).toBe(
       'fit: earlyStopping.monitor must be "loss" or "valLoss", got "val_loss"',
     );
     expect(await refusal({ earlyStopping: { patience: 2, restoreBestWeights: 'yes' } })).toBe(
       'fit: earlyStopping.restoreBestWeights must be true or false, got "yes"',
     );
-    expect(await refusal({ earlyStopping: { patience: 1.5 } })).toBe('fit: earlyStopping.patience must be an integer ≥ 0, got 1.5');
+    expect(await refusal({ earlyStopping: { patience: 1.5 } })).toBe('fit: earlyStopping.patience must be an integer ≥ 0, got number 1.5');
   });
 
   it('should refuse a shuffle, seed, signal or batch size of the wrong kind', async () => {
     expect(await refusal({ shuffle: 'no' })).toBe('fit: shuffle must be true or false, got "no"');
-    expect(await refusal({ seed: NaN })).toBe('fit: seed must be a finite number, got NaN');
+    expect(await refusal({ seed: NaN })).toBe('fit: seed must be a finite number, got number NaN');
     expect(await refusal({ signal: { aborted: false } })).toBe(
-      'fit: signal must be an AbortSignal (from an AbortController), got an object (Object)',
+      'fit: signal must be an AbortSignal (from an AbortController), got an object',
     );
     expect(await refusal({ signal: new AbortController() })).toBe(
-      'fit: signal must be an AbortSignal (from an AbortController), got an object (AbortController)',
+      'fit: signal must be an AbortSignal (from an AbortController), got an AbortController',
     );
-    expect(await refusal({ batchSize: 0 })).toBe('fit: batchSize must be a positive integer, got 0');
-    expect(await refusal({ yieldEveryMs: -1 })).toBe('fit: yieldEveryMs must be a number ≥ 0, got -1');
+    expect(await refusal({ batchSize: 0 })).toBe('fit: batchSize must be a positive integer, got number 0');
+    expect(await refusal({ yieldEveryMs: -1 })).toBe('fit: yieldEveryMs must be a number ≥ 0, got number -1');
   });
 
   it('should accept built-in optimizer names and refuse unknown ones, listing the valid names', async () => {
@@ -86,8 +86,8 @@ describe('evaluate and predict options', () => {
       'evaluate: unknown option "batch_size"; valid options are loss, batchSize, metrics',
     );
     expect(() => predict(model, data.x, { batch: 4 } as never)).toThrow('predict: unknown option "batch"; valid options are batchSize');
-    expect(() => evaluate(model, data, null as never)).toThrow('evaluate: expected options to be an object, got null');
-    expect(() => predict(model, data.x, { batchSize: 2.5 })).toThrow('predict: batchSize must be a positive integer, got 2.5');
+    expect(() => evaluate(model, data, null as never)).toThrow('evaluate: expected an options object, got null');
+    expect(() => predict(model, data.x, { batchSize: 2.5 })).toThrow('predict: batchSize must be a positive integer, got number 2.5');
     expect(() => predict({ forward: () => ({}) } as never, data.x)).toThrow(
       'predict: model must have forward, backward, params, getWeights, setWeights (a Sequential, a layer, or your own model); it lacks backward, params, getWeights, setWeights',
     );

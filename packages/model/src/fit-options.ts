@@ -12,7 +12,7 @@ import {
   createOptimizer,
   getOptimizer,
 } from '@rnnkit/optimizers';
-import { type Param, RnnkitError } from '@rnnkit/tensor';
+import { type Param, RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import type { Dataset } from './data.js';
 import type { BatchLogs, EpochLogs, History, ProgressEvent } from './fit.js';
 import type { MetricFunction } from './metrics.js';
@@ -132,29 +132,6 @@ const FIT_KEYS = [
 const CALLBACK_KEYS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onProgress', 'onTrainEnd'] as const;
 const EARLY_STOPPING_KEYS = ['patience', 'monitor', 'minDelta', 'restoreBestWeights'] as const;
 
-/** `"x"`, `3`, `an object`: a value as an error message shows it. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return `an object (${Object.getPrototypeOf(value)?.constructor?.name ?? 'no prototype'})`;
-  if (typeof value === 'function') return 'a function';
-  return String(value);
-}
-
-/** Throws unless `options` is a plain object whose keys are all among `valid`. */
-export function checkKeys(api: string, options: unknown, valid: readonly string[], label = 'options'): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new RnnkitError(api, `expected ${label} to be an object, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!valid.includes(key)) {
-      const where = label === 'options' ? 'option' : `${label} key`;
-      throw new RnnkitError(api, `unknown ${where} "${key}"; valid ${label === 'options' ? 'options' : 'keys'} are ${valid.join(', ')}`);
-    }
-  }
-}
-
 /** A positive integer option, or its default. */
 export function positiveInteger(api: string, name: string, value: unknown): number {
   if (!Number.isSafeInteger(value) || (value as number) < 1) {
@@ -173,7 +150,7 @@ function isPlugin(value: unknown): value is AnyOptimizerPlugin {
 
 /** Checks every key and simple value of `fit`'s options (the data-dependent ones are checked in `fit`). */
 export function checkFitOptions(api: string, options: FitOptions): void {
-  checkKeys(api, options, FIT_KEYS);
+  checkOptionKeys(api, options, FIT_KEYS);
   if (options.shuffle !== undefined && typeof options.shuffle !== 'boolean') {
     throw new RnnkitError(api, `shuffle must be true or false, got ${describeValue(options.shuffle)}`);
   }
@@ -189,7 +166,7 @@ export function checkFitOptions(api: string, options: FitOptions): void {
   }
   if (options.batchSize !== undefined && options.batchSize !== 'full') positiveInteger(api, 'batchSize', options.batchSize);
   if (options.callbacks !== undefined) {
-    checkKeys(api, options.callbacks, CALLBACK_KEYS, 'callbacks');
+    checkOptionKeys(api, options.callbacks, CALLBACK_KEYS, 'callback');
     for (const [key, value] of Object.entries(options.callbacks)) {
       if (value !== undefined && typeof value !== 'function') {
         throw new RnnkitError(api, `callbacks.${key} must be a function, got ${describeValue(value)}`);
@@ -205,7 +182,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 }
 
 function checkEarlyStopping(api: string, early: EarlyStoppingOptions): void {
-  checkKeys(api, early, EARLY_STOPPING_KEYS, 'earlyStopping');
+  checkOptionKeys(api, early, EARLY_STOPPING_KEYS, 'earlyStopping option');
   if (!Number.isSafeInteger(early.patience) || early.patience < 0) {
     throw new RnnkitError(api, `earlyStopping.patience must be an integer ≥ 0, got ${describeValue(early.patience)}`);
   }

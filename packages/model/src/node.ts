@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Sequential } from '@rnnkit/layers';
-import { RnnkitError } from '@rnnkit/tensor';
-import { type Context, describe, fail, normalizeWeightPath, resolveLimits } from './io/format.js';
+import { RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
+import { type Context, fail, normalizeWeightPath, resolveLimits } from './io/format.js';
 import {
   type LoadModelOptions,
   type LoadedModel,
@@ -14,7 +14,6 @@ import {
   LOAD_OPTION_KEYS,
   SAVE_OPTION_KEYS,
   assembleModel,
-  checkKeys,
   readModelJson,
   saveArtifacts,
 } from './io/memory.js';
@@ -48,10 +47,10 @@ export async function saveModelToDirectory(
   options: SaveModelToDirectoryOptions = {},
 ): Promise<SavedModelFiles> {
   const api = 'saveModelToDirectory';
-  checkKeys(api, options, ['overwrite', ...SAVE_OPTION_KEYS]);
-  if (typeof path !== 'string' || path === '') throw new RnnkitError(api, `expected a directory path, got ${describe(path)}`);
+  checkOptionKeys(api, options, ['overwrite', ...SAVE_OPTION_KEYS]);
+  if (typeof path !== 'string' || path === '') throw new RnnkitError(api, `expected a directory path, got ${describeValue(path)}`);
   if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') {
-    throw new RnnkitError(api, `overwrite must be true or false, got ${describe(options.overwrite)}`);
+    throw new RnnkitError(api, `overwrite must be true or false, got ${describeValue(options.overwrite)}`);
   }
   const { overwrite = false, ...saveOptions } = options;
   const artifacts = saveArtifacts(api, model, saveOptions);
@@ -95,9 +94,9 @@ export async function saveModelToDirectory(
  */
 export async function loadModelFromDirectory(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
   const api = 'loadModelFromDirectory';
-  checkKeys(api, options, LOAD_OPTION_KEYS);
+  checkOptionKeys(api, options, LOAD_OPTION_KEYS);
   const limits = resolveLimits(api, options.limits);
-  if (typeof path !== 'string' || path === '') throw new RnnkitError(api, `expected a directory or model.json path, got ${describe(path)}`);
+  if (typeof path !== 'string' || path === '') throw new RnnkitError(api, `expected a directory or model.json path, got ${describeValue(path)}`);
   const given = resolve(path);
   const info = await statOrNull(given);
   if (info === null) throw new RnnkitError(api, `${given} does not exist`);

@@ -121,7 +121,7 @@ describe('resuming fit with trainingState', () => {
     );
     expect((await resume({}, { ...state, extra: 1 })).message).toMatch(/^fit: resume: unknown key "extra"; a training state has format, version, /);
     expect((await resume({}, { format: 'rnnkit.optimizer' })).message).toBe(
-      'fit: resume: expected history.trainingState of an earlier fit (format "rnnkit.training"), got an object (Object)',
+      'fit: resume: expected history.trainingState of an earlier fit (format "rnnkit.training"), got an object',
     );
     expect((await resume({}, { ...state, random: { algorithm: 'xoshiro128**', words: [0, 0, 0, 0], spareNormal: null } })).message).toMatch(
       /^fit: resume: random is not a state of Random.getState\(\): /,

@@ -2,8 +2,7 @@
 // state it is everything a later `fit` needs to go on exactly as if it had never stopped.
 // The shuffle order is part of it because each epoch shuffles the previous epoch's order in
 // place (so the order of epoch 3 depends on every shuffle before it).
-import { Random, type RandomState, RnnkitError } from '@rnnkit/tensor';
-import { describeValue } from './fit-options.js';
+import { Random, type RandomState, RnnkitError, describeValue } from '@rnnkit/tensor';
 
 /**
  * The state of a training run after a `fit` call (`history.trainingState`): pass it as

@@ -1,4 +1,4 @@
-import { RnnkitError } from '@rnnkit/tensor';
+import { RnnkitError, describeValue } from '@rnnkit/tensor';
 import { adam, adamax, adamw } from './adam.js';
 import { adadelta } from './adadelta.js';
 import { adagrad } from './adagrad.js';
@@ -6,7 +6,6 @@ import { rmsprop } from './rmsprop.js';
 import { rmspropNesterov } from './rmsprop-nesterov.js';
 import { sgd } from './sgd.js';
 import type { AnyOptimizerPlugin } from './plugin.js';
-import { describe } from './state.js';
 
 /** The optimizer plugins of this package by their `name`, for choosing one by name. */
 export const BUILT_IN_OPTIMIZERS = Object.freeze({ sgd, rmsprop, rmspropNesterov, adam, adamw, adamax, adagrad, adadelta });
@@ -29,6 +28,6 @@ export function getOptimizer(name: string): AnyOptimizerPlugin {
   }
   throw new RnnkitError(
     'getOptimizer',
-    `unknown optimizer ${typeof name === 'string' ? `"${name}"` : describe(name)}; built-in optimizers are ${Object.keys(BUILT_IN_OPTIMIZERS).join(', ')}, or pass a plugin (such as lion from @rnnkit/optimizer-lion)`,
+    `unknown optimizer ${typeof name === 'string' ? `"${name}"` : describeValue(name)}; built-in optimizers are ${Object.keys(BUILT_IN_OPTIMIZERS).join(', ')}, or pass a plugin (such as lion from @rnnkit/optimizer-lion)`,
   );
 }

@@ -1,11 +1,10 @@
 // Recreating an optimizer from saved state: the plugin found by the saved name (among the
 // plugins passed, the built-in ones by default), the saved options, then the state.
-import { type Param, RnnkitError } from '@rnnkit/tensor';
+import { type Param, RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import { type BuiltInOptimizer, type BuiltInOptimizerName, BUILT_IN_OPTIMIZERS } from './built-in.js';
 import { type Optimizer, type OptimizerSnapshot, type ParamCollection, type RunnerOptions, checkSnapshot, createOptimizer } from './optimizer.js';
 import { type AnyOptimizerPlugin, type OptionsOf, type StateOf, RUNNER_OPTION_KEYS } from './plugin.js';
 import { builtInSchedule } from './schedules.js';
-import { describe } from './state.js';
 
 /** Options of {@link loadOptimizer}: the plugins to resolve the saved name with, and overrides. */
 export interface LoadOptimizerOptions extends RunnerOptions {
@@ -32,17 +31,10 @@ export function loadOptimizer<Plugin extends AnyOptimizerPlugin = BuiltInOptimiz
 ): Optimizer<OptionsOf<Plugin>, StateOf<Plugin>> {
   const api = 'loadOptimizer';
   checkSnapshot(api, snapshot);
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!(LOAD_KEYS as readonly string[]).includes(key)) {
-      throw new RnnkitError(api, `unknown option "${key}"; valid options are ${LOAD_KEYS.join(', ')}`);
-    }
-  }
+  checkOptionKeys(api, options, LOAD_KEYS);
   const { plugins = BUILT_IN_PLUGINS, ...overrides } = options;
   if (!Array.isArray(plugins)) {
-    throw new RnnkitError(api, `plugins must be an array of optimizer plugins (e.g. [adam, lion]), got ${describe(plugins)}`);
+    throw new RnnkitError(api, `plugins must be an array of optimizer plugins (e.g. [adam, lion]), got ${describeValue(plugins)}`);
   }
   const plugin = plugins.find((p) => p?.name === snapshot.optimizer);
   if (plugin === undefined) {

@@ -121,7 +121,7 @@ describe('createOptimizer', () => {
     [{ clipNorm: 0 }, /^sgd: clipNorm must be a finite number > 0, got number 0/],
     [{ clipValue: -1 }, /^sgd: clipValue must be a finite number > 0/],
     [{ globalClipNorm: Infinity }, /^sgd: globalClipNorm must be a finite number > 0/],
-    [{ momentum: 'high' }, /^sgd: option "momentum" must be a finite number, got string high/],
+    [{ momentum: 'high' }, /^sgd: option "momentum" must be a finite number, got "high"/],
     [{ nesterov: 1 }, /^sgd: option "nesterov" must be a boolean/],
     [{ momentum: -0.5 }, /^sgd: momentum must be in \[0, 1\), got -0.5/],
     [{ include: true }, /^sgd: include must be a function/],

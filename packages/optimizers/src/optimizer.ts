@@ -1,4 +1,4 @@
-import { type Param, type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
+import { type Param, RnnkitError, type TypedArray, checkOptionKeys, describeValue, formatShape } from '@rnnkit/tensor';
 import {
   type OptimizerPlugin,
   type OptionValue,
@@ -11,7 +11,7 @@ import {
 } from './plugin.js';
 import type { LearningRateSchedule } from './schedules.js';
 import { NonFiniteStepError, copyState, firstNonFinite } from './rollback.js';
-import { type JsonValue, checkPlainState, checkSameStructure, decodeState, describe, encodeState } from './state.js';
+import { type JsonValue, checkPlainState, checkSameStructure, decodeState, encodeState } from './state.js';
 
 /** Options the runner itself understands, whatever the plugin. */
 export interface RunnerOptions {
@@ -171,7 +171,7 @@ function isSchedule(value: unknown): value is LearningRateSchedule {
 function checkLearningRate(api: string, value: unknown): number | LearningRateSchedule {
   if (isSchedule(value)) return value;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new RnnkitError(api, `learningRate must be a finite number ≥ 0 or a schedule, got ${describe(value)}`);
+    throw new RnnkitError(api, `learningRate must be a finite number ≥ 0 or a schedule, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -179,7 +179,7 @@ function checkLearningRate(api: string, value: unknown): number | LearningRateSc
 function checkOptionalPositive(api: string, key: string, value: unknown): number | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new RnnkitError(api, `${key} must be a finite number > 0, got ${describe(value)}`);
+    throw new RnnkitError(api, `${key} must be a finite number > 0, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -213,11 +213,11 @@ function normaliseParams(api: string, params: ParamCollection): [string, Param][
   } else if (typeof params === 'object' && params !== null) {
     entries = Object.entries(params);
   } else {
-    throw new RnnkitError(api, `expected an array of Params or a record of Params, got ${describe(params)}`);
+    throw new RnnkitError(api, `expected an array of Params or a record of Params, got ${describeValue(params)}`);
   }
   for (const [key, param] of entries) {
     if (!isParamLike(param)) {
-      throw new RnnkitError(api, `parameter ${JSON.stringify(key)} is not a Param (got ${describe(param)})`);
+      throw new RnnkitError(api, `parameter ${JSON.stringify(key)} is not a Param (got ${describeValue(param)})`);
     }
   }
   return entries as [string, Param][];
@@ -230,17 +230,14 @@ function resolvePluginOptions<Options extends OptionsShape<Options>>(
 ): Options {
   const defaults = plugin.defaults as Readonly<Record<string, OptionValue>>;
   const resolved: Record<string, OptionValue> = { ...defaults };
+  checkOptionKeys(plugin.name, given, [...Object.keys(defaults), ...RUNNER_OPTION_KEYS]);
   for (const [key, value] of Object.entries(given)) {
     if ((RUNNER_OPTION_KEYS as readonly string[]).includes(key) || value === undefined) continue;
-    const expected = defaults[key];
-    if (expected === undefined) {
-      const valid = [...Object.keys(defaults), ...RUNNER_OPTION_KEYS];
-      throw new RnnkitError(plugin.name, `unknown option "${key}"; valid options are ${valid.join(', ')}`);
-    }
+    const expected = defaults[key]!;
     if (typeof value !== typeof expected || (typeof value === 'number' && !Number.isFinite(value))) {
       throw new RnnkitError(
         plugin.name,
-        `option "${key}" must be a ${typeof expected === 'number' ? 'finite number' : typeof expected}, got ${describe(value)}`,
+        `option "${key}" must be a ${typeof expected === 'number' ? 'finite number' : typeof expected}, got ${describeValue(value)}`,
       );
     }
     resolved[key] = value as OptionValue;
@@ -271,15 +268,13 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
 
   constructor(plugin: OptimizerPlugin<Options, State>, params: ParamCollection, options: OptimizerOptions<Options>) {
     const api = plugin.name;
-    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-      throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
-    }
     this.plugin = plugin;
+    // Checks that options is an object whose keys are all known before anything reads it.
     this.options = resolvePluginOptions(plugin as OptimizerPlugin<Options, never>, options);
     this.#learningRate = checkLearningRate(api, options.learningRate ?? plugin.defaultLearningRate ?? 0.01);
     const decay = options.decay ?? 0;
     if (typeof decay !== 'number' || !Number.isFinite(decay) || decay < 0) {
-      throw new RnnkitError(api, `decay must be a finite number ≥ 0, got ${describe(decay)}`);
+      throw new RnnkitError(api, `decay must be a finite number ≥ 0, got ${describeValue(decay)}`);
     }
     this.#decay = decay;
     this.#clipValue = checkOptionalPositive(api, 'clipValue', options.clipValue);
@@ -287,7 +282,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     this.#globalClipNorm = checkOptionalPositive(api, 'globalClipNorm', options.globalClipNorm);
     const include = options.include;
     if (include !== undefined && typeof include !== 'function') {
-      throw new RnnkitError(api, `include must be a function (param, key) => boolean, got ${describe(include)}`);
+      throw new RnnkitError(api, `include must be a function (param, key) => boolean, got ${describeValue(include)}`);
     }
     const clipping = this.#clipValue !== null || this.#clipNorm !== null || this.#globalClipNorm !== null;
     const entries = normaliseParams(api, params);
@@ -407,7 +402,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
           if (typeof state !== 'object' || state === null) {
             throw new RnnkitError(
               this.plugin.name,
-              `updateInPlace must return the state object for "${slot.key}", got ${describe(state)}`,
+              `updateInPlace must return the state object for "${slot.key}", got ${describeValue(state)}`,
             );
           }
           slot.state = state;
@@ -473,14 +468,14 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
       throw new RnnkitError(
         this.plugin.name,
         `${method} must return { update, state } with ${slot.size} update values for "${slot.key}", got ${
-          update === undefined || update === null ? describe(update) : `${update.length}`
+          update === undefined || update === null ? describeValue(update) : `${update.length}`
         }`,
       );
     }
     if (typeof result.state !== 'object' || result.state === null) {
       throw new RnnkitError(
         this.plugin.name,
-        `${method} must return the state object for "${slot.key}", got ${describe(result.state)}`,
+        `${method} must return the state object for "${slot.key}", got ${describeValue(result.state)}`,
       );
     }
     const value = slot.context.value;
@@ -602,7 +597,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
         throw new RnnkitError(
           api,
           `parameter "${slot.key}" has shape ${formatShape(shape)}, the saved state is for ${
-            Array.isArray(saved.shape) ? formatShape(saved.shape) : describe(saved.shape)
+            Array.isArray(saved.shape) ? formatShape(saved.shape) : describeValue(saved.shape)
           }`,
         );
       }
@@ -623,19 +618,19 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
 /** Throws unless `snapshot` looks like `getState()` output (its parameters are checked on load). */
 export function checkSnapshot(api: string, snapshot: OptimizerSnapshot): void {
   if (typeof snapshot !== 'object' || snapshot === null || snapshot.format !== 'rnnkit.optimizer') {
-    throw new RnnkitError(api, `expected a saved optimizer state (format "rnnkit.optimizer"), got ${describe(snapshot)}`);
+    throw new RnnkitError(api, `expected a saved optimizer state (format "rnnkit.optimizer"), got ${describeValue(snapshot)}`);
   }
   if (snapshot.version !== 1) {
     throw new RnnkitError(api, `saved optimizer state has version ${String(snapshot.version)}; this version reads 1`);
   }
   if (!Number.isInteger(snapshot.iterations) || snapshot.iterations < 0) {
-    throw new RnnkitError(api, `iterations must be an integer ≥ 0, got ${describe(snapshot.iterations)}`);
+    throw new RnnkitError(api, `iterations must be an integer ≥ 0, got ${describeValue(snapshot.iterations)}`);
   }
   if (typeof snapshot.lookaheadApplied !== 'boolean') {
-    throw new RnnkitError(api, `lookaheadApplied must be a boolean, got ${describe(snapshot.lookaheadApplied)}`);
+    throw new RnnkitError(api, `lookaheadApplied must be a boolean, got ${describeValue(snapshot.lookaheadApplied)}`);
   }
   if (typeof snapshot.params !== 'object' || snapshot.params === null) {
-    throw new RnnkitError(api, `params must be an object keyed by parameter name, got ${describe(snapshot.params)}`);
+    throw new RnnkitError(api, `params must be an object keyed by parameter name, got ${describeValue(snapshot.params)}`);
   }
 }
 
@@ -659,7 +654,7 @@ export function createOptimizer<Options extends OptionsShape<Options>, State ext
   if (typeof plugin !== 'object' || plugin === null || (plugin as { kind?: unknown }).kind !== 'rnnkit.optimizer') {
     throw new RnnkitError(
       'createOptimizer',
-      `expected an optimizer plugin made with defineOptimizer (such as adam or sgd), got ${describe(plugin)}`,
+      `expected an optimizer plugin made with defineOptimizer (such as adam or sgd), got ${describeValue(plugin)}`,
     );
   }
   return new OptimizerRunner(plugin, params, options);

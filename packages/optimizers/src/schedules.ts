@@ -1,4 +1,4 @@
-import { RnnkitError } from '@rnnkit/tensor';
+import { RnnkitError, checkOptionKeys } from '@rnnkit/tensor';
 
 /**
  * A learning rate that depends on how many steps have been taken.
@@ -19,17 +19,6 @@ function checkPositive(api: string, key: string, value: unknown, allowZero = fal
     throw new RnnkitError(api, `${key} must be a finite number ${allowZero ? '≥' : '>'} 0, got ${String(value)}`);
   }
   return value;
-}
-
-function checkKeys(api: string, options: object, valid: readonly string[]): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new RnnkitError(api, `expected an options object, got ${String(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!valid.includes(key)) {
-      throw new RnnkitError(api, `unknown option "${key}"; valid options are ${valid.join(', ')}`);
-    }
-  }
 }
 
 function checkBoolean(api: string, key: string, value: unknown): boolean {
@@ -62,7 +51,7 @@ export interface InverseTimeDecayOptions {
  */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): LearningRateSchedule {
   const api = 'inverseTimeDecay';
-  checkKeys(api, options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
+  checkOptionKeys(api, options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
   const lr = checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = checkPositive(api, 'decaySteps', options.decaySteps ?? 1);
   const decayRate = checkPositive(api, 'decayRate', options.decayRate ?? 1, true);
@@ -92,7 +81,7 @@ export interface ExponentialDecayOptions {
 /** `lr · decayRate^(t / decaySteps)` (Keras' `ExponentialDecay`). */
 export function exponentialDecay(options: ExponentialDecayOptions): LearningRateSchedule {
   const api = 'exponentialDecay';
-  checkKeys(api, options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
+  checkOptionKeys(api, options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
   const lr = checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = checkPositive(api, 'decaySteps', options.decaySteps);
   const decayRate = checkPositive(api, 'decayRate', options.decayRate);
@@ -120,7 +109,7 @@ export interface StepDecayOptions {
 /** `lr · factor^floor(t / stepSize)`: drops by `factor` every `stepSize` steps (PyTorch's `StepLR`). */
 export function stepDecay(options: StepDecayOptions): LearningRateSchedule {
   const api = 'stepDecay';
-  checkKeys(api, options, ['initialLearningRate', 'stepSize', 'factor']);
+  checkOptionKeys(api, options, ['initialLearningRate', 'stepSize', 'factor']);
   const lr = checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
   const stepSize = checkPositive(api, 'stepSize', options.stepSize);
   if (!Number.isInteger(stepSize)) throw new RnnkitError(api, `stepSize must be an integer, got ${stepSize}`);
@@ -148,7 +137,7 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): LearningRateSchedule {
   const api = 'cosineDecay';
-  checkKeys(api, options, ['initialLearningRate', 'decaySteps', 'alpha']);
+  checkOptionKeys(api, options, ['initialLearningRate', 'decaySteps', 'alpha']);
   const lr = checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
   const decaySteps = checkPositive(api, 'decaySteps', options.decaySteps);
   const alpha = checkPositive(api, 'alpha', options.alpha ?? 0, true);

@@ -23,9 +23,9 @@ describe('encodeState / decodeState', () => {
 
   it('should refuse what is not plain data, naming where it is', () => {
     expect(() => encodeState('adam', { buffer: new Int32Array(2) } as never)).toThrow(
-      /^adam: state must be plain data .* got Int32Array at state.buffer/,
+      /^adam: state must be plain data .* got an Int32Array at state.buffer/,
     );
-    expect(() => encodeState('adam', { f: () => 1 } as never)).toThrow(/got function .* at state.f/);
+    expect(() => encodeState('adam', { f: () => 1 } as never)).toThrow(/got a function at state.f/);
     expect(() => encodeState('adam', { $number: 1 })).toThrow('adam: state key "$number" at state is reserved');
   });
 

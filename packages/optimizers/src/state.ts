@@ -1,4 +1,4 @@
-import { RnnkitError } from '@rnnkit/tensor';
+import { RnnkitError, describeValue } from '@rnnkit/tensor';
 import type { StateValue } from './plugin.js';
 
 /** A JSON value: what saved optimizer state is made of. */
@@ -66,7 +66,7 @@ export function encodeState(api: string, value: StateValue, path = 'state'): Jso
   throw new RnnkitError(
     api,
     'state must be plain data (numbers, booleans, strings, null, Float32Array, Float64Array, arrays and plain objects), ' +
-      `got ${describe(value)} at ${path}`,
+      `got ${describeValue(value)} at ${path}`,
   );
 }
 
@@ -118,7 +118,7 @@ export function decodeState(api: string, value: unknown, path = 'state'): StateV
     for (const [key, item] of Object.entries(record)) out[key] = decodeState(api, item, `${path}.${key}`);
     return out;
   }
-  throw new RnnkitError(api, `expected JSON data at ${path}, got ${describe(value)}`);
+  throw new RnnkitError(api, `expected JSON data at ${path}, got ${describeValue(value)}`);
 }
 
 /**
@@ -133,7 +133,7 @@ export function checkSameStructure(api: string, template: StateValue, actual: St
   if (template instanceof Float32Array || template instanceof Float64Array) {
     const dtype = template instanceof Float32Array ? 'float32' : 'float64';
     if (!(actual instanceof Float32Array || actual instanceof Float64Array)) {
-      return fail(`a ${dtype} array`, describe(actual));
+      return fail(`a ${dtype} array`, describeValue(actual));
     }
     const actualDtype = actual instanceof Float32Array ? 'float32' : 'float64';
     if (actualDtype !== dtype || actual.length !== template.length) {
@@ -142,14 +142,14 @@ export function checkSameStructure(api: string, template: StateValue, actual: St
     return;
   }
   if (Array.isArray(template)) {
-    if (!Array.isArray(actual)) return fail('an array', describe(actual));
+    if (!Array.isArray(actual)) return fail('an array', describeValue(actual));
     if (actual.length !== template.length) fail(`${template.length} items`, `${actual.length}`);
     template.forEach((item, i) => checkSameStructure(api, item as StateValue, actual[i] as StateValue, `${path}[${i}]`));
     return;
   }
   if (template !== null && typeof template === 'object') {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual) || ArrayBuffer.isView(actual)) {
-      return fail('an object', describe(actual));
+      return fail('an object', describeValue(actual));
     }
     const expectedKeys = Object.keys(template).sort();
     const actualKeys = Object.keys(actual).sort();
@@ -168,18 +168,6 @@ export function checkSameStructure(api: string, template: StateValue, actual: St
     return;
   }
   if (typeof template !== typeof actual && !(template === null || actual === null)) {
-    fail(typeof template, describe(actual));
+    fail(typeof template, describeValue(actual));
   }
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (ArrayBuffer.isView(value)) return value.constructor.name;
-  if (typeof value === 'object') {
-    const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
-    const name = proto?.constructor?.name;
-    return name && name !== 'Object' ? `a ${name}` : 'an object';
-  }
-  return `${typeof value} ${String(value)}`;
 }

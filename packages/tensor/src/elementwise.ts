@@ -7,7 +7,8 @@
 // float32; a plain number takes the dtype of the other operand.
 import { RnnkitError, formatShape } from './errors.js';
 import { broadcastShapesFor, broadcastStrides } from './broadcast.js';
-import { checkTensor, coalesce, describeValue, prepareOut, resultDType } from './op-helpers.js';
+import { checkTensor, coalesce, prepareOut, resultDType } from './op-helpers.js';
+import { describeValue } from './options.js';
 import { type Shape, sameShape, stridesOf } from './shape.js';
 import { type TypedArray, Tensor } from './tensor.js';
 

@@ -1,5 +1,6 @@
 // Public API of @rnnkit/tensor. Everything a user may import is listed here by name.
 export { RnnkitError, formatShape, formatCount, printable, type PrintableOptions, MAX_MESSAGE_LENGTH } from './errors.js';
+export { describeValue, checkOptionKeys } from './options.js';
 export { type Shape, shapeSize, stridesOf, sameShape, normalizeAxis, checkShape } from './shape.js';
 export {
   type DType,

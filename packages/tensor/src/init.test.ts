@@ -329,7 +329,7 @@ describe('initializerConfig', () => {
 describe('initialiser errors', () => {
   it('should refuse bad options with the factory name', () => {
     expect(() => randomUniform({ low: 1, high: 0 })).toThrow(/^randomUniform: expected low ≤ high, got low 1, high 0/);
-    expect(() => randomUniform({ minval: 0 } as never)).toThrow(/^randomUniform: unknown option "minval"; known options are low, high/);
+    expect(() => randomUniform({ minval: 0 } as never)).toThrow(/^randomUniform: unknown option "minval"; valid options are low, high/);
     expect(() => randomNormal({ std: -1 })).toThrow(/^randomNormal: std must be ≥ 0, got -1/);
     expect(() => truncatedNormal({ mean: NaN })).toThrow(/^truncatedNormal: mean must be a finite number/);
     expect(() => orthogonal({ gain: Infinity })).toThrow(/^orthogonal: gain must be a finite number/);
@@ -338,7 +338,7 @@ describe('initialiser errors', () => {
     expect(() => varianceScaling({ mode: 'fan_in' as never })).toThrow(/^varianceScaling: mode must be "fanIn"/);
     expect(() => varianceScaling({ distribution: 'normal' as never })).toThrow(/^varianceScaling: distribution must be/);
     expect(() => varianceScaling({ scale: 0 })).toThrow(/^varianceScaling: scale must be > 0/);
-    expect(() => initializers.constant(5 as never)).toThrow(/^constant: options must be an object, got number 5/);
+    expect(() => initializers.constant(5 as never)).toThrow(/^constant: expected an options object, got number 5/);
   });
 
   it('should refuse a bad shape, dtype or generator when called', () => {

@@ -1,4 +1,5 @@
 import { RnnkitError, formatShape } from './errors.js';
+import { checkOptionKeys, describeValue } from './options.js';
 import { Random } from './random.js';
 import { type Shape, checkShape, shapeSize } from './shape.js';
 import { type DType, type TypedArray, Tensor, allocate, checkDType } from './tensor.js';
@@ -121,7 +122,7 @@ function define(name: InitializerName, options: Record<string, unknown>, fill: F
     checkShape(name, shape);
     checkDType(name, dtype);
     if (!(random instanceof Random)) {
-      throw new RnnkitError(name, `expected a Random as the second argument, got ${describe(random)}`);
+      throw new RnnkitError(name, `expected a Random as the second argument, got ${describeValue(random)}`);
     }
     // Through allocate, so that a huge shape (a layer of a million units) is a clear error.
     const values = allocate('float64', shapeSize(shape), shape, name) as Float64Array;
@@ -134,25 +135,17 @@ function define(name: InitializerName, options: Record<string, unknown>, fill: F
   return initializer;
 }
 
-/** Throws for option keys a factory does not know, or a non-object. */
+/** The options of a factory, `{}` when undefined; throws on a non-object or an unknown key. */
 function checkOptions(api: string, options: unknown, known: readonly string[]): Record<string, unknown> {
   if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new RnnkitError(api, `options must be an object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      const hint = known.length === 0 ? 'it takes no options' : `known options are ${known.join(', ')}`;
-      throw new RnnkitError(api, `unknown option "${key}"; ${hint}`);
-    }
-  }
+  checkOptionKeys(api, options, known);
   return options as Record<string, unknown>;
 }
 
 function finiteNumber(api: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RnnkitError(api, `${name} must be a finite number, got ${describe(value)}`);
+    throw new RnnkitError(api, `${name} must be a finite number, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -161,14 +154,6 @@ function nonNegative(api: string, name: string, value: unknown, fallback: number
   const n = finiteNumber(api, name, value, fallback);
   if (n < 0) throw new RnnkitError(api, `${name} must be ≥ 0, got ${n}`);
   return n;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return `${typeof value} ${String(value)}`;
 }
 
 /**
@@ -251,13 +236,13 @@ export function varianceScaling(options?: VarianceScalingOptions): Initializer {
   if (!(scale > 0)) throw new RnnkitError(api, `scale must be > 0, got ${scale}`);
   const mode = o.mode ?? 'fanIn';
   if (mode !== 'fanIn' && mode !== 'fanOut' && mode !== 'fanAvg') {
-    throw new RnnkitError(api, `mode must be "fanIn", "fanOut" or "fanAvg", got ${describe(mode)}`);
+    throw new RnnkitError(api, `mode must be "fanIn", "fanOut" or "fanAvg", got ${describeValue(mode)}`);
   }
   const distribution = o.distribution ?? 'truncatedNormal';
   if (distribution !== 'truncatedNormal' && distribution !== 'untruncatedNormal' && distribution !== 'uniform') {
     throw new RnnkitError(
       api,
-      `distribution must be "truncatedNormal", "untruncatedNormal" or "uniform", got ${describe(distribution)}`,
+      `distribution must be "truncatedNormal", "untruncatedNormal" or "uniform", got ${describeValue(distribution)}`,
     );
   }
   return scaled(api, { scale, mode, distribution });
@@ -326,7 +311,7 @@ export function heUniform(options?: Record<string, never>): Initializer {
 
 function flag(api: string, name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new RnnkitError(api, `${name} must be a boolean, got ${describe(value)}`);
+  if (typeof value !== 'boolean') throw new RnnkitError(api, `${name} must be a boolean, got ${describeValue(value)}`);
   return value;
 }
 
@@ -504,7 +489,7 @@ export function getInitializer(spec: InitializerSpec): Initializer {
     const factory = initializers[resolveName(api, spec.name)] as (options?: unknown) => Initializer;
     return factory(spec.options);
   }
-  throw new RnnkitError(api, `expected an initializer name, a { name, options } config or a function, got ${describe(spec)}`);
+  throw new RnnkitError(api, `expected an initializer name, a { name, options } config or a function, got ${describeValue(spec)}`);
 }
 
 /**

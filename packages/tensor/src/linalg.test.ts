@@ -56,7 +56,7 @@ describe('matmul', () => {
       'matmul: batch axes [2] and [3] cannot be broadcast (shapes [2, 2, 3] and [3, 3, 2])',
     );
     expect(() => matmul(A, B, { transpose: true } as never)).toThrow(
-      'matmul: unknown option "transpose" (expected one of transposeA, transposeB, out)',
+      'matmul: unknown option "transpose"; valid options are transposeA, transposeB, out',
     );
     expect(() => matmul(A, B, { transposeA: 1 } as never)).toThrow('matmul: transposeA must be a boolean, got number 1');
     expect(() => matmul(A, 2 as unknown as Tensor)).toThrow('matmul: b must be a Tensor, got number 2');
@@ -105,7 +105,7 @@ describe('tensordot', () => {
     );
     expect(() => tensordot(zeros([2, 2]), zeros([2, 2]), [[0, -2], [0, 1]])).toThrow('tensordot: an axis is listed twice in [0, -2]');
     expect(() => tensordot(zeros([2]), zeros([2]), 'x' as never)).toThrow(
-      'tensordot: axes must be a number or a pair [axesOfA, axesOfB], got string x',
+      'tensordot: axes must be a number or a pair [axesOfA, axesOfB], got "x"',
     );
   });
 });

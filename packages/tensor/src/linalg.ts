@@ -7,14 +7,13 @@ import { mul } from './elementwise.js';
 import { gemm } from './kernels.js';
 import {
   checkNoAlias,
-  checkOptions,
   checkPermutation,
   checkTensor,
   copyStrided,
-  describeValue,
   prepareOut,
   resultDType,
 } from './op-helpers.js';
+import { checkOptionKeys, describeValue } from './options.js';
 import { type Shape, normalizeAxis, shapeSize, stridesOf } from './shape.js';
 import { type DType, Tensor, allocate } from './tensor.js';
 
@@ -44,7 +43,7 @@ const MATMUL_OPTIONS = ['transposeA', 'transposeB', 'out'] as const;
 export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
   checkTensor('matmul', a, 'a');
   checkTensor('matmul', b, 'b');
-  checkOptions('matmul', options, MATMUL_OPTIONS);
+  if (options !== undefined) checkOptionKeys('matmul', options, MATMUL_OPTIONS);
   const transposeA = options?.transposeA ?? false;
   const transposeB = options?.transposeB ?? false;
   for (const [name, flag] of [['transposeA', transposeA], ['transposeB', transposeB]] as const) {

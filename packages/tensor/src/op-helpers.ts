@@ -1,5 +1,6 @@
 // Checks and small helpers shared by the ops (internal: not exported from the package).
 import { RnnkitError, formatShape } from './errors.js';
+import { describeValue } from './options.js';
 import { type Shape, normalizeAxis, sameShape, shapeSize } from './shape.js';
 import { type DType, type TypedArray, Tensor, allocate } from './tensor.js';
 
@@ -88,30 +89,6 @@ export function checkPermutation(api: string, perm: readonly number[], rank: num
     throw new RnnkitError(api, `expected a permutation of 0…${rank - 1} (rank ${rank}), got ${got}`);
   }
   return [...perm];
-}
-
-/**
- * Checks an options object: undefined or a plain object whose keys are all in `allowed`.
- * An unknown key is an error (it is usually a typo that would otherwise be ignored).
- */
-export function checkOptions(api: string, options: unknown, allowed: readonly string[]): void {
-  if (options === undefined) return;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new RnnkitError(api, `options must be an object, got ${describeValue(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new RnnkitError(api, `unknown option "${key}" (expected one of ${allowed.join(', ')})`);
-    }
-  }
-}
-
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${String(value)}`;
 }
 
 /**

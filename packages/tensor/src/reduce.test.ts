@@ -45,12 +45,12 @@ describe('sum', () => {
   it('should reject bad axes', () => {
     expect(() => sum(m, 2)).toThrow('sum: axis 2 is out of range for a tensor of rank 2');
     expect(() => sum(m, [0, -2])).toThrow('sum: axis 0 is listed twice in [0, -2]');
-    expect(() => sum(m, '0' as unknown as number)).toThrow('sum: axis must be a number or an array of numbers, got string 0');
+    expect(() => sum(m, '0' as unknown as number)).toThrow('sum: axis must be a number or an array of numbers, got "0"');
   });
 
   it('should reject a non-boolean keepDims and a non-tensor input', () => {
     expect(() => sum(m, 0, 1 as unknown as boolean)).toThrow('sum: keepDims must be a boolean, got 1');
-    expect(() => sum([1, 2] as unknown as Tensor)).toThrow('sum: input must be a Tensor, got an array');
+    expect(() => sum([1, 2] as unknown as Tensor)).toThrow('sum: input must be a Tensor, got [1, 2]');
   });
 });
 

@@ -172,6 +172,6 @@ describe('concat, stack and split', () => {
     expect(() => split(zeros([2, 5]), [2, 2], 1)).toThrow(
       'split: sizes [2, 2] must be non-negative integers summing to 5, the length of axis 1 (shape [2, 5])',
     );
-    expect(() => split(zeros([2]), 'x' as unknown as number)).toThrow('split: expected a count or an array of sizes, got string x');
+    expect(() => split(zeros([2]), 'x' as unknown as number)).toThrow('split: expected a count or an array of sizes, got "x"');
   });
 });

@@ -9,10 +9,10 @@ import {
   checkNoAlias,
   checkTensor,
   copyStrided,
-  describeValue,
   normalizeAxes,
   normalizeIndex,
 } from './op-helpers.js';
+import { describeValue } from './options.js';
 import { type Shape, normalizeAxis, sameShape, shapeSize } from './shape.js';
 import { type DType, type TypedArray, Tensor, allocate } from './tensor.js';
 

@@ -1,4 +1,5 @@
 import { RnnkitError, formatShape } from './errors.js';
+import { describeValue } from './options.js';
 
 /** A tensor shape: one non-negative integer length per axis, outermost first. */
 export type Shape = readonly number[];
@@ -24,7 +25,7 @@ export function stridesOf(shape: Shape): number[] {
 /** Throws unless every length is a non-negative integer. */
 export function checkShape(api: string, shape: Shape): void {
   if (!Array.isArray(shape)) {
-    throw new RnnkitError(api, `expected a shape (an array of lengths), got ${describe(shape)}`);
+    throw new RnnkitError(api, `expected a shape (an array of lengths), got ${describeValue(shape)}`);
   }
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
@@ -49,10 +50,4 @@ export function normalizeAxis(api: string, axis: number, rank: number): number {
     throw new RnnkitError(api, `axis ${axis} is out of range for a tensor of rank ${rank}`);
   }
   return axis < 0 ? axis + rank : axis;
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `[${value.join(', ')}]`;
-  return typeof value;
 }

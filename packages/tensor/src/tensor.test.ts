@@ -86,6 +86,6 @@ describe('tensor() on untrusted nesting', () => {
 
 describe('values quoted in tensor errors', () => {
   it('should cut a long string given where a number belongs', () => {
-    expect(() => tensor([1, 'x'.repeat(1000) as never])).toThrow(`tensor: expected a number at [1], got string ${'x'.repeat(100)}… (900 more characters)`);
+    expect(() => tensor([1, 'x'.repeat(1000) as never])).toThrow(`tensor: expected a number at [1], got "${'x'.repeat(100)}"… (900 more characters)`);
   });
 });

@@ -1,4 +1,5 @@
-import { RnnkitError, formatCount, formatShape, printable } from './errors.js';
+import { RnnkitError, formatCount, formatShape } from './errors.js';
+import { describeValue } from './options.js';
 import { type Shape, checkShape, sameShape, shapeSize, stridesOf } from './shape.js';
 
 /** Element type of a tensor. `float32` is the default; `float64` is for gradient checks. */
@@ -29,7 +30,7 @@ let allocationLimit = DEFAULT_ALLOCATION_LIMIT;
  */
 export function setAllocationLimit(bytes: number): number {
   if (typeof bytes !== 'number' || !(bytes === Infinity || (Number.isSafeInteger(bytes) && bytes > 0))) {
-    throw new RnnkitError('setAllocationLimit', `expected a positive whole number of bytes or Infinity, got ${typeName(bytes)}`);
+    throw new RnnkitError('setAllocationLimit', `expected a positive whole number of bytes or Infinity, got ${describeValue(bytes)}`);
   }
   const previous = allocationLimit;
   allocationLimit = bytes;
@@ -64,7 +65,7 @@ export function allocate(dtype: DType, size: number, shape?: Shape, api = 'alloc
 function allocationError(api: string, dtype: DType, size: number, shape: Shape | undefined, engineError?: unknown): RnnkitError {
   const what = `${shape !== undefined ? `shape ${formatShape(shape)}` : 'a tensor'} (${dtype})`;
   if (typeof size !== 'number' || !(size >= 0)) {
-    return new RnnkitError(api, `cannot allocate ${what}: expected a non-negative element count, got ${typeName(size)}`);
+    return new RnnkitError(api, `cannot allocate ${what}: expected a non-negative element count, got ${describeValue(size)}`);
   }
   const bytes = size * (dtype === 'float64' ? 8 : 4);
   const needs = `${what} needs ${formatCount(bytes)} bytes (${formatCount(size)} elements)`;
@@ -95,7 +96,7 @@ function formatBytes(bytes: number): string {
 export function dtypeOf(api: string, data: unknown): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Float64Array) return 'float64';
-  throw new RnnkitError(api, `expected a Float32Array or Float64Array, got ${typeName(data)}`);
+  throw new RnnkitError(api, `expected a Float32Array or Float64Array, got ${describeValue(data)}`);
 }
 
 export function checkDType(api: string, dtype: unknown): DType {
@@ -257,7 +258,7 @@ export class Tensor {
 
 /** Resolves a `-1` in a requested shape and checks the size matches. */
 export function inferShape(api: string, shape: Shape, size: number, from?: Shape): number[] {
-  if (!Array.isArray(shape)) throw new RnnkitError(api, `expected a shape array, got ${typeName(shape)}`);
+  if (!Array.isArray(shape)) throw new RnnkitError(api, `expected a shape array, got ${describeValue(shape)}`);
   let unknown = -1;
   let known = 1;
   for (let axis = 0; axis < shape.length; axis++) {
@@ -302,7 +303,7 @@ export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
 /** A tensor with every element equal to `value`. */
 export function full(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
   checkShape('full', shape);
-  if (typeof value !== 'number') throw new RnnkitError('full', `value must be a number, got ${typeName(value)}`);
+  if (typeof value !== 'number') throw new RnnkitError('full', `value must be a number, got ${describeValue(value)}`);
   const data = allocate(checkDType('full', dtype), shapeSize(shape), shape, 'full');
   data.fill(value);
   return new Tensor(data, shape);
@@ -338,13 +339,13 @@ export function tensor(values: NestedArray | readonly NestedArray[], dtype: DTyp
   const walk = (value: unknown, axis: number, path: string): void => {
     if (axis === shape.length) {
       if (typeof value !== 'number') {
-        throw new RnnkitError('tensor', `expected a number at ${path || 'the top'}, got ${typeName(value)}`);
+        throw new RnnkitError('tensor', `expected a number at ${path || 'the top'}, got ${describeValue(value)}`);
       }
       data[k++] = value;
       return;
     }
     if (!Array.isArray(value) || value.length !== shape[axis]) {
-      const got = Array.isArray(value) ? `an array of length ${value.length}` : typeName(value);
+      const got = Array.isArray(value) ? `an array of length ${value.length}` : describeValue(value);
       throw new RnnkitError(
         'tensor',
         `ragged nesting: expected an array of length ${shape[axis]} at ${path || 'the top'}, got ${got}`,
@@ -453,12 +454,4 @@ function visibleIndices(length: number): number[] {
   const head = Array.from({ length: EDGE }, (_, i) => i);
   const tail = Array.from({ length: EDGE }, (_, i) => length - EDGE + i);
   return [...head, -1, ...tail];
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
-  return `${typeof value} ${printable(String(value), { maxLength: 100 })}`;
 }

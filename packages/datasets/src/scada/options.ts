@@ -1,6 +1,6 @@
 // Options and results of the La Haute Borne SCADA loader (both entries share them).
-import { type DType, RnnkitError, type Tensor } from '@rnnkit/tensor';
-import { checkOptions, choiceOption, describe, dtypeOption } from '../options.js';
+import { type DType, RnnkitError, type Tensor, describeValue } from '@rnnkit/tensor';
+import { checkOptions, choiceOption, dtypeOption } from '../options.js';
 import { parseDateTime } from './date-time.js';
 
 /**
@@ -195,7 +195,7 @@ const TRANSFORMS: readonly AngleTransform[] = ['raw', 'sin', 'cos', 'sinOfRawDeg
 function nonEmptyString(api: string, name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new RnnkitError(api, `option "${name}" must be a non-empty string, got ${describe(value)}`);
+    throw new RnnkitError(api, `option "${name}" must be a non-empty string, got ${describeValue(value)}`);
   }
   return value.trim();
 }
@@ -213,7 +213,7 @@ function instant(api: string, name: string, value: unknown, fallback: number): n
   if (!(Math.abs(t) <= MAX_DATE_MILLISECONDS)) {
     throw new RnnkitError(
       api,
-      `option "${name}" must be a Date, epoch milliseconds (within ±8.64e15) or an ISO date-time with an offset (2013-01-01T00:00:00+01:00), got ${describe(value)}`,
+      `option "${name}" must be a Date, epoch milliseconds (within ±8.64e15) or an ISO date-time with an offset (2013-01-01T00:00:00+01:00), got ${describeValue(value)}`,
     );
   }
   return t;
@@ -224,7 +224,7 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
   const turbine = o.turbine === undefined ? undefined : nonEmptyString(api, 'turbine', o.turbine, '');
   const variables = o.variables ?? ['Wa_c_avg'];
   if (!Array.isArray(variables) || variables.length === 0 || !variables.every((v) => typeof v === 'string' && v.trim() !== '')) {
-    throw new RnnkitError(api, `option "variables" must be a non-empty array of column names, got ${describe(variables)}`);
+    throw new RnnkitError(api, `option "variables" must be a non-empty array of column names, got ${describeValue(variables)}`);
   }
   const names = variables.map((v: string) => v.trim());
   const repeated = names.find((v, i) => names.indexOf(v) !== i);
@@ -235,7 +235,7 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
     throw new RnnkitError(api, `the time range is empty: start ${new Date(start).toISOString()} is not before end ${new Date(end).toISOString()}`);
   }
   if (o.sort !== undefined && typeof o.sort !== 'boolean') {
-    throw new RnnkitError(api, `option "sort" must be true or false, got ${describe(o.sort)}`);
+    throw new RnnkitError(api, `option "sort" must be true or false, got ${describeValue(o.sort)}`);
   }
   const fill = choiceOption(api, 'fill', o.fill, ['forward', 'none'], 'forward');
   if (fill === 'none' && o.fillLeading !== undefined) {
@@ -244,7 +244,7 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
   const transforms = names.map((): readonly AngleTransform[] => ['raw']);
   if (o.angles !== undefined) {
     if (o.angles === null || typeof o.angles !== 'object' || Array.isArray(o.angles)) {
-      throw new RnnkitError(api, `option "angles" must be an object such as { Wa_c_avg: ['sin', 'cos'] }, got ${describe(o.angles)}`);
+      throw new RnnkitError(api, `option "angles" must be an object such as { Wa_c_avg: ['sin', 'cos'] }, got ${describeValue(o.angles)}`);
     }
     for (const [name, value] of Object.entries(o.angles)) {
       const index = names.indexOf(name);
@@ -260,7 +260,7 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
       ) {
         throw new RnnkitError(
           api,
-          `option "angles.${name}" must be one or more distinct transforms of ${TRANSFORMS.map((t) => `"${t}"`).join(', ')}, got ${describe(value)}`,
+          `option "angles.${name}" must be one or more distinct transforms of ${TRANSFORMS.map((t) => `"${t}"`).join(', ')}, got ${describeValue(value)}`,
         );
       }
       transforms[index] = list as AngleTransform[];
@@ -268,16 +268,16 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
   }
   const delimiter = o.delimiter ?? ';';
   if (typeof delimiter !== 'string' || delimiter.length === 0 || /["\r\n]/.test(delimiter)) {
-    throw new RnnkitError(api, `option "delimiter" must be a non-empty string without quotes or line breaks, got ${describe(delimiter)}`);
+    throw new RnnkitError(api, `option "delimiter" must be a non-empty string without quotes or line breaks, got ${describeValue(delimiter)}`);
   }
   const decimal = choiceOption(api, 'decimal', o.decimal, ['.', ','], '.');
   if (decimal === delimiter) throw new RnnkitError(api, `the decimal separator and the delimiter are both "${decimal}"`);
   const missing = o.missingValues ?? ['', 'NaN', 'NA'];
   if (!Array.isArray(missing) || !missing.every((m) => typeof m === 'string')) {
-    throw new RnnkitError(api, `option "missingValues" must be an array of strings, got ${describe(missing)}`);
+    throw new RnnkitError(api, `option "missingValues" must be an array of strings, got ${describeValue(missing)}`);
   }
   if (o.source !== undefined && typeof o.source !== 'string') {
-    throw new RnnkitError(api, `option "source" must be a string, got ${describe(o.source)}`);
+    throw new RnnkitError(api, `option "source" must be a string, got ${describeValue(o.source)}`);
   }
   return {
     turbine,

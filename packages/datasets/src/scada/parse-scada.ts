@@ -1,8 +1,7 @@
 // Browser-safe entry of the SCADA loader: text, a web ReadableStream or any (async) iterable
 // of chunks, parsed with csv-parse's browser build. The parser is loaded on first use, so
 // importing the generators of this package does not pull a CSV parser in.
-import { RnnkitError } from '@rnnkit/tensor';
-import { describe } from '../options.js';
+import { RnnkitError, describeValue } from '@rnnkit/tensor';
 import type { ScadaData, ScadaOptions } from './options.js';
 import { type ChunkSource, type CsvParserFactory, readScada } from './reader.js';
 
@@ -49,7 +48,7 @@ function chunksOf(api: string, input: ScadaInput): { chunks: ChunkSource; source
       return { chunks: input as ChunkSource, source: '<stream>' };
     }
   }
-  throw new RnnkitError(api, `expected CSV text, a ReadableStream or an iterable of chunks, got ${describe(input)}`);
+  throw new RnnkitError(api, `expected CSV text, a ReadableStream or an iterable of chunks, got ${describeValue(input)}`);
 }
 
 /** Slices of a string, never splitting a surrogate pair. */

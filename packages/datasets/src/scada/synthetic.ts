@@ -2,8 +2,8 @@
 // and flaws (gaps, empty cells, daylight-saving offset changes, turbines interleaved in no
 // fixed order), so the loader can be tested, benchmarked and demonstrated without the
 // 300 MB original. The committed fixture is exactly this generator's output.
-import { RnnkitError } from '@rnnkit/tensor';
-import { type SeedOptions, checkOptions, choiceOption, describe, integerOption, numberOption, randomOption } from '../options.js';
+import { RnnkitError, describeValue } from '@rnnkit/tensor';
+import { type SeedOptions, checkOptions, choiceOption, integerOption, numberOption, randomOption } from '../options.js';
 import { centralEuropeanOffset, formatDateTime, parseDateTime } from './date-time.js';
 
 /** Columns of {@link syntheticScadaCsv}, a realistic subset of the real export's. */
@@ -127,12 +127,12 @@ export function* syntheticScadaCsv(options?: SyntheticScadaOptions): Generator<s
   const rows = integerOption(api, 'rows', o.rows, 320, 0);
   const turbines = o.turbines ?? ['R80711', 'R80721', 'R80736', 'R80790'];
   if (!Array.isArray(turbines) || turbines.length === 0 || !turbines.every((t) => typeof t === 'string' && /^[^;"\r\n]+$/.test(t))) {
-    throw new RnnkitError(api, `option "turbines" must be a non-empty array of names without ; " or line breaks, got ${describe(turbines)}`);
+    throw new RnnkitError(api, `option "turbines" must be a non-empty array of names without ; " or line breaks, got ${describeValue(turbines)}`);
   }
   const startText = o.start ?? '2013-03-30T20:00:00+01:00';
   const start = typeof startText === 'string' ? parseDateTime(startText) : NaN;
   if (Number.isNaN(start)) {
-    throw new RnnkitError(api, `option "start" must be an ISO date-time with an offset, got ${describe(startText)}`);
+    throw new RnnkitError(api, `option "start" must be an ISO date-time with an offset, got ${describeValue(startText)}`);
   }
   const interval = integerOption(api, 'intervalMinutes', o.intervalMinutes, 10, 1) * 60_000;
   const rate = (name: 'gapRate' | 'missingRate' | 'duplicateRate' | 'lateRate', fallback: number): number => {
@@ -145,7 +145,7 @@ export function* syntheticScadaCsv(options?: SyntheticScadaOptions): Generator<s
   const duplicateRate = rate('duplicateRate', 0);
   const lateRate = rate('lateRate', 0);
   const eol = choiceOption(api, 'lineEnding', o.lineEnding, ['\n', '\r\n'], '\n');
-  if (o.bom !== undefined && typeof o.bom !== 'boolean') throw new RnnkitError(api, `option "bom" must be true or false, got ${describe(o.bom)}`);
+  if (o.bom !== undefined && typeof o.bom !== 'boolean') throw new RnnkitError(api, `option "bom" must be true or false, got ${describeValue(o.bom)}`);
   const random = randomOption(api, o);
 
   const wrap = (degrees: number): number => ((degrees % 360) + 360) % 360;

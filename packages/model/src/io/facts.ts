@@ -1,9 +1,10 @@
+import { describeValue } from '@rnnkit/tensor';
 // The top-level `rnnkit` field of model.json (absent in files from TF.js and Keras): the
 // model's dtype, weights TF.js has no place for, frozen parameters and optimizer state. Also
 // the check that keeps a file from making rnnkit allocate more than the file holds.
 import { decodeState } from '@rnnkit/optimizers';
 import type { DType, Shape } from '@rnnkit/tensor';
-import { type Context, type JsonObject, type Manifest, describe, fail, isObject, own } from './format.js';
+import { type Context, type JsonObject, type Manifest, fail, isObject, own } from './format.js';
 import type { ModelPlan } from './topology.js';
 
 export interface Facts {
@@ -22,25 +23,25 @@ const FACT_KEYS = ['version', 'dtype', 'weights', 'nonTrainable', 'optimizer'];
 export function readFacts(ctx: Context, json: JsonObject): Facts {
   const raw = own(json, 'rnnkit');
   if (raw === undefined || raw === null) return { present: false, dtype: undefined, weights: undefined, nonTrainable: [], optimizer: undefined };
-  if (!isObject(raw)) fail(ctx, `rnnkit must be an object, got ${describe(raw)}`);
+  if (!isObject(raw)) fail(ctx, `rnnkit must be an object, got ${describeValue(raw)}`);
   for (const key of Object.keys(raw)) {
     if (!FACT_KEYS.includes(key)) fail(ctx, `rnnkit has an unknown key "${key}" (saved by a newer rnnkit?); known keys are ${FACT_KEYS.join(', ')}`);
   }
   const version = own(raw, 'version');
-  if (version !== 1) fail(ctx, `rnnkit.version is ${describe(version)}; this version of rnnkit reads 1`);
+  if (version !== 1) fail(ctx, `rnnkit.version is ${describeValue(version)}; this version of rnnkit reads 1`);
   const dtype = own(raw, 'dtype');
   if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64') {
-    fail(ctx, `rnnkit.dtype must be "float32" or "float64", got ${describe(dtype)}`);
+    fail(ctx, `rnnkit.dtype must be "float32" or "float64", got ${describeValue(dtype)}`);
   }
   const weights = own(raw, 'weights');
-  if (weights !== undefined && !isObject(weights)) fail(ctx, `rnnkit.weights must be an object, got ${describe(weights)}`);
+  if (weights !== undefined && !isObject(weights)) fail(ctx, `rnnkit.weights must be an object, got ${describeValue(weights)}`);
   const nonTrainable = own(raw, 'nonTrainable');
   if (nonTrainable !== undefined && (!Array.isArray(nonTrainable) || !nonTrainable.every((n) => typeof n === 'string'))) {
-    fail(ctx, `rnnkit.nonTrainable must be an array of parameter names, got ${describe(nonTrainable)}`);
+    fail(ctx, `rnnkit.nonTrainable must be an array of parameter names, got ${describeValue(nonTrainable)}`);
   }
   const optimizer = own(raw, 'optimizer');
   if (optimizer !== undefined && (!isObject(optimizer) || own(optimizer, 'format') !== 'rnnkit.optimizer')) {
-    fail(ctx, `rnnkit.optimizer must be a saved optimizer state (format "rnnkit.optimizer"), got ${describe(optimizer)}`);
+    fail(ctx, `rnnkit.optimizer must be a saved optimizer state (format "rnnkit.optimizer"), got ${describeValue(optimizer)}`);
   }
   return {
     present: true,
@@ -77,7 +78,7 @@ export function readExtraWeights(
     }
     const size = shape.reduce((n, d) => n * d, 1);
     if (!(decoded instanceof Float32Array || decoded instanceof Float64Array) || decoded.length !== size) {
-      fail(ctx, `rnnkit.weights.${key} must hold ${size} numbers ({ $typedArray, values }), got ${describe(decoded)}`);
+      fail(ctx, `rnnkit.weights.${key} must hold ${size} numbers ({ $typedArray, values }), got ${describeValue(decoded)}`);
     }
     extra.set(key, decoded);
   }
@@ -111,7 +112,7 @@ export function checkParamBudget(ctx: Context, plan: ModelPlan, manifest: Manife
     if (codec.paramCount === undefined) continue;
     const count: unknown = codec.paramCount(layer, inputShape);
     if (count === undefined) continue;
-    if (typeof count !== 'number' || !(count >= 0)) fail(ctx, `${label}: the ${codec.className} codec's paramCount returned ${describe(count)}`);
+    if (typeof count !== 'number' || !(count >= 0)) fail(ctx, `${label}: the ${codec.className} codec's paramCount returned ${describeValue(count)}`);
     needed += count;
     if (needed > allowed) {
       fail(

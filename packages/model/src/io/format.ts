@@ -1,7 +1,7 @@
 // The TF.js "layers-model" file format as plain types, its size limits, and the first line
 // of defence against untrusted files: bounded, prototype-safe JSON parsing and validation of
 // the weights manifest (paths, shapes, dtypes, byte counts) before any weight is read.
-import { RnnkitError, printable } from '@rnnkit/tensor';
+import { RnnkitError, describeValue, printable } from '@rnnkit/tensor';
 import type { OptimizerSnapshot } from '@rnnkit/optimizers';
 
 /** One weight in a manifest: its name (`lstm/lstm_cell/kernel`), shape and element type. */
@@ -114,7 +114,7 @@ export function fail(ctx: Context, message: string, cause?: unknown): never {
 export function resolveLimits(api: string, limits: unknown): Required<ModelLimits> {
   if (limits === undefined) return { ...DEFAULT_MODEL_LIMITS };
   if (limits === null || typeof limits !== 'object' || Array.isArray(limits)) {
-    throw new RnnkitError(api, `limits must be an object such as { maxWeightBytes: 1e8 }, got ${describe(limits)}`);
+    throw new RnnkitError(api, `limits must be an object such as { maxWeightBytes: 1e8 }, got ${describeValue(limits)}`);
   }
   const out: Record<string, number> = { ...DEFAULT_MODEL_LIMITS };
   for (const [key, value] of Object.entries(limits)) {
@@ -123,7 +123,7 @@ export function resolveLimits(api: string, limits: unknown): Required<ModelLimit
     }
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-      throw new RnnkitError(api, `limits.${key} must be a positive integer, got ${describe(value)}`);
+      throw new RnnkitError(api, `limits.${key} must be a positive integer, got ${describeValue(value)}`);
     }
     out[key] = value;
   }
@@ -159,7 +159,7 @@ export function parseJson(ctx: Context, input: unknown, limits: Required<ModelLi
       fail(ctx, `the model.json object cannot be written as JSON (${(error as Error).message})`, error);
     }
   } else {
-    fail(ctx, `expected the model.json object or its text, got ${describe(input)}`);
+    fail(ctx, `expected the model.json object or its text, got ${describeValue(input)}`);
   }
   // UTF-16 length ≤ UTF-8 bytes ≤ 3 × UTF-16 length: check cheaply before counting exactly.
   if (text.length > limits.maxJsonBytes || (text.length * 3 > limits.maxJsonBytes && utf8Length(text) > limits.maxJsonBytes)) {
@@ -175,7 +175,7 @@ export function parseJson(ctx: Context, input: unknown, limits: Required<ModelLi
     fail(ctx, `is not valid JSON: ${printable((error as Error).message, { maxLength: 200 })}`, error);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    fail(ctx, `expected a JSON object at the top level, got ${describe(parsed)}`);
+    fail(ctx, `expected a JSON object at the top level, got ${describeValue(parsed)}`);
   }
   return sanitize(ctx, parsed, '', 0, limits.maxJsonDepth) as JsonObject;
 }
@@ -260,34 +260,34 @@ const MAX_RANK = 8;
 export function readManifest(ctx: Context, json: JsonObject, limits: Required<ModelLimits>): Manifest {
   // A model without weights may come without a manifest.
   const manifest = own(json, 'weightsManifest') ?? [];
-  if (!Array.isArray(manifest)) fail(ctx, `weightsManifest must be an array of { paths, weights } groups, got ${describe(manifest)}`);
+  if (!Array.isArray(manifest)) fail(ctx, `weightsManifest must be an array of { paths, weights } groups, got ${describeValue(manifest)}`);
   const groups: ManifestGroup[] = [];
   const names = new Set<string>();
   let offset = 0;
   let files = 0;
   manifest.forEach((group: unknown, g) => {
     const at = `weightsManifest[${g}]`;
-    if (!isObject(group)) fail(ctx, `${at} must be an object { paths, weights }, got ${describe(group)}`);
+    if (!isObject(group)) fail(ctx, `${at} must be an object { paths, weights }, got ${describeValue(group)}`);
     const paths = own(group, 'paths');
     const weights = own(group, 'weights');
     if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
-      fail(ctx, `${at}.paths must be an array of file names, got ${describe(paths)}`);
+      fail(ctx, `${at}.paths must be an array of file names, got ${describeValue(paths)}`);
     }
-    if (!Array.isArray(weights)) fail(ctx, `${at}.weights must be an array of { name, shape, dtype }, got ${describe(weights)}`);
+    if (!Array.isArray(weights)) fail(ctx, `${at}.weights must be an array of { name, shape, dtype }, got ${describeValue(weights)}`);
     files += paths.length;
     if (files > limits.maxWeightFiles) fail(ctx, `the manifest lists more than ${limits.maxWeightFiles} weight files (limits.maxWeightFiles)`);
     paths.forEach((p: string, k) => checkWeightPath(ctx, p, `${at}.paths[${k}]`));
     const start = offset;
     const entries = weights.map((spec: unknown, k): ManifestWeight => {
       const where = `${at}.weights[${k}]`;
-      if (!isObject(spec)) fail(ctx, `${where} must be an object { name, shape, dtype }, got ${describe(spec)}`);
+      if (!isObject(spec)) fail(ctx, `${where} must be an object { name, shape, dtype }, got ${describeValue(spec)}`);
       const name = own(spec, 'name');
-      if (typeof name !== 'string' || name === '') fail(ctx, `${where}.name must be a non-empty string, got ${describe(name)}`);
+      if (typeof name !== 'string' || name === '') fail(ctx, `${where}.name must be a non-empty string, got ${describeValue(name)}`);
       if (names.has(name)) fail(ctx, `${where}: the weight name "${name}" appears twice in the manifest`);
       names.add(name);
       const dtype = own(spec, 'dtype');
       if (dtype !== 'float32') {
-        fail(ctx, `${where} ("${name}") has dtype ${describe(dtype)}; only "float32" weights are supported`);
+        fail(ctx, `${where} ("${name}") has dtype ${describeValue(dtype)}; only "float32" weights are supported`);
       }
       if (own(spec, 'quantization') !== undefined && own(spec, 'quantization') !== null) {
         fail(ctx, `${where} ("${name}") is quantized; quantized weights are not supported (convert without quantization)`);
@@ -298,7 +298,7 @@ export function readManifest(ctx: Context, json: JsonObject, limits: Required<Mo
         shape.length > MAX_RANK ||
         !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0 && d <= 2 ** 31 - 1)
       ) {
-        fail(ctx, `${where}.shape ("${name}") must be an array of at most ${MAX_RANK} non-negative integers, got ${describe(shape)}`);
+        fail(ctx, `${where}.shape ("${name}") must be an array of at most ${MAX_RANK} non-negative integers, got ${describeValue(shape)}`);
       }
       let size = 1;
       for (const d of shape as number[]) {
@@ -350,26 +350,8 @@ export function normalizeWeightPath(path: string): string {
 export function show(value: unknown): string {
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
   if (isObject(value) && typeof own(value, 'class_name') === 'string') return printable(own(value, 'class_name') as string, { maxLength: SHOWN_LENGTH });
-  return describe(value);
+  return describeValue(value);
 }
 
-/** Longest string from a model file quoted in a message; the rest is counted. */
+/** Longest class name from a model file shown in a message; the rest is counted. */
 const SHOWN_LENGTH = 60;
-
-/** A string from a model file, quoted, escaped and cut so that it is safe to print. */
-function quoted(text: string): string {
-  return printable(text, { quote: true, maxLength: SHOWN_LENGTH });
-}
-
-/** A value from a model file as written in a message: `"elu"`, `[1, 2, …]`, `an object`. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) {
-    const items = value.slice(0, 8).map((v) => (typeof v === 'number' || v === null ? String(v) : typeof v === 'string' ? quoted(v) : typeof v));
-    return `[${items.join(', ')}${value.length > 8 ? ', …' : ''}]`;
-  }
-  if (typeof value === 'string') return quoted(value);
-  if (typeof value === 'object') return ArrayBuffer.isView(value) ? value.constructor.name : 'an object';
-  return `${typeof value} ${String(value)}`;
-}

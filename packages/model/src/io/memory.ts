@@ -8,7 +8,7 @@ import {
   encodeState,
   loadOptimizer,
 } from '@rnnkit/optimizers';
-import { type Param, RnnkitError, Tensor } from '@rnnkit/tensor';
+import { type Param, RnnkitError, Tensor, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import {
   type Context,
   type JsonObject,
@@ -18,7 +18,6 @@ import {
   type ModelLimits,
   type RnnkitModelFacts,
   WEIGHTS_FILE,
-  describe,
   fail,
   isObject,
   own,
@@ -113,9 +112,9 @@ export function saveModel(model: Sequential, options: SaveModelOptions = {}): Mo
 
 /** {@link saveModel} with the API name used in errors. */
 export function saveArtifacts(api: string, model: Sequential, options: SaveModelOptions): ModelArtifacts {
-  checkKeys(api, options, SAVE_OPTION_KEYS);
+  checkOptionKeys(api, options, SAVE_OPTION_KEYS);
   const ctx: Context = { api, source: 'model' };
-  if (!isSavable(model)) fail(ctx, `expected a Sequential model from @rnnkit/layers, got ${describe(model)}`);
+  if (!isSavable(model)) fail(ctx, `expected a Sequential model from @rnnkit/layers, got ${describeValue(model)}`);
   const saved = topologyFromModel(ctx, model, resolveCodecs(api, ctx, options.codecs));
   const { specs, buffer } = encodeWeights(
     saved.weights.map((w) => ({ name: w.name, shape: w.param.value.shape, data: w.param.value.data })),
@@ -124,7 +123,7 @@ export function saveArtifacts(api: string, model: Sequential, options: SaveModel
   if (options.optimizer !== undefined) {
     const o = options.optimizer as Partial<AnyOptimizer>;
     if (o === null || typeof o !== 'object' || typeof o.getState !== 'function') {
-      fail(ctx, `optimizer must be an optimizer made by createOptimizer (or fit's history.optimizer), got ${describe(o)}`);
+      fail(ctx, `optimizer must be an optimizer made by createOptimizer (or fit's history.optimizer), got ${describeValue(o)}`);
     }
     optimizer = o.getState();
     checkOptimizerFits(ctx, optimizer, model.params(), 'the optimizer');
@@ -164,14 +163,14 @@ export function loadModel(
   options: LoadModelOptions = {},
 ): LoadedModel {
   const api = 'loadModel';
-  checkKeys(api, options, LOAD_OPTION_KEYS);
+  checkOptionKeys(api, options, LOAD_OPTION_KEYS);
   const limits = resolveLimits(api, options.limits);
   if (artifacts === null || typeof artifacts !== 'object') {
-    throw new RnnkitError(api, `expected { modelJson, weights }, got ${describe(artifacts)}`);
+    throw new RnnkitError(api, `expected { modelJson, weights }, got ${describeValue(artifacts)}`);
   }
-  checkKeys(api, artifacts, ['modelJson', 'weights']);
+  checkOptionKeys(api, artifacts, ['modelJson', 'weights']);
   const bytes = toBytes(artifacts.weights);
-  if (bytes === null) throw new RnnkitError(api, `weights must be an ArrayBuffer (or a typed array view), got ${describe(artifacts.weights)}`);
+  if (bytes === null) throw new RnnkitError(api, `weights must be an ArrayBuffer (or a typed array view), got ${describeValue(artifacts.weights)}`);
   const ctx: Context = { api, source: 'model.json' };
   const { json, manifest } = readModelJson(ctx, artifacts.modelJson, limits);
   checkByteLength(ctx, manifest, bytes.byteLength, 'the weights');
@@ -187,7 +186,7 @@ export function readModelJson(
   const json = parseJson(ctx, input, limits);
   const format = own(json, 'format');
   if (format !== undefined && format !== 'layers-model') {
-    fail(ctx, `format is ${describe(format)}; only "layers-model" files (TF.js layers models) can be loaded`);
+    fail(ctx, `format is ${describeValue(format)}; only "layers-model" files (TF.js layers models) can be loaded`);
   }
   return { json, manifest: readManifest(ctx, json, limits) };
 }
@@ -288,7 +287,7 @@ export function assembleModel(
 /** Every parameter an optimizer state names must be a model parameter of the same shape. */
 function checkOptimizerFits(ctx: Context, state: unknown, params: readonly Param[], what: string): void {
   const saved = isObject(state) ? own(state, 'params') : undefined;
-  if (!isObject(saved)) fail(ctx, `${what} has no per-parameter state (params), got ${describe(saved)}`);
+  if (!isObject(saved)) fail(ctx, `${what} has no per-parameter state (params), got ${describeValue(saved)}`);
   for (const key of Object.keys(saved)) {
     const param = params.find((p) => p.name === key);
     const entry = own(saved, key);
@@ -297,7 +296,7 @@ function checkOptimizerFits(ctx: Context, state: unknown, params: readonly Param
       fail(ctx, `${what} is for a parameter "${key}" the model does not have (model parameters: ${params.map((p) => p.name).join(', ')})`);
     }
     if (!Array.isArray(shape) || shape.length !== param.value.shape.length || shape.some((d, i) => d !== param.value.shape[i])) {
-      fail(ctx, `${what} has shape ${describe(shape)} for "${key}", but the parameter is [${param.value.shape.join(', ')}]`);
+      fail(ctx, `${what} has shape ${describeValue(shape)} for "${key}", but the parameter is [${param.value.shape.join(', ')}]`);
     }
   }
 }
@@ -318,13 +317,4 @@ function toBytes(value: unknown): Uint8Array | null {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   return null;
-}
-
-export function checkKeys(api: string, options: unknown, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new RnnkitError(api, `expected an options object, got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new RnnkitError(api, `unknown option "${key}"; known options are ${known.join(', ')}`);
-  }
 }

@@ -1,3 +1,4 @@
+import { describeValue } from '@rnnkit/tensor';
 // Keras' model topology (the snake_case `modelTopology` of model.json) to and from rnnkit
 // layers, by composing layer codecs: this file knows the Sequential model config (layer
 // list, names, input shapes, InputLayer, dtypes, trainability, dialects) and nothing of any
@@ -19,7 +20,7 @@ import {
   codecOwns,
   codecWeightNames,
 } from '@rnnkit/layers';
-import { type Context, type JsonObject, describe, fail, isObject, own, show } from './format.js';
+import { type Context, type JsonObject, fail, isObject, own, show } from './format.js';
 
 /** Keras layer classes rnnkit reads by default (InputLayer only as the first entry). */
 export const SUPPORTED_LAYERS: readonly string[] = Object.freeze(['InputLayer', ...builtinCodecs.map((c) => c.className)]);
@@ -34,7 +35,7 @@ const MODEL_KEYS = ['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_sh
 /** Checks a `codecs` option: layer codecs with unique class names; the built-ins when absent. */
 export function resolveCodecs(api: string, ctx: Context, codecs: unknown): readonly AnyLayerCodec[] {
   if (codecs === undefined) return builtinCodecs;
-  if (!Array.isArray(codecs)) fail(ctx, `codecs must be an array of layer codecs (e.g. [...builtinCodecs, myCodec]), got ${describe(codecs)}`);
+  if (!Array.isArray(codecs)) fail(ctx, `codecs must be an array of layer codecs (e.g. [...builtinCodecs, myCodec]), got ${describeValue(codecs)}`);
   const seen = new Set<string>();
   codecs.forEach((codec: unknown, i) => {
     const c = codec as Partial<Record<keyof AnyLayerCodec, unknown>> | null;
@@ -48,7 +49,7 @@ export function resolveCodecs(api: string, ctx: Context, codecs: unknown): reado
       typeof c.load !== 'function' ||
       optional.some((key) => c[key] !== undefined && typeof c[key] !== 'function')
     ) {
-      fail(ctx, `codecs[${i}] must be a layer codec { className, save, load } (see LayerCodec of @rnnkit/layers), got ${describe(codec)}`);
+      fail(ctx, `codecs[${i}] must be a layer codec { className, save, load } (see LayerCodec of @rnnkit/layers), got ${describeValue(codec)}`);
     }
     if (c.className === 'InputLayer') fail(ctx, `codecs[${i}]: InputLayer is read by ${api} itself and cannot have a codec`);
     if (seen.has(c.className)) fail(ctx, `codecs has two codecs for the class "${c.className}"; class names must be unique`);
@@ -69,7 +70,7 @@ function reportFor(ctx: Context, label: string, warnings: string[] | null, throw
       }
     },
     warn: (message) => warnings?.push(`${label}: ${message}`),
-    describe,
+    describe: describeValue,
     show,
   };
 }
@@ -128,7 +129,7 @@ export function topologyFromModel(ctx: Context, model: SavableModel, codecs: rea
     }
     const writer = new KerasConfigWriter(reportFor(ctx, label, null));
     const config: unknown = codec.save(layer, writer);
-    if (!isObject(config)) fail(ctx, `${label}: the ${codec.className} codec's save returned ${describe(config)}, not a config object`);
+    if (!isObject(config)) fail(ctx, `${label}: the ${codec.className} codec's save returned ${describeValue(config)}, not a config object`);
     for (const key of MODEL_KEYS) {
       if (Object.prototype.hasOwnProperty.call(config, key)) fail(ctx, `${label}: the ${codec.className} codec wrote "${key}", which the model IO writes itself`);
     }
@@ -222,7 +223,7 @@ interface Entry {
  */
 export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: number, codecs: readonly AnyLayerCodec[], dtype: DType | undefined): ModelPlan {
   const rawTopology = own(json, 'modelTopology');
-  if (!isObject(rawTopology)) fail(ctx, `modelTopology must be an object, got ${describe(rawTopology)}`);
+  if (!isObject(rawTopology)) fail(ctx, `modelTopology must be an object, got ${describeValue(rawTopology)}`);
   // tensorflowjs_converter wraps Keras' model config: { model_config, training_config, … }.
   const wrapped = own(rawTopology, 'model_config');
   const model = isObject(wrapped) ? wrapped : rawTopology;
@@ -232,14 +233,14 @@ export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: numb
   if (className !== 'Sequential') {
     fail(
       ctx,
-      `${at}.class_name is ${describe(className)}; only Sequential models can be loaded ` +
+      `${at}.class_name is ${describeValue(className)}; only Sequential models can be loaded ` +
         '(a functional Model must be rebuilt as a Sequential in Keras or TF.js first)',
     );
   }
   const config = own(model, 'config');
   // Keras ≤ 2.2.4 wrote the layer list as the config itself.
   const list = Array.isArray(config) ? config : isObject(config) ? own(config, 'layers') : undefined;
-  if (!Array.isArray(list)) fail(ctx, `${at}.config.layers must be an array of layers, got ${describe(list)}`);
+  if (!Array.isArray(list)) fail(ctx, `${at}.config.layers must be an array of layers, got ${describeValue(list)}`);
   if (list.length > maxLayers) fail(ctx, `the model has ${list.length} layers, more than the limit of ${maxLayers} (limits.maxLayers)`);
   const modelName = isObject(config) && typeof own(config, 'name') === 'string' ? (own(config, 'name') as string) : 'sequential';
   const byClass = new Map(codecs.map((c) => [c.className, c]));
@@ -252,11 +253,11 @@ export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: numb
   const names = new Set<string>();
   const entries: Entry[] = list.map((entry: unknown, i): Entry => {
     const where = `${at}.config.layers[${i}]`;
-    if (!isObject(entry)) fail(ctx, `${where} must be an object { class_name, config }, got ${describe(entry)}`);
+    if (!isObject(entry)) fail(ctx, `${where} must be an object { class_name, config }, got ${describeValue(entry)}`);
     const cls = own(entry, 'class_name');
     const layerConfig = own(entry, 'config');
-    if (typeof cls !== 'string') fail(ctx, `${where}.class_name must be a string, got ${describe(cls)}`);
-    if (!isObject(layerConfig)) fail(ctx, `${where}.config must be an object, got ${describe(layerConfig)}`);
+    if (typeof cls !== 'string') fail(ctx, `${where}.class_name must be a string, got ${describeValue(cls)}`);
+    if (!isObject(layerConfig)) fail(ctx, `${where}.config must be an object, got ${describeValue(layerConfig)}`);
     const rawName = own(layerConfig, 'name');
     const name = typeof rawName === 'string' && rawName !== '' ? rawName : undefined;
     const label = `layer ${i}${name === undefined ? '' : ` "${name}"`} (${cls})`;
@@ -264,7 +265,7 @@ export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: numb
       fail(ctx, `${label} is not supported; supported layers are InputLayer, ${codecs.map((c) => c.className).join(', ')}`);
     }
     const reader: KerasConfigReader = new KerasConfigReader(layerConfig, { dialect, ...reportFor(ctx, label, warnings, thrown) });
-    if (name === undefined) reader.fail(`name must be a non-empty string, got ${describe(rawName)}`);
+    if (name === undefined) reader.fail(`name must be a non-empty string, got ${describeValue(rawName)}`);
     if (name.includes('/')) reader.fail('the name must not contain "/", which separates the parts of weight names');
     reader.get('name');
     if (names.has(name)) reader.fail(`the name "${name}" is used by two layers; layer names must be unique`);
@@ -299,7 +300,7 @@ export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: numb
     const trainable = reader.boolean('trainable', true);
     const codec = byClass.get(cls)!;
     const layer = guarded(() => codec.load(reader, { name, dtype: modelDType }) as unknown);
-    if (!isLayer(layer)) fail(ctx, `${label}: the ${cls} codec's load returned ${describe(layer)}, not a layer`);
+    if (!isLayer(layer)) fail(ctx, `${label}: the ${cls} codec's load returned ${describeValue(layer)}, not a layer`);
     if (layer.name !== name || layer.dtype !== modelDType) {
       fail(ctx, `${label}: the ${cls} codec made a layer "${layer.name}" of ${layer.dtype}; it must pass on the name "${name}" and dtype ${modelDType} it is given`);
     }
@@ -344,7 +345,7 @@ function declaredInputShape(reader: KerasConfigReader, keepBatch: boolean): (num
       shape.length >= (withBatch ? 2 : 1) &&
       shape.length <= 8 &&
       shape.every((d, i) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= (withBatch && i === 0 ? 0 : 1) && d <= 2 ** 31 - 1));
-    if (!ok) reader.fail(`${key} must list positive lengths or null${withBatch ? ', batch first, e.g. [null, 25, 1]' : ''}, got ${describe(shape)}`);
+    if (!ok) reader.fail(`${key} must list positive lengths or null${withBatch ? ', batch first, e.g. [null, 25, 1]' : ''}, got ${describeValue(shape)}`);
     return withBatch ? [...(shape as (number | null)[])] : [null, ...(shape as (number | null)[])];
   };
   for (const key of ['batch_input_shape', 'batch_shape']) {
@@ -381,7 +382,7 @@ function buildInputShape(ctx: Context, config: unknown, at: string): (number | n
     shape.length > 8 ||
     !shape.every((d) => d === null || (typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= 2 ** 31 - 1))
   ) {
-    fail(ctx, `${at}.config.build_input_shape must list positive lengths or null, got ${describe(shape)}`);
+    fail(ctx, `${at}.config.build_input_shape must list positive lengths or null, got ${describeValue(shape)}`);
   }
   return [null, ...(shape as (number | null)[]).slice(1)];
 }
