@@ -86,8 +86,11 @@ describe('createStream', () => {
     };
     for (let i = 0; i < 5; i++) run(5000); // warm-up: optimised code allocates differently
     const growth: number[] = [];
-    for (let r = 0; r < 5; r++) growth.push((run(10_000) - run(100)) / 9_900);
+    for (let r = 0; r < 7; r++) growth.push((run(10_000) - run(100)) / 9_900);
+    // The least of the repetitions: a step that allocates shows in every one of them (one
+    // subarray a step reads about 190 bytes), while a recompilation or a collection of the
+    // runner's own garbage on a busy machine only adds to some.
     growth.sort((a, b) => a - b);
-    expect(growth[2]!).toBeLessThan(8);
+    expect(growth[0]!).toBeLessThan(8);
   });
 });
