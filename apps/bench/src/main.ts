@@ -1,5 +1,5 @@
 // `pnpm bench`: rnnkit against TF.js (CPU and WASM backends) and brain.js on the seed
-// workloads of issue #8, side by side in one run.
+// workloads (docs/benchmarks.md), side by side in one run.
 //
 //   pnpm bench                          everything, full sizes (about 20 minutes)
 //   pnpm bench --quick                  shorter timing
