@@ -6,21 +6,22 @@
 // a fifth of a full install, and nothing but the benchmark uses them — so apps/bench is not a
 // workspace package: it is a project of its own, with its own lockfile
 // (apps/bench/pnpm-lock.yaml), which this script installs (`pnpm install --ignore-workspace
-// --frozen-lockfile`) when apps/bench/node_modules is missing or older than the lockfile. The
+// --frozen-lockfile`) unless apps/bench/node_modules holds exactly that lockfile's install. The
 // rnnkit packages come in through `link:` ranges, so the benchmark runs the workspace's
 // sources. `pnpm install` at the root does not install the contenders.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pnpmCommand, root } from './workspace.mjs';
 
 const bench = join(root, 'apps', 'bench');
-const installed = join(bench, 'node_modules', '.modules.yaml');
-const inputs = ['package.json', 'pnpm-lock.yaml'].map((f) => join(bench, f));
+// pnpm keeps a copy of the lockfile it installed from in node_modules/.pnpm/lock.yaml.
+const installedLockfile = join(bench, 'node_modules', '.pnpm', 'lock.yaml');
+const lockfile = join(bench, 'pnpm-lock.yaml');
 
 // The contenders' TF.js must be the one the repository's TF.js oracle tests use.
 const catalog = readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8');
-const benchPkg = JSON.parse(readFileSync(inputs[0], 'utf8'));
+const benchPkg = JSON.parse(readFileSync(join(bench, 'package.json'), 'utf8'));
 for (const name of ['@tensorflow/tfjs']) {
   const inCatalog = new RegExp(`^\\s+"?${name.replace(/[/.]/g, '\\$&')}"?:\\s*(\\S+)`, 'm').exec(catalog)?.[1];
   if (benchPkg.dependencies[name] !== inCatalog) {
@@ -33,7 +34,7 @@ if (!existsSync(join(root, 'packages', 'tensor', 'node_modules'))) {
   console.error('bench: the workspace is not installed; run `pnpm install` at the repository root first');
   process.exit(1);
 }
-const upToDate = existsSync(installed) && inputs.every((f) => statSync(f).mtimeMs <= statSync(installed).mtimeMs);
+const upToDate = existsSync(installedLockfile) && readFileSync(installedLockfile, 'utf8') === readFileSync(lockfile, 'utf8');
 if (!upToDate) {
   console.error('bench: installing the contenders (TF.js, its WASM backend, brain.js) into apps/bench/node_modules …');
   const [pnpm, prefix] = pnpmCommand();

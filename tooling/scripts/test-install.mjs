@@ -123,13 +123,13 @@ for (const { label, readme } of subjects) {
     try {
       execFileSync(bin('tsc'), ['-p', join(project, 'tsconfig.json')], { cwd: project, encoding: 'utf8', stdio: 'pipe' });
     } catch (error) {
-      throw new Error(`tsc rejected ${name}'s examples (readme-line-N.ts: N is the line of the block's fence):\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+      throw new Error(`tsc rejected ${name}'s examples (readme-line-N.ts: N is the line of the block's fence):\n${error.stdout ?? ''}${error.stderr ?? ''}`, { cause: error });
     }
     for (const file of files) {
       try {
         execFileSync(bin('tsx'), [file], { cwd: project, encoding: 'utf8', stdio: 'pipe', timeout: 180_000 });
       } catch (error) {
-        throw new Error(`${name}: the block at line ${file.match(/\d+/)[0]} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+        throw new Error(`${name}: the block at line ${file.match(/\d+/)[0]} failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`, { cause: error });
       }
     }
     console.log(`${files.length} block(s) type-checked and ran`);
