@@ -25,7 +25,7 @@ const { repository, bugs } = JSON.parse(readFileSync(join(root, 'package.json'),
 const repositoryUrl = repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
 const pkg = {
   name: `@rnnkit/${name}`,
-  version: '0.1.0',
+  version: '0.0.0', // unreleased: its first changeset (a minor one) makes it 0.1.0
   description,
   license: 'MIT',
   repository: { ...repository, directory: `packages/${name}` },

@@ -12,7 +12,7 @@
 //     be written anywhere; what this cannot check is whether the version is already taken,
 //     which needs the real registry (changeset publish asks it first).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,6 +32,14 @@ const repositoryUrl = rootPkg.repository.url.replace(/^git\+/, '').replace(/\.gi
 /** The keywords the package scaffold starts with: a package must add its own. */
 const scaffoldKeywords = new Set(['rnnkit', 'rnn', 'lstm', 'gru', 'neural-network', 'machine-learning']);
 
+/** Packages named by a pending changeset (.changeset/*.md front matter): their next version is described there. */
+const pendingChangesets = new Set();
+for (const file of readdirSync(join(root, '.changeset'))) {
+  if (!file.endsWith('.md') || file === 'README.md') continue;
+  const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(root, '.changeset', file), 'utf8'))?.[1] ?? '';
+  for (const m of front.matchAll(/^\s*['"]?(@rnnkit\/[a-z0-9-]+)['"]?\s*:/gm)) pendingChangesets.add(m[1]);
+}
+
 /** Problems of what the registry shows for a package: its metadata, changelog and README. */
 function registryPageProblems(dir, pkg) {
   const problems = [];
@@ -43,8 +51,9 @@ function registryPageProblems(dir, pkg) {
   if (pkg.bugs?.url !== rootPkg.bugs.url) problems.push(`bugs.url should be ${rootPkg.bugs.url}`);
   if (!(pkg.keywords ?? []).some((k) => !scaffoldKeywords.has(k))) problems.push('keywords: none of its own');
   const changelog = readFileSync(join(dir, 'CHANGELOG.md'), 'utf8');
-  if (!new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm').test(changelog)) {
-    problems.push(`CHANGELOG.md has no "## ${pkg.version}" section`);
+  const described = new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm').test(changelog);
+  if (!described && !pendingChangesets.has(pkg.name)) {
+    problems.push(`CHANGELOG.md has no "## ${pkg.version}" section and no pending changeset names the package`);
   }
   const readme = readFileSync(join(dir, 'README.md'), 'utf8');
   for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
