@@ -45,8 +45,11 @@ function importedPackages(code) {
   return names;
 }
 
+// --ignore-scripts: rnnkit's packages have no install scripts, and a third-party one may need
+// the network beyond the npm registry (onnxruntime-node's fetches optional GPU binaries from
+// NuGet; its CPU binaries are in the npm package).
 function npmInstall(project, args) {
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...args], { cwd: project, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts', ...args], { cwd: project, stdio: 'pipe' });
 }
 
 /** Installs what the README's install lines name; returns the names of what it installed. */
