@@ -35,6 +35,9 @@ function sourceAliases(): { find: string; replacement: string }[] {
 }
 
 const shared = ['{packages,apps,tooling}/*/src/**/', '{packages,apps,tooling}/*/test/**/'];
+// The benchmark's smoke test runs TF.js and brain.js, which only apps/bench's own install has
+// (made on first `pnpm bench`): it runs with `pnpm test:bench` (apps/bench/vitest.config.ts).
+export const benchContenderTests = ['apps/bench/src/bench.slow.test.ts'];
 
 export default defineConfig({
   resolve: { alias: sourceAliases() },
@@ -64,7 +67,7 @@ export default defineConfig({
         test: {
           name: 'slow',
           include: shared.map((s) => `${s}*.slow.test.ts`),
-          exclude: ['**/node_modules/**', '**/dist/**'],
+          exclude: ['**/node_modules/**', '**/dist/**', ...benchContenderTests],
         },
       },
       {

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Scaffolds packages/<name> with the layout every rnnkit package shares.
 // Usage: node tooling/scripts/new-package.mjs <name> "<description>" [dep ...]
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { root } from './workspace.mjs';
 
 const [name, description, ...deps] = process.argv.slice(2);
 if (!name || !description) {
@@ -19,14 +20,20 @@ const conditions = {
   import: { types: './dist/index.d.ts', default: './dist/index.js' },
   require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
 };
+// The repository's address comes from the root package.json, so it is written down once.
+const { repository, bugs } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const repositoryUrl = repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
 const pkg = {
   name: `@rnnkit/${name}`,
-  version: '0.1.0',
+  version: '0.0.0', // unreleased: its first changeset (a minor one) makes it 0.1.0
   description,
   license: 'MIT',
+  repository: { ...repository, directory: `packages/${name}` },
+  homepage: `${repositoryUrl}/tree/main/packages/${name}#readme`,
+  bugs,
   type: 'module',
   sideEffects: false,
-  keywords: ['rnn', 'lstm', 'gru', 'neural-network', 'machine-learning'],
+  keywords: ['rnnkit', 'rnn', 'neural-network'], // add what the package is about
   exports: { '.': { source: './src/index.ts', ...conditions }, './package.json': './package.json' },
   main: './dist/index.cjs',
   module: './dist/index.js',

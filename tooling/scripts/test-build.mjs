@@ -1,17 +1,24 @@
 #!/usr/bin/env node
 // Tests what ships (`pnpm test:build`, after `turbo run build`): for every publishable package,
+//  0. the registry page: repository (with the package's directory), homepage, bugs, keywords
+//     of its own, a CHANGELOG.md section for its version, and a README whose links work on
+//     the registry too (absolute: relative links point at files that do not ship),
 //  1. publint on the packed tarball (errors and warnings fail),
 //  2. arethetypeswrong on the packed tarball: node16 (CJS and ESM) and bundler resolution must
 //     find the types (node10 predates `exports` and is out of scope: engines say Node ≥ 20),
-//  3. the built ESM entry imported and the CJS entry required, with the same named exports.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+//  3. the built ESM entry imported and the CJS entry required, with the same named exports,
+//  4. the release dry-run: `pnpm publish --dry-run`, the command `changeset publish` runs in
+//     each package, offline. The registry is pointed at a closed local port, so nothing can
+//     be written anywhere; what this cannot check is whether the version is already taken,
+//     which needs the real registry (changeset publish asks it first).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { packAll, publishablePackages, root } from './workspace.mjs';
+import { packAll, pnpmCommand, publishablePackages, root } from './workspace.mjs';
 
 const only = process.argv.slice(2); // optional package names to check, e.g. `tensor`
 const packages = publishablePackages().filter(
@@ -20,10 +27,49 @@ const packages = publishablePackages().filter(
 const { tarballs } = packAll(packages);
 const failures = [];
 const attw = join(root, 'node_modules', '.bin', 'attw');
+const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const repositoryUrl = rootPkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+/** The keywords the package scaffold starts with: a package must add its own. */
+const scaffoldKeywords = new Set(['rnnkit', 'rnn', 'lstm', 'gru', 'neural-network', 'machine-learning']);
+
+/** Packages named by a pending changeset (.changeset/*.md front matter): their next version is described there. */
+const pendingChangesets = new Set();
+for (const file of readdirSync(join(root, '.changeset'))) {
+  if (!file.endsWith('.md') || file === 'README.md') continue;
+  const front = /^---\n([\s\S]*?)\n---/.exec(readFileSync(join(root, '.changeset', file), 'utf8'))?.[1] ?? '';
+  for (const m of front.matchAll(/^\s*['"]?(@rnnkit\/[a-z0-9-]+)['"]?\s*:/gm)) pendingChangesets.add(m[1]);
+}
+
+/** Problems of what the registry shows for a package: its metadata, changelog and README. */
+function registryPageProblems(dir, pkg) {
+  const problems = [];
+  const directory = relative(root, dir).split('\\').join('/');
+  if (pkg.repository?.url !== rootPkg.repository.url || pkg.repository?.directory !== directory) {
+    problems.push(`repository should be { url: "${rootPkg.repository.url}", directory: "${directory}" }`);
+  }
+  if (!pkg.homepage?.startsWith(repositoryUrl)) problems.push(`homepage should be under ${repositoryUrl}`);
+  if (pkg.bugs?.url !== rootPkg.bugs.url) problems.push(`bugs.url should be ${rootPkg.bugs.url}`);
+  if (!(pkg.keywords ?? []).some((k) => !scaffoldKeywords.has(k))) problems.push('keywords: none of its own');
+  const changelog = readFileSync(join(dir, 'CHANGELOG.md'), 'utf8');
+  const described = new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}$`, 'm').test(changelog);
+  if (!described && !pendingChangesets.has(pkg.name)) {
+    problems.push(`CHANGELOG.md has no "## ${pkg.version}" section and no pending changeset names the package`);
+  }
+  const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+  for (const [, target] of readme.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (!/^(https?:|mailto:|#)/.test(target)) problems.push(`README.md links to "${target}", which is not on the registry page; use a ${repositoryUrl}/… address`);
+  }
+  return problems;
+}
 
 for (const { dir, pkg } of packages) {
   const tarball = tarballs.get(pkg.name);
   console.log(`\n== ${pkg.name}`);
+
+  // 0. metadata, changelog and README links
+  const pageProblems = registryPageProblems(dir, pkg);
+  for (const p of pageProblems) failures.push(`${pkg.name}: ${p}`);
+  console.log(pageProblems.length === 0 ? '  registry page: metadata, changelog and links complete' : pageProblems.map((p) => `  ${p}`).join('\n'));
 
   // 1. publint
   const bytes = readFileSync(tarball);
@@ -65,6 +111,22 @@ for (const { dir, pkg } of packages) {
       if (typeof esm[name] !== typeof cjs[name]) failures.push(`${label}: "${name}" differs between ESM and CJS`);
     }
     console.log(`  import + require ${label}: ${esmNames.length} exports, identical`);
+  }
+
+  // 4. publish dry-run, offline
+  const [pnpm, prefix] = pnpmCommand();
+  const publish = spawnSync(
+    pnpm,
+    [...prefix, 'publish', '--dry-run', '--no-git-checks', '--access', 'public', '--registry', 'http://127.0.0.1:9/'],
+    { cwd: dir, encoding: 'utf8', env: { ...process.env, npm_config_fetch_retries: '0' } },
+  );
+  const notice = `${publish.stdout}${publish.stderr}`;
+  const wouldPublish = notice.includes(`name: ${pkg.name}`) && notice.includes(`version: ${pkg.version}`) && /\bdist\/index\.js\b/.test(notice);
+  if (publish.status === 0 && wouldPublish) {
+    console.log(`  publish --dry-run (offline): ${pkg.name}@${pkg.version} with its dist/ would be published`);
+  } else {
+    console.log(notice.replace(/^/gm, '  '));
+    failures.push(`${pkg.name}: pnpm publish --dry-run failed or would not publish ${pkg.name}@${pkg.version} with dist/`);
   }
 }
 

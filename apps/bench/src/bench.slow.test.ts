@@ -18,7 +18,7 @@ describe('benchmark harness (tiny sizes)', () => {
     report = await runBenchmarks({ scale: 'tiny', timing: tinyTiming });
   }, 240_000);
 
-  it('should measure every row of the issue, W1 to W5', () => {
+  it('should measure every row of the benchmark, W1 to W5', () => {
     expect(report.results.map((r) => r.case.id)).toEqual([
       'W1 b1', 'W1 b75', 'W2 train', 'W2 predict', 'W3 b1', 'W3 b100', 'W4 train', 'W4 predict', 'W5',
     ]);

@@ -72,7 +72,7 @@ export interface Measurement {
   readonly samplesPerSecond?: Spread;
   /** Milliseconds per run (a batch, or for W5 a pass) over the repetitions. */
   readonly msPerRun?: Spread;
-  /** Median GFLOP/s of the recurrent layer's products (issue #8's count). */
+  /** Median GFLOP/s of the recurrent layer's products (as docs/benchmarks.md counts them). */
   readonly gflops?: number;
   /** W5: median error after `errorPasses` passes over `errorTrials` fresh trainings. */
   readonly error?: number;

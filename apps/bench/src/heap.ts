@@ -1,4 +1,4 @@
-// "No allocation per time step" (issue #8), measured: the JS heap growth of one forward and
+// "No allocation per time step" (docs/benchmarks.md), measured: the JS heap growth of one forward and
 // one backward pass over a long sequence minus that over a short one, divided by the
 // difference in steps. Buffers sized by the sequence (the BPTT caches) are allocated once
 // per pass whatever its length, and typed arrays keep their data outside the JS heap, so a

@@ -1,5 +1,5 @@
 // `pnpm bench`: rnnkit against TF.js (CPU and WASM backends) and brain.js on the seed
-// workloads of issue #8, side by side in one run.
+// workloads (docs/benchmarks.md), side by side in one run.
 //
 //   pnpm bench                          everything, full sizes (about 20 minutes)
 //   pnpm bench --quick                  shorter timing
@@ -9,7 +9,7 @@
 //   pnpm bench --contenders rnnkit-wasm-mt,tfjs-wasm
 //   pnpm bench --tiny                   tiny sizes (what the smoke test runs)
 //   pnpm bench --no-heap                skip the heap-growth check
-// (From this package: pnpm --filter @rnnkit/bench bench -- <flags>.)
+// (apps/bench is not a workspace package: the first run installs its contenders.)
 import { type ContenderId } from './harness.js';
 import { formatMarkdown, formatText } from './report.js';
 import { ALL_CONTENDERS, runBenchmarks } from './run.js';

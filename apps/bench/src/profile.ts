@@ -2,7 +2,7 @@
 //
 //   node --conditions=source --import tsx --cpu-prof src/profile.ts W5 [--contender rnnkit-wasm] [--seconds 5]
 //
-// (`pnpm --filter @rnnkit/bench profile -- W5` prints the time per run without profiling.)
+// (`pnpm bench:profile W5` prints the time per run without profiling.)
 import { rnnkitContender } from './contenders/rnnkit.js';
 import { benchCases } from './workloads.js';
 

@@ -3,7 +3,7 @@ import type { CaseResult, ContenderId, Measurement } from './harness.js';
 import type { BenchReport } from './run.js';
 import type { Spread } from './stats.js';
 
-/** GFLOP/s targets of W4 training per rnnkit backend (issue #8). */
+/** GFLOP/s targets of W4 training per rnnkit backend (docs/benchmarks.md). */
 export const GFLOPS_TARGETS: Readonly<Partial<Record<ContenderId, number>>> = { 'rnnkit-js': 2.5, 'rnnkit-wasm': 15 };
 
 function number(value: number): string {

@@ -12,7 +12,7 @@ import { type Scale, benchCases } from './workloads.js';
 export interface BenchOptions {
   /** Fewer, shorter repetitions. @defaultValue false */
   readonly quick?: boolean;
-  /** Sizes: the issue's, or tiny ones for the smoke test. @defaultValue 'full' */
+  /** Sizes: the benchmark's, or tiny ones for the smoke test. @defaultValue 'full' */
   readonly scale?: Scale;
   /** Only these rows or workloads (`['W1', 'W4 train']`). @defaultValue all */
   readonly only?: readonly string[];

@@ -1,5 +1,5 @@
-// The seed workloads of issue #8, as plain data every contender builds its own model from.
-// Sizes come in two scales: `full` (the issue's) and `tiny` (the smoke test's, which only
+// The seed workloads (docs/benchmarks.md), as plain data every contender builds its own model from.
+// Sizes come in two scales: `full` (the benchmark's) and `tiny` (the smoke test's, which only
 // checks that the harness produces results and ratios, never how fast they are).
 
 /** The recurrent layer of a workload and what sits on top of it. */
@@ -35,11 +35,11 @@ export interface BenchCase {
   readonly loss: LossName;
   /** Samples in the data set; a run processes `batch` of them (W5: all, one update each). */
   readonly samples: number;
-  /** The target of issue #8 for this row, or null. */
+  /** The target for this row (docs/benchmarks.md), or null. */
   readonly target: Target | null;
 }
 
-/** A target of issue #8, as a ratio of rnnkit's throughput to an anchor's. */
+/** A benchmark target, as a ratio of rnnkit's throughput to an anchor's. */
 export interface Target {
   /** rnnkit ÷ anchor must reach this. */
   readonly ratio: number;
@@ -51,7 +51,7 @@ export type Scale = 'full' | 'tiny';
 
 /**
  * Floating-point operations of one sample's forward pass through the recurrent layer,
- * counted as in issue #8: 2·gates·units·(in + units)·T (the products only; the Dense and
+ * counted as in docs/benchmarks.md: 2·gates·units·(in + units)·T (the products only; the Dense and
  * the elementwise gate maths are left out). Training counts 3× (forward, and the two
  * products of the backward pass: input gradients and weight gradients).
  */
@@ -65,7 +65,7 @@ export function flopsPerSample(c: BenchCase): number {
   return forwardFlopsPerSample(c) * (c.phase === 'train' ? 3 : 1);
 }
 
-/** The rows of the table, in the issue's order. */
+/** The rows of the table, in the benchmark's order. */
 export function benchCases(scale: Scale): BenchCase[] {
   const tiny = scale === 'tiny';
   const five = { ratio: 5, against: 'fastest TF.js' } as const;
@@ -77,7 +77,7 @@ export function benchCases(scale: Scale): BenchCase[] {
     returnSequences: false,
     dense: { units: 1, activation: 'linear' },
   });
-  // W1: SEEDS experiment 5 (LSTM(1→32) + Dense(1) over windows of 25 of a sine, Adam).
+  // W1: reference experiment 5 (LSTM(1→32) + Dense(1) over windows of 25 of a sine, Adam).
   const w1 = (batch: number): BenchCase => ({
     id: `W1 b${batch}`,
     workload: 'W1',
@@ -93,7 +93,7 @@ export function benchCases(scale: Scale): BenchCase[] {
     samples: 75,
     target: five,
   });
-  // W2: SEEDS experiment 3 (Keras LSTM(100) + Dense(1), windows of 5, RMSprop, batch 600).
+  // W2: reference experiment 3 (Keras LSTM(100) + Dense(1), windows of 5, RMSprop, batch 600).
   const w2 = (phase: 'train' | 'predict'): BenchCase => ({
     id: `W2 ${phase}`,
     workload: 'W2',
@@ -109,7 +109,7 @@ export function benchCases(scale: Scale): BenchCase[] {
     samples: tiny ? 6 : 600,
     target: phase === 'train' ? five : twoWasm,
   });
-  // W3: SEEDS experiment 2 (binary addition: 2 bits in, 16 sigmoid units, a sigmoid output
+  // W3: reference experiment 2 (binary addition: 2 bits in, 16 sigmoid units, a sigmoid output
   // per step, 8 steps), with SGD and binary cross-entropy.
   const w3 = (batch: number): BenchCase => ({
     id: `W3 b${batch}`,

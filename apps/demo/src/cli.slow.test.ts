@@ -20,9 +20,10 @@ async function demo(...args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe('rnnkit-demo command line', () => {
-  it('should list every experiment of SEEDS.md in --help', async () => {
+  it('should list every experiment of docs/experiments.md in --help', async () => {
     const { code, stdout } = await demo('--help');
     expect(code).toBe(0);
+    expect(stdout).toContain('docs/experiments.md');
     for (const id of ['turbine', 'addition-rnn', 'lstm-toy', 'keras-sine', 'addition-tensor', 'lstm-scratch', 'all', 'predict']) {
       expect(stdout).toContain(id);
     }

@@ -14,7 +14,7 @@ import { runPredict } from './predict.js';
 
 const USAGE = `Usage: rnnkit-demo <experiment|all|predict> [flags]
 
-Experiments (see SEEDS.md):
+Experiments (see docs/experiments.md):
 ${experiments.map((e) => `  ${e.id.padEnd(16)} ${e.title}`).join('\n')}
   all              every experiment above, one after the other
 

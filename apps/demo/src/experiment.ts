@@ -31,7 +31,7 @@ export interface ExperimentResult {
   readonly seed: number;
   /** Stable keys (see the demo README); more may be added. */
   readonly metrics: Record<string, unknown>;
-  /** What the original write-up reported, from SEEDS.md. */
+  /** What the original write-up reported, from docs/experiments.md. */
   readonly reference: Record<string, unknown>;
   readonly comparisons: readonly Comparison[];
   /** The loss curve shown as an ASCII chart at the end. */

@@ -1,4 +1,4 @@
-// Binary addition as a sequence task (experiments 2 and 4 of SEEDS.md): at each time step
+// Binary addition as a sequence task (experiments 2 and 4 of docs/experiments.md): at each time step
 // the network sees one bit of each operand and must emit the matching bit of the sum, which
 // it can only do by carrying state from the earlier (less significant) steps.
 import { type DType, RnnkitError, Tensor, allocate, describeValue, formatShape } from '@rnnkit/tensor';

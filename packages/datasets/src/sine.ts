@@ -1,4 +1,4 @@
-// Noisy sine series of experiments 3 and 5 (SEEDS.md). Both take the period in steps, so a
+// Noisy sine series of experiments 3 and 5 (docs/experiments.md). Both take the period in steps, so a
 // window that spans one period is easy to set up; both draw their noise from a Random.
 import { type DType, RnnkitError, Tensor, allocate } from '@rnnkit/tensor';
 import { type SeedOptions, checkOptions, dtypeOption, integerOption, numberOption, randomOption } from './options.js';

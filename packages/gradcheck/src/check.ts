@@ -43,7 +43,7 @@ export interface CheckGradientsOptions {
 }
 
 /**
- * The tolerances of the reference gradient check of experiment 4 (SEEDS.md): central
+ * The tolerances of the reference gradient check of experiment 4 (docs/experiments.md): central
  * differences with ε = 1e-7, compared under numpy's `isclose` defaults rtol = 1e-5,
  * atol = 1e-8. Use it as `checkGradients(subject, experiment4Preset)` or spread it:
  * `{ ...experiment4Preset, sample: 20 }`.

@@ -45,7 +45,7 @@ function kerasGruResetAfter(xs: number[][], kernel: Tensor, recurrent: Tensor, b
 }
 
 /**
- * The LSTM of experiment 1 (SEEDS.md), as written there: xc = [x_t, h_{t−1}];
+ * The LSTM of experiment 1 (docs/experiments.md), as written there: xc = [x_t, h_{t−1}];
  * g = tanh(W_g·xc + b_g), i = σ(W_i·xc + b_i), f = σ(W_f·xc + b_f), o = σ(W_o·xc + b_o);
  * s_t = g ⊙ i + s_{t−1} ⊙ f; h_t = s_t ⊙ o. Each W_gate is read out of Keras' layout:
  * its input part from the kernel's gate block, its recurrent part from the recurrent kernel's.

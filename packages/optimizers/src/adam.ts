@@ -8,7 +8,7 @@ export interface AdamOptions {
   readonly beta1: number;
   /** Decay β2 of the second-moment average. @defaultValue 0.999 */
   readonly beta2: number;
-  /** ε added to √v̂ (SEEDS experiment 1 used 0). @defaultValue 1e-7 */
+  /** ε added to √v̂ (reference experiment 1 used 0). @defaultValue 1e-7 */
   readonly epsilon: number;
   /** Use the running maximum of v (AMSGrad, Reddi et al. 2018). @defaultValue false */
   readonly amsgrad: boolean;
@@ -45,7 +45,7 @@ function validateAdam(options: Readonly<AdamOptions>): string | undefined {
 
 /**
  * Writes Adam's update into `out` (Kingma & Ba 2015, Algorithm 1 with the efficient form
- * of the bias correction, as Keras and SEEDS experiment 1):
+ * of the bias correction, as Keras and reference experiment 1):
  * `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g²`, `lr_t = lr·√(1−β2^t)/(1−β1^t)`,
  * update `−lr_t·m/(√v + ε)` (with v replaced by its running maximum under AMSGrad).
  */

@@ -22,7 +22,7 @@ export interface RunnerOptions {
   readonly learningRate?: number | LearningRateSchedule;
   /**
    * Keras' legacy `decay`: the learning rate of step t (t steps already taken) is divided
-   * by `1 + decay·t`, on top of any schedule (SEEDS experiment 1). @defaultValue 0
+   * by `1 + decay·t`, on top of any schedule (reference experiment 1). @defaultValue 0
    */
   readonly decay?: number;
   /** Clips every gradient coordinate to `[-clipValue, clipValue]` (Keras' `clipvalue`). @defaultValue none */
@@ -41,7 +41,7 @@ export interface RunnerOptions {
   /**
    * Which parameters this optimizer updates, decided once when it is created; the others
    * get no state and are never changed (their gradients are still zeroed by `zeroGrad`).
-   * SEEDS experiment 1 updated only weight matrices in Adam mode:
+   * reference experiment 1 updated only weight matrices in Adam mode:
    * `include: (param) => param.value.rank === 2`. For freezing that changes during
    * training, set `param.trainable` instead (checked at every step). @defaultValue all
    */

@@ -100,7 +100,7 @@ export interface OptimizerDefinition<Options extends OptionsShape<Options>, Stat
    * Optional look-ahead: a move the runner applies (`value[i] += update[i]`) when the user
    * calls `optimizer.beforeGradient()`, i.e. *before* the gradient is computed, so that the
    * gradient of the following `update` is taken at the moved point (Nesterov momentum in
-   * the form of SEEDS experiment 4). Plugins that define it cannot `step()` without it.
+   * the form of reference experiment 4). Plugins that define it cannot `step()` without it.
    */
   beforeGradient?(context: Omit<UpdateContext<Options, State>, 'grad'>): UpdateResult<NoInfer<State>>;
   /** Computes the update of one parameter from its gradient and state. */

@@ -8,7 +8,7 @@ import { expectClose, param, trajectory } from './test-support.js';
 const gradient = (values: readonly number[]): number[] => [values[0]!, 2 * values[1]!];
 
 /**
- * Experiment 4's update written out per coordinate, step by step, from SEEDS.md:
+ * Experiment 4's update written out per coordinate, step by step, from docs/experiments.md:
  * v' = μ·v; p ← p + v'; g at p; ms ← λ·ms + (1−λ)·g²; δ = lr·g/(√ms + ε) (or lr·g/√ms + ε);
  * v ← v' − δ; p ← p − δ.
  */
@@ -32,7 +32,7 @@ function byHand(start: number[], steps: number, o: { lr: number; mu: number; lam
   return out;
 }
 
-describe('rmspropNesterov (SEEDS experiment 4)', () => {
+describe('rmspropNesterov (reference experiment 4)', () => {
   it('should reproduce the hand-computed three-step trajectory', () => {
     // Step 1 by hand: v' = 0; g = (1, −2); ms = (0.5, 2); δ = 0.1·(1/√0.5, −2/√2) = (0.1√2, −0.1√2).
     const p = param('w', [1, -1]);

@@ -2,7 +2,7 @@ import { allocate } from '@rnnkit/tensor';
 import { firstProblem, inRange, nonNegative } from './checks.js';
 import { defineOptimizer } from './plugin.js';
 
-/** Options of {@link rmspropNesterov}; the defaults are SEEDS experiment 4's hyperparameters. */
+/** Options of {@link rmspropNesterov}; the defaults are reference experiment 4's hyperparameters. */
 export interface RmspropNesterovOptions {
   /** Decay λ of the moving average of squared gradients. @defaultValue 0.5 */
   readonly rho: number;
@@ -29,7 +29,7 @@ export interface RmspropNesterovState {
 }
 
 /**
- * RMSprop with Nesterov momentum exactly as SEEDS experiment 4 trains its tensor RNN:
+ * RMSprop with Nesterov momentum exactly as reference experiment 4 trains its tensor RNN:
  *
  * 1. `v' = μ·v`; move `p ← p + v'`  — in `beforeGradient`, before the gradient is computed;
  * 2. the gradient `g` is computed at that look-ahead point (the user's backward pass);

@@ -1,4 +1,4 @@
-// Experiment 2, first half (SEEDS.md): a fully recurrent network learns binary addition from
+// Experiment 2, first half (docs/experiments.md): a fully recurrent network learns binary addition from
 // one random pair per iteration. The original wrote every matrix product and delta by hand;
 // here the same network is a SimpleRNN and a Dense layer, and the loop is the optimizer's
 // four-call training step.

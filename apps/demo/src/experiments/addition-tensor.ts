@@ -1,4 +1,4 @@
-// Experiment 4 (SEEDS.md): a tiny tensor RNN adds binary numbers, after its backprop has been
+// Experiment 4 (docs/experiments.md): a tiny tensor RNN adds binary numbers, after its backprop has been
 // checked against central differences. The original built it from a linear input map, a
 // state update S_k = tanh(Z_k + S_{k−1}·W + b) with a learnable S_0, a linear output map and
 // a logistic classifier; here that is a SimpleRNN and a Dense layer (see `additionTensorModel`).

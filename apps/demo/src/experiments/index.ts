@@ -6,7 +6,7 @@ import { lstmScratch } from './lstm-scratch.js';
 import { lstmToy } from './lstm-toy.js';
 import { turbine } from './turbine.js';
 
-/** Every experiment, in the order of SEEDS.md. */
+/** Every experiment, in the order of docs/experiments.md. */
 export const experiments: readonly Experiment[] = [
   turbine,
   additionRnn,

@@ -1,4 +1,4 @@
-// Experiment 3 (SEEDS.md): the Keras model that the original write-up re-implemented by hand,
+// Experiment 3 (docs/experiments.md): the Keras model that the original write-up re-implemented by hand,
 // trained here with rnnkit — LSTM(100) then Dense(1) predicting a noisy sine from windows of
 // five values — and looked inside: every intermediate h_t projected through the output layer.
 import { type Windows, sineWithPhaseNoise, slidingWindows, trainTestSplit } from '@rnnkit/datasets';

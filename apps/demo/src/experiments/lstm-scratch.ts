@@ -1,4 +1,4 @@
-// Experiment 5 (SEEDS.md): a standard LSTM (32 units) and a linear Dense head learn to
+// Experiment 5 (docs/experiments.md): a standard LSTM (32 units) and a linear Dense head learn to
 // continue a noisy sine from windows of 25 values, with Adam and one update per sample.
 // The original built the cell, its backward pass and Adam from scratch; here they are
 // `LSTM`, `Dense`, `Sequential`, `halfSumOfSquares`, `adam` and `fit`. `--variant peephole`

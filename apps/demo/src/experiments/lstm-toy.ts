@@ -1,4 +1,4 @@
-// Experiment 2, second half (SEEDS.md): the minimal LSTM — the cell of experiment 1
+// Experiment 2, second half (docs/experiments.md): the minimal LSTM — the cell of experiment 1
 // (`h = o ⊙ c`, no tanh on the output) learns to put four targets on its first hidden unit
 // for four random inputs. The original drew each weight array after re-seeding the
 // generator, so its four gates started as copies of one another; `--variant independent`
@@ -23,7 +23,7 @@ export const LSTM_TOY_DEFAULTS = {
   initLimit: 0.1,
 } as const;
 
-/** The original's predictions at iteration 100 (SEEDS.md). */
+/** The original's predictions at iteration 100 (docs/experiments.md). */
 const REPORTED_PREDICTIONS = [-0.48, -0.02, -0.04, -0.48];
 
 const OPTIMIZERS: Readonly<Record<string, AnyOptimizerPlugin>> = { sgd, adam };

@@ -1,4 +1,4 @@
-// Experiment 1 (SEEDS.md): an LSTM whose cell output is not squashed (`h = o ⊙ c`) learns
+// Experiment 1 (docs/experiments.md): an LSTM whose cell output is not squashed (`h = o ⊙ c`) learns
 // the next value of a wind-direction series, trained once with SGD and once with Adam.
 // The original wrote the cell and its gradients by hand; here it is `LSTM({ cellOutput:
 // 'none' })`, the loss is `selectFeatures(meanSquaredError)`, and `fit` runs the loop.
