@@ -2,7 +2,7 @@
 // step's output computed from the states the previous steps left, with nothing allocated per
 // step. Built on the optional `stepper` hook of the Layer contract (@rnnkit/layers).
 import type { LayerStepper, SymbolicShape } from '@rnnkit/layers';
-import { type DType, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
+import { type DType, RnnkitError, Tensor, allocate, checkOptionKeys, formatShape } from '@rnnkit/tensor';
 
 const API = 'createStream';
 
@@ -58,10 +58,7 @@ export interface Stream {
  */
 export function createStream(model: StreamableModel, options: StreamOptions = {}): Stream {
   if (model === null || typeof model !== 'object') throw new RnnkitError(API, `expected a model, got ${String(model)}`);
-  if (options === null || typeof options !== 'object') throw new RnnkitError(API, `expected an options object, got ${String(options)}`);
-  for (const key of Object.keys(options)) {
-    if (key !== 'batch') throw new RnnkitError(API, `unknown option "${key}"; known options are batch`);
-  }
+  checkOptionKeys(API, options, ['batch']);
   const batch = options.batch ?? 1;
   if (!Number.isSafeInteger(batch) || batch < 1) throw new RnnkitError(API, `batch must be a positive integer, got ${String(batch)}`);
   const shape = model.inputShape;
