@@ -76,7 +76,11 @@ export interface ModelArtifacts {
 export interface ModelLimits {
   /** Largest model.json, in bytes (optimizer state lives there too). @defaultValue 67108864 (64 MiB) */
   readonly maxJsonBytes?: number;
-  /** Deepest nesting of arrays and objects in model.json. @defaultValue 64 */
+  /**
+   * Deepest nesting of arrays and objects in model.json, at most {@link MAX_JSON_DEPTH}
+   * (the checks walk the nesting recursively, so a larger limit could overflow the stack).
+   * @defaultValue 64
+   */
   readonly maxJsonDepth?: number;
   /** Largest total of weight bytes (4 per float32). @defaultValue 1073741824 (1 GiB) */
   readonly maxWeightBytes?: number;
@@ -96,6 +100,9 @@ export const DEFAULT_MODEL_LIMITS: Readonly<Required<ModelLimits>> = Object.free
 });
 
 const LIMIT_KEYS = Object.keys(DEFAULT_MODEL_LIMITS) as (keyof ModelLimits)[];
+
+/** The largest `maxJsonDepth` a caller may set: far beyond any real model.json (Keras' are < 20 deep). */
+export const MAX_JSON_DEPTH = 1000;
 
 /** The default weight file name, as tensorflowjs_converter names a single shard. */
 export const WEIGHTS_FILE = 'group1-shard1of1.bin';
@@ -124,6 +131,9 @@ export function resolveLimits(api: string, limits: unknown): Required<ModelLimit
     if (value === undefined) continue;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
       throw new RnnkitError(api, `limits.${key} must be a positive integer, got ${describeValue(value)}`);
+    }
+    if (key === 'maxJsonDepth' && value > MAX_JSON_DEPTH) {
+      throw new RnnkitError(api, `limits.maxJsonDepth must be at most ${MAX_JSON_DEPTH} (deeper files are not models), got ${value}`);
     }
     out[key] = value;
   }
@@ -182,7 +192,7 @@ export function parseJson(ctx: Context, input: unknown, limits: Required<ModelLi
 
 function sanitize(ctx: Context, value: unknown, path: string, depth: number, maxDepth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
-  if (depth >= maxDepth) fail(ctx, `nesting deeper than ${maxDepth} levels at ${path || 'the top'} (limits.maxJsonDepth)`);
+  if (depth >= maxDepth) fail(ctx, `nesting deeper than ${maxDepth} levels (limits.maxJsonDepth) at ${printable(path || 'the top', { maxLength: 300 })}`);
   if (Array.isArray(value)) return value.map((item, i) => sanitize(ctx, item, `${path}[${i}]`, depth + 1, maxDepth));
   const out = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) {

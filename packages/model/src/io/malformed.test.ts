@@ -143,7 +143,13 @@ describe('loadModel on damaged files', () => {
     const deep = structuredClone(json);
     let node = deep.modelTopology.config.layers[0].config;
     for (let i = 0; i < 100; i++) node = node.deeper = {};
-    expect(load(deep, weights)).toThrow(/nesting deeper than 64 levels at modelTopology\.config\.layers\[0\]\.config(\.deeper)+ \(limits\.maxJsonDepth\)/);
+    expect(load(deep, weights)).toThrow(/nesting deeper than 64 levels \(limits\.maxJsonDepth\) at modelTopology\.config\.layers\[0\]\.config(\.deeper)+/);
+    // A raised limit stays bounded, so the recursive checks cannot overflow the stack.
+    expect(load(deep, weights, { limits: { maxJsonDepth: 1e6 } })).toThrow('loadModel: limits.maxJsonDepth must be at most 1000 (deeper files are not models), got 1000000');
+    const deeper = structuredClone(json);
+    node = deeper.modelTopology.config.layers[0].config;
+    for (let i = 0; i < 1500; i++) node = node.deeper = {};
+    expect(load(deeper, weights, { limits: { maxJsonDepth: 1000 } })).toThrow(/nesting deeper than 1000 levels \(limits\.maxJsonDepth\) at modelTopology\.config\.layers\[0\]\.config\.deeper.*… \([\d,]+ more characters\)$/);
     const shards = structuredClone(json);
     shards.weightsManifest[0].paths = ['a.bin', 'b.bin', 'c.bin'];
     expect(load(shards, weights, { limits: { maxWeightFiles: 2 } })).toThrow('the manifest lists more than 2 weight files (limits.maxWeightFiles)');
