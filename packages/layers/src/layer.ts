@@ -112,7 +112,7 @@ export interface Layer<Cache = unknown> {
   backward(dy: Tensor, cache: Cache, options?: BackwardOptions): Tensor;
   /** Copies of the weights in Keras' order (e.g. LSTM: kernel, recurrent kernel, bias). */
   getWeights(): Tensor[];
-  /** Replaces the weights (Keras' order, shapes checked). */
+  /** Replaces the weights (Keras' order, shapes checked), copying their values: the tensors stay the caller's. */
   setWeights(weights: readonly Tensor[]): void;
   /** Plain-data configuration; `fromConfig` of the same class rebuilds an equal layer. */
   getConfig(): LayerConfig;

@@ -2,7 +2,7 @@
 // (model.json plus binary weight files), TF.js' layers-model format on disk. Everything
 // else of the package is browser-safe and lives in the main entry.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Sequential } from '@rnnkit/layers';
 import { RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
@@ -151,18 +151,38 @@ export async function loadModelFromDirectory(path: string, options: LoadModelOpt
   let offset = 0;
   for (const group of files) {
     for (const file of group) {
-      let data: Uint8Array;
+      // Straight into the one buffer of all weights (no copy of each file on the side).
+      let read: number;
       try {
-        data = await readFile(file.path);
+        read = await readInto(file.path, bytes.subarray(offset, offset + file.size));
       } catch (error) {
         fail(ctx, `${file.at}: cannot read ${file.path}: ${reason(error)}`, error);
       }
-      if (data.byteLength !== file.size) fail(ctx, `${file.at}: ${file.path} changed while it was read`);
-      bytes.set(data, offset);
-      offset += data.byteLength;
+      if (read !== file.size) fail(ctx, `${file.at}: ${file.path} changed while it was read`);
+      offset += file.size;
     }
   }
   return assembleModel(ctx, json, manifest, bytes, options);
+}
+
+/**
+ * Fills `target` from the start of the file and returns the bytes read: `target.length`, or
+ * fewer if the file shrank, or one more if it grew since it was sized.
+ */
+async function readInto(path: string, target: Uint8Array): Promise<number> {
+  const handle = await open(path, 'r');
+  try {
+    let done = 0;
+    while (done < target.length) {
+      const { bytesRead } = await handle.read(target, done, target.length - done, done);
+      if (bytesRead === 0) return done;
+      done += bytesRead;
+    }
+    const { bytesRead } = await handle.read(new Uint8Array(1), 0, 1, done);
+    return done + bytesRead;
+  } finally {
+    await handle.close();
+  }
 }
 
 async function statOrNull(path: string): Promise<Awaited<ReturnType<typeof stat>> | null> {

@@ -241,7 +241,9 @@ export function assembleModel(
     let k = 0;
     const tensors = named[i]!.map((w) => {
       const data = w.rnnkitOnly ? extra.get(`${layerPlan.name}/${w.name}`)! : values[i]![k++]!;
-      return new Tensor(dtype === 'float64' ? Float64Array.from(data) : Float32Array.from(data), w.shape);
+      // float32: the values as read (a view into the weight bytes where aligned); setWeights
+      // copies them into the parameters, so the weights are held once besides the model.
+      return new Tensor(dtype === 'float64' ? Float64Array.from(data) : data, w.shape);
     });
     try {
       layer.setWeights(tensors);

@@ -40,10 +40,16 @@ export function encodeWeights(
   return { specs: entries.map((e) => ({ name: e.name, shape: [...e.shape], dtype: 'float32' as const })), buffer: floats.buffer };
 }
 
-/** Reads `size` little-endian float32 values at `byteOffset` into a new array. */
+/**
+ * The `size` little-endian float32 values at `byteOffset`: a view into `bytes` where they are
+ * 4-aligned (the usual case: no copy, so loading holds the weights once, not twice), else a
+ * copy. Read the result only; the loader copies it into the parameters.
+ */
 export function readFloats(bytes: Uint8Array, byteOffset: number, size: number): Float32Array {
   if (LITTLE_ENDIAN) {
-    // Copy the bytes first: the source offset need not be 4-aligned.
+    const start = bytes.byteOffset + byteOffset;
+    if (start % 4 === 0) return new Float32Array(bytes.buffer, start, size);
+    // Copy the bytes first: a Float32Array view must start 4-aligned.
     return new Float32Array(bytes.slice(byteOffset, byteOffset + size * 4).buffer);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + byteOffset, size * 4);
