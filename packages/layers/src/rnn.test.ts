@@ -103,6 +103,7 @@ describe('RNN', () => {
     expect(() => layer.build([null, null, 4], new Random(0))).toThrow('RNN: already built for input [batch, time, 2], got [null, null, 4]');
     expect(() => layer.forward(zeros([1, 2, 3], 'float64'))).toThrow('RNN: expected input [batch, time, 2], got [1, 2, 3]');
     expect(() => layer.forward(zeros([1, 2, 2]))).toThrow("RNN: expected a float64 input (the layer's dtype), got float32");
+    expect(() => layer.forward(zeros([3, 0, 2], 'float64'))).toThrow('RNN: expected input [batch, time, 2] with at least one time step, got [3, 0, 2]');
     expect(() => layer.forward(zeros([1, 2, 2], 'float64'), { initialState: [zeros([1, 3], 'float64')] })).toThrow(
       'RNN: initialState must be [h, m]: 2 tensors of shape [batch, 3], got [object]',
     );
@@ -120,6 +121,7 @@ describe('RNN', () => {
     const layer = new LSTM({ units: 2 });
     layer.build([null, null, 1], new Random(0));
     expect(() => layer.forward(tensor([[[1, 2]]]))).toThrow('LSTM: expected input [batch, time, 1], got [1, 1, 2]');
+    expect(() => layer.forward(zeros([2, 0, 1]))).toThrow('LSTM: expected input [batch, time, 1] with at least one time step, got [2, 0, 1]');
     expect(() => new LSTM({ units: 2, cell: lstmCell({ units: 2 }) } as never)).toThrow('LSTM: unknown option "cell"');
   });
 });

@@ -252,6 +252,8 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     }
     this.checkDType(x, 'input');
     const [batch, time, features] = x.shape as [number, number, number];
+    // No steps would return the initial state as if it were an answer: refused, not guessed.
+    if (time === 0) throw new RnnkitError(this.api, `expected input [batch, time, ${cell.features}] with at least one time step, got ${formatShape(x.shape)}`);
     const units = this.units;
 
     // Batch-major and time-major coincide for a batch of one (or one step): no copy then.
