@@ -8,11 +8,11 @@
 //   activations.ts   σ and tanh (Cephes' expf), vectorised and scalar
 //   add.ts           elementwise sums of the threads' partial results
 //   recurrent.ts     helpers shared by the LSTM and GRU passes
-//   lstm.ts          LSTM cell step and whole-layer passes
+//   lstm.ts          LSTM whole-layer passes (one step is a private helper)
 //   gru.ts           GRU whole-layer passes (Keras' resetAfter cell)
 
 export { heapBase, scratchBytes } from './scratch';
 export { gemmF32, gemmF64 } from './gemm';
-export { lstmBackward, lstmCellForward, lstmForward } from './lstm';
+export { lstmBackward, lstmForward } from './lstm';
 export { addF32, addF64 } from './add';
 export { gruBackward, gruForward } from './gru';

@@ -17,7 +17,7 @@ import { useScratch } from './scratch';
  * values, gate order i, f, c̃, o) at byte addresses gates + r·16·units …; c_{t−1}, c_t, a
  * and h_t are [rows, units]; bias is [4·units]. `gates` receives the gate values.
  */
-export function lstmCellForward(
+function lstmStep(
   rows: i32,
   units: i32,
   gates: usize,
@@ -113,7 +113,7 @@ export function lstmForward(
     const z = rowAt(gates, t, batch, r0, w);
     if (!whole) gemm<f32>(false, false, rows, w, features, rowAt(x, t, batch, r0, features), kernel, 0, z);
     gemm<f32>(false, false, rows, w, units, rowAt(h, t, batch, r0, units), recurrentKernel, 0, recurrent);
-    lstmCellForward(
+    lstmStep(
       rows,
       units,
       z,
