@@ -12,6 +12,12 @@ export interface ForwardOptions {
   readonly training?: boolean;
   /** Recurrent layers: the state to start from (`[h]`, or `[h, c]` for LSTM), each `[batch, units]`. */
   readonly initialState?: readonly Tensor[];
+  /**
+   * Which steps of a `[batch, time, …]` input count: `[batch, time]`, 1 for a step, 0 for
+   * padding (Keras' mask). Layers that take one (recurrent layers, Masking, Dense, …) say so
+   * with `computeMask`; a Sequential model passes each layer the mask of the one before.
+   */
+  readonly mask?: Tensor;
 }
 
 /** What `forward` returns: the output, the final states of recurrent layers, and the cache for `backward`. */
@@ -116,6 +122,12 @@ export interface Layer<Cache = unknown> {
   setWeights(weights: readonly Tensor[]): void;
   /** Plain-data configuration; `fromConfig` of the same class rebuilds an equal layer. */
   getConfig(): LayerConfig;
+  /**
+   * Optional: the mask of this layer's output, given its input and the input's mask (Keras'
+   * `compute_mask`). A layer without it takes no mask: a Sequential model refuses to pass
+   * it one. Recurrent layers consume the mask (`null` out) unless they return sequences.
+   */
+  computeMask?(x: Tensor, mask: Tensor | null): Tensor | null;
   /**
    * Optional: a {@link LayerStepper} for `batch` sequences of `features` inputs per step,
    * whose step t gives what `forward` gives at time t of the whole sequence (inference).

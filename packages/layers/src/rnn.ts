@@ -37,6 +37,7 @@ import type {
   SymbolicShape,
 } from './layer.js';
 import { type InitialStateSource, layoutDiffers, setInitialStates, timeMajorInput, toBatchMajor } from './rnn-buffers.js';
+import { afterMaskedBackStep, beforeMaskedBackStep, carryMaskedStates, maskedBackward, maskedOutputs, processingMask } from './rnn-mask.js';
 import { type StatefulConfig, type StatefulOptions, StatefulRecurrentLayer } from './rnn-stateful.js';
 
 /** Options of {@link RNN}. */
@@ -98,6 +99,8 @@ export interface RNNCache {
   complete: boolean;
   /** True when the learnable initial states supplied slot 0 (their gradients are then accumulated). */
   readonly initialFromParam: boolean;
+  /** The mask in processing order, time-major (1: the step counts), or null when every step counts. */
+  readonly valid: Uint8Array | null;
 }
 
 /**
@@ -244,7 +247,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
 
   forward(x: Tensor, options: ForwardOptions = {}): ForwardResult<RNNCache> {
     this.requireBuilt();
-    checkOptionKeys(this.api, options, ['training', 'initialState']);
+    checkOptionKeys(this.api, options, ['training', 'initialState', 'mask']);
     const cell = this.cell;
     if (!(x instanceof Tensor)) throw new RnnkitError(this.api, `expected the input to be a Tensor, got ${describeValue(x)}`);
     if (x.rank !== 3 || x.shape[2] !== cell.features) {
@@ -259,7 +262,9 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     // Batch-major and time-major coincide for a batch of one (or one step): no copy then.
     // goBackwards is only this: the steps are read last first, so cells and passes run unchanged.
     const xTime = timeMajorInput(x, this.dtype, this.goBackwards);
-    const pass = findPass(cell);
+    const valid = options.mask === undefined ? null : processingMask(this.api, options.mask, batch, time, this.goBackwards);
+    // Masked steps run the cell's own steps (no fused pass knows masks yet).
+    const pass = valid === null ? findPass(cell) : undefined;
     // A fused inference pass may skip what only backward needs; the cell's own steps use the
     // kept buffers as working storage, so they always get them.
     const keep = pass === undefined || options.training === true;
@@ -270,27 +275,35 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     if (pass !== undefined) {
       pass.forward({ cell, batch, time, features, x: xTime, states, kept, keep });
     } else {
-      this.forwardSteps({ batch, time, features, t: 0, x: xTime, states, kept });
+      this.forwardSteps({ batch, time, features, t: 0, x: xTime, states, kept }, valid);
     }
     this.carryFinalStates(states, batch, time);
 
     const h = states[0]!;
     const size = batch * units;
     let y: Tensor;
-    if (this.returnSequences) {
+    if (valid !== null) {
+      const out = maskedOutputs(h, valid, batch, time, units, this.returnSequences);
+      y = new Tensor(out, this.returnSequences ? [batch, time, units] : [batch, units]);
+    } else if (this.returnSequences) {
       const out = allocate(this.dtype, batch * time * units);
       swapLeadingAxes(h.subarray(size), time, batch, units, out);
       y = new Tensor(out, [batch, time, units]);
     } else {
       y = new Tensor(h.slice(time * size, (time + 1) * size), [batch, units]);
     }
-    const cache: RNNCache = { batch, time, features, x: xTime, states, kept, complete: keep, initialFromParam };
+    const cache: RNNCache = { batch, time, features, x: xTime, states, kept, complete: keep, initialFromParam, valid };
     if (!this.returnState) return { y, cache };
     const finals = cell.states.map((s, i) => {
       const stride = batch * s.size;
       return new Tensor(states[i]!.slice(time * stride, (time + 1) * stride), [batch, s.size]);
     });
     return { y, states: finals, cache };
+  }
+
+  /** Keras' rule: the mask goes on with the sequence (returnSequences), else it is used up. */
+  computeMask(_x: Tensor, mask: Tensor | null): Tensor | null {
+    return this.returnSequences ? mask : null;
   }
 
   backward(dy: Tensor, cache: RNNCache, options?: BackwardOptions): Tensor {
@@ -325,12 +338,14 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
   }
 
   /** The cell's own steps over the whole sequence (one frame object, moved on in place). */
-  private forwardSteps(frame: ForwardSteps): void {
+  private forwardSteps(frame: ForwardSteps, valid: Uint8Array | null): void {
     const cell = this.cell;
+    const sizes = cell.states.map((s) => s.size);
     cell.beforeForward?.(frame);
     for (let t = 0; t < frame.time; t++) {
       frame.t = t;
       cell.step(frame);
+      if (valid !== null) carryMaskedStates(valid, t, frame.batch, frame.states, sizes);
     }
   }
 
@@ -386,23 +401,24 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     const dx = allocate(this.dtype, time * batch * features);
     const dxTime = inPlace ? dx : scratch.dxTime;
     if (!inPlace) dxTime.fill(0);
+    const valid = cache.valid;
     let dOutputs: TypedArray | null = null;
     if (this.returnSequences) {
       dOutputs = scratch.dhTime;
       swapLeadingAxes(dy.data, batch, time, units, dOutputs);
-    } else {
+    } else if (valid === null) {
       const dh = dStates[0]!;
       for (let i = 0; i < size; i++) dh[i]! += dy.data[i]!;
     }
 
-    const pass = findPass(cell);
+    const pass = valid === null ? findPass(cell) : undefined;
     if (!cache.complete) {
       // After an inference pass of a fused kernel: run forward again, keeping everything,
       // from the same initial states (slot 0 of the histories, which no pass writes).
       const kept = this.allocateKept(batch, time, true);
       const frame = { batch, time, features, t: 0, x: cache.x, states: cache.states, kept };
       if (pass !== undefined) pass.forward({ ...frame, cell, keep: true });
-      else this.forwardSteps(frame);
+      else this.forwardSteps(frame, valid);
       cache.kept = kept;
       cache.complete = true;
     }
@@ -414,10 +430,23 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
       for (let i = 0; i < gradients.length; i++) gradients[i]!.fill(0);
       const frame: BackwardSteps = { batch, time, features, t: time - 1, x, states, kept, dStates, dx: dxTime, gradients };
       const dh = dStates[0]!;
-      for (let t = time - 1; t >= 0; t--) {
-        if (dOutputs !== null) for (let i = 0, at = t * size; i < size; i++) dh[i]! += dOutputs[at + i]!;
-        frame.t = t;
-        cell.backStep(frame);
+      if (valid === null) {
+        for (let t = time - 1; t >= 0; t--) {
+          if (dOutputs !== null) for (let i = 0, at = t * size; i < size; i++) dh[i]! += dOutputs[at + i]!;
+          frame.t = t;
+          cell.backStep(frame);
+        }
+      } else {
+        const sizes = cell.states.map((s) => s.size);
+        const masked = maskedBackward(this.dtype, batch, units, sizes);
+        for (let t = time - 1; t >= 0; t--) {
+          // The output gradient of step t: from the sequence's, or (last output only) dy at the last step.
+          const dOutput = dOutputs ?? (t === time - 1 ? dy.data : null);
+          beforeMaskedBackStep(masked, valid, t, batch, units, dOutput, dOutputs === null ? 0 : t * size, dStates, sizes);
+          frame.t = t;
+          cell.backStep(frame);
+          afterMaskedBackStep(masked, valid, t, batch, dStates, sizes);
+        }
       }
       cell.afterBackward?.(frame);
     }

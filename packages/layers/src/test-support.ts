@@ -44,10 +44,10 @@ export function layerSubject(
   layer: Layer,
   x: Tensor,
   random: Random,
-  options: { readonly initialState?: readonly Tensor[]; readonly input?: 'x' | number } = {},
+  options: { readonly initialState?: readonly Tensor[]; readonly input?: 'x' | number; readonly mask?: Tensor } = {},
 ): GradientSubject {
-  const { initialState } = options;
-  const forwardOptions = initialState === undefined ? {} : { initialState };
+  const { initialState, mask } = options;
+  const forwardOptions = { ...(initialState === undefined ? {} : { initialState }), ...(mask === undefined ? {} : { mask }) };
   const probe = layer.forward(x, forwardOptions);
   const dy = uniform(probe.y.shape, random, layer.dtype);
   const stateGrads = (probe.states ?? []).map((s) => uniform(s.shape, random, layer.dtype));
