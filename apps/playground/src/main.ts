@@ -1,7 +1,8 @@
 // The page: reads the settings, drives the training worker, and keeps the numbers and
 // charts up to date. Training never runs here, so the page stays responsive.
 import './style.css';
-import { LossChart, PredictionChart, ProbePanels } from './charts.js';
+import { LossChart, PredictionChart } from './charts.js';
+import { ProbePanels } from './probe-panels.js';
 import {
   type BackendName,
   type Command,

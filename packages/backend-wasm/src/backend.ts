@@ -1,46 +1,29 @@
-import { type KernelBackend, RnnkitError, type TypedArray, checkOptionKeys, describeValue, jsBackend, setBackend } from '@rnnkit/tensor';
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+// The WebAssembly kernel backend: createWasmBackend and useWasmBackend, and wasmKernels,
+// which runs products and fused recurrent passes in the module's memory (grown as needed),
+// sharing them out among worker threads. The module itself is in module.ts, the options in
+// options.ts.
+import { type KernelBackend, RnnkitError, type TypedArray, jsBackend, setBackend } from '@rnnkit/tensor';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 import { recurrentPasses } from './recurrent-passes.js';
 import { type PassSizes, checkGemm, checkPassBuffers, checkPassSizes } from './checks.js';
 import { GRU_BACKWARD, GRU_FORWARD, LSTM_BACKWARD, LSTM_FORWARD, type PassShape, type PassSpec } from './pass-specs.js';
 import { copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
 import { align, bump } from './layout.js';
+import { loadGradients, storeGradients, takeGradients } from './gradient-slots.js';
+import {
+  GEMM_F32,
+  GEMM_F64,
+  type KernelExports,
+  MAXIMUM_PAGES,
+  PAGE,
+  SHARED_MAXIMUM_PAGES,
+  THREAD_KERNELS,
+  compile,
+  wasmSimdSupported,
+} from './module.js';
+import { API, MAX_THREADS, type Settings, type WasmBackendOptions, checkOptions } from './options.js';
 import { shareStart, splitRows, usableParts } from './shares.js';
 import { type ThreadPool, MAX_ARGUMENTS, availableCores, startThreads, threadsUnavailable } from './threads.js';
-
-/** Options of {@link createWasmBackend} and {@link useWasmBackend}. */
-export interface WasmBackendOptions {
-  /**
-   * Products with fewer multiply–adds (m·n·k) than this run on the plain-JS kernels of
-   * `@rnnkit/tensor` instead: for them, copying the operands into WebAssembly memory costs
-   * more than the SIMD kernels save. 0 sends every product to WebAssembly.
-   * @defaultValue 1024
-   */
-  readonly minMultiplyAdds?: number;
-  /** The backend's name, shown by `getBackend().name` and in benchmarks. @defaultValue 'wasm-simd' */
-  readonly name?: string;
-  /**
-   * Threads that share the work of LSTM layers (each taking a part of the batch) and of
-   * large matrix products (each taking a block of rows or of depth): `1` runs
-   * everything on the calling thread; `n > 1` starts `n − 1` worker threads on the same
-   * WebAssembly memory; `'auto'` uses every core (and 1 where threads are unavailable).
-   * Threads need `SharedArrayBuffer`: always there in Node, in browsers only on
-   * cross-origin isolated pages. Small passes stay on the calling thread, where waking a
-   * worker would cost more than it saves. Results do not depend on the thread count
-   * beyond float32 rounding of the weight gradients' sums.
-   * @defaultValue 1
-   */
-  readonly threads?: number | 'auto';
-  /**
-   * With several threads: the multiply–adds a thread must get for a pass to be shared out
-   * (a pass of fewer runs on fewer threads, down to the calling one alone), since waking
-   * a worker and waiting for it costs tens of microseconds. 0 shares every pass whose
-   * batch has more than 4 sequences.
-   * @defaultValue 524288
-   */
-  readonly minParallelMultiplyAdds?: number;
-}
 
 /** The backend {@link createWasmBackend} returns: a {@link KernelBackend} with threads to release. */
 export interface WasmBackend extends KernelBackend {
@@ -54,93 +37,12 @@ export interface WasmBackend extends KernelBackend {
   dispose(): Promise<void>;
 }
 
-/** What the compiled module exports (see assembly/index.ts). */
-interface KernelExports {
-  readonly memory: WebAssembly.Memory;
-  heapBase(): number;
-  scratchBytes(): number;
-  gemmF32(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
-  gemmF64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
-  lstmForward(...args: number[]): void;
-  lstmBackward(...args: number[]): void;
-  gruForward(...args: number[]): void;
-  gruBackward(...args: number[]): void;
-  addF32(target: number, source: number, count: number): void;
-  addF64(target: number, source: number, count: number): void;
-}
-
-/** Exports a worker thread may run, by index (the pool's kernel numbers). */
-const THREAD_KERNELS = ['lstmForward', 'lstmBackward', 'gemmF32', 'gemmF64', 'gruForward', 'gruBackward'] as const;
-const GEMM_F32 = 2;
-const GEMM_F64 = 3;
-
-const API = 'createWasmBackend';
-const OPTION_KEYS = ['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds'];
-const PAGE = 65536;
-/** Pages of the shared memory (fixed when it is created): 2 GiB, as compiled in. */
-const SHARED_MAXIMUM_PAGES = 32768;
-/** Pages a WebAssembly memory of 32-bit addresses can have: 4 GiB. */
-const MAXIMUM_PAGES = 65536;
-const MAX_THREADS = 64;
-
-interface Settings {
-  readonly minMultiplyAdds: number;
-  readonly name: string;
-  readonly threads: number | 'auto';
-  readonly minParallelMultiplyAdds: number;
-}
-
 /**
  * Stops the workers of a threaded backend that was dropped without `dispose()`: they hold
  * its memory (and, idle, would sleep forever). Single-threaded backends need nothing: their
  * memory goes with them.
  */
 const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationRegistry<ThreadPool>((pool) => void pool.terminate()) : null;
-
-const binaries: Record<'own' | 'shared', Uint8Array<ArrayBuffer> | null> = { own: null, shared: null };
-const compiled: Record<'own' | 'shared', Promise<WebAssembly.Module> | null> = { own: null, shared: null };
-
-function kernelBytes(kind: 'own' | 'shared'): Uint8Array<ArrayBuffer> {
-  let bytes = binaries[kind];
-  if (bytes === null) {
-    const text = atob(kind === 'own' ? KERNELS_WASM_BASE64 : KERNELS_SHARED_WASM_BASE64);
-    bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    binaries[kind] = bytes;
-  }
-  return bytes;
-}
-
-function compile(kind: 'own' | 'shared'): Promise<WebAssembly.Module> {
-  return (compiled[kind] ??= WebAssembly.compile(kernelBytes(kind)));
-}
-
-/**
- * True when this JavaScript engine can run the kernels: WebAssembly with 128-bit SIMD
- * (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4).
- */
-export function wasmSimdSupported(): boolean {
-  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(kernelBytes('own'));
-}
-
-function checkOptions(options: WasmBackendOptions): Settings {
-  checkOptionKeys(API, options, OPTION_KEYS);
-  const minMultiplyAdds = options.minMultiplyAdds ?? 1024;
-  if (typeof minMultiplyAdds !== 'number' || !(minMultiplyAdds >= 0)) {
-    throw new RnnkitError(API, `minMultiplyAdds must be a number ≥ 0, got ${describeValue(minMultiplyAdds)}`);
-  }
-  const name = options.name ?? 'wasm-simd';
-  if (typeof name !== 'string' || name === '') throw new RnnkitError(API, `name must be a non-empty string, got ${describeValue(name)}`);
-  const threads = options.threads ?? 1;
-  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
-    throw new RnnkitError(API, `threads must be an integer from 1 to ${MAX_THREADS} or 'auto', got ${describeValue(threads)}`);
-  }
-  const minParallelMultiplyAdds = options.minParallelMultiplyAdds ?? 1 << 19;
-  if (typeof minParallelMultiplyAdds !== 'number' || !(minParallelMultiplyAdds >= 0)) {
-    throw new RnnkitError(API, `minParallelMultiplyAdds must be a number ≥ 0, got ${describeValue(minParallelMultiplyAdds)}`);
-  }
-  return { minMultiplyAdds, name, threads, minParallelMultiplyAdds };
-}
 
 /**
  * Creates a kernel backend running `gemm` in WebAssembly with 128-bit SIMD. Select it with
@@ -426,7 +328,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       const range = buffer.copyIn ? buffer.copyIn(shape) : [0, size];
       if (range !== null) copyIn32(f32, start + range[0], array, range[0], range[1]);
     }
-    if (grads && slots) loadGradients(slots, grads.kernelGrad, grads.recurrentKernelGrad);
+    if (grads && slots) loadGradients(f32, slots, grads.kernelGrad, grads.recurrentKernelGrad);
     runShares(THREAD_KERNELS.indexOf(spec.name), rows, (part, r0, count) => [
       r0, count, batch, time, features, units,
       ...laid.map(({ buffer, at }) => at[buffer.perThread ? part : 0]!),
@@ -437,54 +339,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       const range = array && buffer.copyOut?.(shape, args);
       if (range) copyOut32(f32, (at[0]! >>> 2) + range[0], array, range[0], range[1]);
     }
-    if (grads && slots) storeGradients(slots, grads.kernelGrad, grads.recurrentKernelGrad, grads.biasGrad);
-  }
-
-  /**
-   * Where a backward pass's threads sum the weight gradients: thread 0 adds into copies of
-   * the caller's kernel gradients, the others into zeroed partial sums; every thread sums
-   * its own bias gradient (the kernels zero it).
-   */
-  interface GradientSlots {
-    readonly kernel: number[];
-    readonly recurrent: number[];
-    readonly bias: number[];
-    readonly sizes: readonly [number, number, number];
-  }
-
-  function takeGradients(take: (elements: number) => number, parts: number, kernel: number, recurrent: number, bias: number): GradientSlots {
-    return {
-      kernel: Array.from({ length: parts }, () => take(kernel)),
-      recurrent: Array.from({ length: parts }, () => take(recurrent)),
-      bias: Array.from({ length: parts }, () => take(bias)),
-      sizes: [kernel, recurrent, bias],
-    };
-  }
-
-  /** Copies the caller's gradients into thread 0's slots and zeroes the others' (after `reserve`). */
-  function loadGradients(g: GradientSlots, kernelGrad: Float32Array, recurrentKernelGrad: Float32Array): void {
-    const [kernel, recurrent] = g.sizes;
-    copyIn32(f32, g.kernel[0]! >>> 2, kernelGrad, 0, kernel);
-    copyIn32(f32, g.recurrent[0]! >>> 2, recurrentKernelGrad, 0, recurrent);
-    for (let part = 1; part < g.kernel.length; part++) {
-      f32.fill(0, g.kernel[part]! >>> 2, (g.kernel[part]! >>> 2) + kernel);
-      f32.fill(0, g.recurrent[part]! >>> 2, (g.recurrent[part]! >>> 2) + recurrent);
-    }
-  }
-
-  /** Adds the threads' partial sums together and hands the totals back to the caller. */
-  function storeGradients(g: GradientSlots, kernelGrad: Float32Array, recurrentKernelGrad: Float32Array, biasGrad: Float32Array | null): void {
-    const [kernel, recurrent, bias] = g.sizes;
-    for (let part = 1; part < g.kernel.length; part++) {
-      exports.addF32(g.kernel[0]!, g.kernel[part]!, kernel);
-      exports.addF32(g.recurrent[0]!, g.recurrent[part]!, recurrent);
-      exports.addF32(g.bias[0]!, g.bias[part]!, bias);
-    }
-    copyOut32(f32, g.kernel[0]! >>> 2, kernelGrad, 0, kernel);
-    copyOut32(f32, g.recurrent[0]! >>> 2, recurrentKernelGrad, 0, recurrent);
-    if (biasGrad === null) return;
-    const from = g.bias[0]! >>> 2;
-    for (let k = 0; k < bias; k++) biasGrad[k] = biasGrad[k]! + f32[from + k]!;
+    if (grads && slots) storeGradients(f32, exports, slots, grads.kernelGrad, grads.recurrentKernelGrad, grads.biasGrad);
   }
 
   const lstmForward = (args: LstmForwardArgs): void => runPass(LSTM_FORWARD, args);

@@ -3,7 +3,9 @@ import { type Initializer, Random, RnnkitError, Tensor, type Param, glorotUnifor
 import { Dense, dense } from './dense.js';
 import { GRU } from './gru.js';
 import { LSTM, lstm } from './lstm.js';
-import { Sequential, sequential, snakeCase, withSeparators } from './sequential.js';
+import { snakeCase } from './naming.js';
+import { Sequential, sequential } from './sequential.js';
+import { withSeparators } from './sequential-summary.js';
 import { SimpleRNN } from './simple-rnn.js';
 
 function uniform(shape: number[], seed: number, dtype: 'float32' | 'float64' = 'float64'): Tensor {

@@ -1,6 +1,12 @@
-import { type DType, type Param, Random, RnnkitError, type Tensor, checkOptionKeys, describeValue, formatShape, sameShape } from '@rnnkit/tensor';
+// The Sequential model: a stack of layers run in order, itself a Layer. Its option checks
+// are in sequential-options.ts, the layer naming in naming.ts and summary() in
+// sequential-summary.ts.
+import { type DType, type Param, type Random, RnnkitError, type Tensor, checkOptionKeys, describeValue, formatShape, sameShape } from '@rnnkit/tensor';
 import { builtinLayers } from './from-config.js';
 import { prefixedParam } from './common.js';
+import { uniqueNames } from './naming.js';
+import { checkInputShape, checkLayers, checkOptions, resolveRandom } from './sequential-options.js';
+import { formatSymbolic, summaryTable } from './sequential-summary.js';
 import { chainSteppers } from './stepper.js';
 import type {
   BackwardOptions,
@@ -74,8 +80,6 @@ export interface SequentialFromConfigOptions {
   readonly random?: Random;
 }
 
-const OPTION_KEYS = ['layers', 'inputShape', 'seed', 'random', 'initialize', 'dtype', 'name'] as const;
-
 /**
  * A stack of layers, each feeding the next: `forward` runs them in order and keeps every
  * layer's cache, `backward` runs their backward passes in reverse (the chain rule) and
@@ -114,19 +118,9 @@ export class Sequential implements Layer<SequentialCache> {
   constructor(options: SequentialOptions) {
     checkOptions(options);
     const { layers } = options;
-    if (!Array.isArray(layers) || layers.length === 0) {
-      throw new RnnkitError(API, `layers must be a non-empty array of layers, got ${describeValue(layers)}`);
-    }
-    layers.forEach((layer, i) => checkLayer(layer, i));
-    const seen = new Set<Layer>();
-    for (const layer of layers) {
-      if (seen.has(layer)) {
-        throw new RnnkitError(API, `layer "${layer.name}" appears twice; each layer instance can be used once`);
-      }
-      seen.add(layer);
-    }
+    checkLayers(layers);
     this.layers = Object.freeze([...layers]);
-    this.layerNames = Object.freeze(uniqueNames(layers));
+    this.layerNames = Object.freeze(uniqueNames(API, layers));
     this.name = options.name ?? 'sequential';
     if (typeof this.name !== 'string' || this.name === '') {
       throw new RnnkitError(API, `name must be a non-empty string, got ${describeValue(options.name)}`);
@@ -149,16 +143,7 @@ export class Sequential implements Layer<SequentialCache> {
       throw new RnnkitError(API, `initialize must be true or false, got ${describeValue(options.initialize)}`);
     }
     this.#initialize = options.initialize ?? true;
-    if (options.inputShape !== undefined) {
-      const shape = options.inputShape;
-      if (!Array.isArray(shape) || !shape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
-        throw new RnnkitError(
-          API,
-          `inputShape must list the lengths of one sample without the batch (e.g. [25, 1]), got ${describeValue(shape)}`,
-        );
-      }
-      this.build([null, ...shape]);
-    }
+    if (options.inputShape !== undefined) this.build([null, ...checkInputShape(options.inputShape)]);
   }
 
   /**
@@ -375,55 +360,11 @@ export class Sequential implements Layer<SequentialCache> {
     };
   }
 
-  /**
-   * A Keras-like table of the layers: name (type), output shape and parameter count, then
-   * the total, trainable and non-trainable counts.
-   *
-   * ```text
-   * Model: "sequential"
-   * ____________________________________________________________________
-   *  Layer (type)                   Output Shape                Param #
-   * ====================================================================
-   *  lstm (LSTM)                    (None, 32)                    4,352
-   *
-   *  dense (Dense)                  (None, 1)                        33
-   *
-   * ====================================================================
-   * Total params: 4,385
-   * Trainable params: 4,385
-   * Non-trainable params: 0
-   * ____________________________________________________________________
-   * ```
-   */
+  /** A Keras-like table of the layers and parameter counts (see {@link summaryTable}). */
   summary(): string {
     this.#requireBuilt();
-    const rows = this.layers.map((layer, i) => [
-      `${this.layerNames[i]} (${layer.className})`,
-      kerasShape(this.#shapes[i]!),
-      withSeparators(countOf(layer.params())),
-    ]);
-    const header = ['Layer (type)', 'Output Shape', 'Param #'];
-    const widths = [30, 26, 10].map((minimum, c) =>
-      Math.max(minimum, header[c]!.length + 2, ...rows.map((r) => r[c]!.length + 2)),
-    );
-    const line = (cells: string[]): string =>
-      (' ' + cells[0]!.padEnd(widths[0]!) + cells[1]!.padEnd(widths[1]!) + cells[2]!.padStart(widths[2]!)).trimEnd();
-    const width = 1 + widths[0]! + widths[1]! + widths[2]!;
-    const all = this.#params;
-    const trainable = countOf(all.filter((p) => p.trainable));
-    const total = countOf(all);
-    return [
-      `Model: "${this.name}"`,
-      '_'.repeat(width),
-      line(header),
-      '='.repeat(width),
-      ...rows.flatMap((row, i) => (i === 0 ? [line(row)] : ['', line(row)])),
-      '='.repeat(width),
-      `Total params: ${withSeparators(total)}`,
-      `Trainable params: ${withSeparators(trainable)}`,
-      `Non-trainable params: ${withSeparators(total - trainable)}`,
-      '_'.repeat(width),
-    ].join('\n');
+    const { name, layers, layerNames } = this;
+    return summaryTable({ name, layers, layerNames, shapes: this.#shapes, params: this.#params });
   }
 
   /** Runs `fn` for layer `i`, naming the layer in any error it throws. */
@@ -464,95 +405,6 @@ export function sequential(options: SequentialOptions): Sequential {
 }
 
 // ---------------------------------------------------------------------------------------
-
-function checkOptions(options: SequentialOptions): void {
-  checkOptionKeys(API, options, OPTION_KEYS);
-  if (options.seed !== undefined && options.random !== undefined) {
-    throw new RnnkitError(API, 'pass seed or random, not both');
-  }
-}
-
-function resolveRandom(seed: unknown, random: unknown): Random {
-  if (random !== undefined) {
-    if (random === null || typeof random !== 'object' || typeof (random as Random).uniform !== 'function') {
-      throw new RnnkitError(API, `random must be a Random, got ${describeValue(random)}`);
-    }
-    return random as Random;
-  }
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    throw new RnnkitError(API, `seed must be a finite number, got ${describeValue(seed)}`);
-  }
-  return new Random((seed as number | undefined) ?? 0);
-}
-
-function checkLayer(layer: unknown, index: number): void {
-  const l = layer as Partial<Layer> | null;
-  const methods = ['build', 'params', 'outputShape', 'forward', 'backward', 'getWeights', 'setWeights', 'getConfig'] as const;
-  if (
-    l === null ||
-    typeof l !== 'object' ||
-    typeof l.name !== 'string' ||
-    typeof l.className !== 'string' ||
-    methods.some((m) => typeof l[m] !== 'function')
-  ) {
-    throw new RnnkitError(API, `layers[${index}] is not a layer (expected the Layer interface), got ${describeValue(layer)}`);
-  }
-  if ((layer as { returnState?: unknown }).returnState === true) {
-    throw new RnnkitError(
-      API,
-      `layer "${l.name}" has returnState: true, but a Sequential model passes only each layer's output on; ` +
-        'use the layer on its own to get its states',
-    );
-  }
-}
-
-/** Keras' `to_snake_case` of a class name: `SimpleRNN` → `simple_rnn`, `LSTM` → `lstm`. */
-export function snakeCase(className: string): string {
-  return className
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
-
-/**
- * Names of the layers within a model. A layer whose name is its class's default takes the
- * next free `name_k` when the name is taken (Keras' auto-naming); two layers given the same
- * explicit name are an error, since nothing could tell their weights apart.
- */
-function uniqueNames(layers: readonly Layer[]): string[] {
-  const taken = new Set<string>();
-  const explicit = layers.filter((l) => l.name !== snakeCase(l.className)).map((l) => l.name);
-  for (const name of explicit) {
-    if (taken.has(name)) throw new RnnkitError(API, `two layers are named "${name}"; layer names must be unique`);
-    taken.add(name);
-  }
-  return layers.map((layer) => {
-    const base = layer.name;
-    if (base !== snakeCase(layer.className)) return base;
-    let name = base;
-    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
-    taken.add(name);
-    return name;
-  });
-}
-
-function countOf(params: readonly Param[]): number {
-  return params.reduce((n, p) => n + p.value.size, 0);
-}
-
-/** `4385` → `"4,385"` (no locale lookup, so the output is the same everywhere). */
-export function withSeparators(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-/** Keras' rendering of a shape: `(None, 25, 32)`. */
-function kerasShape(shape: SymbolicShape): string {
-  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
-}
-
-function formatSymbolic(shape: SymbolicShape): string {
-  return `[${shape.map((d, i) => (d === null ? (i === 0 ? 'batch' : 'null') : String(d))).join(', ')}]`;
-}
 
 /** Whether a (concrete or symbolic) shape fits a symbolic one, `null` matching any length. */
 function fits(shape: SymbolicShape, expected: SymbolicShape): boolean {

@@ -1,0 +1,57 @@
+// The compiled kernels: the WebAssembly binaries (one with its own memory, one importing a
+// shared memory for threads), compiled once per process, what they export, and the limits
+// of their memory.
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+
+/** What the compiled module exports (see assembly/index.ts). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  scratchBytes(): number;
+  gemmF32(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
+  gemmF64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
+  lstmForward(...args: number[]): void;
+  lstmBackward(...args: number[]): void;
+  gruForward(...args: number[]): void;
+  gruBackward(...args: number[]): void;
+  addF32(target: number, source: number, count: number): void;
+  addF64(target: number, source: number, count: number): void;
+}
+
+/** Exports a worker thread may run, by index (the pool's kernel numbers). */
+export const THREAD_KERNELS = ['lstmForward', 'lstmBackward', 'gemmF32', 'gemmF64', 'gruForward', 'gruBackward'] as const;
+export const GEMM_F32 = 2;
+export const GEMM_F64 = 3;
+
+export const PAGE = 65536;
+/** Pages of the shared memory (fixed when it is created): 2 GiB, as compiled in. */
+export const SHARED_MAXIMUM_PAGES = 32768;
+/** Pages a WebAssembly memory of 32-bit addresses can have: 4 GiB. */
+export const MAXIMUM_PAGES = 65536;
+
+const binaries: Record<'own' | 'shared', Uint8Array<ArrayBuffer> | null> = { own: null, shared: null };
+const compiled: Record<'own' | 'shared', Promise<WebAssembly.Module> | null> = { own: null, shared: null };
+
+function kernelBytes(kind: 'own' | 'shared'): Uint8Array<ArrayBuffer> {
+  let bytes = binaries[kind];
+  if (bytes === null) {
+    const text = atob(kind === 'own' ? KERNELS_WASM_BASE64 : KERNELS_SHARED_WASM_BASE64);
+    bytes = new Uint8Array(text.length);
+    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    binaries[kind] = bytes;
+  }
+  return bytes;
+}
+
+/** The module of kind `kind`, compiled on first use and shared by every backend after. */
+export function compile(kind: 'own' | 'shared'): Promise<WebAssembly.Module> {
+  return (compiled[kind] ??= WebAssembly.compile(kernelBytes(kind)));
+}
+
+/**
+ * True when this JavaScript engine can run the kernels: WebAssembly with 128-bit SIMD
+ * (Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89, Safari ≥ 16.4).
+ */
+export function wasmSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(kernelBytes('own'));
+}

@@ -1,0 +1,69 @@
+// The options of createWasmBackend: their documentation, their checks and defaults, and
+// the settings a backend is made with once they have passed.
+import { RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
+
+/** Options of {@link createWasmBackend} and {@link useWasmBackend}. */
+export interface WasmBackendOptions {
+  /**
+   * Products with fewer multiply–adds (m·n·k) than this run on the plain-JS kernels of
+   * `@rnnkit/tensor` instead: for them, copying the operands into WebAssembly memory costs
+   * more than the SIMD kernels save. 0 sends every product to WebAssembly.
+   * @defaultValue 1024
+   */
+  readonly minMultiplyAdds?: number;
+  /** The backend's name, shown by `getBackend().name` and in benchmarks. @defaultValue 'wasm-simd' */
+  readonly name?: string;
+  /**
+   * Threads that share the work of LSTM layers (each taking a part of the batch) and of
+   * large matrix products (each taking a block of rows or of depth): `1` runs
+   * everything on the calling thread; `n > 1` starts `n − 1` worker threads on the same
+   * WebAssembly memory; `'auto'` uses every core (and 1 where threads are unavailable).
+   * Threads need `SharedArrayBuffer`: always there in Node, in browsers only on
+   * cross-origin isolated pages. Small passes stay on the calling thread, where waking a
+   * worker would cost more than it saves. Results do not depend on the thread count
+   * beyond float32 rounding of the weight gradients' sums.
+   * @defaultValue 1
+   */
+  readonly threads?: number | 'auto';
+  /**
+   * With several threads: the multiply–adds a thread must get for a pass to be shared out
+   * (a pass of fewer runs on fewer threads, down to the calling one alone), since waking
+   * a worker and waiting for it costs tens of microseconds. 0 shares every pass whose
+   * batch has more than 4 sequences.
+   * @defaultValue 524288
+   */
+  readonly minParallelMultiplyAdds?: number;
+}
+
+export const API = 'createWasmBackend';
+const OPTION_KEYS = ['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds'];
+/** Most threads a backend may have, the calling one included. */
+export const MAX_THREADS = 64;
+
+/** The checked options, defaults filled in. */
+export interface Settings {
+  readonly minMultiplyAdds: number;
+  readonly name: string;
+  readonly threads: number | 'auto';
+  readonly minParallelMultiplyAdds: number;
+}
+
+/** Checks {@link WasmBackendOptions} (as `createWasmBackend`) and fills in the defaults. */
+export function checkOptions(options: WasmBackendOptions): Settings {
+  checkOptionKeys(API, options, OPTION_KEYS);
+  const minMultiplyAdds = options.minMultiplyAdds ?? 1024;
+  if (typeof minMultiplyAdds !== 'number' || !(minMultiplyAdds >= 0)) {
+    throw new RnnkitError(API, `minMultiplyAdds must be a number ≥ 0, got ${describeValue(minMultiplyAdds)}`);
+  }
+  const name = options.name ?? 'wasm-simd';
+  if (typeof name !== 'string' || name === '') throw new RnnkitError(API, `name must be a non-empty string, got ${describeValue(name)}`);
+  const threads = options.threads ?? 1;
+  if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
+    throw new RnnkitError(API, `threads must be an integer from 1 to ${MAX_THREADS} or 'auto', got ${describeValue(threads)}`);
+  }
+  const minParallelMultiplyAdds = options.minParallelMultiplyAdds ?? 1 << 19;
+  if (typeof minParallelMultiplyAdds !== 'number' || !(minParallelMultiplyAdds >= 0)) {
+    throw new RnnkitError(API, `minParallelMultiplyAdds must be a number ≥ 0, got ${describeValue(minParallelMultiplyAdds)}`);
+  }
+  return { minMultiplyAdds, name, threads, minParallelMultiplyAdds };
+}
