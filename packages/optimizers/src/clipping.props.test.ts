@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { Param, Tensor } from '@rnnkit/tensor';
-import { type RunnerOptions, createOptimizer } from './optimizer.js';
+import { createOptimizer } from './optimizer.js';
+import type { RunnerOptions } from './runner-options.js';
 import { sgd } from './sgd.js';
 
 // Plain SGD with learning rate 1 from zero values moves each value by exactly minus the

@@ -14,15 +14,9 @@ export {
   RUNNER_OPTION_KEYS,
   defineOptimizer,
 } from './plugin.js';
-export {
-  type RunnerOptions,
-  type OptimizerOptions,
-  type ParamCollection,
-  type SavedLearningRate,
-  type OptimizerSnapshot,
-  type Optimizer,
-  createOptimizer,
-} from './optimizer.js';
+export { type RunnerOptions, type OptimizerOptions, type ParamCollection } from './runner-options.js';
+export { type SavedLearningRate, type OptimizerSnapshot } from './snapshot.js';
+export { type Optimizer, createOptimizer } from './optimizer.js';
 export { type LoadOptimizerOptions, loadOptimizer } from './load-optimizer.js';
 export { NonFiniteStepError } from './rollback.js';
 export {

@@ -2,9 +2,11 @@
 // plugins passed, the built-in ones by default), the saved options, then the state.
 import { type Param, RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import { type BuiltInOptimizer, type BuiltInOptimizerName, BUILT_IN_OPTIMIZERS } from './built-in.js';
-import { type Optimizer, type OptimizerSnapshot, type ParamCollection, type RunnerOptions, checkSnapshot, createOptimizer } from './optimizer.js';
+import { type Optimizer, createOptimizer } from './optimizer.js';
 import { type AnyOptimizerPlugin, type OptionsOf, type StateOf, RUNNER_OPTION_KEYS } from './plugin.js';
+import type { ParamCollection, RunnerOptions } from './runner-options.js';
 import { builtInSchedule } from './schedules.js';
+import { type OptimizerSnapshot, checkSnapshot } from './snapshot.js';
 
 /** Options of {@link loadOptimizer}: the plugins to resolve the saved name with, and overrides. */
 export interface LoadOptimizerOptions extends RunnerOptions {

@@ -2,7 +2,7 @@
 // the step, put back when the step fails or leaves a value that is NaN or infinite. Without
 // it a divergent step writes Infinity into the weights and the error surfaces a batch later,
 // blaming the loss of data that did nothing wrong.
-import { type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
+import { type Param, type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
 import type { StateValue } from './plugin.js';
 
 /**
@@ -37,6 +37,57 @@ export function copyState(source: StateValue, target: StateValue | undefined): S
 export function firstNonFinite(values: TypedArray): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
   return -1;
+}
+
+/** The part of the runner's per-parameter record that saving and undoing a step use. */
+export interface RollbackSlot {
+  readonly key: string;
+  readonly included: boolean;
+  readonly param: Param;
+  readonly context: { readonly value: TypedArray };
+  state: unknown;
+  /** The values before the step in progress (a buffer reused from step to step). */
+  savedValue: TypedArray | null;
+  /** The plugin state before the step in progress. */
+  savedState: StateValue | undefined;
+}
+
+/** Copies the values and state of every slot the step will change (trainable, included) and returns those slots. */
+export function saveSlots<Slot extends RollbackSlot>(slots: readonly Slot[]): Slot[] {
+  const saved: Slot[] = [];
+  for (const slot of slots) {
+    if (!slot.included || !slot.param.trainable) continue;
+    const value = slot.context.value;
+    if (slot.savedValue === null) slot.savedValue = value instanceof Float32Array ? new Float32Array(value.length) : new Float64Array(value.length);
+    slot.savedValue.set(value);
+    slot.savedState = copyState(slot.state as StateValue, slot.savedState);
+    saved.push(slot);
+  }
+  return saved;
+}
+
+/** The error for the first non-finite value among the saved slots' values, or undefined when all are finite. */
+export function nonFiniteError(
+  api: string,
+  saved: readonly RollbackSlot[],
+  step: number,
+  phase: string,
+): NonFiniteStepError | undefined {
+  for (const slot of saved) {
+    const bad = firstNonFinite(slot.context.value);
+    if (bad >= 0) return new NonFiniteStepError(api, slot.key, slot.param.value.shape, bad, slot.context.value[bad]!, step, phase);
+  }
+  return undefined;
+}
+
+/** Puts back the values and state that {@link saveSlots} copied. */
+export function restoreSlots(saved: readonly RollbackSlot[]): void {
+  for (const slot of saved) {
+    slot.context.value.set(slot.savedValue!);
+    slot.state = slot.savedState;
+    // The saved copy is now the live state: the next save makes a fresh one.
+    slot.savedState = undefined;
+  }
 }
 
 /** The multi-index of a flat offset into `shape`. */

@@ -27,11 +27,9 @@ export {
 export { Param } from './param.js';
 export { gemm, type KernelBackend, type FusedKernel, jsBackend, setBackend, getBackend } from './kernels.js';
 export { Random, type RandomState } from './random.js';
+export { type Initializer, type InitializerName, type InitializerConfig } from './init-define.js';
+export { type InitializerSpec, initializers, getInitializer, initializerConfig } from './init-names.js';
 export {
-  type Initializer,
-  type InitializerName,
-  type InitializerConfig,
-  type InitializerSpec,
   type ConstantOptions,
   type RandomUniformOptions,
   type RandomNormalOptions,
@@ -39,10 +37,6 @@ export {
   type FanMode,
   type VarianceScalingDistribution,
   type ScaledNormalOptions,
-  type OrthogonalOptions,
-  initializers,
-  getInitializer,
-  initializerConfig,
   computeFans,
   randomUniform,
   randomNormal,
@@ -52,8 +46,8 @@ export {
   glorotNormal,
   heNormal,
   heUniform,
-  orthogonal,
 } from './init.js';
+export { type OrthogonalOptions, orthogonal } from './orthogonal.js';
 export { broadcastShapes } from './broadcast.js';
 export {
   type Operand,

@@ -1,20 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Initializer,
-  getInitializer,
   glorotNormal,
   glorotUniform,
   heNormal,
   heUniform,
-  initializerConfig,
-  initializers,
-  orthogonal,
   randomNormal,
   randomUniform,
   truncatedNormal,
   varianceScaling,
 } from './init.js';
+import type { Initializer } from './init-define.js';
+import { getInitializer, initializerConfig, initializers } from './init-names.js';
+import { orthogonal } from './orthogonal.js';
 import { Random } from './random.js';
 
 const seedArb = fc.integer();

@@ -1,21 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { RnnkitError } from './errors.js';
 import {
-  type Initializer,
   computeFans,
-  getInitializer,
   glorotNormal,
   glorotUniform,
   heNormal,
   heUniform,
-  initializerConfig,
-  initializers,
-  orthogonal,
   randomNormal,
   randomUniform,
   truncatedNormal,
   varianceScaling,
 } from './init.js';
+import type { Initializer } from './init-define.js';
+import { getInitializer, initializerConfig, initializers } from './init-names.js';
+import { orthogonal } from './orthogonal.js';
 import { Random } from './random.js';
 import type { Tensor } from './tensor.js';
 

@@ -1,42 +1,11 @@
-import { RnnkitError, formatShape } from './errors.js';
-import { checkOptionKeys, describeValue } from './options.js';
-import { Random } from './random.js';
+// The built-in initialiser factories but orthogonal (orthogonal.ts): constants, uniform and
+// (truncated) normal draws, and Keras' variance scaling with its Glorot and He presets; and
+// computeFans, how Keras counts the units a weight connects.
+import { RnnkitError } from './errors.js';
+import { type Initializer, type InitializerName, checkOptions, define, finiteNumber, flag, nonNegative } from './init-define.js';
+import { describeValue } from './options.js';
+import type { Random } from './random.js';
 import { type Shape, checkShape, shapeSize } from './shape.js';
-import { type DType, type TypedArray, Tensor, allocate, checkDType } from './tensor.js';
-
-/**
- * Makes the initial value of a parameter: a tensor of `shape` whose random values (if any)
- * are drawn from `random`, so one seed reproduces every initial weight.
- * Values are drawn one element at a time in row-major order; `dtype` defaults to float32.
- */
-export type Initializer = (shape: Shape, random: Random, dtype?: DType) => Tensor;
-
-/** The canonical names of the built-in initialisers (Keras' names, in camelCase). */
-export type InitializerName =
-  | 'zeros'
-  | 'ones'
-  | 'constant'
-  | 'randomUniform'
-  | 'randomNormal'
-  | 'truncatedNormal'
-  | 'varianceScaling'
-  | 'glorotUniform'
-  | 'glorotNormal'
-  | 'heNormal'
-  | 'heUniform'
-  | 'orthogonal';
-
-/** A built-in initialiser as plain data: its name and the options it was made with. */
-export interface InitializerConfig {
-  readonly name: InitializerName;
-  readonly options?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * Anything {@link getInitializer} resolves: a name, a config, or an initialiser itself.
- * (At run time a config's name may be spelled in any way a name may, e.g. `'random_uniform'`.)
- */
-export type InitializerSpec = string | InitializerConfig | Initializer;
 
 /** Options of {@link initializers}.constant. */
 export interface ConstantOptions {
@@ -87,12 +56,6 @@ export interface ScaledNormalOptions {
   readonly truncated?: boolean;
 }
 
-/** Options of {@link orthogonal}. */
-export interface OrthogonalOptions {
-  /** Multiplies the orthogonal matrix. @defaultValue 1 */
-  readonly gain?: number;
-}
-
 /**
  * Fan-in and fan-out of a weight shape, as Keras counts them: `[in, out]` for a matrix;
  * for higher ranks the leading axes form a receptive field that multiplies both
@@ -105,55 +68,6 @@ export function computeFans(shape: Shape): { fanIn: number; fanOut: number } {
   if (rank === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
   const receptiveField = shapeSize(shape.slice(0, -2));
   return { fanIn: shape[rank - 2]! * receptiveField, fanOut: shape[rank - 1]! * receptiveField };
-}
-
-// ---------------------------------------------------------------------------------------
-// Plumbing shared by every factory
-// ---------------------------------------------------------------------------------------
-
-/** The config each built-in initialiser was made with, for {@link initializerConfig}. */
-const configs = new WeakMap<Initializer, InitializerConfig>();
-
-type Fill = (out: Float64Array, shape: Shape, random: Random) => void;
-
-/** Wraps a fill routine into an {@link Initializer} that checks its arguments. */
-function define(name: InitializerName, options: Record<string, unknown>, fill: Fill): Initializer {
-  const initializer: Initializer = (shape, random, dtype = 'float32') => {
-    checkShape(name, shape);
-    checkDType(name, dtype);
-    if (!(random instanceof Random)) {
-      throw new RnnkitError(name, `expected a Random as the second argument, got ${describeValue(random)}`);
-    }
-    // Through allocate, so that a huge shape (a layer of a million units) is a clear error.
-    const values = allocate('float64', shapeSize(shape), shape, name) as Float64Array;
-    fill(values, shape, random);
-    const data: TypedArray = dtype === 'float64' ? values : allocate(dtype, values.length, shape, name);
-    if (data !== values) data.set(values);
-    return new Tensor(data, shape);
-  };
-  configs.set(initializer, Object.keys(options).length === 0 ? { name } : { name, options: Object.freeze({ ...options }) });
-  return initializer;
-}
-
-/** The options of a factory, `{}` when undefined; throws on a non-object or an unknown key. */
-function checkOptions(api: string, options: unknown, known: readonly string[]): Record<string, unknown> {
-  if (options === undefined) return {};
-  checkOptionKeys(api, options, known);
-  return options as Record<string, unknown>;
-}
-
-function finiteNumber(api: string, name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new RnnkitError(api, `${name} must be a finite number, got ${describeValue(value)}`);
-  }
-  return value;
-}
-
-function nonNegative(api: string, name: string, value: unknown, fallback: number): number {
-  const n = finiteNumber(api, name, value, fallback);
-  if (n < 0) throw new RnnkitError(api, `${name} must be ≥ 0, got ${n}`);
-  return n;
 }
 
 /**
@@ -177,17 +91,20 @@ const TRUNCATED_STD = 0.8796256610342398;
 // Factories
 // ---------------------------------------------------------------------------------------
 
-function zerosFactory(options?: Record<string, never>): Initializer {
+/** `initializers.zeros()`: every element 0. */
+export function zerosFactory(options?: Record<string, never>): Initializer {
   checkOptions('zeros', options, []);
   return define('zeros', {}, () => {});
 }
 
-function onesFactory(options?: Record<string, never>): Initializer {
+/** `initializers.ones()`: every element 1. */
+export function onesFactory(options?: Record<string, never>): Initializer {
   checkOptions('ones', options, []);
   return define('ones', {}, (out) => out.fill(1));
 }
 
-function constantFactory(options?: ConstantOptions): Initializer {
+/** `initializers.constant({ value })`: every element `value` (default 0). */
+export function constantFactory(options?: ConstantOptions): Initializer {
   const o = checkOptions('constant', options, ['value']);
   const value = finiteNumber('constant', 'value', o.value, 0);
   return define('constant', { value }, (out) => out.fill(value));
@@ -307,203 +224,4 @@ export function heNormal(options?: ScaledNormalOptions): Initializer {
 export function heUniform(options?: Record<string, never>): Initializer {
   checkOptions('heUniform', options, []);
   return scaled('heUniform', { scale: 2, mode: 'fanIn', distribution: 'uniform' }, {});
-}
-
-function flag(api: string, name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new RnnkitError(api, `${name} must be a boolean, got ${describeValue(value)}`);
-  return value;
-}
-
-/**
- * A random orthogonal matrix (Saxe et al., 2014), as Keras' `Orthogonal`: the shape is seen
- * as a matrix of prod(shape[:-1]) rows and shape[-1] columns; a standard normal matrix of
- * the taller orientation is drawn, factored A = QR, and Q's columns are multiplied by the
- * signs of R's diagonal (which makes the result uniformly distributed over orthogonal
- * matrices); a wide shape takes the transpose. Rows (or columns, whichever are fewer) are
- * orthonormal, times `gain`. Needs rank ≥ 2.
- */
-export function orthogonal(options?: OrthogonalOptions): Initializer {
-  const o = checkOptions('orthogonal', options, ['gain']);
-  const gain = finiteNumber('orthogonal', 'gain', o.gain, 1);
-  return define('orthogonal', { gain }, (out, shape, random) => {
-    if (shape.length < 2) {
-      throw new RnnkitError('orthogonal', `expected a shape of rank ≥ 2, got ${formatShape(shape)}`);
-    }
-    const cols = shape[shape.length - 1]!;
-    const rows = out.length / (cols || 1);
-    if (out.length === 0) return;
-    const m = Math.max(rows, cols);
-    const n = Math.min(rows, cols);
-    const a = random.fillNormal(new Float64Array(m * n), 0, 1); // [m, n], row-major
-    const q = orthonormalFactor(a, m, n);
-    for (let i = 0; i < m; i++) {
-      for (let j = 0; j < n; j++) {
-        // Tall or square: out is Q itself; wide: out is Qᵀ.
-        const k = rows >= cols ? i * n + j : j * m + i;
-        out[k] = gain * q[i * n + j]!;
-      }
-    }
-  });
-}
-
-/**
- * The Q of a reduced QR factorisation A = QR (A: m×n row-major, m ≥ n) by Householder
- * reflections (Golub & Van Loan, §5.2), with Q's columns signed so R's diagonal is
- * non-negative — the unique factor with that property, whatever algorithm computes it.
- * `a` is overwritten.
- */
-/**
- * Applies the Householder reflection I − 2vvᵀ (v a unit vector over rows `rowStart…rowEnd−1`)
- * to columns `colStart…colEnd−1` of a row-major matrix with `cols` columns, in place.
- */
-function reflect(
-  a: Float64Array,
-  cols: number,
-  v: Float64Array,
-  rowStart: number,
-  rowEnd: number,
-  colStart: number,
-  colEnd: number,
-  w: Float64Array,
-): void {
-  w.fill(0, colStart, colEnd);
-  for (let i = rowStart; i < rowEnd; i++) {
-    const vi = v[i - rowStart]!;
-    if (vi === 0) continue;
-    const row = i * cols;
-    for (let j = colStart; j < colEnd; j++) w[j]! += vi * a[row + j]!;
-  }
-  for (let i = rowStart; i < rowEnd; i++) {
-    const vi = 2 * v[i - rowStart]!;
-    if (vi === 0) continue;
-    const row = i * cols;
-    for (let j = colStart; j < colEnd; j++) a[row + j]! -= vi * w[j]!;
-  }
-}
-
-function orthonormalFactor(a: Float64Array, m: number, n: number): Float64Array {
-  const reflectors: Float64Array[] = [];
-  const diagonal = new Float64Array(n);
-  const work = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    // x = A[k:, k]; reflect it onto alpha·e₁ with alpha = −sign(x₀)·‖x‖ (no cancellation).
-    let norm = 0;
-    for (let i = k; i < m; i++) norm += a[i * n + k]! ** 2;
-    norm = Math.sqrt(norm);
-    const x0 = a[k * n + k]!;
-    const alpha = x0 >= 0 ? -norm : norm;
-    const v = new Float64Array(m - k);
-    for (let i = k; i < m; i++) v[i - k] = a[i * n + k]!;
-    v[0]! -= alpha;
-    let vNorm = 0;
-    for (let i = 0; i < v.length; i++) vNorm += v[i]! ** 2;
-    vNorm = Math.sqrt(vNorm);
-    diagonal[k] = alpha;
-    if (vNorm === 0) {
-      reflectors.push(v); // x is zero below the diagonal and already ≥ 0: no reflection
-      diagonal[k] = x0;
-      continue;
-    }
-    for (let i = 0; i < v.length; i++) v[i]! /= vNorm;
-    reflectors.push(v);
-    // A[k:, k:] ← (I − 2vvᵀ)·A[k:, k:], as w = vᵀA then A −= 2·v·w, walking rows so the
-    // inner loops read contiguous memory (column walks made large matrices ~30× slower).
-    reflect(a, n, v, k, m, k, n, work);
-  }
-  // Q = H₀H₁⋯Hₙ₋₁ applied to the first n columns of the identity, last reflector first.
-  const q = new Float64Array(m * n);
-  for (let j = 0; j < n; j++) q[j * n + j] = 1;
-  for (let k = n - 1; k >= 0; k--) reflect(q, n, reflectors[k]!, k, m, 0, n, work);
-  // Q·diag(sign(diag R)); sign(0) counts as +1 (probability zero for normal draws).
-  for (let j = 0; j < n; j++) {
-    if (diagonal[j]! < 0) for (let i = 0; i < m; i++) q[i * n + j] = -q[i * n + j]!;
-  }
-  return q;
-}
-
-/**
- * Every built-in initialiser factory by its canonical name, as `tf.initializers` does:
- * `initializers.glorotUniform()`, `initializers.constant({ value: 0.1 })`. (`zeros`,
- * `ones` and `constant` live only here, since the top-level `zeros`/`ones` create tensors.)
- */
-export const initializers = Object.freeze({
-  zeros: zerosFactory,
-  ones: onesFactory,
-  constant: constantFactory,
-  randomUniform,
-  randomNormal,
-  truncatedNormal,
-  varianceScaling,
-  glorotUniform,
-  glorotNormal,
-  heNormal,
-  heUniform,
-  orthogonal,
-}) satisfies Record<InitializerName, (options?: never) => Initializer>;
-
-/** Extra spellings accepted by name: Keras' short forms `uniform` and `normal`. */
-const ALIASES: Readonly<Record<string, InitializerName>> = { uniform: 'randomUniform', normal: 'randomNormal' };
-
-/** Folds `glorot_uniform`, `glorotUniform` and `GlorotUniform` to one key. */
-function nameKey(name: string): string {
-  return name.replace(/_/g, '').toLowerCase();
-}
-
-const BY_KEY = new Map<string, InitializerName>([
-  ...(Object.keys(initializers) as InitializerName[]).map((n) => [nameKey(n), n] as const),
-  ...Object.entries(ALIASES).map(([alias, n]) => [nameKey(alias), n] as const),
-]);
-
-function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
-
-function resolveName(api: string, name: string): InitializerName {
-  const found = BY_KEY.get(nameKey(name));
-  if (found === undefined) {
-    const known = (Object.keys(initializers) as InitializerName[]).map(snakeCase).join(', ');
-    throw new RnnkitError(
-      api,
-      `unknown initializer "${name}"; known names are ${known} (camelCase such as "glorotUniform" works too)`,
-    );
-  }
-  return found;
-}
-
-/**
- * Resolves what a layer option may hold into an {@link Initializer}: a function (returned
- * as is), a name in Keras' snake_case or camelCase (`'glorot_uniform'`, `'glorotUniform'`,
- * also `'uniform'`/`'normal'`), made with default options, or a config
- * `{ name, options }` such as {@link initializerConfig} returns.
- */
-export function getInitializer(spec: InitializerSpec): Initializer {
-  const api = 'getInitializer';
-  if (typeof spec === 'function') return spec;
-  if (typeof spec === 'string') return initializers[resolveName(api, spec)]();
-  if (spec !== null && typeof spec === 'object' && typeof spec.name === 'string') {
-    const extra = Object.keys(spec).filter((k) => k !== 'name' && k !== 'options');
-    if (extra.length > 0) {
-      throw new RnnkitError(api, `unknown config key "${extra[0]}"; a config is { name, options? }`);
-    }
-    const factory = initializers[resolveName(api, spec.name)] as (options?: unknown) => Initializer;
-    return factory(spec.options);
-  }
-  throw new RnnkitError(api, `expected an initializer name, a { name, options } config or a function, got ${describeValue(spec)}`);
-}
-
-/**
- * The config of a built-in initialiser, `{ name, options? }` (plain JSON data), so that
- * `getInitializer(initializerConfig(init))` makes one that draws the same values.
- * A user's own function has no config: that is an error.
- */
-export function initializerConfig(initializer: Initializer): InitializerConfig {
-  const config = configs.get(initializer);
-  if (config === undefined) {
-    throw new RnnkitError(
-      'initializerConfig',
-      'this initializer was not made by an rnnkit factory, so it has no config; save its name and options yourself',
-    );
-  }
-  return config.options === undefined ? { name: config.name } : { name: config.name, options: { ...config.options } };
 }
