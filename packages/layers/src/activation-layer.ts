@@ -77,6 +77,11 @@ export class ActivationLayer implements Layer<ActivationLayerCache> {
     return [...shape];
   }
 
+  /** A mask passes through unchanged: the layer acts on each step on its own. */
+  computeMask(_x: Tensor, mask: Tensor | null): Tensor | null {
+    return mask;
+  }
+
   forward(x: Tensor, _options?: ForwardOptions): ForwardResult<ActivationLayerCache> {
     const width = this.#checkInput(x, 'input');
     const out = allocate(this.dtype, x.size);

@@ -230,13 +230,20 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
     return [...forward.slice(0, last), (forward[last] as number) + (backward[last] as number)];
   }
 
+  /** As the wrapped layers: the mask goes on with sequences, else it is used up. */
+  computeMask(_x: Tensor, mask: Tensor | null): Tensor | null {
+    return this.returnSequences ? mask : null;
+  }
+
   forward(x: Tensor, options: ForwardOptions = {}): ForwardResult<BidirectionalCache> {
     this.requireBuilt();
-    checkOptionKeys(API, options, ['training', 'initialState']);
-    const { training, initialState } = options;
+    checkOptionKeys(API, options, ['training', 'initialState', 'mask']);
+    const { training, initialState, mask } = options;
     const split = this.splitStates(initialState, 'initialState');
-    const f = this.forwardLayer.forward(x, { ...(training === undefined ? {} : { training }), ...(split === undefined ? {} : { initialState: split[0] }) });
-    const b = this.backwardLayer.forward(x, { ...(training === undefined ? {} : { training }), ...(split === undefined ? {} : { initialState: split[1] }) });
+    // Both directions read the same mask (the backward layer reverses it with its input).
+    const shared = { ...(training === undefined ? {} : { training }), ...(mask === undefined ? {} : { mask }) };
+    const f = this.forwardLayer.forward(x, { ...shared, ...(split === undefined ? {} : { initialState: split[0] }) });
+    const b = this.backwardLayer.forward(x, { ...shared, ...(split === undefined ? {} : { initialState: split[1] }) });
     const yForward = f.y;
     const yBackward = this.returnSequences ? flipTime(b.y) : b.y;
     if (!sameShape(yForward.shape.slice(0, -1), yBackward.shape.slice(0, -1)) || (this.mergeMode !== 'concat' && !sameShape(yForward.shape, yBackward.shape))) {

@@ -6,9 +6,10 @@ import { denseCodec } from './dense.codec.js';
 import { dropoutCodec } from './dropout.codec.js';
 import { gruCodec } from './gru.codec.js';
 import { lstmCodec } from './lstm.codec.js';
+import { maskingCodec } from './masking.codec.js';
 import { simpleRNNCodec } from './simple-rnn.codec.js';
 
-/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout and Bidirectional (over SimpleRNN, LSTM and GRU): what model IO uses by default. */
+/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking and Bidirectional (over SimpleRNN, LSTM and GRU): what model IO uses by default. */
 export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   denseCodec,
   simpleRNNCodec,
@@ -16,5 +17,6 @@ export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   gruCodec,
   activationLayerCodec,
   dropoutCodec,
+  maskingCodec,
   bidirectionalCodec({ codecs: [simpleRNNCodec, lstmCodec, gruCodec] }),
 ]);

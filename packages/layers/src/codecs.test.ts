@@ -12,6 +12,7 @@ import { GRU } from './gru.js';
 import { type KerasConfig, type KerasDialect, KerasConfigReader, KerasConfigWriter, snakeCase } from './keras-config.js';
 import type { Layer } from './layer.js';
 import { LSTM } from './lstm.js';
+import { Masking } from './masking.js';
 import { gruCell, gruCellPlugin } from './cells/gru-cell.js';
 import { lstmCell, lstmCellPlugin } from './cells/lstm-cell.js';
 import { simpleRNNCell, simpleRNNCellPlugin } from './cells/simple-rnn-cell.js';
@@ -67,6 +68,7 @@ const LAYERS: [string, () => Layer][] = [
   ['GRU (resetAfter false)', () => new GRU({ units: 4, resetAfter: false, useBias: false })],
   ['Activation', () => new ActivationLayer({ activation: 'tanh' })],
   ['Dropout', () => new Dropout({ rate: 0.3, seed: 5 })],
+  ['Masking', () => new Masking({ maskValue: -1, name: 'pad' })],
 ];
 
 describe('the built-in codecs', () => {
@@ -101,7 +103,7 @@ describe('the built-in codecs', () => {
   it('should own instances of their class only', () => {
     const impostor = { ...new Dense({ units: 1 }), className: 'Dense' } as unknown as Layer;
     expect(builtinCodecs.filter((c) => codecOwns(c, impostor))).toEqual([]);
-    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Bidirectional']);
+    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional']);
   });
 
   it('should read the dialects: TF.js defaults the gates to hard sigmoid, Keras 3 refuses its hard_sigmoid, Keras needs reset_after', () => {

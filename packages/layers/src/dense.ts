@@ -134,6 +134,11 @@ export class Dense implements Layer<DenseCache> {
     return [...shape.slice(0, -1), this.units];
   }
 
+  /** A mask passes through unchanged: the layer acts on each step on its own. */
+  computeMask(_x: Tensor, mask: Tensor | null): Tensor | null {
+    return mask;
+  }
+
   forward(x: Tensor, _options?: ForwardOptions): ForwardResult<DenseCache> {
     const kernel = this.#requireBuilt();
     if (!(x instanceof Tensor)) throw new RnnkitError(API, `expected the input to be a Tensor, got ${describeValue(x)}`);

@@ -94,8 +94,13 @@ export class Dropout implements Layer<DropoutCache> {
     return [...shape];
   }
 
+  /** A mask passes through unchanged: the layer acts on each step on its own. */
+  computeMask(_x: Tensor, mask: Tensor | null): Tensor | null {
+    return mask;
+  }
+
   forward(x: Tensor, options: ForwardOptions = {}): ForwardResult<DropoutCache> {
-    checkOptionKeys(API, options, ['training', 'initialState']);
+    checkOptionKeys(API, options, ['training', 'initialState', 'mask']);
     this.#check(x, 'input');
     if (options.training !== true || this.rate === 0) {
       return { y: x.clone(), cache: { scale: null, shape: x.shape } };

@@ -6,6 +6,7 @@ import { Dropout } from './dropout.js';
 import { GRU } from './gru.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LSTM } from './lstm.js';
+import { Masking } from './masking.js';
 import { SimpleRNN } from './simple-rnn.js';
 
 /** The built-in layer classes by class name, each with a static `fromConfig`. */
@@ -16,6 +17,7 @@ export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerCo
   GRU,
   Activation: ActivationLayer,
   Dropout,
+  Masking,
   // Its wrapped layers are resolved through this same list.
   Bidirectional: { fromConfig: (config: LayerConfig): Layer => Bidirectional.fromConfig(config, builtinLayers) },
 });

@@ -36,6 +36,7 @@ export { type RecurrentOptions, type RecurrentConfig } from './recurrent.js';
 export { SimpleRNN, simpleRNN, type SimpleRNNOptions, type SimpleRNNConfig } from './simple-rnn.js';
 export { LSTM, lstm, type LSTMOptions, type LSTMConfig } from './lstm.js';
 export { GRU, gru, type GRUOptions, type GRUConfig } from './gru.js';
+export { Masking, masking, type MaskingOptions, type MaskingConfig, type MaskingCache } from './masking.js';
 export { ActivationLayer, activationLayer, type ActivationLayerOptions, type ActivationLayerConfig, type ActivationLayerCache } from './activation-layer.js';
 export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
 export {
@@ -68,6 +69,7 @@ export { simpleRNNCodec } from './simple-rnn.codec.js';
 export { lstmCodec } from './lstm.codec.js';
 export { gruCodec } from './gru.codec.js';
 export { activationLayerCodec } from './activation-layer.codec.js';
+export { maskingCodec } from './masking.codec.js';
 export { dropoutCodec } from './dropout.codec.js';
 export { bidirectionalCodec, type BidirectionalCodecOptions } from './bidirectional.codec.js';
 export { builtinCodecs } from './builtin-codecs.js';

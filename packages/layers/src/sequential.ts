@@ -55,6 +55,8 @@ export interface SequentialOptions {
 /** What {@link Sequential.forward} keeps for `backward`: each layer's cache, in order. */
 export interface SequentialCache {
   readonly caches: readonly unknown[];
+  /** The mask of the model's output (`[batch, time]`), when a layer made or passed one; losses skip its 0 steps. */
+  readonly mask?: Tensor | null;
 }
 
 /** The configuration of a {@link Sequential} model: plain JSON data. */
@@ -258,7 +260,7 @@ export class Sequential implements Layer<SequentialCache> {
    * was made without `inputShape`.
    */
   forward(x: Tensor, options: ForwardOptions = {}): ForwardResult<SequentialCache> {
-    checkOptionKeys(API, options, ['training', 'initialState']);
+    checkOptionKeys(API, options, ['training', 'initialState', 'mask']);
     if (options.initialState !== undefined) {
       throw new RnnkitError(API, 'initialState is not supported by a model; pass it to the recurrent layer itself');
     }
@@ -272,18 +274,25 @@ export class Sequential implements Layer<SequentialCache> {
     const layerOptions: ForwardOptions = options.training === undefined ? {} : { training: options.training };
     const caches: unknown[] = new Array(this.layers.length);
     let y = x;
+    // The mask given, then each layer's: Masking makes one, recurrent layers use it up.
+    let mask = options.mask ?? null;
     // A plain loop with the message built only on failure: this runs every training step.
     for (let i = 0; i < this.layers.length; i++) {
+      const layer = this.layers[i]!;
+      if (mask !== null && layer.computeMask === undefined) {
+        throw this.#refused(i, `input ${formatShape(y.shape)}`, new RnnkitError(layer.className, 'this layer cannot take a mask (it has no computeMask)'));
+      }
       let result: ForwardResult<unknown>;
       try {
-        result = this.layers[i]!.forward(y, layerOptions);
+        result = layer.forward(y, mask === null ? layerOptions : { ...layerOptions, mask });
+        if (layer.computeMask !== undefined) mask = layer.computeMask(y, mask);
       } catch (error) {
         throw this.#refused(i, `input ${formatShape(y.shape)}`, error);
       }
       caches[i] = result.cache;
       y = result.y;
     }
-    return { y, cache: { caches } };
+    return { y, cache: { caches, mask } };
   }
 
   /**
