@@ -31,7 +31,8 @@ export interface ForecastResult {
  * With a `scaler`, the window is transformed before the model and the forecast is
  * inverse-transformed back. With `intervals`, empirical intervals are added: see
  * {@link empiricalIntervals}. An output holding NaN or an infinity is an error naming where it
- * came from.
+ * came from. Every pass sees a whole window, so the model should have no stateful layer (one
+ * would carry its states from one pass into the next).
  *
  * @example
  * const { forecast: next } = forecast(model, recent, { steps: 12 }); // recent: [25, 1] → [12, 1]
