@@ -77,7 +77,7 @@ describe('compareWithBaselines', () => {
       'compareWithBaselines: actual (4 values) and forecast (1 value) must have the same number of values',
     );
     expect(() => compareWithBaselines({ actual, forecast, history, horizon: 4 } as never)).toThrow(
-      'compareWithBaselines: unknown key "horizon"; valid keys are actual, forecast, history, season',
+      'compareWithBaselines: unknown option "horizon"; valid options are actual, forecast, history, season',
     );
   });
 

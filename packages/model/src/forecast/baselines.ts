@@ -118,7 +118,7 @@ export interface BaselineComparison {
  */
 export function compareWithBaselines(input: CompareWithBaselinesInput): BaselineComparison {
   const api = 'compareWithBaselines';
-  checkOptionKeys(api, input, ['actual', 'forecast', 'history', 'season'], 'key');
+  checkOptionKeys(api, input, ['actual', 'forecast', 'history', 'season']);
   const actual = readValues(api, 'actual', input.actual);
   checkSameShape(api, actual, 'actual', readValues(api, 'forecast', input.forecast), 'forecast');
   const history = readSeriesLayout(api, input.history);

@@ -72,6 +72,21 @@ describe('forecast (recursive)', () => {
     expect(Array.from(result.data)).toEqual(expected);
   });
 
+  it('should take exogenous values per history of a batch, [batch, steps, others]', () => {
+    const model = tinyModel(2, 1, 43);
+    const a = randomTensor([3, 2], 14);
+    const b = randomTensor([3, 2], 15);
+    const batch = new Tensor(Float64Array.from([...a.data, ...b.data]), [2, 3, 2]);
+    const exogenous = tensor([[[1], [2]], [[-1], [-2]]], 'float64');
+    const { forecast: result } = forecast(model, batch, { steps: 2, target: 0, exogenous });
+    const alone = [
+      forecast(model, a, { steps: 2, target: 0, exogenous: tensor([[1], [2]], 'float64') }).forecast,
+      forecast(model, b, { steps: 2, target: 0, exogenous: tensor([[-1], [-2]], 'float64') }).forecast,
+    ];
+    expect(Array.from(result.data)).toEqual(alone.flatMap((t) => Array.from(t.data)));
+    expect(alone[1]!.get(1, 0)).not.toBe(forecast(model, b, { steps: 2, target: 0, exogenous: tensor([[1], [2]], 'float64') }).forecast.get(1, 0));
+  });
+
   it('should not change the history tensor', () => {
     const history = randomTensor([4, 1], 9);
     const before = Array.from(history.data);
@@ -208,7 +223,7 @@ describe('forecast errors', () => {
     ['scaler without methods', () => forecast(model, history, { steps: 1, scaler: { transform: (t: Tensor) => t } as never }), /^forecast: scaler must have transform\(t\) and inverseTransform\(t\) methods/],
     ['residual shape', () => forecast(model, history, { steps: 2, intervals: { residuals: tensor([[1, 2, 3]]) } }), 'forecast: intervals.residuals must be a Tensor [n, 2] or [n, 2, 2] (n ≥ 1 past errors per horizon step), got shape [1, 3]'],
     ['bad level', () => forecast(model, history, { steps: 1, intervals: { residuals: tensor([[1]]), levels: [0.9, 1] } }), 'forecast: intervals.levels must be a non-empty array of numbers in (0, 1) such as [0.8, 0.95], got [0.9, 1]'],
-    ['unknown interval key', () => forecast(model, history, { steps: 1, intervals: { residuals: tensor([[1]]), level: 0.9 } as never }), /^forecast intervals: unknown option "level"; valid options are residuals, levels$/],
+    ['unknown interval key', () => forecast(model, history, { steps: 1, intervals: { residuals: tensor([[1]]), level: 0.9 } as never }), 'forecast: unknown intervals option "level"; valid intervals options are residuals, levels'],
     ['no model', () => forecast({} as never, history, { steps: 1 }), /^forecast: model must have forward, backward/],
   ];
   it.each(cases)('should refuse %s with a one-line RnnkitError', (_, call, message) => {

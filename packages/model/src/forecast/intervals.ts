@@ -23,7 +23,7 @@ export function checkIntervalOptions(
   steps: number,
   targets: number,
 ): { readonly residuals: Tensor; readonly levels: readonly number[] } {
-  checkOptionKeys(`${api} intervals`, options, ['residuals', 'levels']);
+  checkOptionKeys(api, options, ['residuals', 'levels'], 'intervals option');
   const { residuals } = options;
   const fits =
     residuals instanceof Tensor &&
