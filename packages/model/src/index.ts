@@ -18,6 +18,20 @@ export { type TrainingState } from './training-state.js';
 export { type EvaluateOptions, type PredictOptions, evaluate, predict } from './evaluate.js';
 export { type StreamableModel, type StreamOptions, type Stream, createStream } from './stream.js';
 export { resetStates } from './states.js';
+export { type ForecastResult, forecast } from './forecast/forecast.js';
+export { type ForecastOptions, type ForecastScaler, type ForecastIntervalOptions } from './forecast/options.js';
+export { type ForecastInterval } from './forecast/intervals.js';
+export { type MaseOptions, mae, rmse, smape, mase } from './forecast/metrics.js';
+export {
+  type SeasonalNaiveOptions,
+  type ForecastScores,
+  type CompareWithBaselinesInput,
+  type BaselineComparison,
+  persistenceForecast,
+  seasonalNaiveForecast,
+  compareWithBaselines,
+} from './forecast/baselines.js';
+export { type SeriesValues } from './forecast/values.js';
 export { type Dataset } from './data.js';
 export {
   type MetricFunction,
