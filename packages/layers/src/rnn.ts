@@ -11,10 +11,9 @@ import {
   Tensor,
   allocate,
   formatShape,
-  getBackend,
   sameShape,
 } from '@rnnkit/tensor';
-import type { BackwardSteps, CellConfig, ForwardSteps, RecurrentCell, RecurrentPass } from './cell.js';
+import type { BackwardSteps, CellConfig, ForwardSteps, RecurrentCell } from './cell.js';
 import {
   allocateBlocks,
   booleanOption,
@@ -36,6 +35,7 @@ import type {
   RecurrentLayer,
   SymbolicShape,
 } from './layer.js';
+import { findPass, isCell } from './rnn-lookup.js';
 import { type InitialStateSource, layoutDiffers, setInitialStates, timeMajorInput, toBatchMajor } from './rnn-buffers.js';
 import { afterMaskedBackStep, beforeMaskedBackStep, carryMaskedStates, maskedBackward, maskedOutputs, processingMask } from './rnn-mask.js';
 import { type StatefulConfig, type StatefulOptions, StatefulRecurrentLayer } from './rnn-stateful.js';
@@ -125,32 +125,6 @@ export interface RNNIdentity {
 }
 
 const OPTION_KEYS = ['cell', 'returnSequences', 'returnState', 'learnableInitialState', 'goBackwards', 'stateful', 'name'];
-
-function isCell(value: unknown): value is RecurrentCell {
-  if (value === null || typeof value !== 'object') return false;
-  const c = value as Partial<RecurrentCell>;
-  return (
-    typeof c.kind === 'string' &&
-    Array.isArray(c.states) &&
-    c.states.length > 0 &&
-    Array.isArray(c.kept) &&
-    typeof c.step === 'function' &&
-    typeof c.backStep === 'function' &&
-    typeof c.build === 'function' &&
-    typeof c.params === 'function'
-  );
-}
-
-/** The first fused pass of the current backend that computes this cell, if any. */
-function findPass(cell: RecurrentCell): RecurrentPass | undefined {
-  const fused = getBackend().fused;
-  if (fused === undefined) return undefined;
-  for (let i = 0; i < fused.length; i++) {
-    const k = fused[i]!;
-    if (k.family === 'recurrent' && (k as RecurrentPass).supports(cell)) return k as RecurrentPass;
-  }
-  return undefined;
-}
 
 /**
  * The generic recurrent layer: `new RNN({ cell: lstmCell({ units: 32 }) })`. It runs the
