@@ -1,7 +1,6 @@
-// The built-in layer converters of exportOnnx: Dense, Activation, Dropout, SimpleRNN, LSTM, GRU.
+// The layer converters of exportOnnx for plain layers: Dense, Activation, Dropout, SimpleRNN, LSTM, GRU.
 // Each reads the layer only through its public surface (getConfig, getWeights), so it works
 // for any layer with the same class name and configuration.
-import type { Layer } from '@rnnkit/layers';
 import type { OnnxAttributeValue, OnnxGraphBuilder, OnnxLayerConverter, OnnxValue } from './export-graph.js';
 import { GRU_LAYOUT, type GateLayout, LSTM_LAYOUT, RNN_LAYOUT, kerasToOnnxMatrix, kerasToOnnxVector } from './gate-layout.js';
 
@@ -76,7 +75,7 @@ const dropout: OnnxLayerConverter = {
 };
 
 /** How one recurrent class maps to its ONNX op. */
-interface RecurrentMapping {
+export interface RecurrentMapping {
   readonly opType: 'RNN' | 'LSTM' | 'GRU';
   readonly layout: GateLayout;
   /** The `activations` attribute, from the layer's config. */
@@ -87,62 +86,124 @@ function recurrentConverter(className: string, mapping: RecurrentMapping): OnnxL
   return {
     className,
     convert(layer, input, graph) {
-      return convertRecurrent(layer, input, graph, mapping);
+      const config = layer.getConfig();
+      const direction = { config, weights: layer.getWeights() };
+      const units = config.units as number;
+      const reverse = config.goBackwards === true;
+      const { y, yH } = recurrentNode(graph, input, mapping, [direction], reverse ? 'reverse' : 'forward', config.returnSequences === true);
+      if (y !== undefined) {
+        // Y is [time, directions = 1, batch, units]: drop the direction axis, back to batch-major.
+        let steps = graph.addNode('Squeeze', [y, graph.addInt64('axes', [1])])[0]!;
+        // ONNX's reverse direction returns its steps in input order, Keras' go_backwards in processing order.
+        if (reverse) steps = reverseTime(graph, steps);
+        const out = graph.addNode('Transpose', [steps], { attributes: { perm: { ints: [1, 0, 2] } } })[0]!;
+        return { name: out, shape: [input.shape[0]!, input.shape[1]!, units] };
+      }
+      // Y_h, [directions = 1, batch, units], is the last step's output (reverse: after reading step 0).
+      const out = graph.addNode('Squeeze', [yH!, graph.addInt64('axes', [0])])[0]!;
+      return { name: out, shape: [input.shape[0]!, units] };
     },
   };
 }
 
-function convertRecurrent(layer: Layer, input: OnnxValue, graph: OnnxGraphBuilder, mapping: RecurrentMapping): OnnxValue {
-  const config = layer.getConfig();
-  const units = config.units as number;
+/** The directions' values one after the other. */
+function joined(parts: readonly ArrayLike<number>[]): ArrayLike<number> {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** Axis 0 read backwards (a Slice with step −1). */
+function reverseTime(graph: OnnxGraphBuilder, value: string): string {
+  const start = graph.addInt64('reverse_start', [-1]);
+  const end = graph.addInt64('reverse_end', [-(2 ** 53) + 1]);
+  return graph.addNode('Slice', [value, start, end, graph.addInt64('reverse_axes', [0]), graph.addInt64('reverse_steps', [-1])])[0]!;
+}
+
+/** One direction of an ONNX recurrent op: a layer's configuration and weights (Keras order). */
+export interface RecurrentDirection {
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly weights: readonly { readonly shape: readonly number[]; readonly data: ArrayLike<number> }[];
+}
+
+/**
+ * The ONNX RNN/LSTM/GRU node of one direction or two (forward then reverse, `bidirectional`),
+ * with its input transposed to time-major. Returns Y `[time, directions, batch, units]` when
+ * `sequences`, else Y_h `[directions, batch, units]`.
+ */
+export function recurrentNode(
+  graph: OnnxGraphBuilder,
+  input: OnnxValue,
+  mapping: RecurrentMapping,
+  directions: readonly RecurrentDirection[],
+  direction: 'forward' | 'reverse' | 'bidirectional',
+  sequences: boolean,
+): { y?: string; yH?: string } {
   const { layout, opType } = mapping;
   if (input.shape.length !== 3) graph.unsupported(`expected input [batch, time, features], got rank ${input.shape.length}`);
-  // ONNX's reverse direction returns its steps in input order, Keras' go_backwards in processing order: not mapped yet.
-  if (config.goBackwards === true) graph.unsupported('goBackwards is not exported to ONNX yet');
-  const activations = mapping.activations(config, graph);
-  const weights = layer.getWeights();
-  const [kernel, recurrentKernel] = weights;
-  const features = kernel!.shape[0]!;
+  const first = directions[0]!.config;
+  const units = first.units as number;
   const width = layout.gates * units;
-  const useBias = config.useBias !== false;
-  const bias = useBias ? weights[2] : undefined;
-  const learnableInitialState = config.learnableInitialState === true;
-  if (learnableInitialState && weights.length !== (useBias ? 4 : 3)) graph.unsupported('its learnable initial state was not found among its weights');
-  const resetAfter = config.resetAfter === true;
-
-  const w = graph.addInitializer('W', [1, width, features], kerasToOnnxMatrix(kernel!.data, layout, units, features));
-  const r = graph.addInitializer('R', [1, width, units], kerasToOnnxMatrix(recurrentKernel!.data, layout, units, units));
-  let b = '';
-  if (bias) {
+  const resetAfter = first.resetAfter === true;
+  const count = directions.length;
+  const activations: string[] = [];
+  const w: ArrayLike<number>[] = [];
+  const r: ArrayLike<number>[] = [];
+  const biases: Float32Array[] = [];
+  const initialStates: (ArrayLike<number> | null)[] = [];
+  let features = 0;
+  for (const { config, weights } of directions) {
+    if (config.units !== units || (config.resetAfter === true) !== resetAfter) graph.unsupported('its two directions differ in units or resetAfter (one ONNX node holds both)');
+    activations.push(...mapping.activations(config, graph));
+    const [kernel, recurrentKernel] = weights;
+    features = kernel!.shape[0]!;
+    const useBias = config.useBias !== false;
+    const learnableInitialState = config.learnableInitialState === true;
+    if (learnableInitialState && weights.length !== (useBias ? 4 : 3)) graph.unsupported('its learnable initial state was not found among its weights');
+    w.push(kerasToOnnxMatrix(kernel!.data, layout, units, features));
+    r.push(kerasToOnnxMatrix(recurrentKernel!.data, layout, units, units));
     // ONNX adds an input bias Wb and a recurrent bias Rb; Keras has one (or, GRU resetAfter, both).
     const onnxBias = new Float32Array(2 * width);
-    onnxBias.set(kerasToOnnxVector(bias.data, 0, layout, units), 0);
-    if (resetAfter) onnxBias.set(kerasToOnnxVector(bias.data, width, layout, units), width);
-    b = graph.addInitializer('B', [1, 2 * width], onnxBias);
+    const bias = useBias ? weights[2] : undefined;
+    if (bias) {
+      onnxBias.set(kerasToOnnxVector(bias.data, 0, layout, units), 0);
+      if (resetAfter) onnxBias.set(kerasToOnnxVector(bias.data, width, layout, units), width);
+    }
+    biases.push(onnxBias);
+    initialStates.push(learnableInitialState ? weights[weights.length - 1]!.data : null);
+  }
+  const wName = graph.addInitializer('W', [count, width, features], joined(w));
+  const rName = graph.addInitializer('R', [count, width, units], joined(r));
+  const anyBias = directions.some((d) => d.config.useBias !== false);
+  let b = '';
+  if (anyBias) {
+    const all = new Float32Array(count * 2 * width);
+    biases.forEach((bias, d) => all.set(bias, d * 2 * width));
+    b = graph.addInitializer('B', [count, 2 * width], all);
   }
   let initialH = '';
-  if (learnableInitialState) initialH = broadcastInitialState(graph, input.name, weights[weights.length - 1]!.data, units);
-
+  if (initialStates.some((s) => s !== null)) {
+    const states = new Float32Array(count * units);
+    initialStates.forEach((s, d) => s && states.set(s, d * units));
+    initialH = broadcastInitialState(graph, input.name, states, count, units);
+  }
   const transposed = graph.addNode('Transpose', [input.name], { attributes: { perm: { ints: [1, 0, 2] } } })[0]!;
   const attributes = {
     hidden_size: { int: units },
+    direction: { string: direction },
     activations: { strings: activations },
     ...activationParameters(activations),
     ...(opType === 'GRU' ? { linear_before_reset: { int: resetAfter ? 1 : 0 } } : {}),
   };
-  const inputs = [transposed, w, r, b, '', initialH];
+  const inputs = [transposed, wName, rName, b, '', initialH];
   while (inputs[inputs.length - 1] === '') inputs.pop();
-  const returnSequences = config.returnSequences === true;
-  const [y, yH] = graph.addNode(opType, inputs, { attributes, outputs: [returnSequences, !returnSequences] });
-  if (returnSequences) {
-    // Y is [time, directions = 1, batch, units]: drop the direction axis, back to batch-major.
-    const squeezed = graph.addNode('Squeeze', [y!, graph.addInt64('axes', [1])])[0]!;
-    const out = graph.addNode('Transpose', [squeezed], { attributes: { perm: { ints: [1, 0, 2] } } })[0]!;
-    return { name: out, shape: [input.shape[0]!, input.shape[1]!, units] };
-  }
-  // Y_h, [directions = 1, batch, units], is the last step's output.
-  const out = graph.addNode('Squeeze', [yH!, graph.addInt64('axes', [0])])[0]!;
-  return { name: out, shape: [input.shape[0]!, units] };
+  const [y, yH] = graph.addNode(opType, inputs, { attributes, outputs: [sequences, !sequences] });
+  return sequences ? { y: y! } : { yH: yH! };
 }
 
 /**
@@ -168,37 +229,43 @@ export const ACTIVATION_PARAMETERS: Readonly<Record<string, { alpha: number; bet
   Affine: { alpha: 1, beta: 0 },
 };
 
-/** SimpleRNN's learned h0 [units], repeated for every sequence of the batch: [1, batch, units]. */
-function broadcastInitialState(graph: OnnxGraphBuilder, input: string, state: ArrayLike<number>, units: number): string {
-  const h0 = graph.addInitializer('initial_state', [1, 1, units], state);
+/** Learned initial states [directions, units] (zeros for a direction without), repeated for every sequence: [directions, batch, units]. */
+function broadcastInitialState(graph: OnnxGraphBuilder, input: string, state: ArrayLike<number>, directions: number, units: number): string {
+  const h0 = graph.addInitializer('initial_state', [directions, 1, units], state);
   const shape = graph.addNode('Shape', [input])[0]!;
   const batch = graph.addNode('Slice', [shape, graph.addInt64('batch_start', [0]), graph.addInt64('batch_end', [1])])[0]!;
-  const target = graph.addNode('Concat', [graph.addInt64('one', [1]), batch, graph.addInt64('units', [units])], { attributes: { axis: { int: 0 } } })[0]!;
+  const target = graph.addNode('Concat', [graph.addInt64('directions', [directions]), batch, graph.addInt64('units', [units])], { attributes: { axis: { int: 0 } } })[0]!;
   return graph.addNode('Expand', [h0, target])[0]!;
 }
 
-const simpleRNN = recurrentConverter('SimpleRNN', {
-  opType: 'RNN',
-  layout: RNN_LAYOUT,
-  activations: (config, graph) => [recurrentActivation(graph, config.activation)],
-});
-
-const lstm = recurrentConverter('LSTM', {
-  opType: 'LSTM',
-  layout: LSTM_LAYOUT,
-  activations(config, graph) {
-    const candidate = recurrentActivation(graph, config.activation);
-    // cellOutput 'none' (h = o ⊙ c) is the identity as the output activation.
-    const output = config.cellOutput === 'none' ? 'Affine' : candidate;
-    return [recurrentActivation(graph, config.recurrentActivation), candidate, output];
+/** How SimpleRNN, LSTM and GRU map to ONNX's RNN, LSTM and GRU ops. */
+export const RECURRENT_MAPPINGS: Readonly<Record<'SimpleRNN' | 'LSTM' | 'GRU', RecurrentMapping>> = {
+  SimpleRNN: {
+    opType: 'RNN',
+    layout: RNN_LAYOUT,
+    activations: (config, graph) => [recurrentActivation(graph, config.activation)],
   },
-});
+  LSTM: {
+    opType: 'LSTM',
+    layout: LSTM_LAYOUT,
+    activations(config, graph) {
+      const candidate = recurrentActivation(graph, config.activation);
+      // cellOutput 'none' (h = o ⊙ c) is the identity as the output activation.
+      const output = config.cellOutput === 'none' ? 'Affine' : candidate;
+      return [recurrentActivation(graph, config.recurrentActivation), candidate, output];
+    },
+  },
+  GRU: {
+    opType: 'GRU',
+    layout: GRU_LAYOUT,
+    activations: (config, graph) => [recurrentActivation(graph, config.recurrentActivation), recurrentActivation(graph, config.activation)],
+  },
+};
 
-const gru = recurrentConverter('GRU', {
-  opType: 'GRU',
-  layout: GRU_LAYOUT,
-  activations: (config, graph) => [recurrentActivation(graph, config.recurrentActivation), recurrentActivation(graph, config.activation)],
-});
-
-/** The converters exportOnnx uses unless given others for the same class names. */
-export const builtinConverters: readonly OnnxLayerConverter[] = Object.freeze([dense, activation, dropout, simpleRNN, lstm, gru]);
+/** The converters of plain layers: Dense, Activation, Dropout, SimpleRNN, LSTM, GRU. */
+export const layerConverters: readonly OnnxLayerConverter[] = Object.freeze([
+  dense,
+  activation,
+  dropout,
+  ...Object.entries(RECURRENT_MAPPINGS).map(([className, mapping]) => recurrentConverter(className, mapping)),
+]);

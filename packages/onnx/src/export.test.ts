@@ -1,4 +1,4 @@
-import { ActivationLayer, Dense, Dropout, GRU, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { ActivationLayer, Bidirectional, Dense, Dropout, GRU, LSTM, Masking, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, int64ToNumber } from './proto.js';
@@ -41,6 +41,28 @@ describe('exportOnnx', () => {
     }
   });
 
+  it('writes goBackwards as the reverse direction read back in processing order, and Bidirectional as one bidirectional node', async () => {
+    const model = new Sequential({
+      layers: [
+        new Bidirectional({ layer: new LSTM({ units: 3, returnSequences: true }), mergeMode: 'ave' }),
+        new GRU({ units: 2, goBackwards: true, returnSequences: true }),
+        new Bidirectional({ layer: new SimpleRNN({ units: 2, learnableInitialState: true }), mergeMode: 'concat' }),
+        new Dense({ units: 1 }),
+      ],
+      inputShape: [null, 2],
+      seed: 5,
+    });
+    model.setWeights(model.getWeights().map((w, k) => randomTensor([...w.shape], 40 + k)));
+    const nodes = decodeModel(exportOnnx(model)).graph!.node!;
+    const directions = nodes.filter((n) => ['LSTM', 'GRU', 'RNN'].includes(n.opType!)).map((n) => n.attribute!.find((a) => a.name === 'direction')!.s);
+    expect(directions.map((d) => new TextDecoder().decode(d!))).toEqual(['bidirectional', 'reverse', 'bidirectional']);
+    const x = randomTensor([3, 6, 2], 41);
+    const runner = onnxRunner(model);
+    const y = await runner.predict(x);
+    await runner.dispose();
+    expect(maxAbsDiff(y.data, predict(model, x).data)).toBeLessThan(1e-5);
+  });
+
   it('round-trips through loadOnnx', () => {
     const model = new Sequential({
       layers: [new GRU({ units: 4, returnSequences: true }), new Dropout({ rate: 0.5 }), new LSTM({ units: 3, cellOutput: 'none', recurrentActivation: 'hardSigmoid' }), new Dense({ units: 2 }), new ActivationLayer({ activation: 'softmax' })],
@@ -58,8 +80,10 @@ describe('exportOnnx', () => {
     expect(() => exportOnnx(custom)).toThrow('exportOnnx: layer "dense" (Dense) cannot be exported: activation "swish" has no ONNX equivalent here (built-in activations only)');
     const rnn = new Sequential({ layers: [new SimpleRNN({ units: 2, activation: 'softmax' })], inputShape: [4, 1] });
     expect(() => exportOnnx(rnn)).toThrow('exportOnnx: layer "simple_rnn" (SimpleRNN) cannot be exported: activation "softmax" is not available inside ONNX recurrent ops');
-    const backwards = new Sequential({ layers: [new SimpleRNN({ units: 2, goBackwards: true })], inputShape: [4, 1] });
-    expect(() => exportOnnx(backwards)).toThrow('exportOnnx: layer "simple_rnn" (SimpleRNN) cannot be exported: goBackwards is not exported to ONNX yet');
+    const masked = new Sequential({ layers: [new Masking(), new LSTM({ units: 2 })], inputShape: [4, 1] });
+    expect(() => exportOnnx(masked)).toThrow(/^exportOnnx: layer "masking" \(Masking\) cannot be exported: masks are not exported: ONNX sequence_lens covers end padding only/);
+    const inverted = new Sequential({ layers: [new Bidirectional({ layer: new GRU({ units: 2, goBackwards: true }) })], inputShape: [4, 1] });
+    expect(() => exportOnnx(inverted)).toThrow('exportOnnx: layer "bidirectional" (Bidirectional) cannot be exported: its forward layer has goBackwards: true (ONNX runs the forward direction first to last)');
     const unbuilt = new Sequential({ layers: [new Dense({ units: 1 })] });
     expect(() => exportOnnx(unbuilt)).toThrow('exportOnnx: the model is not built; give it an inputShape or run it once first');
   });

@@ -2,7 +2,7 @@
 import type { Sequential, SymbolicShape } from '@rnnkit/layers';
 import { RnnkitError } from '@rnnkit/tensor';
 import { OnnxGraphBuilder, type OnnxLayerConverter, type OnnxValue } from './export-graph.js';
-import { builtinConverters } from './export-layers.js';
+import { builtinConverters } from './export-wrappers.js';
 import { DataType, type OnnxValueInfo, encodeModel } from './proto.js';
 
 const API = 'exportOnnx';
