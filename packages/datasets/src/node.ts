@@ -1,16 +1,12 @@
 // Public API of @rnnkit/datasets/node: the SCADA loader for a file path or a Node stream,
 // parsed with csv-parse's Node build (Buffers straight from the file, no decoding step).
 // Everything else of the package is browser-safe and lives in the main entry.
-import { createReadStream } from 'node:fs';
-import { type Readable, Readable as ReadableStream, pipeline } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { createGunzip } from 'node:zlib';
-import { RnnkitError, describeValue } from '@rnnkit/tensor';
+import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { gunzipIfCompressed, openNodeInput } from './csv/node-input.js';
 import type { ScadaData, ScadaOptions } from './scada/options.js';
 import { type CsvParserFactory, readScada } from './scada/reader.js';
 import { ScadaError } from './scada/scada-error.js';
-import { isGzip } from './scada/sniff.js';
 
 export {
   type AngleTransform,
@@ -45,49 +41,13 @@ const createParser = parse as unknown as CsvParserFactory;
  */
 export async function loadScada(input: string | URL | Readable, options?: ScadaOptions): Promise<ScadaData> {
   const api = 'loadScada';
-  let stream: Readable;
-  let source: string;
-  if (typeof input === 'string' || input instanceof URL) {
-    source = typeof input === 'string' ? input : fileURLToPath(input);
-    stream = createReadStream(source, { highWaterMark: 1 << 16 });
-  } else if (input !== null && typeof input === 'object' && typeof (input as Readable).pipe === 'function' && Symbol.asyncIterator in input) {
-    stream = input;
-    const path = (input as { path?: unknown }).path;
-    source = typeof path === 'string' ? path : '<stream>';
-  } else {
-    throw new RnnkitError(api, `expected a file path, a file URL or a Node readable stream, got ${describeValue(input)}`);
-  }
+  const { stream, source } = openNodeInput(api, input);
   try {
-    const chunks = gunzipIfCompressed(stream as AsyncIterable<Uint8Array | string>, api, source);
+    const chunks = gunzipIfCompressed(stream as AsyncIterable<Uint8Array | string>, (why, cause) =>
+      new ScadaError(api, { source }, `the input is gzip-compressed but cannot be decompressed (${why}): is it truncated or corrupt?`, { cause }),
+    );
     return await readScada(chunks, options, { api, source, createParser, decodeBytes: false });
   } finally {
     if (!stream.destroyed) stream.destroy();
-  }
-}
-
-/** The chunks as they come, or decompressed when the first one starts like gzip. */
-async function* gunzipIfCompressed(chunks: AsyncIterable<Uint8Array | string>, api: string, source: string): AsyncGenerator<Uint8Array | string> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done === true) return;
-  async function* all(): AsyncGenerator<Uint8Array | string> {
-    yield first.value;
-    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
-  }
-  if (!isGzip(first.value)) {
-    yield* all();
-    return;
-  }
-  const gunzip = createGunzip();
-  // pipeline (unlike pipe) passes a read error of the source on and destroys both on exit.
-  pipeline(ReadableStream.from(all()), gunzip, () => undefined);
-  try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
-  } catch (error) {
-    if (error instanceof RnnkitError) throw error;
-    const why = (error as Error).message;
-    throw new ScadaError(api, { source }, `the input is gzip-compressed but cannot be decompressed (${why}): is it truncated or corrupt?`, { cause: error });
-  } finally {
-    gunzip.destroy();
   }
 }
