@@ -40,9 +40,15 @@ export const MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /** A Float64Array that doubles when full (through `allocate`, so it obeys the allocation limit). */
 export class Column {
-  data: Float64Array<ArrayBufferLike> = new Float64Array(1024);
+  data: Float64Array<ArrayBufferLike>;
   length = 0;
-  constructor(private readonly api: string) {}
+  /** @param capacity values held before the first doubling */
+  constructor(
+    private readonly api: string,
+    capacity = 1024,
+  ) {
+    this.data = new Float64Array(capacity);
+  }
   push(value: number): void {
     if (this.length === this.data.length) {
       const bigger = allocate('float64', this.data.length * 2, undefined, this.api) as Float64Array;

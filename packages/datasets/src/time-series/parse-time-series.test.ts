@@ -53,6 +53,12 @@ describe('parseTimeSeries: format', () => {
     expect(data.series[0]!.columns).toEqual(['speed, m/s, avg']);
   });
 
+  it('should prefer the earlier of , ; tab | when counts tie', async () => {
+    const data = await parseTimeSeries('time;x,b\n2024-03-01 00:00;1,2\n', { ...f64, time: 'time;x' });
+    expect(data.series[0]!.columns).toEqual(['b']);
+    expect(values(data)).toEqual([2]);
+  });
+
   it('should take an explicit delimiter as given', async () => {
     const error = await failure(parseTimeSeries('time;a\n2024-03-01 00:00;1\n', { delimiter: ',', columns: ['a'] }));
     expect(error.message).toBe(
@@ -279,6 +285,15 @@ describe('parseTimeSeries: resampling and fill', () => {
   it('should refuse a resampling grid longer than maxRows', async () => {
     const error = await failure(parseTimeSeries('time,v\n2024-03-01 00:00,1\n2024-03-02 00:00,2\n', { interval: '1s', maxRows: 1000 }));
     expect(error.message).toMatch(/^parseTimeSeries: resampling every 1,000 ms from .* gives 86,401 rows, more than maxRows \(1,000\)/);
+  });
+
+  it('should count the resampled rows of every series together against maxRows', async () => {
+    const text = 'id,time,v\nA,2024-03-01 00:00,1\nA,2024-03-01 00:05,2\nB,2024-03-01 00:00,3\nB,2024-03-01 00:05,4\n';
+    const options: TimeSeriesOptions = { time: 'time', groupBy: 'id', interval: '1min' };
+    expect((await parseTimeSeries(text, { ...options, maxRows: 12 })).series.map((s) => s.times.length)).toEqual([6, 6]);
+    const error = await failure(parseTimeSeries(text, { ...options, maxRows: 11 }));
+    expect(error.message).toContain('resampling in series "B" every 60,000 ms');
+    expect(error.message).toContain('gives 6 rows (with 6 rows of the series before), more than maxRows (11)');
   });
 });
 

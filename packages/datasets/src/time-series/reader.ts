@@ -60,9 +60,10 @@ class SeriesRows {
   readonly lines: Column;
   readonly values: Column[];
   constructor(api: string, k: number) {
-    this.times = new Column(api);
-    this.lines = new Column(api);
-    this.values = Array.from({ length: k }, () => new Column(api));
+    // Small at first: with groupBy, a file may hold many short series.
+    this.times = new Column(api, 16);
+    this.lines = new Column(api, 16);
+    this.values = Array.from({ length: k }, () => new Column(api, 16));
   }
 }
 
@@ -216,6 +217,7 @@ class TimeSeriesReader {
     const k = this.columns.length;
     const report = { rows: this.rows, series: this.series.size, duplicates: 0, missing: this.missing, gaps: 0, filled: 0, skipped: 0 };
     const series: TimeSeries[] = [];
+    let gridRows = 0;
     for (const [id, read] of this.series) {
       const n = read.times.length;
       const values = new Float64Array(n * k);
@@ -236,12 +238,16 @@ class TimeSeriesReader {
       report.duplicates += ordered.duplicates;
       let rows: Rows = ordered.rows;
       if (o.interval !== undefined) {
+        // Resampled rows count against maxRows too (every series together), so that a short
+        // step over a long span cannot fill memory.
         const { size } = gridSize(rows.times, o.interval);
-        if (size > o.maxRows) {
+        gridRows += size;
+        if (gridRows > o.maxRows) {
+          const before = gridRows - size > 0 ? ` (with ${formatCount(gridRows - size)} rows of the series before)` : '';
           throw this.fail(
             undefined,
             undefined,
-            `resampling${ofSeries} every ${formatCount(o.interval)} ms from ${new Date(rows.times[0]!).toISOString()} to ${new Date(rows.times[rows.times.length - 1]!).toISOString()} gives ${formatCount(size)} rows, more than maxRows (${formatCount(o.maxRows)}); pass a longer interval or a larger maxRows`,
+            `resampling${ofSeries} every ${formatCount(o.interval)} ms from ${new Date(rows.times[0]!).toISOString()} to ${new Date(rows.times[rows.times.length - 1]!).toISOString()} gives ${formatCount(size)} rows${before}, more than maxRows (${formatCount(o.maxRows)}); pass a longer interval or a larger maxRows`,
           );
         }
         const resampled = resample(rows, o.interval);
