@@ -54,7 +54,7 @@ describe('parseTimeSeries: format', () => {
   });
 
   it('should prefer the earlier of , ; tab | when counts tie', async () => {
-    const data = await parseTimeSeries('time;x,b\n2024-03-01 00:00;1,2\n', { ...f64, time: 'time;x' });
+    const data = await parseTimeSeries('time;x,b\n2024-03-01 00:00,2\n', { ...f64, time: 'time;x' });
     expect(data.series[0]!.columns).toEqual(['b']);
     expect(values(data)).toEqual([2]);
   });
