@@ -59,6 +59,12 @@ describe('parseTimeSeries: format', () => {
     expect(values(data)).toEqual([2]);
   });
 
+  it('should read a header line with a quoted line break whole when detecting', async () => {
+    const data = await parseTimeSeries('"time\n(UTC)";speed\n2024-03-01 00:00;3\n', f64);
+    expect(data.series[0]!.columns).toEqual(['speed']);
+    expect(values(data)).toEqual([3]);
+  });
+
   it('should take an explicit delimiter as given', async () => {
     const error = await failure(parseTimeSeries('time;a\n2024-03-01 00:00;1\n', { delimiter: ',', columns: ['a'] }));
     expect(error.message).toBe(
@@ -376,6 +382,8 @@ describe('parseTimeSeries: errors', () => {
   it('should escape control characters and bidi overrides from the input in messages', async () => {
     const error = await failure(parseTimeSeries('time,v\n2024-03-01 00:00,\x1b]0;pwned\x07\u202e\n'));
     expect(error.message).toBe('parseTimeSeries: line 2, column "v": expected a number, got "\\x1b]0;pwned\\x07\\u202e"');
+    const long = await failure(parseTimeSeries(`time,v\n2024-03-01 00:00,"${'"'.repeat(2)}${'x'.repeat(300)}"\n`));
+    expect(long.message).toBe(`parseTimeSeries: line 2, column "v": expected a number, got "\\"${'x'.repeat(99)}"… (201 more characters)`);
     const header = await failure(parseTimeSeries('time,"a\x1b[2Jb"\n2024-03-01 00:00,1\n', { columns: ['x'] }));
     expect(header.message).toContain('columns found: time, a\\x1b[2Jb');
     expect([...header.message].filter((ch) => ch < ' ' || ch === '\u202e')).toEqual([]);
