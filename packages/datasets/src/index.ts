@@ -55,6 +55,16 @@ export { ScadaError } from './scada/reader.js';
 export { parseScada, type ScadaInput } from './scada/parse-scada.js';
 export { parseDateTime } from './scada/date-time.js';
 export {
+  type TimeSeriesDuplicates,
+  type TimeSeriesFill,
+  type TimeSeriesOptions,
+  type TimeSeries,
+  type TimeSeriesReport,
+  type TimeSeriesData,
+} from './time-series/options.js';
+export { CsvError, type CsvLocation } from './time-series/csv-error.js';
+export { parseTimeSeries, type TimeSeriesInput } from './time-series/parse-time-series.js';
+export {
   type SyntheticScadaOptions,
   SYNTHETIC_SCADA_COLUMNS,
   scadaSampleOptions,

@@ -1,16 +1,15 @@
-// Public API of @rnnkit/datasets/node: the SCADA loader for a file path or a Node stream,
+// Public API of @rnnkit/datasets/node: the CSV loaders for a file path or a Node stream,
 // parsed with csv-parse's Node build (Buffers straight from the file, no decoding step).
 // Everything else of the package is browser-safe and lives in the main entry.
-import { createReadStream } from 'node:fs';
-import { type Readable, Readable as ReadableStream, pipeline } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { createGunzip } from 'node:zlib';
-import { RnnkitError, describeValue } from '@rnnkit/tensor';
+import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { gunzipIfCompressed, openNodeInput } from './csv/node-input.js';
 import type { ScadaData, ScadaOptions } from './scada/options.js';
 import { type CsvParserFactory, readScada } from './scada/reader.js';
 import { ScadaError } from './scada/scada-error.js';
-import { isGzip } from './scada/sniff.js';
+import { CsvError } from './time-series/csv-error.js';
+import type { TimeSeriesData, TimeSeriesOptions } from './time-series/options.js';
+import { readTimeSeries } from './time-series/reader.js';
 
 export {
   type AngleTransform,
@@ -24,6 +23,16 @@ export {
 } from './scada/options.js';
 export { ScadaError } from './scada/reader.js';
 export { parseScada, type ScadaInput } from './scada/parse-scada.js';
+export {
+  type TimeSeriesDuplicates,
+  type TimeSeriesFill,
+  type TimeSeriesOptions,
+  type TimeSeries,
+  type TimeSeriesReport,
+  type TimeSeriesData,
+} from './time-series/options.js';
+export { CsvError, type CsvLocation } from './time-series/csv-error.js';
+export { parseTimeSeries, type TimeSeriesInput } from './time-series/parse-time-series.js';
 
 const createParser = parse as unknown as CsvParserFactory;
 
@@ -45,49 +54,41 @@ const createParser = parse as unknown as CsvParserFactory;
  */
 export async function loadScada(input: string | URL | Readable, options?: ScadaOptions): Promise<ScadaData> {
   const api = 'loadScada';
-  let stream: Readable;
-  let source: string;
-  if (typeof input === 'string' || input instanceof URL) {
-    source = typeof input === 'string' ? input : fileURLToPath(input);
-    stream = createReadStream(source, { highWaterMark: 1 << 16 });
-  } else if (input !== null && typeof input === 'object' && typeof (input as Readable).pipe === 'function' && Symbol.asyncIterator in input) {
-    stream = input;
-    const path = (input as { path?: unknown }).path;
-    source = typeof path === 'string' ? path : '<stream>';
-  } else {
-    throw new RnnkitError(api, `expected a file path, a file URL or a Node readable stream, got ${describeValue(input)}`);
-  }
+  const { stream, source } = openNodeInput(api, input);
   try {
-    const chunks = gunzipIfCompressed(stream as AsyncIterable<Uint8Array | string>, api, source);
+    const chunks = gunzipIfCompressed(stream as AsyncIterable<Uint8Array | string>, (why, cause) =>
+      new ScadaError(api, { source }, `the input is gzip-compressed but cannot be decompressed (${why}): is it truncated or corrupt?`, { cause }),
+    );
     return await readScada(chunks, options, { api, source, createParser, decodeBytes: false });
   } finally {
     if (!stream.destroyed) stream.destroy();
   }
 }
 
-/** The chunks as they come, or decompressed when the first one starts like gzip. */
-async function* gunzipIfCompressed(chunks: AsyncIterable<Uint8Array | string>, api: string, source: string): AsyncGenerator<Uint8Array | string> {
-  const iterator = chunks[Symbol.asyncIterator]();
-  const first = await iterator.next();
-  if (first.done === true) return;
-  async function* all(): AsyncGenerator<Uint8Array | string> {
-    yield first.value;
-    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
-  }
-  if (!isGzip(first.value)) {
-    yield* all();
-    return;
-  }
-  const gunzip = createGunzip();
-  // pipeline (unlike pipe) passes a read error of the source on and destroys both on exit.
-  pipeline(ReadableStream.from(all()), gunzip, () => undefined);
+/**
+ * Reads time series from a CSV file on disk (a path or `file:` URL) or a Node readable
+ * stream, streamed record by record. A gzip-compressed file (`data.csv.gz`, recognised by its
+ * first bytes) is decompressed as it streams; other compressed files and archives are
+ * refused with an error saying so. Same options and result as `parseTimeSeries`.
+ *
+ * @example
+ * ```ts
+ * import { loadTimeSeries } from '@rnnkit/datasets/node';
+ * const { series } = await loadTimeSeries('weather.csv.gz', { time: 'date', columns: ['temp', 'wind_dir'], angles: ['wind_dir'], interval: '1h', fill: 'linear' });
+ * series[0]!.columns; // ['temp', 'wind_dir_sin', 'wind_dir_cos']
+ * ```
+ * @throws {CsvError} for an unreadable input, naming the file, the line and the column
+ */
+export async function loadTimeSeries(input: string | URL | Readable, options?: TimeSeriesOptions): Promise<TimeSeriesData> {
+  const api = 'loadTimeSeries';
+  const { stream, source } = openNodeInput(api, input);
+  const named = source === '<stream>' ? undefined : source;
   try {
-    for await (const chunk of gunzip) yield chunk as Uint8Array;
-  } catch (error) {
-    if (error instanceof RnnkitError) throw error;
-    const why = (error as Error).message;
-    throw new ScadaError(api, { source }, `the input is gzip-compressed but cannot be decompressed (${why}): is it truncated or corrupt?`, { cause: error });
+    const chunks = gunzipIfCompressed(stream as AsyncIterable<Uint8Array | string>, (why, cause) =>
+      new CsvError(api, { source: named }, `the input is gzip-compressed but cannot be decompressed (${why}): is it truncated or corrupt?`, { cause }),
+    );
+    return await readTimeSeries(chunks, options, { api, source: named, createParser, decodeBytes: false });
   } finally {
-    gunzip.destroy();
+    if (!stream.destroyed) stream.destroy();
   }
 }

@@ -1,43 +1,18 @@
-// The SCADA loader's engine, shared by the browser-safe and the Node entry. Each entry passes
-// a factory for csv-parse's streaming parser (the browser build or the Node build); records
-// arrive one at a time through `on_record`, and only the selected turbine's instants and the
-// selected columns are kept, so memory grows with what is selected, not with the file.
-import { RnnkitError, Tensor, allocate, formatCount, printable } from '@rnnkit/tensor';
+// The SCADA loader's engine, shared by the browser-safe and the Node entry. Records stream
+// through the CSV engine (csv/stream.ts) one at a time, and only the selected turbine's
+// instants and the selected columns are kept, so memory grows with what is selected, not
+// with the file.
+import { RnnkitError, Tensor, allocate } from '@rnnkit/tensor';
+import { parseDateTime } from '../csv/date-time.js';
+import { readNumber } from '../csv/number.js';
+import { sniffNonText } from '../csv/sniff.js';
+import { type ChunkSource, Column, type CsvParserFactory, type Failure, describeParserFailure, drive, parserOptions } from '../csv/stream.js';
 import { fillColumn } from '../fill.js';
 import { type AngleTransform, type ResolvedScadaOptions, type ScadaData, type ScadaOptions, resolveScadaOptions } from './options.js';
-import { parseDateTime } from './date-time.js';
 import { ScadaError, listed, quoted, shown } from './scada-error.js';
-import { sniffNonText } from './sniff.js';
 
 export { ScadaError } from './scada-error.js';
-
-/** Options the engine passes to csv-parse (a subset of csv-parse's own `Options`). */
-export interface CsvParserOptions {
-  delimiter: string;
-  bom: boolean;
-  skip_empty_lines: boolean;
-  relax_column_count: boolean;
-  /** Longest line (record) csv-parse buffers before it fails, in bytes. */
-  max_record_size: number;
-  /** Stream option: so large that a write never reports backpressure (see `drive`). */
-  highWaterMark: number;
-  on_record: (record: string[], info: { lines: number }) => null;
-}
-
-/** The part of csv-parse's stream parser (Node's or the browser build's) the engine uses. */
-export interface CsvStreamParser {
-  write(chunk: string | Uint8Array, callback: (error?: Error | null) => void): boolean;
-  end(): void;
-  resume(): unknown;
-  on(event: 'error', listener: (error: unknown) => void): unknown;
-  on(event: 'end', listener: () => void): unknown;
-  once(event: 'drain', listener: () => void): unknown;
-}
-
-export type CsvParserFactory = (options: CsvParserOptions) => CsvStreamParser;
-
-/** Chunks of CSV text or UTF-8 bytes. */
-export type ChunkSource = AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>;
+export type { ChunkSource, CsvParserFactory } from '../csv/stream.js';
 
 export interface ReadContext {
   /** API name for errors (`parseScada`, `loadScada`). */
@@ -49,57 +24,13 @@ export interface ReadContext {
   decodeBytes: boolean;
 }
 
-/** A Float64Array that doubles when full (through `allocate`, so it obeys the allocation limit). */
-class Column {
-  data: Float64Array<ArrayBufferLike> = new Float64Array(1024);
-  length = 0;
-  constructor(private readonly api: string) {}
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = allocate('float64', this.data.length * 2, undefined, this.api) as Float64Array;
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-}
-
-/**
- * Longest line read: SCADA rows are a few hundred bytes, so a line beyond this is a file
- * without line breaks (or not CSV), refused before it fills memory.
- */
-const MAX_LINE_BYTES = 16 * 1024 * 1024;
-
-const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-/** The first failure of a parse, from a record handler or from the parser. */
-interface Failure {
-  error?: { reason: unknown };
-}
-
 /** Reads SCADA rows from chunks of CSV. */
 export async function readScada(chunks: ChunkSource, options: ScadaOptions | undefined, context: ReadContext): Promise<ScadaData> {
   const { api } = context;
   const o = resolveScadaOptions(api, options);
   const reader = new RecordReader(api, o, o.source ?? context.source);
   const failure: Failure = {};
-  const parser = context.createParser({
-    delimiter: o.delimiter,
-    bom: true,
-    skip_empty_lines: true,
-    relax_column_count: false,
-    max_record_size: MAX_LINE_BYTES,
-    highWaterMark: 2 ** 30,
-    on_record: (record, info) => {
-      try {
-        reader.accept(record, info.lines);
-      } catch (error) {
-        failure.error ??= { reason: error };
-        throw error; // csv-parse stops and reports it too
-      }
-      return null; // consumed here: nothing is buffered in the stream
-    },
-  });
+  const parser = context.createParser(parserOptions(o.delimiter, failure, (record, line) => reader.accept(record, line)));
   let wrote: boolean;
   try {
     wrote = await drive(parser, chunks, context.decodeBytes, failure, (head) => reader.checkText(head));
@@ -108,65 +39,6 @@ export async function readScada(chunks: ChunkSource, options: ScadaOptions | und
   }
   if (!wrote || reader.header === undefined) throw reader.emptyError();
   return reader.finish();
-}
-
-/**
- * Writes every chunk into the parser, then ends it.
- *
- * Records are consumed synchronously in `on_record` and nothing is pushed downstream, so a
- * write parses its chunk before it returns; the huge high-water mark keeps the stream from
- * asking us to wait for 'drain' — which the browser build signals through a setTimeout, a
- * few milliseconds per chunk. Memory stays bounded because the next chunk is only pulled
- * from the source after the previous one is parsed.
- * @returns false when there was nothing to write
- */
-async function drive(
-  parser: CsvStreamParser,
-  chunks: ChunkSource,
-  decodeBytes: boolean,
-  failure: Failure,
-  checkHead: (head: string | Uint8Array) => void,
-): Promise<boolean> {
-  const fail = (reason: unknown): void => {
-    failure.error ??= { reason };
-  };
-  const finished = new Promise<void>((resolve, reject) => {
-    parser.on('error', (error) => {
-      fail(error);
-      reject(error);
-    });
-    parser.on('end', () => resolve());
-  });
-  finished.catch(() => undefined); // observed below; never an unhandled rejection
-  parser.resume(); // flowing mode, so that 'end' fires
-  const decoder = decodeBytes ? new TextDecoder('utf-8') : undefined;
-  let wrote = false;
-  const write = async (chunk: string | Uint8Array): Promise<void> => {
-    wrote = true;
-    const ready = parser.write(chunk, (error) => {
-      if (error) fail(error);
-    });
-    if (!ready && failure.error === undefined) {
-      await Promise.race([new Promise<void>((resolve) => parser.once('drain', resolve)), finished]);
-    }
-  };
-  for await (const raw of chunks) {
-    if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) {
-      throw new TypeError(`expected chunks of text or bytes (Uint8Array), got ${typeof raw}`);
-    }
-    if (!wrote && raw.length > 0) checkHead(raw); // before any of it is parsed as CSV
-    const chunk = decoder !== undefined && typeof raw !== 'string' ? decoder.decode(raw, { stream: true }) : raw;
-    if (chunk.length > 0) await write(chunk);
-    if (failure.error !== undefined) break;
-  }
-  const rest = decoder?.decode() ?? '';
-  if (failure.error === undefined && rest.length > 0) await write(rest);
-  if (failure.error !== undefined) throw failure.error.reason;
-  // csv-parse's browser build fails when ended without any input; nothing to parse anyway.
-  if (!wrote) return false;
-  parser.end();
-  await finished;
-  return true;
 }
 
 /** Collects the selected rows, one record at a time. */
@@ -254,14 +126,13 @@ class RecordReader {
   }
 
   private parseNumber(cell: string, line: number, variable: number, field: number): number {
-    let text = cell.trim();
+    const text = cell.trim();
     if (this.o.missingValues.has(text)) return NaN;
-    if (this.o.decimal === ',') text = text.replace(',', '.');
-    if (!NUMBER.test(text)) {
+    const value = readNumber(text, this.o.decimal);
+    if (value === undefined) {
       const hint = this.o.decimal === '.' && /^[+-]?\d*,\d+$/.test(text) ? ' (the decimal separator is "."; pass decimal: ",")' : '';
       this.fail(line, this.o.variables[variable], `cannot parse ${quoted(cell)} as a number${hint}`, field);
     }
-    const value = Number(text);
     // `1e999` passes the pattern but is Infinity, which the file could not have meant.
     if (!Number.isFinite(value)) {
       this.fail(line, this.o.variables[variable], `${quoted(cell)} is beyond the range of numbers (±1.8e308)`, field);
@@ -309,28 +180,13 @@ class RecordReader {
   /** Turns a parser failure into a ScadaError naming the line and column. */
   explain(error: unknown): unknown {
     if (error instanceof RnnkitError) return error;
-    const e = error as { code?: unknown; lines?: unknown; column?: unknown; record?: unknown; message?: unknown } | null;
-    const code = typeof e?.code === 'string' ? e.code : undefined;
-    if (code === undefined || !code.startsWith('CSV_')) {
-      return new ScadaError(this.api, { source: this.source }, `could not read the input: ${shown(String(e?.message ?? error))}`, { cause: error });
+    const found = describeParserFailure(error, this.header, 'SCADA rows are short: does the file have line breaks, is it CSV?');
+    if (found === undefined) {
+      const reason = String((error as { message?: unknown } | null)?.message ?? error);
+      return new ScadaError(this.api, { source: this.source }, `could not read the input: ${shown(reason)}`, { cause: error });
     }
-    const line = typeof e!.lines === 'number' ? e!.lines : undefined;
-    const field = typeof e!.column === 'number' ? e!.column : undefined;
-    const column = field !== undefined ? this.header?.[field] : undefined;
-    let message: string;
-    if (code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' && Array.isArray(e!.record)) {
-      message = `the row has ${e!.record.length} fields, the header has ${this.header?.length ?? '?'}`;
-      return new ScadaError(this.api, { source: this.source, line }, message, { cause: error });
-    }
-    if (code === 'CSV_QUOTE_NOT_CLOSED') {
-      message = 'a quoted field is still open at the end of the input';
-    } else if (code === 'CSV_MAX_RECORD_SIZE') {
-      message = `the line is longer than ${formatCount(MAX_LINE_BYTES)} bytes; SCADA rows are short: does the file have line breaks, is it CSV?`;
-      return new ScadaError(this.api, { source: this.source, line }, message, { cause: error });
-    } else {
-      message = `malformed CSV (${code}): ${printable(String(e!.message), { maxLength: 300 })}`;
-    }
-    return new ScadaError(this.api, { source: this.source, line, column, field: column !== undefined ? field : undefined }, message, { cause: error });
+    const { message, ...where } = found;
+    return new ScadaError(this.api, { source: this.source, ...where }, message, { cause: error });
   }
 
   finish(): ScadaData {
