@@ -12,6 +12,11 @@ export interface CellVector {
   readonly name: string;
   /** Elements per sequence (per row of the batch). */
   readonly size: number;
+  /**
+   * Optional: the vector is these equal blocks side by side, e.g. LSTM's gates
+   * `['i', 'f', 'g', 'o']`. Only read by tools that show a cell's quantities (a trace).
+   */
+  readonly parts?: readonly string[];
 }
 
 /**

@@ -18,6 +18,7 @@ export { type TrainingState } from './training-state.js';
 export { type EvaluateOptions, type PredictOptions, evaluate, predict } from './evaluate.js';
 export { type StreamableModel, type StreamOptions, type Stream, createStream } from './stream.js';
 export { resetStates } from './states.js';
+export { type TraceOptions, type RecurrentTrace, type SequenceTrace, traceSequence } from './trace.js';
 export { type ForecastResult, forecast } from './forecast/forecast.js';
 export { type ForecastOptions, type ForecastScaler, type ForecastIntervalOptions } from './forecast/options.js';
 export { type ForecastInterval } from './forecast/intervals.js';

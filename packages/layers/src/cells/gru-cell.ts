@@ -15,7 +15,7 @@ import { type Activation, type ActivationName, getActivation } from '../activati
 import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addBiasRows, addColumnSums, booleanOption, checkOptionKeys } from '../common.js';
 import { type BaseCellConfig, type CellOptions, CELL_OPTION_KEYS, GatedCell } from './gated-cell.js';
-import { resetBefore } from './gru-reset-before.js';
+import { GRU_PARTS, resetBefore } from './gru-reset-before.js';
 
 /** Options of {@link gruCell}. */
 export interface GRUCellOptions extends CellOptions {
@@ -54,8 +54,11 @@ export class GRUCell extends GatedCell implements RecurrentCell {
     this.resetAfter = booleanOption(api, 'resetAfter', options.resetAfter, true);
     const u = this.units;
     this.states = [{ name: 'h', size: u }];
-    this.kept = this.resetAfter ? [{ name: 'gates', size: 3 * u }, { name: 'recurrent', size: 3 * u }] : resetBefore.kept(u);
-    this.gradients = this.resetAfter ? [{ name: 'dz', size: 3 * u }, { name: 'dRecurrent', size: 3 * u }] : resetBefore.gradients(u);
+    const gates = GRU_PARTS;
+    this.kept = this.resetAfter
+      ? [{ name: 'gates', size: 3 * u, parts: gates }, { name: 'recurrent', size: 3 * u, parts: gates }]
+      : resetBefore.kept(u);
+    this.gradients = this.resetAfter ? [{ name: 'dz', size: 3 * u, parts: gates }, { name: 'dRecurrent', size: 3 * u, parts: gates }] : resetBefore.gradients(u);
   }
 
   protected override biasShape(): Shape {

@@ -13,6 +13,9 @@ import type { GRUCell } from './gru-cell.js';
 
 // The cell's scratch slots: U's column blocks as contiguous matrices (the products need
 // them so), the step's product rows, and the recurrent kernel's gradient blocks.
+/** The GRU's gate blocks, in Keras' order: update, reset, candidate (h̃). */
+export const GRU_PARTS: readonly string[] = ['z', 'r', 'h'];
+
 const U_ZR = 0, U_H = 1, PRODUCT_ZR = 2, PRODUCT_H = 3, DU_ZR = 4, DU_H = 5;
 
 /** Copies U's z|r and h̃ column blocks into the cell's scratch (from the current weights). */
@@ -26,11 +29,11 @@ function splitRecurrentKernel(cell: GRUCell): void {
 }
 
 export const resetBefore = {
-  kept: (u: number): CellVector[] => [{ name: 'gates', size: 3 * u }, { name: 'resetHidden', size: u }],
+  kept: (u: number): CellVector[] => [{ name: 'gates', size: 3 * u, parts: GRU_PARTS }, { name: 'resetHidden', size: u }],
   /** ∂X̂ [z | r | h̃], ∂(h·U_zr), ∂(r ⊙ h)·U_h's input ∂h̃_pre, and ∂(r ⊙ h_{t−1}). */
   gradients: (u: number): CellVector[] => [
-    { name: 'dz', size: 3 * u },
-    { name: 'dRecurrentZR', size: 2 * u },
+    { name: 'dz', size: 3 * u, parts: GRU_PARTS },
+    { name: 'dRecurrentZR', size: 2 * u, parts: ['z', 'r'] },
     { name: 'dRecurrentH', size: u },
     { name: 'dResetHidden', size: u },
   ],

@@ -57,8 +57,9 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
     this.cellOutput = oneOf<CellOutput>(api, 'cellOutput', options.cellOutput, ['activation', 'none'], 'activation');
     const u = this.units;
     this.states = [{ name: 'h', size: u }, { name: 'c', size: u }];
-    this.kept = [{ name: 'gates', size: 4 * u }, { name: 'cellActivation', size: this.cellOutput === 'activation' ? u : 0 }];
-    this.gradients = [{ name: 'dz', size: 4 * u }];
+    const gates = ['i', 'f', 'g', 'o'];
+    this.kept = [{ name: 'gates', size: 4 * u, parts: gates }, { name: 'cellActivation', size: this.cellOutput === 'activation' ? u : 0 }];
+    this.gradients = [{ name: 'dz', size: 4 * u, parts: gates }];
     this.#standard = this.recurrentActivation === activations.sigmoid && this.activation === activations.tanh && this.cellOutput === 'activation';
   }
 

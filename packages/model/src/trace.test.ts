@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { checkGradients } from '@rnnkit/gradcheck';
+import { Dense, GRU, LSTM, Masking, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { getLoss } from '@rnnkit/losses';
+import { Random, Tensor } from '@rnnkit/tensor';
+import { traceSequence } from './trace.js';
+
+function uniform(shape: number[], random: Random): Tensor {
+  return new Tensor(random.fillUniform(new Float64Array(shape.reduce((a, b) => a * b, 1)), -1, 1), shape);
+}
+
+function model(seed: number): Sequential {
+  return new Sequential({
+    layers: [new LSTM({ units: 3, returnSequences: true, dtype: 'float64' }), new GRU({ units: 2, goBackwards: true, dtype: 'float64' }), new Dense({ units: 2, dtype: 'float64' })],
+    inputShape: [null, 2],
+    seed,
+    dtype: 'float64',
+  });
+}
+
+/** Each layer's parameters' gradients from the model's own backward pass, by layer and name. */
+function gradients(m: Sequential, x: Tensor, y: Tensor): Map<string, Float64Array> {
+  for (const layer of m.layers) for (const p of layer.params()) p.zeroGrad();
+  const { y: prediction, cache } = m.forward(x, { training: true });
+  m.backward(getLoss('mse').compute(prediction, y).grad, cache);
+  return new Map(m.layers.flatMap((layer) => layer.params().map((p) => [`${layer.name}/${p.name}`, Float64Array.from(p.grad.data)] as const)));
+}
+
+describe('traceSequence', () => {
+  const random = new Random(7);
+  const x = uniform([2, 5, 2], random);
+  const y = uniform([2, 2], random);
+
+  it("should give each step's share of every recurrent parameter's gradient: summed over the steps, the gradient of backward", () => {
+    const m = model(1);
+    const expected = gradients(m, x, y);
+    const trace = traceSequence(m, x, y, { loss: 'mse' });
+    expect(trace.layers.map((l) => [l.name, l.kind, l.time, l.goBackwards])).toEqual([
+      ['lstm', 'lstm', 5, false],
+      ['gru', 'gru', 5, true],
+    ]);
+    let checked = 0;
+    for (const layer of trace.layers) {
+      for (const [name, steps] of Object.entries(layer.stepContributions)) {
+        const grad = expected.get(`${layer.name}/${name}`)!;
+        const size = grad.length;
+        expect(steps.shape[0]).toBe(5);
+        for (let i = 0; i < size; i++) {
+          let sum = 0;
+          for (let t = 0; t < 5; t++) sum += steps.data[t * size + i]!;
+          expect(Math.abs(sum - grad[i]!), `${layer.name}/${name}[${i}]`).toBeLessThan(1e-12);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBe(6);
+    expect(trace.loss).toBeCloseTo(getLoss('mse').value(m.forward(x).y, y), 12);
+  });
+
+  it('should pass the gradient check: the summed contributions agree with central differences', () => {
+    const m = model(2);
+    const recurrent = [...m.layers[0]!.params(), ...m.layers[1]!.params()];
+    const report = checkGradients({
+      params: recurrent,
+      loss: () => getLoss('mse').value(m.forward(x).y, y),
+      gradients: () => {
+        const trace = traceSequence(m, x, y, { loss: 'mse' });
+        for (const layer of trace.layers) {
+          for (const p of m.layers[layer.index]!.params()) {
+            const steps = layer.stepContributions[p.name]!;
+            p.grad.data.fill(0);
+            for (let t = 0; t < layer.time; t++) for (let i = 0; i < p.value.size; i++) p.grad.data[i]! += steps.data[t * p.value.size + i]!;
+          }
+        }
+        return { loss: trace.loss };
+      },
+    });
+    expect(report.passed, report.format()).toBe(true);
+  });
+
+  it('should give ∂L/∂state at every step: slot 0 is the initial states gradient of backwardWithStates, the last slot the output gradient', () => {
+    const lstm = new LSTM({ units: 3, returnSequences: true, dtype: 'float64' });
+    const m = new Sequential({ layers: [lstm], inputShape: [null, 2], seed: 3, dtype: 'float64' });
+    const target = uniform([2, 5, 3], random);
+    const trace = traceSequence(m, x, target, { loss: 'mse' }).layers[0]!;
+    const { y: prediction, cache } = lstm.forward(x, { training: true });
+    const dy = getLoss('mse').compute(prediction, target).grad;
+    const { initialStateGrads } = lstm.backwardWithStates(dy, cache);
+    for (const [s, name] of ['h', 'c'].entries()) {
+      const g = trace.stateGradients[name]!;
+      expect(g.shape).toEqual([2, 6, 3]);
+      for (let b = 0; b < 2; b++) {
+        for (let k = 0; k < 3; k++) expect(Math.abs(g.data[(b * 6 + 0) * 3 + k]! - initialStateGrads[s]!.data[b * 3 + k]!)).toBeLessThan(1e-12);
+      }
+    }
+    // The last step's ∂L/∂h is the output gradient there; no later step adds to it, and ∂L/∂c_T is 0.
+    for (let b = 0; b < 2; b++) {
+      for (let k = 0; k < 3; k++) {
+        expect(trace.stateGradients.h!.data[(b * 6 + 5) * 3 + k]).toBe(dy.data[(b * 5 + 4) * 3 + k]);
+        expect(trace.stateGradients.c!.data[(b * 6 + 5) * 3 + k]).toBe(0);
+      }
+    }
+    expect(trace.gradientNorms.h).toHaveLength(6);
+    const norm0 = (b: number): number => Math.hypot(...Array.from(trace.stateGradients.h!.data.subarray(b * 18, b * 18 + 3)));
+    expect(trace.gradientNorms.h![0]).toBeCloseTo((norm0(0) + norm0(1)) / 2, 12);
+    // The states: slot t + 1 is h after step t, which is the layer's output at t.
+    expect(Array.from(trace.states.h!.data.subarray(3, 6))).toEqual(Array.from(prediction.data.subarray(0, 3)));
+  });
+
+  it('should show the gates and their gradients block by block', () => {
+    const m = model(4);
+    const lstm = traceSequence(m, x, y, { loss: 'mse' }).layers[0]!;
+    expect(Object.keys(lstm.kept)).toEqual(['gates', 'gates.i', 'gates.f', 'gates.g', 'gates.o', 'cellActivation']);
+    expect(Object.keys(lstm.gradients)).toEqual(['dz', 'dz.i', 'dz.f', 'dz.g', 'dz.o']);
+    const gates = lstm.kept.gates!;
+    const f = lstm.kept['gates.f']!;
+    expect(f.shape).toEqual([2, 5, 3]);
+    // Sample 1, step 2: the forget gate is block 1 of the gates.
+    expect(Array.from(f.data.subarray((1 * 5 + 2) * 3, (1 * 5 + 2) * 3 + 3))).toEqual(Array.from(gates.data.subarray((1 * 5 + 2) * 12 + 3, (1 * 5 + 2) * 12 + 6)));
+    for (const v of f.data) expect(v > 0 && v < 1).toBe(true);
+  });
+
+  it('should leave the model as it was: same weights, same gradients', () => {
+    const m = model(5);
+    for (const p of m.params()) p.grad.data.fill(0.25);
+    const weights = m.getWeights().map((w) => Array.from(w.data));
+    traceSequence(m, x, y, { loss: 'mse' });
+    expect(m.getWeights().map((w) => Array.from(w.data))).toEqual(weights);
+    for (const p of m.params()) expect(p.grad.data.every((v) => v === 0.25)).toBe(true);
+  });
+
+  it('should trace SimpleRNN too, and refuse what it cannot trace with one-line errors', () => {
+    const m = new Sequential({ layers: [new SimpleRNN({ units: 2, dtype: 'float64' })], inputShape: [null, 2], seed: 1, dtype: 'float64' });
+    const trace = traceSequence(m, x, uniform([2, 2], random), { loss: 'mse' }).layers[0]!;
+    expect(Object.keys(trace.states)).toEqual(['h']);
+    expect(Object.keys(trace.stepContributions)).toEqual(['kernel', 'recurrentKernel', 'bias']);
+    const masked = new Sequential({ layers: [new Masking({ dtype: 'float64' }), new SimpleRNN({ units: 2, dtype: 'float64' })], inputShape: [null, 2], dtype: 'float64' });
+    const padded = new Tensor(Float64Array.from(x.data).fill(0, 8, 10), x.shape); // sample 0, step 4 is padding
+    expect(() => traceSequence(masked, padded, uniform([2, 2], random), { loss: 'mse' })).toThrow('traceSequence: masked inputs are not traced yet');
+    expect(() => traceSequence({} as never, x, y, { loss: 'mse' })).toThrow('traceSequence: expected a Sequential model, got an object');
+    expect(() => traceSequence(m, x, y, { loss: 'mse', epochs: 1 } as never)).toThrow('traceSequence: unknown option "epochs"');
+  });
+});
