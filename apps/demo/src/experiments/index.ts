@@ -1,6 +1,7 @@
 import type { Experiment } from '../experiment.js';
 import { additionRnn } from './addition-rnn.js';
 import { additionTensor } from './addition-tensor.js';
+import { gradientFlow } from './gradient-flow.js';
 import { kerasSine } from './keras-sine.js';
 import { lstmScratch } from './lstm-scratch.js';
 import { lstmToy } from './lstm-toy.js';
@@ -14,4 +15,5 @@ export const experiments: readonly Experiment[] = [
   kerasSine,
   additionTensor,
   lstmScratch,
+  gradientFlow,
 ];
