@@ -11,6 +11,7 @@ import { experiments } from './experiments/index.js';
 import { OutputDirectory } from './files.js';
 import { createReporter, formatTable } from './reporter.js';
 import { runPredict } from './predict.js';
+import { EXPLAIN_KINDS, explain, formatExplanation } from './explain.js';
 
 const USAGE = `Usage: rnnkit-demo <experiment|all|predict> [flags]
 
@@ -34,7 +35,10 @@ Flags:
   -h, --help       this text
 
   predict --model PATH/model.json --input FILE.json
-                   load a saved model and print its predictions as JSON`;
+                   load a saved model and print its predictions as JSON
+  explain lstm|gru|rnn
+                   one forward and one backward step of a tiny trained model,
+                   equation by equation, with its real numbers (--json: as data)`;
 
 function parseNumber(flag: string, raw: string | undefined, kind: 'integer' | 'number'): number | undefined {
   if (raw === undefined) return undefined;
@@ -100,6 +104,13 @@ async function main(argv: string[]): Promise<number> {
   if (values.help || positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);
     return positionals.length === 0 && !values.help ? 2 : 0;
+  }
+  if (positionals[0] === 'explain') {
+    if (positionals.length !== 2) throw new DemoError(`explain expects one of ${EXPLAIN_KINDS.join(', ')} (e.g. rnnkit-demo explain lstm)`, 2);
+    const seed = values.seed !== undefined ? parseNumber('seed', values.seed, 'integer')! : 1;
+    const explanation = await explain(positionals[1]!, seed);
+    process.stdout.write(`${values.json ? JSON.stringify(explanation) : formatExplanation(explanation)}\n`);
+    return 0;
   }
   if (positionals.length > 1) throw new DemoError(`expected one command, got "${positionals.join(' ')}" (see --help)`, 2);
   const command = positionals[0]!;
