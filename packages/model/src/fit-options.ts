@@ -12,7 +12,7 @@ import {
   createOptimizer,
   getOptimizer,
 } from '@rnnkit/optimizers';
-import { type Param, RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
+import { type Param, RnnkitError, type Tensor, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import type { Dataset } from './data.js';
 import type { BatchLogs, EpochLogs, History, ProgressEvent } from './fit.js';
 import type { MetricFunction } from './metrics.js';
@@ -123,11 +123,19 @@ export interface FitOptions<Choice extends OptimizerChoice = OptimizerChoice> {
    * stream, the epoch count, and the remaining batches of an aborted epoch.
    */
   readonly resume?: TrainingState;
+  /**
+   * A weight per training sample (`[samples]`), or per time step of a sequence output
+   * (`[samples, time]`), finite and ≥ 0: batched and shuffled with `x` and `y`, and split with
+   * `validationSplit` (`validationData` is unweighted). As Keras' `sample_weight`: the loss is
+   * Σ weight · loss over the positions divided by their number (masked steps excluded), and
+   * the metrics are weighted means.
+   */
+  readonly sampleWeight?: Tensor;
 }
 
 const FIT_KEYS = [
   'loss', 'optimizer', 'optimizerOptions', 'epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit',
-  'validationData', 'metrics', 'callbacks', 'earlyStopping', 'signal', 'yieldEveryMs', 'resume',
+  'validationData', 'metrics', 'callbacks', 'earlyStopping', 'signal', 'yieldEveryMs', 'resume', 'sampleWeight',
 ] as const;
 const CALLBACK_KEYS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onProgress', 'onTrainEnd'] as const;
 const EARLY_STOPPING_KEYS = ['patience', 'monitor', 'minDelta', 'restoreBestWeights'] as const;

@@ -1,8 +1,7 @@
 import { type Loss, getLoss } from '@rnnkit/losses';
-import { NonFiniteStepError } from '@rnnkit/optimizers';
-import { type Param, Random, RnnkitError, type Tensor, formatShape } from '@rnnkit/tensor';
-import { BatchGatherer, type Dataset, checkDataset, sliceRows, unravel } from './data.js';
-import { checkOutputFinite, describeNonFiniteWeight, describePosition, firstNonFinite } from './finite.js';
+import { type Param, Random, RnnkitError, type Tensor } from '@rnnkit/tensor';
+import { BatchGatherer, type Dataset, checkDataset, sliceRows } from './data.js';
+import { checkOutputFinite, describeNonFiniteWeight } from './finite.js';
 import {
   type AnyOptimizer,
   type FitOptions,
@@ -12,7 +11,9 @@ import {
   resolveOptimizer,
 } from './fit-options.js';
 import { type MetricFunction, resolveMetrics } from './metrics.js';
+import { checkedStep, lookAhead, lossAndGradient } from './train-step.js';
 import { type TrainingState, checkTrainingState } from './training-state.js';
+import { checkSampleWeight, countKept, lossOptions, outputMask, positionWeights } from './weights.js';
 
 const API = 'fit';
 
@@ -169,6 +170,7 @@ export async function fit<Choice extends OptimizerChoice>(
 
 async function train(model: TrainableModel, params: Param[], data: Dataset, options: FitOptions): Promise<History> {
   checkDataset(API, data);
+  const sampleWeight = options.sampleWeight === undefined ? undefined : checkSampleWeight(API, options.sampleWeight, data.x);
   const loss = resolveLoss(API, options.loss);
   const epochs = positiveInteger(API, 'epochs', options.epochs ?? 1);
   const metrics = resolveMetrics(API, options.metrics);
@@ -179,6 +181,10 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   // Validation data: a split from the end (before shuffling, as Keras does) or given.
   let train = data;
   let validation: Dataset | undefined;
+  // The weights of the training samples, and of the validation ones (a split's share only:
+  // validationData carries none).
+  let trainWeight = sampleWeight;
+  let validationWeight: Tensor | undefined;
   if (options.validationSplit !== undefined && options.validationData !== undefined) {
     throw new RnnkitError(API, 'give either validationSplit or validationData, not both');
   }
@@ -194,6 +200,10 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
     }
     train = { x: sliceRows(data.x, 0, trainCount), y: sliceRows(data.y, 0, trainCount) };
     validation = { x: sliceRows(data.x, trainCount, n), y: sliceRows(data.y, trainCount, n) };
+    if (sampleWeight !== undefined) {
+      trainWeight = sliceRows(sampleWeight, 0, trainCount);
+      validationWeight = sliceRows(sampleWeight, trainCount, n);
+    }
   } else if (options.validationData !== undefined) {
     checkDataset(API, options.validationData, 'validationData');
     validation = options.validationData;
@@ -244,6 +254,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   const signal = options.signal;
   const xBatches = new BatchGatherer(train.x);
   const yBatches = new BatchGatherer(train.y);
+  const weightBatches = trainWeight === undefined ? undefined : new BatchGatherer(trainWeight);
   const epochLogs: EpochLogs[] = [];
   const batchLogs: BatchLogs[] = [];
   let stopReason: History['stopReason'] = 'completed';
@@ -307,7 +318,8 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
       const end = Math.min(n, start + batchSize);
       const x = xBatches.gather(order, start, end);
       const y = yBatches.gather(order, start, end);
-      const value = trainBatch(model, params, optimizer, loss, x, y, epoch, b + 1);
+      const weight = weightBatches?.gather(order, start, end);
+      const value = trainBatch(model, params, optimizer, loss, { x, y, weight }, epoch, b + 1);
 
       const size = end - start;
       lossSum += value * size;
@@ -335,11 +347,11 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
     batchesDone = 0;
 
     const trainMetrics: Record<string, number> = {};
-    if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, train, metrics, ''));
+    if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, train, trainWeight, metrics, ''));
     let valLoss: number | undefined;
     if (validation) {
-      valLoss = evaluateLoss(model, validation, loss, 256, API);
-      if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, validation, metrics, 'val_'));
+      valLoss = evaluateLoss(model, validation, validationWeight, loss, 256, API);
+      if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, validation, validationWeight, metrics, 'val_'));
     }
     const logs: EpochLogs = {
       epoch,
@@ -384,95 +396,78 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   return history;
 }
 
+/** One batch's samples: inputs, targets and their sample weights (when there are any). */
+export interface Batch {
+  readonly x: Tensor;
+  readonly y: Tensor;
+  readonly weight: Tensor | undefined;
+}
+
 /** One update on one batch; returns the batch's loss. Throws, naming epoch and batch, on any NaN or infinity. */
 function trainBatch(
   model: TrainableModel,
   params: readonly Param[],
   optimizer: AnyOptimizer,
   loss: Loss,
-  x: Tensor,
-  y: Tensor,
+  batch: Batch,
   epoch: number,
-  batch: number,
+  index: number,
 ): number {
-  const at = `at epoch ${epoch}, batch ${batch}`;
-  try {
-    optimizer.beforeGradient();
-  } catch (error) {
-    throw undoneStep(error, `the optimizer's look-ahead ${at}`);
-  }
-  const { y: prediction, cache } = model.forward(x, { training: true });
-  const { value, grad } = loss.compute(prediction, y);
-  if (!Number.isFinite(value)) {
-    const bad = firstNonFinite(prediction);
-    const where =
-      bad >= 0
-        ? `; the first non-finite prediction is ${prediction.data[bad]} at ${describePosition(prediction.shape, bad)}`
-        : '; every prediction is finite, so the loss itself overflowed';
-    throw new RnnkitError(API, `the loss became ${value} ${at}${where}. Lower the learning rate or clip gradients (globalClipNorm)`);
-  }
+  const at = `at epoch ${epoch}, batch ${index}`;
+  lookAhead(optimizer, at);
+  const { y: prediction, cache } = model.forward(batch.x, { training: true });
+  const { value, grad } = lossAndGradient(loss, prediction, batch.y, lossOptions(outputMask(cache), batch.weight), at);
   model.backward(grad, cache);
-  // Backward runs from the last layer to the first, so checking parameters in reverse
-  // order names the parameter where a non-finite gradient first appeared.
-  for (let k = params.length - 1; k >= 0; k--) {
-    const param = params[k]!;
-    const bad = firstNonFinite(param.grad);
-    if (bad >= 0) {
-      throw new RnnkitError(
-        API,
-        `the gradient of ${param.name} holds ${param.grad.data[bad]} at ${formatShape(unravel(bad, param.grad.shape))} ` +
-          `${at} (the loss was ${value}). Lower the learning rate or clip gradients`,
-      );
-    }
-  }
-  try {
-    optimizer.step();
-  } catch (error) {
-    throw undoneStep(error, `the optimizer step ${at}`, ` (the loss was ${value})`);
-  }
-  optimizer.zeroGrad();
+  checkedStep(params, optimizer, value, at);
   return value;
 }
 
-/** fit's account of a step the optimizer refused and undid (other errors pass unchanged). */
-function undoneStep(error: unknown, what: string, detail = ''): unknown {
-  if (!(error instanceof NonFiniteStepError)) return error;
-  return new RnnkitError(
-    API,
-    `${what} would write ${error.value} into ${error.parameter} at ${formatShape(error.index)}${detail}; ` +
-      'the step was undone, so the weights and the optimizer are as before this batch. ' +
-      'Lower the learning rate or clip gradients (globalClipNorm)',
-    { cause: error },
-  );
-}
-
 /**
- * Mean loss over a dataset, in batches, without touching gradients. An output holding NaN
- * or an infinity is an error of `api` naming where it came from.
+ * Mean loss over a dataset, in batches, without touching gradients: each batch's loss
+ * weighted by its number of samples, or with an output mask by its number of unmasked
+ * positions — so that with a loss that averages (`'mean'`) the result is the loss of the whole
+ * dataset taken as one batch, whatever the batch size. An output holding NaN or an infinity is
+ * an error of `api` naming where it came from.
  */
-export function evaluateLoss(model: TrainableModel, data: Dataset, loss: Loss, batchSize: number, api: string): number {
+export function evaluateLoss(
+  model: TrainableModel,
+  data: Dataset,
+  sampleWeight: Tensor | undefined,
+  loss: Loss,
+  batchSize: number,
+  api: string,
+): number {
   const n = data.x.shape[0]!;
   let sum = 0;
+  let total = 0;
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const x = end - start === n ? data.x : sliceRows(data.x, start, end);
-    const y = end - start === n ? data.y : sliceRows(data.y, start, end);
-    const prediction = model.forward(x).y;
+    const whole = end - start === n;
+    const x = whole ? data.x : sliceRows(data.x, start, end);
+    const y = whole ? data.y : sliceRows(data.y, start, end);
+    const weight = sampleWeight === undefined || whole ? sampleWeight : sliceRows(sampleWeight, start, end);
+    const { y: prediction, cache } = model.forward(x);
     checkOutputFinite(api, model, x, prediction, start);
-    const value = loss.value(prediction, y);
+    const mask = outputMask(cache);
+    const options = lossOptions(mask, weight);
+    const value = options === undefined ? loss.value(prediction, y) : loss.value(prediction, y, options);
     if (!Number.isFinite(value)) throw new RnnkitError(api, `the loss of samples ${start}–${end - 1} is ${value} although every output is finite: the loss overflowed`);
-    sum += value * (end - start);
+    const share = mask === null ? end - start : countKept(mask);
+    sum += value * share;
+    total += share;
   }
-  return sum / n;
+  return total === 0 ? 0 : sum / total;
 }
 
 function computeMetrics(
   model: TrainableModel,
   data: Dataset,
+  sampleWeight: Tensor | undefined,
   metrics: [string, MetricFunction][],
   prefix: string,
 ): Record<string, number> {
-  const prediction = model.forward(data.x).y;
+  const { y: prediction, cache } = model.forward(data.x);
   checkOutputFinite(API, model, data.x, prediction);
-  return Object.fromEntries(metrics.map(([name, fn]) => [`${prefix}${name}`, fn(prediction, data.y)]));
+  const weights = positionWeights(prediction, outputMask(cache), sampleWeight);
+  return Object.fromEntries(metrics.map(([name, fn]) => [`${prefix}${name}`, weights === undefined ? fn(prediction, data.y) : fn(prediction, data.y, weights)]));
 }
