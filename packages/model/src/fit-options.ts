@@ -131,11 +131,19 @@ export interface FitOptions<Choice extends OptimizerChoice = OptimizerChoice> {
    * the metrics are weighted means.
    */
   readonly sampleWeight?: Tensor;
+  /**
+   * Truncated backpropagation through time: run each batch's sequences in chunks of this
+   * many steps, every recurrent layer starting a chunk from the states the previous chunk
+   * ended in, backpropagating within the chunk only, with one optimizer step per chunk that
+   * has a loss (a sequence output: every chunk, on its own steps; a last-step output: the
+   * last chunk). Not with Bidirectional layers or masks.
+   */
+  readonly tbptt?: number;
 }
 
 const FIT_KEYS = [
   'loss', 'optimizer', 'optimizerOptions', 'epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit',
-  'validationData', 'metrics', 'callbacks', 'earlyStopping', 'signal', 'yieldEveryMs', 'resume', 'sampleWeight',
+  'validationData', 'metrics', 'callbacks', 'earlyStopping', 'signal', 'yieldEveryMs', 'resume', 'sampleWeight', 'tbptt',
 ] as const;
 const CALLBACK_KEYS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onProgress', 'onTrainEnd'] as const;
 const EARLY_STOPPING_KEYS = ['patience', 'monitor', 'minDelta', 'restoreBestWeights'] as const;
@@ -173,6 +181,7 @@ export function checkFitOptions(api: string, options: FitOptions): void {
     throw new RnnkitError(api, `yieldEveryMs must be a number ≥ 0, got ${describeValue(yieldEveryMs)}`);
   }
   if (options.batchSize !== undefined && options.batchSize !== 'full') positiveInteger(api, 'batchSize', options.batchSize);
+  if (options.tbptt !== undefined) positiveInteger(api, 'tbptt', options.tbptt);
   if (options.callbacks !== undefined) {
     checkOptionKeys(api, options.callbacks, CALLBACK_KEYS, 'callback');
     for (const [key, value] of Object.entries(options.callbacks)) {

@@ -1,3 +1,4 @@
+import type { Layer } from '@rnnkit/layers';
 import { type Loss, getLoss } from '@rnnkit/losses';
 import { type Param, Random, RnnkitError, type Tensor } from '@rnnkit/tensor';
 import { BatchGatherer, type Dataset, checkDataset, sliceRows } from './data.js';
@@ -11,6 +12,7 @@ import {
   resolveOptimizer,
 } from './fit-options.js';
 import { type MetricFunction, resolveMetrics } from './metrics.js';
+import { chunkableLayers, trainChunks } from './tbptt.js';
 import { checkedStep, lookAhead, lossAndGradient } from './train-step.js';
 import { type TrainingState, checkTrainingState } from './training-state.js';
 import { checkSampleWeight, countKept, lossOptions, outputMask, positionWeights } from './weights.js';
@@ -142,6 +144,11 @@ const inTraining = new WeakSet<object>();
  * are never reset by `fit` (call `resetStates(model)` from `callbacks.onEpochBegin` when each
  * epoch replays the same sequences), and every forward pass — metrics and validation
  * included — moves them on. Gradients stop at batch boundaries (truncated BPTT).
+ *
+ * With `tbptt: k` each batch's sequences run in chunks of k steps, the recurrent layers'
+ * final states carried into the next chunk as its initial states, gradients stopping at chunk
+ * boundaries, and one optimizer step per chunk that has a loss. Validation and metrics run
+ * whole sequences.
  */
 export async function fit<Choice extends OptimizerChoice>(
   model: TrainableModel,
@@ -150,6 +157,9 @@ export async function fit<Choice extends OptimizerChoice>(
 ): Promise<History> {
   checkFitOptions(API, options as FitOptions);
   checkModel(API, model);
+  checkDataset(API, data);
+  // Before the parameters are listed: a Sequential made without an input shape is built here.
+  const layers = options.tbptt === undefined ? undefined : chunkableLayers(model, data.x);
   const params = model.params();
   // Keyed by the value arrays: a Sequential's Params and its layers' are different objects
   // over the same values.
@@ -162,14 +172,19 @@ export async function fit<Choice extends OptimizerChoice>(
   }
   for (const item of busy) inTraining.add(item);
   try {
-    return await train(model, params, data, options as FitOptions);
+    return await train(model, params, layers, data, options as FitOptions);
   } finally {
     for (const item of busy) inTraining.delete(item);
   }
 }
 
-async function train(model: TrainableModel, params: Param[], data: Dataset, options: FitOptions): Promise<History> {
-  checkDataset(API, data);
+async function train(
+  model: TrainableModel,
+  params: Param[],
+  layers: readonly Layer[] | undefined,
+  data: Dataset,
+  options: FitOptions,
+): Promise<History> {
   const sampleWeight = options.sampleWeight === undefined ? undefined : checkSampleWeight(API, options.sampleWeight, data.x);
   const loss = resolveLoss(API, options.loss);
   const epochs = positiveInteger(API, 'epochs', options.epochs ?? 1);
@@ -223,7 +238,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   let firstBatch = 0;
   let resumedLoss = { sum: 0, samples: 0 };
   if (resume !== undefined) {
-    random = checkTrainingState(API, resume, { samples: n, batchSize, iterations: optimizer.iterations });
+    random = checkTrainingState(API, resume, { samples: n, batchSize, iterations: optimizer.iterations, tbptt: options.tbptt });
     if (options.seed !== undefined && options.seed !== resume.seed) {
       throw new RnnkitError(API, `seed ${options.seed} differs from the seed ${resume.seed} of the training state resumed; leave seed out when resuming`);
     }
@@ -286,6 +301,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
     random: random.getState(),
     order: [...order],
     iterations: optimizer.iterations,
+    ...(options.tbptt === undefined ? {} : { tbptt: options.tbptt }),
   });
 
   for (const param of params) param.zeroGrad();
@@ -319,7 +335,11 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
       const x = xBatches.gather(order, start, end);
       const y = yBatches.gather(order, start, end);
       const weight = weightBatches?.gather(order, start, end);
-      const value = trainBatch(model, params, optimizer, loss, { x, y, weight }, epoch, b + 1);
+      const batch = { x, y, weight };
+      const value =
+        layers === undefined
+          ? trainBatch(model, params, optimizer, loss, batch, epoch, b + 1)
+          : trainChunks(layers, params, optimizer, loss, batch, options.tbptt!, epoch, b + 1);
 
       const size = end - start;
       lossSum += value * size;
