@@ -23,6 +23,8 @@ const API = 'fit';
  * What `fit`, `evaluate` and `predict` need of a model: a forward pass that keeps a cache,
  * a backward pass that accumulates parameter gradients, and its parameters and weights.
  * `Sequential` from @rnnkit/layers fits; so does any single layer or a user's own model.
+ * A cache holding the output's mask as `mask` (`[batch, time]`, as a Sequential's does) makes
+ * the loss and the metrics skip the masked steps.
  */
 export interface TrainableModel {
   forward(x: Tensor, options?: { readonly training?: boolean }): { readonly y: Tensor; readonly cache: unknown };
@@ -128,8 +130,9 @@ const inTraining = new WeakSet<object>();
 /**
  * Trains a model on `data` and resolves with the history of losses and metrics.
  *
- * Per batch: gather the samples, (look-ahead optimizers: move to the look-ahead point),
- * forward, loss and its gradient, backward (accumulating parameter gradients), a check that
+ * Per batch: gather the samples (and their `sampleWeight`), (look-ahead optimizers: move to
+ * the look-ahead point), forward, loss and its gradient (masked output steps excluded, the
+ * weights applied), backward (accumulating parameter gradients), a check that
  * loss and gradients are finite, the optimizer step (all or nothing: a step that would
  * leave a weight NaN or infinite is undone and stops training), and zeroed gradients for
  * the next batch. Every NaN or infinity stops training with an error that names where it

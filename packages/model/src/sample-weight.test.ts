@@ -188,6 +188,15 @@ describe('output masks in losses and metrics', () => {
     }
   });
 
+  it('should hand a metric function the weight of each position: mask × sample weight', () => {
+    const { x, y, mask, make } = maskedTask();
+    let given: Tensor | undefined;
+    const metrics = { seen: (_p: Tensor, _t: Tensor, weights?: Tensor) => ((given = weights), 0) };
+    evaluate(make(), { x, y }, { loss: 'mse', metrics, sampleWeight: tensor([1, 2, 3, 4, 5, 6]), batchSize: 4 });
+    expect(given?.shape).toEqual([6, 4]);
+    expect(Array.from(given!.data)).toEqual(Array.from(mask, (m, i) => m * (Math.floor(i / 4) + 1)));
+  });
+
   it('should combine a mask with weights as Σ w·m·loss / Σ m', () => {
     const { x, y, mask, make } = maskedTask();
     const m = make();
