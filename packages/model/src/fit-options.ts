@@ -12,7 +12,7 @@ import {
   createOptimizer,
   getOptimizer,
 } from '@rnnkit/optimizers';
-import { type Param, RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
+import { type Param, RnnkitError, type Tensor, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import type { Dataset } from './data.js';
 import type { BatchLogs, EpochLogs, History, ProgressEvent } from './fit.js';
 import type { MetricFunction } from './metrics.js';
@@ -123,11 +123,27 @@ export interface FitOptions<Choice extends OptimizerChoice = OptimizerChoice> {
    * stream, the epoch count, and the remaining batches of an aborted epoch.
    */
   readonly resume?: TrainingState;
+  /**
+   * A weight per training sample (`[samples]`), or per time step of a sequence output
+   * (`[samples, time]`), finite and ≥ 0: batched and shuffled with `x` and `y`, and split with
+   * `validationSplit` (`validationData` is unweighted). As Keras' `sample_weight`: the loss is
+   * Σ weight · loss over the positions divided by their number (masked steps excluded), and
+   * the metrics are weighted means.
+   */
+  readonly sampleWeight?: Tensor;
+  /**
+   * Truncated backpropagation through time: run each batch's sequences in chunks of this
+   * many steps, every recurrent layer starting a chunk from the states the previous chunk
+   * ended in, backpropagating within the chunk only, with one optimizer step per chunk that
+   * has a loss (a sequence output: every chunk, on its own steps; a last-step output: the
+   * last chunk). Not with Bidirectional layers or masks.
+   */
+  readonly tbptt?: number;
 }
 
 const FIT_KEYS = [
   'loss', 'optimizer', 'optimizerOptions', 'epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit',
-  'validationData', 'metrics', 'callbacks', 'earlyStopping', 'signal', 'yieldEveryMs', 'resume',
+  'validationData', 'metrics', 'callbacks', 'earlyStopping', 'signal', 'yieldEveryMs', 'resume', 'sampleWeight', 'tbptt',
 ] as const;
 const CALLBACK_KEYS = ['onTrainBegin', 'onEpochBegin', 'onBatchEnd', 'onEpochEnd', 'onProgress', 'onTrainEnd'] as const;
 const EARLY_STOPPING_KEYS = ['patience', 'monitor', 'minDelta', 'restoreBestWeights'] as const;
@@ -165,6 +181,7 @@ export function checkFitOptions(api: string, options: FitOptions): void {
     throw new RnnkitError(api, `yieldEveryMs must be a number ≥ 0, got ${describeValue(yieldEveryMs)}`);
   }
   if (options.batchSize !== undefined && options.batchSize !== 'full') positiveInteger(api, 'batchSize', options.batchSize);
+  if (options.tbptt !== undefined) positiveInteger(api, 'tbptt', options.tbptt);
   if (options.callbacks !== undefined) {
     checkOptionKeys(api, options.callbacks, CALLBACK_KEYS, 'callback');
     for (const [key, value] of Object.entries(options.callbacks)) {

@@ -46,3 +46,13 @@ describe('fit optimizerOptions', () => {
     void fit(model, data, { loss: 'mse', optimizer: sgd, epoch: 3 });
   });
 });
+
+describe('fit sampleWeight and tbptt', () => {
+  it('should take a tensor of weights and a number of steps', () => {
+    void fit(model, data, { loss: 'mse', optimizer: sgd, sampleWeight: tensor([1]), tbptt: 4 });
+    // @ts-expect-error sampleWeight is a Tensor, not an array
+    void fit(model, data, { loss: 'mse', optimizer: sgd, sampleWeight: [1] });
+    // @ts-expect-error tbptt is a number of steps
+    void fit(model, data, { loss: 'mse', optimizer: sgd, tbptt: true });
+  });
+});

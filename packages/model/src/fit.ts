@@ -1,8 +1,8 @@
+import type { Layer } from '@rnnkit/layers';
 import { type Loss, getLoss } from '@rnnkit/losses';
-import { NonFiniteStepError } from '@rnnkit/optimizers';
-import { type Param, Random, RnnkitError, type Tensor, formatShape } from '@rnnkit/tensor';
-import { BatchGatherer, type Dataset, checkDataset, sliceRows, unravel } from './data.js';
-import { checkOutputFinite, describeNonFiniteWeight, describePosition, firstNonFinite } from './finite.js';
+import { type Param, Random, RnnkitError, type Tensor } from '@rnnkit/tensor';
+import { BatchGatherer, type Dataset, checkDataset, sliceRows } from './data.js';
+import { checkOutputFinite, describeNonFiniteWeight } from './finite.js';
 import {
   type AnyOptimizer,
   type FitOptions,
@@ -12,7 +12,10 @@ import {
   resolveOptimizer,
 } from './fit-options.js';
 import { type MetricFunction, resolveMetrics } from './metrics.js';
+import { chunkableLayers, trainChunks } from './tbptt.js';
+import { checkedStep, lookAhead, lossAndGradient } from './train-step.js';
 import { type TrainingState, checkTrainingState } from './training-state.js';
+import { checkSampleWeight, countKept, lossOptions, outputMask, positionWeights } from './weights.js';
 
 const API = 'fit';
 
@@ -20,6 +23,8 @@ const API = 'fit';
  * What `fit`, `evaluate` and `predict` need of a model: a forward pass that keeps a cache,
  * a backward pass that accumulates parameter gradients, and its parameters and weights.
  * `Sequential` from @rnnkit/layers fits; so does any single layer or a user's own model.
+ * A cache holding the output's mask as `mask` (`[batch, time]`, as a Sequential's does) makes
+ * the loss and the metrics skip the masked steps.
  */
 export interface TrainableModel {
   forward(x: Tensor, options?: { readonly training?: boolean }): { readonly y: Tensor; readonly cache: unknown };
@@ -125,8 +130,9 @@ const inTraining = new WeakSet<object>();
 /**
  * Trains a model on `data` and resolves with the history of losses and metrics.
  *
- * Per batch: gather the samples, (look-ahead optimizers: move to the look-ahead point),
- * forward, loss and its gradient, backward (accumulating parameter gradients), a check that
+ * Per batch: gather the samples (and their `sampleWeight`), (look-ahead optimizers: move to
+ * the look-ahead point), forward, loss and its gradient (masked output steps excluded, the
+ * weights applied), backward (accumulating parameter gradients), a check that
  * loss and gradients are finite, the optimizer step (all or nothing: a step that would
  * leave a weight NaN or infinite is undone and stops training), and zeroed gradients for
  * the next batch. Every NaN or infinity stops training with an error that names where it
@@ -141,6 +147,11 @@ const inTraining = new WeakSet<object>();
  * are never reset by `fit` (call `resetStates(model)` from `callbacks.onEpochBegin` when each
  * epoch replays the same sequences), and every forward pass — metrics and validation
  * included — moves them on. Gradients stop at batch boundaries (truncated BPTT).
+ *
+ * With `tbptt: k` each batch's sequences run in chunks of k steps, the recurrent layers'
+ * final states carried into the next chunk as its initial states, gradients stopping at chunk
+ * boundaries, and one optimizer step per chunk that has a loss. Validation and metrics run
+ * whole sequences.
  */
 export async function fit<Choice extends OptimizerChoice>(
   model: TrainableModel,
@@ -149,6 +160,9 @@ export async function fit<Choice extends OptimizerChoice>(
 ): Promise<History> {
   checkFitOptions(API, options as FitOptions);
   checkModel(API, model);
+  checkDataset(API, data);
+  // Before the parameters are listed: a Sequential made without an input shape is built here.
+  const layers = options.tbptt === undefined ? undefined : chunkableLayers(model, data.x);
   const params = model.params();
   // Keyed by the value arrays: a Sequential's Params and its layers' are different objects
   // over the same values.
@@ -161,14 +175,20 @@ export async function fit<Choice extends OptimizerChoice>(
   }
   for (const item of busy) inTraining.add(item);
   try {
-    return await train(model, params, data, options as FitOptions);
+    return await train(model, params, layers, data, options as FitOptions);
   } finally {
     for (const item of busy) inTraining.delete(item);
   }
 }
 
-async function train(model: TrainableModel, params: Param[], data: Dataset, options: FitOptions): Promise<History> {
-  checkDataset(API, data);
+async function train(
+  model: TrainableModel,
+  params: Param[],
+  layers: readonly Layer[] | undefined,
+  data: Dataset,
+  options: FitOptions,
+): Promise<History> {
+  const sampleWeight = options.sampleWeight === undefined ? undefined : checkSampleWeight(API, options.sampleWeight, data.x);
   const loss = resolveLoss(API, options.loss);
   const epochs = positiveInteger(API, 'epochs', options.epochs ?? 1);
   const metrics = resolveMetrics(API, options.metrics);
@@ -179,6 +199,10 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   // Validation data: a split from the end (before shuffling, as Keras does) or given.
   let train = data;
   let validation: Dataset | undefined;
+  // The weights of the training samples, and of the validation ones (a split's share only:
+  // validationData carries none).
+  let trainWeight = sampleWeight;
+  let validationWeight: Tensor | undefined;
   if (options.validationSplit !== undefined && options.validationData !== undefined) {
     throw new RnnkitError(API, 'give either validationSplit or validationData, not both');
   }
@@ -194,6 +218,10 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
     }
     train = { x: sliceRows(data.x, 0, trainCount), y: sliceRows(data.y, 0, trainCount) };
     validation = { x: sliceRows(data.x, trainCount, n), y: sliceRows(data.y, trainCount, n) };
+    if (sampleWeight !== undefined) {
+      trainWeight = sliceRows(sampleWeight, 0, trainCount);
+      validationWeight = sliceRows(sampleWeight, trainCount, n);
+    }
   } else if (options.validationData !== undefined) {
     checkDataset(API, options.validationData, 'validationData');
     validation = options.validationData;
@@ -213,7 +241,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   let firstBatch = 0;
   let resumedLoss = { sum: 0, samples: 0 };
   if (resume !== undefined) {
-    random = checkTrainingState(API, resume, { samples: n, batchSize, iterations: optimizer.iterations });
+    random = checkTrainingState(API, resume, { samples: n, batchSize, iterations: optimizer.iterations, tbptt: options.tbptt });
     if (options.seed !== undefined && options.seed !== resume.seed) {
       throw new RnnkitError(API, `seed ${options.seed} differs from the seed ${resume.seed} of the training state resumed; leave seed out when resuming`);
     }
@@ -244,6 +272,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   const signal = options.signal;
   const xBatches = new BatchGatherer(train.x);
   const yBatches = new BatchGatherer(train.y);
+  const weightBatches = trainWeight === undefined ? undefined : new BatchGatherer(trainWeight);
   const epochLogs: EpochLogs[] = [];
   const batchLogs: BatchLogs[] = [];
   let stopReason: History['stopReason'] = 'completed';
@@ -275,6 +304,7 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
     random: random.getState(),
     order: [...order],
     iterations: optimizer.iterations,
+    ...(options.tbptt === undefined ? {} : { tbptt: options.tbptt }),
   });
 
   for (const param of params) param.zeroGrad();
@@ -307,7 +337,12 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
       const end = Math.min(n, start + batchSize);
       const x = xBatches.gather(order, start, end);
       const y = yBatches.gather(order, start, end);
-      const value = trainBatch(model, params, optimizer, loss, x, y, epoch, b + 1);
+      const weight = weightBatches?.gather(order, start, end);
+      const batch = { x, y, weight };
+      const value =
+        layers === undefined
+          ? trainBatch(model, params, optimizer, loss, batch, epoch, b + 1)
+          : trainChunks(layers, params, optimizer, loss, batch, options.tbptt!, epoch, b + 1);
 
       const size = end - start;
       lossSum += value * size;
@@ -335,11 +370,11 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
     batchesDone = 0;
 
     const trainMetrics: Record<string, number> = {};
-    if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, train, metrics, ''));
+    if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, train, trainWeight, metrics, ''));
     let valLoss: number | undefined;
     if (validation) {
-      valLoss = evaluateLoss(model, validation, loss, 256, API);
-      if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, validation, metrics, 'val_'));
+      valLoss = evaluateLoss(model, validation, validationWeight, loss, 256, API);
+      if (metrics.length > 0) Object.assign(trainMetrics, computeMetrics(model, validation, validationWeight, metrics, 'val_'));
     }
     const logs: EpochLogs = {
       epoch,
@@ -384,95 +419,78 @@ async function train(model: TrainableModel, params: Param[], data: Dataset, opti
   return history;
 }
 
+/** One batch's samples: inputs, targets and their sample weights (when there are any). */
+export interface Batch {
+  readonly x: Tensor;
+  readonly y: Tensor;
+  readonly weight: Tensor | undefined;
+}
+
 /** One update on one batch; returns the batch's loss. Throws, naming epoch and batch, on any NaN or infinity. */
 function trainBatch(
   model: TrainableModel,
   params: readonly Param[],
   optimizer: AnyOptimizer,
   loss: Loss,
-  x: Tensor,
-  y: Tensor,
+  batch: Batch,
   epoch: number,
-  batch: number,
+  index: number,
 ): number {
-  const at = `at epoch ${epoch}, batch ${batch}`;
-  try {
-    optimizer.beforeGradient();
-  } catch (error) {
-    throw undoneStep(error, `the optimizer's look-ahead ${at}`);
-  }
-  const { y: prediction, cache } = model.forward(x, { training: true });
-  const { value, grad } = loss.compute(prediction, y);
-  if (!Number.isFinite(value)) {
-    const bad = firstNonFinite(prediction);
-    const where =
-      bad >= 0
-        ? `; the first non-finite prediction is ${prediction.data[bad]} at ${describePosition(prediction.shape, bad)}`
-        : '; every prediction is finite, so the loss itself overflowed';
-    throw new RnnkitError(API, `the loss became ${value} ${at}${where}. Lower the learning rate or clip gradients (globalClipNorm)`);
-  }
+  const at = `at epoch ${epoch}, batch ${index}`;
+  lookAhead(optimizer, at);
+  const { y: prediction, cache } = model.forward(batch.x, { training: true });
+  const { value, grad } = lossAndGradient(loss, prediction, batch.y, lossOptions(outputMask(cache), batch.weight), at);
   model.backward(grad, cache);
-  // Backward runs from the last layer to the first, so checking parameters in reverse
-  // order names the parameter where a non-finite gradient first appeared.
-  for (let k = params.length - 1; k >= 0; k--) {
-    const param = params[k]!;
-    const bad = firstNonFinite(param.grad);
-    if (bad >= 0) {
-      throw new RnnkitError(
-        API,
-        `the gradient of ${param.name} holds ${param.grad.data[bad]} at ${formatShape(unravel(bad, param.grad.shape))} ` +
-          `${at} (the loss was ${value}). Lower the learning rate or clip gradients`,
-      );
-    }
-  }
-  try {
-    optimizer.step();
-  } catch (error) {
-    throw undoneStep(error, `the optimizer step ${at}`, ` (the loss was ${value})`);
-  }
-  optimizer.zeroGrad();
+  checkedStep(params, optimizer, value, at);
   return value;
 }
 
-/** fit's account of a step the optimizer refused and undid (other errors pass unchanged). */
-function undoneStep(error: unknown, what: string, detail = ''): unknown {
-  if (!(error instanceof NonFiniteStepError)) return error;
-  return new RnnkitError(
-    API,
-    `${what} would write ${error.value} into ${error.parameter} at ${formatShape(error.index)}${detail}; ` +
-      'the step was undone, so the weights and the optimizer are as before this batch. ' +
-      'Lower the learning rate or clip gradients (globalClipNorm)',
-    { cause: error },
-  );
-}
-
 /**
- * Mean loss over a dataset, in batches, without touching gradients. An output holding NaN
- * or an infinity is an error of `api` naming where it came from.
+ * Mean loss over a dataset, in batches, without touching gradients: each batch's loss
+ * weighted by its number of samples, or with an output mask by its number of unmasked
+ * positions — so that with a loss that averages (`'mean'`) the result is the loss of the whole
+ * dataset taken as one batch, whatever the batch size. An output holding NaN or an infinity is
+ * an error of `api` naming where it came from.
  */
-export function evaluateLoss(model: TrainableModel, data: Dataset, loss: Loss, batchSize: number, api: string): number {
+export function evaluateLoss(
+  model: TrainableModel,
+  data: Dataset,
+  sampleWeight: Tensor | undefined,
+  loss: Loss,
+  batchSize: number,
+  api: string,
+): number {
   const n = data.x.shape[0]!;
   let sum = 0;
+  let total = 0;
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(n, start + batchSize);
-    const x = end - start === n ? data.x : sliceRows(data.x, start, end);
-    const y = end - start === n ? data.y : sliceRows(data.y, start, end);
-    const prediction = model.forward(x).y;
+    const whole = end - start === n;
+    const x = whole ? data.x : sliceRows(data.x, start, end);
+    const y = whole ? data.y : sliceRows(data.y, start, end);
+    const weight = sampleWeight === undefined || whole ? sampleWeight : sliceRows(sampleWeight, start, end);
+    const { y: prediction, cache } = model.forward(x);
     checkOutputFinite(api, model, x, prediction, start);
-    const value = loss.value(prediction, y);
+    const mask = outputMask(cache);
+    const options = lossOptions(mask, weight);
+    const value = options === undefined ? loss.value(prediction, y) : loss.value(prediction, y, options);
     if (!Number.isFinite(value)) throw new RnnkitError(api, `the loss of samples ${start}–${end - 1} is ${value} although every output is finite: the loss overflowed`);
-    sum += value * (end - start);
+    const share = mask === null ? end - start : countKept(mask);
+    sum += value * share;
+    total += share;
   }
-  return sum / n;
+  return total === 0 ? 0 : sum / total;
 }
 
 function computeMetrics(
   model: TrainableModel,
   data: Dataset,
+  sampleWeight: Tensor | undefined,
   metrics: [string, MetricFunction][],
   prefix: string,
 ): Record<string, number> {
-  const prediction = model.forward(data.x).y;
+  const { y: prediction, cache } = model.forward(data.x);
   checkOutputFinite(API, model, data.x, prediction);
-  return Object.fromEntries(metrics.map(([name, fn]) => [`${prefix}${name}`, fn(prediction, data.y)]));
+  const weights = positionWeights(prediction, outputMask(cache), sampleWeight);
+  return Object.fromEntries(metrics.map(([name, fn]) => [`${prefix}${name}`, weights === undefined ? fn(prediction, data.y) : fn(prediction, data.y, weights)]));
 }

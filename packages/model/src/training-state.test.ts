@@ -120,6 +120,7 @@ describe('resuming fit with trainingState', () => {
       'fit: resume: order must list each of the 10 sample indices once',
     );
     expect((await resume({}, { ...state, extra: 1 })).message).toMatch(/^fit: resume: unknown key "extra"; a training state has format, version, /);
+    expect((await resume({}, { ...state, tbptt: 0 })).message).toBe('fit: resume: tbptt must be a positive integer when present, got number 0');
     expect((await resume({}, { format: 'rnnkit.optimizer' })).message).toBe(
       'fit: resume: expected history.trainingState of an earlier fit (format "rnnkit.training"), got an object',
     );

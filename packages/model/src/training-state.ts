@@ -34,11 +34,17 @@ export interface TrainingState {
   readonly order: readonly number[];
   /** The optimizer's `iterations` when this state was taken: a resumed run must use that optimizer. */
   readonly iterations: number;
+  /**
+   * The `tbptt` chunk length of the run, when it had one (absent otherwise). Each of its
+   * batches takes one optimizer step per chunk, so an epoch stopped half-way is finished
+   * with the same chunks.
+   */
+  readonly tbptt?: number;
 }
 
 const KEYS = [
   'format', 'version', 'epoch', 'batch', 'epochLossSum', 'epochSamples', 'samples', 'batchSize',
-  'seed', 'shuffle', 'random', 'order', 'iterations',
+  'seed', 'shuffle', 'random', 'order', 'iterations', 'tbptt',
 ] as const;
 
 /**
@@ -48,7 +54,7 @@ const KEYS = [
 export function checkTrainingState(
   api: string,
   state: TrainingState,
-  run: { readonly samples: number; readonly batchSize: number; readonly iterations: number },
+  run: { readonly samples: number; readonly batchSize: number; readonly iterations: number; readonly tbptt: number | undefined },
 ): Random {
   const fail = (message: string): never => {
     throw new RnnkitError(api, `resume: ${message}`);
@@ -80,6 +86,13 @@ export function checkTrainingState(
   }
   if (state.batch > 0 && state.batchSize !== run.batchSize) {
     fail(`epoch ${state.epoch + 1} stopped after batch ${state.batch} of size ${state.batchSize}; finish it with that batchSize, got ${run.batchSize}`);
+  }
+  if (state.tbptt !== undefined && (!Number.isSafeInteger(state.tbptt) || state.tbptt < 1)) {
+    fail(`tbptt must be a positive integer when present, got ${describeValue(state.tbptt)}`);
+  }
+  if (state.batch > 0 && state.tbptt !== run.tbptt) {
+    const chunks = (k: number | undefined): string => (k === undefined ? 'without tbptt' : `with tbptt ${k}`);
+    fail(`epoch ${state.epoch + 1} stopped after batch ${state.batch} of a run ${chunks(state.tbptt)}; finish it ${chunks(state.tbptt)}, got a run ${chunks(run.tbptt)}`);
   }
   if (state.batch * state.batchSize >= run.samples && state.batch > 0) {
     fail(`batch ${state.batch} of size ${state.batchSize} is past the end of ${run.samples} samples`);
