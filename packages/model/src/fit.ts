@@ -14,6 +14,7 @@ import {
 import { type MetricFunction, resolveMetrics } from './metrics.js';
 import { chunkableLayers, trainChunks } from './tbptt.js';
 import { checkedStep, lookAhead, lossAndGradient } from './train-step.js';
+import { locateNonFinite } from './locate.js';
 import { type TrainingState, checkTrainingState } from './training-state.js';
 import { checkSampleWeight, countKept, lossOptions, outputMask, positionWeights } from './weights.js';
 
@@ -439,10 +440,30 @@ function trainBatch(
   const at = `at epoch ${epoch}, batch ${index}`;
   lookAhead(optimizer, at);
   const { y: prediction, cache } = model.forward(batch.x, { training: true });
-  const { value, grad } = lossAndGradient(loss, prediction, batch.y, lossOptions(outputMask(cache), batch.weight), at);
-  model.backward(grad, cache);
-  checkedStep(params, optimizer, value, at);
-  return value;
+  let result: { readonly value: number; readonly grad: Tensor };
+  try {
+    result = lossAndGradient(loss, prediction, batch.y, lossOptions(outputMask(cache), batch.weight), at);
+  } catch (error) {
+    throw located(error, model, batch, loss);
+  }
+  model.backward(result.grad, cache);
+  try {
+    checkedStep(params, optimizer, result.value, at);
+  } catch (error) {
+    throw located(error, model, batch, loss);
+  }
+  return result.value;
+}
+
+/**
+ * A non-finite loss or gradient error, with where the batch's first bad value appears in the
+ * recurrent layers added (see locateNonFinite); an optimizer step that was undone (its error
+ * has a cause) or any other error passes unchanged.
+ */
+function located(error: unknown, model: TrainableModel, batch: Batch, loss: Loss): unknown {
+  if (!(error instanceof RnnkitError) || error.cause !== undefined || error.api !== API) return error;
+  const where = locateNonFinite(model, batch.x, batch.y, loss);
+  return where === undefined ? error : new RnnkitError(API, `${error.message.slice(API.length + 2)}; ${where}`);
 }
 
 /**
