@@ -45,9 +45,9 @@ class Recurrent(nn.Module):
 class LastStepVariants(nn.Module):
     """The last step read two other ways: the final hidden state h_n, or out[:, -1:] (picked after the head)."""
 
-    def __init__(self, kind, use_final_state):
+    def __init__(self, kind, use_final_state, layers=1):
         super().__init__()
-        self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[kind](FEATURES, UNITS, batch_first=True)
+        self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[kind](FEATURES, UNITS, num_layers=layers, batch_first=True)
         self.head = nn.Linear(UNITS, OUTPUTS)
         self.use_final_state = use_final_state
 
@@ -117,8 +117,9 @@ def models():
         yield f"{kind}_bidirectional_seq", f"{what} → Linear on every step", Recurrent(kind, 1, True, bidirectional=True), True
         yield f"{kind}_bidirectional_final_state", f"{what} → Linear on torch.cat([h_n[-2], h_n[-1]], dim=1)", BidirectionalFinalStates(kind), True
     yield "lstm_2layer_bidirectional_seq", "bidirectional nn.LSTM(3, 4, num_layers=2) → Linear on every step", Recurrent("lstm", 2, True, bidirectional=True), True
-    # h_n of two layers is exported as a Concat of both layers' final states: not importable.
-    yield "lstm_2layer_bidirectional_final_state", "bidirectional nn.LSTM(3, 4, num_layers=2) → Linear on torch.cat([h_n[-2], h_n[-1]], dim=1)", BidirectionalFinalStates("lstm", 2), False
+    # h_n of stacked layers is exported as a Concat of every layer's final states.
+    yield "lstm_2layer_bidirectional_final_state", "bidirectional nn.LSTM(3, 4, num_layers=2) → Linear on torch.cat([h_n[-2], h_n[-1]], dim=1)", BidirectionalFinalStates("lstm", 2), True
+    yield "gru_2layer_final_state", "nn.GRU(3, 4, num_layers=2) → Linear on h_n[-1]", LastStepVariants("gru", True, layers=2), True
 
 
 def main():

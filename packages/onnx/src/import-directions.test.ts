@@ -45,9 +45,31 @@ describe('loadOnnx: PyTorch bidirectional layers', () => {
     expect(() => loadOnnx(fixture('gru_bidirectional').bytes)).toThrow('cannot map node "/Gather" (Gather): the last time step of the bidirectional node "/rnn/GRU" (out[:, -1])');
   });
 
-  it('refuses the final states of a two-layer module (PyTorch concatenates every layer\'s), naming the lower layer', () => {
-    expect(() => loadOnnx(fixture('lstm_2layer_bidirectional_final_state').bytes)).toThrow(
-      'loadOnnx: cannot map node "/rnn/Concat_1" (Concat): it uses the final state of the recurrent node "/rnn/LSTM", which a later layer reads on; only the last layer\'s final state maps (h_n[-1], not all of h_n)',
+  it("maps the final states of stacked layers (h_n, every layer's Y_h concatenated) read for the last layer only", () => {
+    const bidirectional = loadOnnx(fixture('lstm_2layer_bidirectional_final_state').bytes);
+    expect(bidirectional.layers.map((l) => l.className)).toEqual(['Bidirectional', 'Bidirectional', 'Dense']);
+    expect(bidirectional.layers.map((l) => (l.getConfig() as { layer?: { config: { returnSequences: boolean } } }).layer?.config.returnSequences)).toEqual([true, false, undefined]);
+    const forward = loadOnnx(fixture('gru_2layer_final_state').bytes);
+    expect(forward.layers.map((l) => [l.className, l.getConfig().returnSequences])).toEqual([['GRU', true], ['GRU', false], ['Dense', undefined]]);
+  });
+
+  it("refuses a lower layer's final state picked out of h_n, and h_n used whole", () => {
+    const lower = decodeModel(fixture('lstm_2layer_bidirectional_final_state').bytes);
+    const constant = lower.graph!.node!.find((n) => n.name === '/Constant')!; // h_n[-2]: now h_n[-3]
+    constant.attribute![0]!.t!.rawData = new Uint8Array(new BigInt64Array([-3n]).buffer);
+    expect(() => loadOnnx(encodeModel(lower))).toThrow(
+      'loadOnnx: cannot map node "/Gather" (Gather): it picks index -3 of axis 0 of the final states of every layer (PyTorch\'s h_n); only the last layer\'s map (h_n[-1], or h_n[-2] and h_n[-1] when bidirectional)',
+    );
+    const whole = decodeModel(fixture('gru_2layer_final_state').bytes);
+    const stack = whole.graph!.node!.find((n) => n.opType === 'Concat' && n.input!.length === 2 && n.input!.every((i) => i.includes('GRU')))!;
+    const gemm = whole.graph!.node!.find((n) => n.opType === 'Gemm')!;
+    gemm.input![0] = stack.output![0]!;
+    expect(() => loadOnnx(encodeModel(whole))).toThrow(
+      `loadOnnx: cannot map node "${gemm.name}" (Gemm): it reads the final states of every layer (PyTorch's h_n); only the last layer's map: h_n[-1], or h_n[-2] and h_n[-1] when bidirectional`,
+    );
+    gemm.input![0] = stack.input![0]!; // the first layer's Y_h alone
+    expect(() => loadOnnx(encodeModel(whole))).toThrow(
+      `loadOnnx: cannot map node "${gemm.name}" (Gemm): it uses the final state of the recurrent node "/rnn/GRU", which a later layer reads on; only the last layer's final state maps`,
     );
   });
 

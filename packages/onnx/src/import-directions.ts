@@ -23,8 +23,13 @@ export function pickDirection(input: DataValue, axis: number, indices: ConstTens
   return { ...derived(context, input, roles), halfOf: { direction: index === 0 || index === -2 ? 0 : 1, whole: input } };
 }
 
-/** Concat of the forward and the reverse direction along the features: Keras' concat. */
+/**
+ * Concat of the forward and the reverse direction along the features: Keras' concat. Or
+ * PyTorch's h_n of stacked layers: every layer's final states (Y_h) on the direction axis,
+ * of which only the last layer's may be used (see DataValue.earlierStates).
+ */
 export function concatDirections(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  if (node.inputs.every((v) => v?.kind === 'data' && v.lastStateOf !== undefined)) return stackStates(node, context);
   const usage = "Concat of the model's data is supported only to join the two directions of a bidirectional op picked apart (forward, then reverse) along the features";
   if (node.inputs.length !== 2) throw new UnsupportedNode(`${usage}; it has ${node.inputs.length} inputs`);
   const forward = node.data(0);
@@ -36,6 +41,19 @@ export function concatDirections(node: NodeView, context: WalkContext): readonly
   if (forward.axes[axis] !== 'feature') throw new UnsupportedNode(`${usage}, not along the ${forward.axes[axis]!} axis`);
   context.mergeDirections('concat');
   return [derived(context, forward, forward.axes, 2 * forward.features)];
+}
+
+function stackStates(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const states = node.inputs.map((_, i) => node.data(i));
+  const last = states[states.length - 1]!;
+  const layers = states.map((s) => s.lastStateOf!);
+  const inOrder = layers.every((layer, k) => layer === context.layers.length - layers.length + k);
+  const axis = axisIndex(node.int('axis', 0), last.axes.length);
+  if (states.length < 2 || !inOrder || axis !== 0 || states.some((s) => s.axes.join() !== last.axes.join())) {
+    throw new UnsupportedNode("Concat of final states (Y_h) is supported only as PyTorch's h_n: those of the stacked layers up to the last, in order, on the direction axis");
+  }
+  const entries = (state: DataValue): number => (state.axes[0] === 'directions' ? 2 : 1);
+  return [{ ...last, earlierStates: states.slice(0, -1).reduce((n, s) => n + entries(s), 0) }];
 }
 
 /**

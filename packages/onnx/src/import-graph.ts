@@ -38,6 +38,11 @@ export type GraphValue =
        * input order (ONNX) rather than in processing order (Keras' goBackwards).
        */
       readonly inputOrderOf?: string;
+      /**
+       * PyTorch's h_n of stacked layers (every layer's Y_h, concatenated on the direction
+       * axis): this last layer's final states come after `earlierStates` entries of others'.
+       */
+      readonly earlierStates?: number;
       /** One direction (0 forward, 1 reverse) picked out of `whole`, a value with a `directions` axis. */
       readonly halfOf?: { readonly direction: 0 | 1; readonly whole: DataValue };
     }

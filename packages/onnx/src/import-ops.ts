@@ -198,8 +198,8 @@ function sliceHandler(node: NodeView, context: WalkContext): readonly GraphValue
 function gatherHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
   const input = node.inputs[0];
   if (input?.kind !== 'data') return offDataPath(node, true)!;
-  const indices = node.constant(1, 'indices');
   const i = axisIndex(node.int('axis', 0), input.axes.length);
+  const indices = input.earlierStates === undefined ? node.constant(1, 'indices') : lastLayerIndices(input, i, node.constant(1, 'indices'));
   const index = indices.ints?.length === 1 ? indices.ints[0]! : undefined;
   const role = input.axes[i]!;
   if (role === 'directions') return [pickDirection(input, i, indices, context)];
@@ -214,6 +214,20 @@ function gatherHandler(node: NodeView, context: WalkContext): readonly GraphValu
   }
   if (role === 'time') roles[i] = 'step';
   return [context.data(roles, input.features)];
+}
+
+/** Gathering from h_n of stacked layers: the indices within the last layer's final states, or throws. */
+function lastLayerIndices(input: DataValue, axis: number, indices: ConstTensor): ConstTensor {
+  const earlier = input.earlierStates!;
+  const count = input.axes[0] === 'directions' ? 2 : 1;
+  const index = indices.ints?.length === 1 ? indices.ints[0]! : undefined;
+  const within = index === undefined ? undefined : (index < 0 ? index + earlier + count : index) - earlier;
+  if (axis !== 0 || within === undefined || within < 0 || within >= count) {
+    throw new UnsupportedNode(
+      `it picks index ${String(indices.ints ?? '?')} of axis ${axis} of the final states of every layer (PyTorch's h_n); only the last layer's map (h_n[-1], or h_n[-2] and h_n[-1] when bidirectional)`,
+    );
+  }
+  return { dims: indices.dims, ints: [within] };
 }
 
 function denseFromKernel(kernel: Float32Array, inputFeatures: number, units: number, bias: Float32Array | undefined): DenseSpec {

@@ -13,8 +13,8 @@ const importable = names.filter((n) => fixture(n).facts.importable);
 
 describe('loadOnnx on the PyTorch fixtures', () => {
   it('has the fixtures the tests rely on', () => {
-    expect(importable.length).toBe(21);
-    expect(names.length).toBe(25);
+    expect(importable.length).toBe(23);
+    expect(names.length).toBe(26);
   });
 
   it.each(importable)('%s predicts within 1e-5 of PyTorch', (name) => {

@@ -48,7 +48,7 @@ const MAX_OPSET = 21;
  * layers and activations, applied on every step or on the last one (`out[:, -1]`).
  * Bidirectional modules become `Bidirectional` wrappers when the graph joins the two
  * directions as Keras does (every step concatenated, or the final states
- * `torch.cat([h_n[-2], h_n[-1]], dim=1)`); the reverse-direction and bidirectional ops that
+ * `torch.cat([h_n[-2], h_n[-1]], dim=1)`, of stacked layers too); the reverse-direction and bidirectional ops that
  * `exportOnnx` writes (goBackwards; merge modes concat, sum, ave, mul) load back too.
  * Weights are converted to Keras' layout (LSTM gates i, f, c, o; GRU with
  * `linear_before_reset=1` becomes `resetAfter: true`). Anything else — a bidirectional
@@ -107,7 +107,7 @@ function checkOpset(model: OnnxModel): void {
 /** Ops that read only the shape of their input. */
 const SHAPE_READERS = new Set(['Shape', 'Size']);
 /** Ops that may read a bidirectional op's two directions before they are merged. */
-const READS_BOTH_DIRECTIONS = new Set(['Transpose', 'Reshape', 'ReduceSum', 'ReduceMean', 'ReduceProd', 'Gather', 'Identity', 'Dropout']);
+const READS_BOTH_DIRECTIONS = new Set(['Transpose', 'Reshape', 'ReduceSum', 'ReduceMean', 'ReduceProd', 'Gather', 'Concat', 'Identity', 'Dropout']);
 /** Ops that may read one direction picked out of the two: joining it with the other. */
 const READS_ONE_DIRECTION = new Set(['Concat', 'Identity', 'Dropout']);
 /** Ops that may read a reverse op's steps in input order: moving axes, and the Slice that reads them backwards. */
@@ -116,6 +116,9 @@ const READS_INPUT_ORDER = new Set(['Transpose', 'Squeeze', 'Reshape', 'Slice', '
 /** Refuses a use of `value` by `opType` (undefined: as the graph's output) that has no Keras equivalent. */
 function checkUse(value: DataValue, opType: string | undefined): void {
   const allowed = (set: ReadonlySet<string>): boolean => opType !== undefined && set.has(opType);
+  if (value.earlierStates !== undefined && opType !== 'Gather') {
+    throw new UnsupportedNode("it reads the final states of every layer (PyTorch's h_n); only the last layer's map: h_n[-1], or h_n[-2] and h_n[-1] when bidirectional");
+  }
   if (value.inputOrderOf !== undefined && !allowed(READS_INPUT_ORDER)) throw inputOrderError(value.inputOrderOf);
   if (value.halfOf !== undefined && !allowed(READS_ONE_DIRECTION)) {
     const which = value.halfOf.direction === 0 ? 'forward' : 'reverse';
@@ -202,15 +205,16 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
       return value;
     });
     let results: readonly GraphValue[];
+    // PyTorch's h_n of stacked layers concatenates every layer's Y_h; that Concat checks them.
+    const stacksStates = opType === 'Concat' && inputValues.every((v) => v?.kind === 'data' && v.lastStateOf !== undefined);
     try {
       for (const value of inputValues) {
         // Reading a shape is not a use of the values: any earlier data may be measured.
         if (value?.kind !== 'data' || SHAPE_READERS.has(opType)) continue;
-        if (value.version !== specs.length) {
+        if (value.version !== specs.length && !stacksStates) {
           const earlier = value.lastStateOf === undefined ? undefined : specs[value.lastStateOf];
           if (earlier?.type === 'recurrent') {
-            // PyTorch exports h_n of a multi-layer module as a Concat of every layer's Y_h.
-            throw new UnsupportedNode(`it uses the final state of the recurrent node "${earlier.node}", which a later layer reads on; only the last layer's final state maps (h_n[-1], not all of h_n)`);
+            throw new UnsupportedNode(`it uses the final state of the recurrent node "${earlier.node}", which a later layer reads on; only the last layer's final state maps`);
           }
           throw new UnsupportedNode('the graph branches (it uses the data from before a later layer); only a chain of layers is supported');
         }
