@@ -105,6 +105,26 @@ describe('loadOnnx: exportOnnx models with goBackwards and Bidirectional come ba
     }
   });
 
+  it('reads a merge that keeps the direction axis (keepdims 1, then Squeeze), and refuses one over another axis', () => {
+    const model = modelOf(new Bidirectional({ layer: new LSTM({ units: 3 }), mergeMode: 'ave' }), 13);
+    const graph = decodeModel(exportOnnx(model));
+    const nodes = graph.graph!.node!;
+    const at = nodes.findIndex((n) => n.opType === 'ReduceMean');
+    const mean = nodes[at]!;
+    mean.attribute!.find((a) => a.name === 'keepdims')!.i = 1;
+    const merged = mean.output![0]!;
+    mean.output = ['kept'];
+    graph.graph!.initializer!.push({ name: 'squeeze_axes', dims: [1], dataType: 7, int64Data: [1] });
+    nodes.splice(at + 1, 0, { name: 'squeeze_kept', opType: 'Squeeze', input: ['kept', 'squeeze_axes'], output: [merged] });
+    const again = loadOnnx(encodeModel(graph));
+    expect(again.layers[0]!.getConfig()).toMatchObject({ mergeMode: 'ave' });
+    expect(maxAbsDiff(predict(again, x).data, predict(model, x).data)).toBeLessThan(1e-5);
+    mean.attribute!.find((a) => a.name === 'axes')!.ints = [0];
+    expect(() => loadOnnx(encodeModel(graph))).toThrow(
+      `loadOnnx: cannot map node "${mean.name}" (ReduceMean): ReduceMean of the model's data is supported only over the direction axis of a bidirectional op (axes [0] on axes [batch, directions, feature])`,
+    );
+  });
+
   it('goBackwards layers, returning every step (in the order read) or the last one read', () => {
     for (const returnSequences of [true, false]) {
       for (const layer of [new LSTM({ units: 3, returnSequences, goBackwards: true }), new SimpleRNN({ units: 3, returnSequences, goBackwards: true })]) {
