@@ -48,8 +48,9 @@ const MAX_OPSET = 21;
  * layers and activations, applied on every step or on the last one (`out[:, -1]`).
  * Bidirectional modules become `Bidirectional` wrappers when the graph joins the two
  * directions as Keras does (every step concatenated, or the final states
- * `torch.cat([h_n[-2], h_n[-1]], dim=1)`, of stacked layers too); the reverse-direction and bidirectional ops that
- * `exportOnnx` writes (goBackwards; merge modes concat, sum, ave, mul) load back too.
+ * `torch.cat([h_n[-2], h_n[-1]], dim=1)`, of stacked layers too); the reverse-direction
+ * and bidirectional ops that `exportOnnx` writes (goBackwards; merge modes concat, sum,
+ * ave, mul) load back too.
  * Weights are converted to Keras' layout (LSTM gates i, f, c, o; GRU with
  * `linear_before_reset=1` becomes `resetAfter: true`). Anything else — a bidirectional
  * `out[:, -1]`, embeddings, external weight files — is refused with a one-line error naming
