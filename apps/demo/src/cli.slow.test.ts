@@ -24,7 +24,7 @@ describe('rnnkit-demo command line', () => {
     const { code, stdout } = await demo('--help');
     expect(code).toBe(0);
     expect(stdout).toContain('docs/experiments.md');
-    for (const id of ['turbine', 'addition-rnn', 'lstm-toy', 'keras-sine', 'addition-tensor', 'lstm-scratch', 'all', 'predict']) {
+    for (const id of ['turbine', 'addition-rnn', 'lstm-toy', 'keras-sine', 'addition-tensor', 'lstm-scratch', 'all', 'predict', 'export']) {
       expect(stdout).toContain(id);
     }
   });
@@ -84,7 +84,7 @@ describe('rnnkit-demo failures in --json mode and with untrusted files', () => {
     // No command: JSON too, not the usage text.
     const none = await demo('--json');
     expect(none.code).toBe(2);
-    expect(JSON.parse(none.stdout)).toEqual({ error: 'expected an experiment, all or predict (see rnnkit-demo --help)', exitCode: 2 });
+    expect(JSON.parse(none.stdout)).toEqual({ error: 'expected an experiment, all, predict, export or explain (see rnnkit-demo --help)', exitCode: 2 });
   });
 
   it('should escape terminal controls from a crafted CSV, on stderr and in JSON', async () => {

@@ -12,8 +12,9 @@ import { OutputDirectory } from './files.js';
 import { createReporter, formatTable } from './reporter.js';
 import { runPredict } from './predict.js';
 import { EXPLAIN_KINDS, explain, formatExplanation } from './explain.js';
+import { EXPORT_FORMATS, runExport } from './export-model.js';
 
-const USAGE = `Usage: rnnkit-demo <experiment|all|predict> [flags]
+const USAGE = `Usage: rnnkit-demo <experiment|all|predict|export|explain> [flags]
 
 Experiments (see docs/experiments.md):
 ${experiments.map((e) => `  ${e.id.padEnd(16)} ${e.title}`).join('\n')}
@@ -34,8 +35,12 @@ Flags:
   --quiet          no progress display
   -h, --help       this text
 
-  predict --model PATH/model.json --input FILE.json
-                   load a saved model and print its predictions as JSON
+  predict --model PATH/model.json|FILE.onnx --input FILE.json
+                   load a saved model (TF.js layers format, or ONNX) and print its
+                   predictions as JSON
+  export --model PATH/model.json --format onnx --out FILE.onnx [--overwrite]
+                   convert a saved model to ONNX (an existing FILE.onnx is only
+                   replaced with --overwrite)
   explain lstm|gru|rnn
                    one forward and one backward step of a tiny trained model,
                    equation by equation, with its real numbers (--json: as data)`;
@@ -90,6 +95,7 @@ async function main(argv: string[]): Promise<number> {
         kernels: { type: 'string' },
         model: { type: 'string' },
         input: { type: 'string' },
+        format: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -99,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (positionals.length === 0 && !values.help && values.json) {
     // A program reading stdout expects JSON, not the usage text.
-    throw new DemoError('expected an experiment, all or predict (see rnnkit-demo --help)', 2);
+    throw new DemoError('expected an experiment, all, predict, export or explain (see rnnkit-demo --help)', 2);
   }
   if (values.help || positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);
@@ -117,16 +123,26 @@ async function main(argv: string[]): Promise<number> {
   const kernels = await selectKernels(values.kernels);
 
   if (command === 'predict') {
-    if (!values.model || !values.input) throw new DemoError('predict needs --model PATH/model.json and --input FILE.json', 2);
+    if (!values.model || !values.input) throw new DemoError('predict needs --model PATH/model.json (or FILE.onnx) and --input FILE.json', 2);
     const predictions = await runPredict(userPath(values.model), userPath(values.input));
     process.stdout.write(`${JSON.stringify(predictions)}\n`);
+    return 0;
+  }
+
+  if (command === 'export') {
+    if (!values.model || !values.format || !values.out) {
+      throw new DemoError(`export needs --model PATH/model.json, --format ${EXPORT_FORMATS.join('|')} and --out FILE.${EXPORT_FORMATS[0]}`, 2);
+    }
+    const out = userPath(values.out);
+    const bytes = await runExport(userPath(values.model), values.format, out, { overwrite: values.overwrite === true });
+    process.stdout.write(values.json ? `${JSON.stringify({ file: out, format: values.format, bytes })}\n` : `wrote ${out} (${bytes} bytes)\n`);
     return 0;
   }
 
   const selected: Experiment[] =
     command === 'all' ? [...experiments] : experiments.filter((e) => e.id === command);
   if (selected.length === 0) {
-    throw new DemoError(`unknown experiment "${command}"; choose one of ${experiments.map((e) => e.id).join(', ')}, all, predict`, 2);
+    throw new DemoError(`unknown experiment "${command}"; choose one of ${experiments.map((e) => e.id).join(', ')}, all, predict, export`, 2);
   }
   if (values.epochs !== undefined && values.iterations !== undefined) {
     throw new DemoError('give either --epochs or --iterations, not both', 2);

@@ -1,8 +1,10 @@
-// rnnkit-demo predict: load a saved model (TF.js layers format) and print its predictions
-// for a JSON input as a nested JSON array.
-import { readFile, stat } from 'node:fs/promises';
+// rnnkit-demo predict: load a saved model (TF.js layers format, or an ONNX file) and print
+// its predictions for a JSON input as a nested JSON array.
+import { open, readFile, stat } from 'node:fs/promises';
+import type { Sequential } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
 import { loadModelFromDirectory } from '@rnnkit/model/node';
+import { DEFAULT_ONNX_LIMITS, loadOnnx } from '@rnnkit/onnx';
 import { type NestedArray, Tensor, allocate } from '@rnnkit/tensor';
 import { DemoError } from './errors.js';
 import { describeJsonValue, parseInputJson } from './input-json.js';
@@ -11,12 +13,13 @@ import { describeJsonValue, parseInputJson } from './input-json.js';
 const MAX_INPUT_BYTES = 256 * 1024 * 1024;
 
 /**
- * Loads the model at `modelPath` (its model.json, or the directory holding it) and returns
- * its predictions for the input in `inputPath`: a nested JSON array shaped like the model's
- * input with the batch first, `[batch, time, features]` for recurrent models.
+ * Loads the model at `modelPath` (its model.json or the directory holding it, or an ONNX
+ * file: see {@link isOnnxFile}) and returns its predictions for the input in `inputPath`: a
+ * nested JSON array shaped like the model's input with the batch first, `[batch, time,
+ * features]` for recurrent models.
  */
 export async function runPredict(modelPath: string, inputPath: string): Promise<NestedArray> {
-  const { model } = await loadModelFromDirectory(modelPath);
+  const model = (await isOnnxFile(modelPath)) ? await loadOnnxFile(modelPath) : (await loadModelFromDirectory(modelPath)).model;
   const expected = model.inputShape!;
   const input = await readInput(inputPath);
   const shape = checkNested(input, inputPath, expected.length, model.dtype === 'float32');
@@ -42,6 +45,49 @@ export async function runPredict(modelPath: string, inputPath: string): Promise<
   return predict(model, new Tensor(data, shape)).toArray();
 }
 
+/**
+ * Whether `path` is an ONNX model: named `*.onnx`, or a file whose first byte is 0x08, the
+ * tag of ModelProto's ir_version field that every ONNX exporter writes first (a model.json
+ * starts with `{`). Told apart by its name or first byte, never by trying to parse it.
+ */
+export async function isOnnxFile(path: string): Promise<boolean> {
+  if (path.toLowerCase().endsWith('.onnx')) return true;
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return false; // a directory or a missing file: the TF.js loader says what is wrong
+  }
+  try {
+    if (!(await file.stat()).isFile()) return false;
+    const { bytesRead, buffer } = await file.read(Buffer.alloc(1), 0, 1, 0);
+    return bytesRead === 1 && buffer[0] === 0x08;
+  } finally {
+    await file.close();
+  }
+}
+
+async function loadOnnxFile(path: string): Promise<Sequential> {
+  let bytes: Uint8Array;
+  try {
+    // By its size first: loadOnnx would refuse it anyway, after it was read whole.
+    const info = await stat(path);
+    if (!info.isFile()) throw new DemoError(`cannot read model ${path}: it is not a file`);
+    if (info.size > DEFAULT_ONNX_LIMITS.maxBytes) throw new DemoError(`model ${path} is ${info.size} bytes, larger than the limit of ${DEFAULT_ONNX_LIMITS.maxBytes}`);
+    bytes = await readFile(path);
+  } catch (error) {
+    if (error instanceof DemoError) throw error;
+    throw new DemoError(`cannot read model ${path}: ${describeFileError(error)}`);
+  }
+  return loadOnnx(bytes);
+}
+
+/** A file system error in a few words. */
+export function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+}
+
 async function readInput(path: string): Promise<unknown> {
   let text: string;
   try {
@@ -51,9 +97,7 @@ async function readInput(path: string): Promise<unknown> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (error instanceof DemoError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new DemoError(`cannot read input ${path}: ${why}`);
+    throw new DemoError(`cannot read input ${path}: ${describeFileError(error)}`);
   }
   if (text.length > MAX_INPUT_BYTES) throw new DemoError(`input ${path} is larger than ${MAX_INPUT_BYTES} bytes`);
   return parseInputJson(text, path);

@@ -45,9 +45,9 @@ class Recurrent(nn.Module):
 class LastStepVariants(nn.Module):
     """The last step read two other ways: the final hidden state h_n, or out[:, -1:] (picked after the head)."""
 
-    def __init__(self, kind, use_final_state):
+    def __init__(self, kind, use_final_state, layers=1):
         super().__init__()
-        self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[kind](FEATURES, UNITS, batch_first=True)
+        self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[kind](FEATURES, UNITS, num_layers=layers, batch_first=True)
         self.head = nn.Linear(UNITS, OUTPUTS)
         self.use_final_state = use_final_state
 
@@ -58,6 +58,21 @@ class LastStepVariants(nn.Module):
             return self.head(h[-1])
         # (squeeze(1) would export as an If node on the dynamic time axis; indexing does not.)
         return self.head(out[:, -1:])[:, 0]
+
+
+class BidirectionalFinalStates(nn.Module):
+    """A bidirectional nn.LSTM/GRU with a Linear head on both directions' final hidden states."""
+
+    def __init__(self, kind, layers=1):
+        super().__init__()
+        self.rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[kind](FEATURES, UNITS, num_layers=layers, batch_first=True, bidirectional=True)
+        self.head = nn.Linear(2 * UNITS, OUTPUTS)
+
+    def forward(self, x):
+        _, state = self.rnn(x)
+        h = state[0] if isinstance(state, tuple) else state
+        # The last layer's forward direction's last step and its reverse direction's (after reading step 0).
+        return self.head(torch.cat([h[-2], h[-1]], dim=1))
 
 
 class Embedded(nn.Module):
@@ -97,6 +112,14 @@ def models():
     for kind in ("lstm", "gru"):
         yield f"{kind}_bidirectional", f"bidirectional nn.{kind.upper()}(3, 4) → Linear on out[:, -1]", Recurrent(kind, 1, False, bidirectional=True), False
     yield "embedding_lstm", "nn.Embedding(10, 3) → nn.LSTM(3, 4) → Linear on out[:, -1]", Embedded(), False
+    for kind in ("lstm", "gru"):
+        what = f"bidirectional nn.{kind.upper()}(3, 4)"
+        yield f"{kind}_bidirectional_seq", f"{what} → Linear on every step", Recurrent(kind, 1, True, bidirectional=True), True
+        yield f"{kind}_bidirectional_final_state", f"{what} → Linear on torch.cat([h_n[-2], h_n[-1]], dim=1)", BidirectionalFinalStates(kind), True
+    yield "lstm_2layer_bidirectional_seq", "bidirectional nn.LSTM(3, 4, num_layers=2) → Linear on every step", Recurrent("lstm", 2, True, bidirectional=True), True
+    # h_n of stacked layers is exported as a Concat of every layer's final states.
+    yield "lstm_2layer_bidirectional_final_state", "bidirectional nn.LSTM(3, 4, num_layers=2) → Linear on torch.cat([h_n[-2], h_n[-1]], dim=1)", BidirectionalFinalStates("lstm", 2), True
+    yield "gru_2layer_final_state", "nn.GRU(3, 4, num_layers=2) → Linear on h_n[-1]", LastStepVariants("gru", True, layers=2), True
 
 
 def main():

@@ -5,13 +5,18 @@
 // the graph's input to its output becomes a stack of layers; every other value is either a
 // constant (weights, indices), integer "metadata" computed from shapes (the batch size a
 // zero initial state is built from) or a tensor known to be all zeros (that state).
-import type { ActivationName } from '@rnnkit/layers';
+import type { ActivationName, MergeMode } from '@rnnkit/layers';
+import type { WalkContext } from './import-ops.js';
 import type { OnnxAttribute } from './proto.js';
 import { int64ToNumber } from './proto.js';
 import type { ConstTensor } from './tensor-data.js';
 
-/** The role of one axis of a data value. `step` is a time axis cut to its last step. */
-export type AxisRole = 'batch' | 'time' | 'step' | 'direction' | 'feature';
+/**
+ * The role of one axis of a data value. `step` is a time axis cut to its last step;
+ * `direction` is a recurrent op's direction axis of size 1, `directions` the size-2 axis of
+ * a bidirectional op (forward, reverse) that a merge has yet to join.
+ */
+export type AxisRole = 'batch' | 'time' | 'step' | 'direction' | 'directions' | 'feature';
 
 export type GraphValue =
   | { readonly kind: 'const'; readonly tensor: ConstTensor }
@@ -28,6 +33,18 @@ export type GraphValue =
       readonly version: number;
       /** This is a recurrent op's Y_h: using it means the layer returns its last step only. */
       readonly lastStateOf?: number;
+      /**
+       * The name of the reverse-direction node whose Y this is, while its steps are still in
+       * input order (ONNX) rather than in processing order (Keras' goBackwards).
+       */
+      readonly inputOrderOf?: string;
+      /**
+       * PyTorch's h_n of stacked layers (every layer's Y_h, concatenated on the direction
+       * axis): this last layer's final states come after `earlierStates` entries of others'.
+       */
+      readonly earlierStates?: number;
+      /** One direction (0 forward, 1 reverse) picked out of `whole`, a value with a `directions` axis. */
+      readonly halfOf?: { readonly direction: 0 | 1; readonly whole: DataValue };
     }
   /** A value the importer cannot represent; using it on the data path is an error with this reason. */
   | { readonly kind: 'unsupported'; readonly reason: string };
@@ -38,6 +55,10 @@ export type DataValue = Extract<GraphValue, { kind: 'data' }>;
 export interface RecurrentSpec {
   readonly type: 'recurrent';
   readonly className: 'LSTM' | 'GRU' | 'SimpleRNN';
+  /** The ONNX node's name (for errors). */
+  readonly node: string;
+  /** 'reverse' is Keras' goBackwards; 'bidirectional' is a Bidirectional wrapper once merged. */
+  readonly direction: 'forward' | 'reverse' | 'bidirectional';
   readonly units: number;
   readonly inputFeatures: number;
   readonly activation: ActivationName;
@@ -46,11 +67,17 @@ export interface RecurrentSpec {
   readonly cellOutput?: 'activation' | 'none';
   /** GRU: linear_before_reset. */
   readonly resetAfter?: boolean;
-  readonly kernel: Float32Array;
-  readonly recurrentKernel: Float32Array;
-  /** [gates·units], or for GRU with resetAfter [2·gates·units]; absent when the node has no B. */
-  readonly bias?: Float32Array;
+  /**
+   * Weights per direction (forward, then reverse when bidirectional), in Keras' layout: kernel
+   * [inputFeatures, gates·units], recurrent kernel [units, gates·units], bias [gates·units]
+   * (GRU with resetAfter [2, gates·units]; absent when the node has no B).
+   */
+  readonly kernel: readonly Float32Array[];
+  readonly recurrentKernel: readonly Float32Array[];
+  readonly bias?: readonly Float32Array[];
   returnSequences: boolean;
+  /** How a bidirectional op's two directions are joined, once the graph has said. */
+  mergeMode?: MergeMode;
 }
 
 export interface DenseSpec {
@@ -170,4 +197,17 @@ export function describeValue(value: GraphValue | undefined): string {
     case 'unsupported':
       return value.reason;
   }
+}
+
+/** An axis index as written in the file (negative counts from the end) to 0…rank−1. */
+export function axisIndex(axis: number, rank: number): number {
+  const index = axis < 0 ? axis + rank : axis;
+  if (index < 0 || index >= rank) throw new UnsupportedNode(`axis ${axis} is out of range for rank ${rank}`);
+  return index;
+}
+
+/** A data value made from `input` with new axes, still in input order when `input` was. */
+export function derived(context: Pick<WalkContext, 'data'>, input: DataValue, axes: readonly AxisRole[], features = input.features): DataValue {
+  const value = context.data(axes, features);
+  return input.inputOrderOf === undefined ? value : { ...value, inputOrderOf: input.inputOrderOf };
 }

@@ -2,10 +2,12 @@
 // A handler gets the node (attributes and the abstract values of its inputs) and returns
 // the abstract values of its outputs, appending layers to the context when the op is a
 // layer (LSTM, Gemm, Relu…) or changing the last one (Add folds into MatMul's Dense).
-import type { ActivationName } from '@rnnkit/layers';
+import type { ActivationName, MergeMode } from '@rnnkit/layers';
 import {
   type AxisRole,
   type DataValue,
+  axisIndex,
+  derived,
   type DenseSpec,
   type GraphValue,
   type LayerSpec,
@@ -13,6 +15,7 @@ import {
   type RecurrentSpec,
   UnsupportedNode,
 } from './import-graph.js';
+import { concatDirections, pickDirection, reduceDirections, reshapeDirections } from './import-directions.js';
 import { GRU_LAYOUT, type GateLayout, LSTM_LAYOUT, RNN_LAYOUT, onnxToKerasMatrix, onnxToKerasVector } from './gate-layout.js';
 import type { OnnxTensor } from './proto.js';
 import type { ConstTensor } from './tensor-data.js';
@@ -22,8 +25,13 @@ export interface WalkContext {
   readonly layers: LayerSpec[];
   /** A data value made now (stamped with the current layer count). */
   data(axes: readonly AxisRole[], features: number): DataValue;
-  /** Make the last recurrent layer return its last step only; layers after it act per step. */
-  takeLastStep(): void;
+  /**
+   * Make the last recurrent layer return its last step only; layers after it act per step.
+   * `fromSequence`: the step is cut from the time axis of its Y (rather than read from Y_h).
+   */
+  takeLastStep(fromSequence: boolean): void;
+  /** Join the last (bidirectional) recurrent layer's two directions as Keras' mergeMode does. */
+  mergeDirections(mode: MergeMode): void;
   /** Reads a tensor attribute or initializer within the import's limits. */
   readTensor(tensor: OnnxTensor): ConstTensor;
 }
@@ -45,18 +53,10 @@ function offDataPath(node: NodeView, keepsZeros: boolean): readonly GraphValue[]
   return [keepsZeros && zero ? ZEROS : META];
 }
 
-/** An axis index as written in the file (negative counts from the end) to 0…rank−1. */
-function axisIndex(axis: number, rank: number): number {
-  const index = axis < 0 ? axis + rank : axis;
-  if (index < 0 || index >= rank) throw new UnsupportedNode(`axis ${axis} is out of range for rank ${rank}`);
-  return index;
-}
-
 /** Ops that only move metadata around (or zeros, for those marked true). */
 const META_OPS: Readonly<Record<string, boolean>> = {
   Shape: false,
   Size: false,
-  Concat: false,
   Range: false,
   Equal: false,
   Where: false,
@@ -65,9 +65,13 @@ const META_OPS: Readonly<Record<string, boolean>> = {
   Mul: false,
   Unsqueeze: true,
   Cast: true,
-  Reshape: true,
   Tile: true,
 };
+
+/** An op read by `handler` on the model's data, and as metadata (or zeros) elsewhere. */
+function onDataPath(handler: OpHandler, keepsZeros: boolean): OpHandler {
+  return (node, context) => offDataPath(node, keepsZeros) ?? handler(node, context);
+}
 
 function metaHandler(keepsZeros: boolean): OpHandler {
   return (node) => {
@@ -115,7 +119,7 @@ function transposeHandler(node: NodeView, context: WalkContext): readonly GraphV
   if (input?.kind !== 'data') return offDataPath(node, true)!;
   const perm = node.ints('perm') ?? input.axes.map((_, i) => input.axes.length - 1 - i);
   if (perm.length !== input.axes.length) throw new UnsupportedNode(`perm [${perm.join(', ')}] does not match rank ${input.axes.length}`);
-  return [context.data(perm.map((p) => input.axes[axisIndex(p, input.axes.length)]!), input.features)];
+  return [derived(context, input, perm.map((p) => input.axes[axisIndex(p, input.axes.length)]!))];
 }
 
 /** Removes size-1 axes: a direction axis (one direction) or a last-step axis (taking the last step). */
@@ -123,11 +127,12 @@ function dropAxes(input: DataValue, drop: readonly number[], context: WalkContex
   const indices = new Set(drop.map((a) => axisIndex(a, input.axes.length)));
   for (const i of indices) {
     const role = input.axes[i]!;
+    if (role === 'directions') throw new UnsupportedNode(`cannot remove the direction axis of a bidirectional op (size 2): merge its two directions first`);
     if (role !== 'direction' && role !== 'step') throw new UnsupportedNode(`cannot remove the ${role} axis`);
   }
   const kept = input.axes.filter((_, i) => !indices.has(i));
-  if ([...indices].some((i) => input.axes[i] === 'step')) context.takeLastStep();
-  return context.data(kept, input.features);
+  if ([...indices].some((i) => input.axes[i] === 'step')) context.takeLastStep(true);
+  return derived(context, input, kept);
 }
 
 function squeezeHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
@@ -147,6 +152,18 @@ function picksLast(start: number, end: number): boolean {
   return start === -1 && end >= 2 ** 31 - 1;
 }
 
+/** Whether [start, end) with step −1 reads a whole axis of unknown length backwards. */
+function readsBackwards(start: number, end: number): boolean {
+  return (start === -1 || start >= 2 ** 31 - 1) && end <= -(2 ** 31);
+}
+
+/** The error for a reverse op's Y read in input order (see DataValue.inputOrderOf). */
+export function inputOrderError(node: string): UnsupportedNode {
+  return new UnsupportedNode(
+    `it reads the steps of the reverse-direction node "${node}" in input order, which no Keras layer returns (goBackwards returns them in processing order: read Y back with a Slice of step −1 on the time axis)`,
+  );
+}
+
 function sliceHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
   const input = node.inputs[0];
   if (input?.kind !== 'data') return offDataPath(node, true)!;
@@ -155,27 +172,37 @@ function sliceHandler(node: NodeView, context: WalkContext): readonly GraphValue
   const axes = node.inputs[3] ? node.intConstant(3, 'axes') : starts.map((_, i) => i);
   const steps = node.inputs[4] ? node.intConstant(4, 'steps') : starts.map(() => 1);
   const roles = [...input.axes];
+  let inputOrderOf = input.inputOrderOf;
   axes.forEach((a, k) => {
     const i = axisIndex(a, roles.length);
     const [start, end, step] = [starts[k]!, ends[k]!, steps[k]!];
+    if (roles[i] === 'time' && step === -1 && readsBackwards(start, end)) {
+      // A reverse op's steps, back in the order it read them: Keras' goBackwards output.
+      if (inputOrderOf === undefined) throw new UnsupportedNode('reading steps backwards is supported only on the Y of a reverse-direction op (Keras goBackwards)');
+      inputOrderOf = undefined;
+      return;
+    }
     if (step !== 1) throw new UnsupportedNode(`slicing with step ${step} is not supported`);
     if (roles[i] === 'direction' && start === 0 && end >= 1) return; // the only direction
     if (roles[i] === 'time' && picksLast(start, end)) {
+      if (inputOrderOf !== undefined) throw inputOrderError(inputOrderOf);
       roles[i] = 'step';
       return;
     }
     throw new UnsupportedNode(`slicing the ${roles[i]!} axis from ${start} to ${end} is not supported (only the last time step, [-1:])`);
   });
-  return [context.data(roles, input.features)];
+  const value = context.data(roles, input.features);
+  return [inputOrderOf === undefined ? value : { ...value, inputOrderOf }];
 }
 
 function gatherHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
   const input = node.inputs[0];
   if (input?.kind !== 'data') return offDataPath(node, true)!;
-  const indices = node.constant(1, 'indices');
   const i = axisIndex(node.int('axis', 0), input.axes.length);
+  const indices = input.earlierStates === undefined ? node.constant(1, 'indices') : lastLayerIndices(input, i, node.constant(1, 'indices'));
   const index = indices.ints?.length === 1 ? indices.ints[0]! : undefined;
   const role = input.axes[i]!;
+  if (role === 'directions') return [pickDirection(input, i, indices, context)];
   // The last time step; the one direction (0 or -1); the one element of a last-step axis.
   const ok = (role === 'time' && index === -1) || ((role === 'direction' || role === 'step') && (index === 0 || index === -1));
   if (!ok) throw new UnsupportedNode(`gathering index ${String(indices.ints ?? '?')} of the ${role} axis is not supported (only the last time step, -1)`);
@@ -187,6 +214,20 @@ function gatherHandler(node: NodeView, context: WalkContext): readonly GraphValu
   }
   if (role === 'time') roles[i] = 'step';
   return [context.data(roles, input.features)];
+}
+
+/** Gathering from h_n of stacked layers: the indices within the last layer's final states, or throws. */
+function lastLayerIndices(input: DataValue, axis: number, indices: ConstTensor): ConstTensor {
+  const earlier = input.earlierStates!;
+  const count = input.axes[0] === 'directions' ? 2 : 1;
+  const index = indices.ints?.length === 1 ? indices.ints[0]! : undefined;
+  const within = index === undefined ? undefined : (index < 0 ? index + earlier + count : index) - earlier;
+  if (axis !== 0 || within === undefined || within < 0 || within >= count) {
+    throw new UnsupportedNode(
+      `it picks index ${String(indices.ints ?? '?')} of axis ${axis} of the final states of every layer (PyTorch's h_n); only the last layer's map (h_n[-1], or h_n[-2] and h_n[-1] when bidirectional)`,
+    );
+  }
+  return { dims: indices.dims, ints: [within] };
 }
 
 function denseFromKernel(kernel: Float32Array, inputFeatures: number, units: number, bias: Float32Array | undefined): DenseSpec {
@@ -298,7 +339,10 @@ function recurrentHandler(node: NodeView, context: WalkContext): readonly GraphV
   const x = node.data(0);
   if (node.int('layout', 0) !== 0) throw new UnsupportedNode('layout 1 (batch-major) is not supported yet');
   const direction = node.string('direction', 'forward');
-  if (direction !== 'forward') throw new UnsupportedNode(`direction "${direction}" is not supported (only forward)`);
+  if (direction !== 'forward' && direction !== 'reverse' && direction !== 'bidirectional') {
+    throw new UnsupportedNode(`direction "${direction}" is not one of forward, reverse, bidirectional`);
+  }
+  const count = direction === 'bidirectional' ? 2 : 1;
   if (node.has('clip')) throw new UnsupportedNode('cell clipping (clip) is not supported');
   if (node.int('input_forget', 0) !== 0) throw new UnsupportedNode('input_forget is not supported');
   if (x.axes.join() !== 'time,batch,feature') throw new UnsupportedNode(`X must be [time, batch, features], got [${x.axes.join(', ')}]`);
@@ -310,8 +354,8 @@ function recurrentHandler(node: NodeView, context: WalkContext): readonly GraphV
     if (dims.join() !== want.join()) throw new UnsupportedNode(`${role} has shape [${dims.join(', ')}], expected [${want.join(', ')}]`);
   };
   if (units < 1) throw new UnsupportedNode('hidden_size must be a positive integer');
-  expect(w.dims, [1, width, x.features], 'W');
-  expect(r.dims, [1, width, units], 'R');
+  expect(w.dims, [count, width, x.features], 'W');
+  expect(r.dims, [count, width, units], 'R');
   if (node.inputs[4]) throw new UnsupportedNode('sequence_lens (variable lengths) is not supported');
   for (const [index, role] of [[5, 'initial_h'], [6, 'initial_c']] as const) {
     const value = node.inputs[index];
@@ -320,55 +364,71 @@ function recurrentHandler(node: NodeView, context: WalkContext): readonly GraphV
     }
   }
   if (node.inputs[7]) throw new UnsupportedNode('peephole connections (P) are not supported');
-  const names = node.strings('activations') ?? [...defaults];
+  // One list of activations per direction, one after the other.
+  const names = node.strings('activations') ?? Array.from({ length: count }, () => defaults).flat();
+  if (names.length !== count * defaults.length) {
+    throw new UnsupportedNode(`activations lists ${names.length} functions, expected ${count * defaults.length} (${defaults.length} per direction)`);
+  }
   const alphas = node.floats('activation_alpha');
   const betas = node.floats('activation_beta');
   // Each activation that takes an alpha (beta) consumes the next value of the list, as ONNX Runtime reads them.
   let alphaIndex = 0;
   let betaIndex = 0;
-  const acts = names.map((n) => {
+  const allActs = names.map((n) => {
     const lower = n.toLowerCase();
     const alpha = TAKES_ALPHA.has(lower) ? alphas?.[alphaIndex++] : undefined;
     const beta = TAKES_BETA.has(lower) ? betas?.[betaIndex++] : undefined;
     return activationOf(n, alpha, beta);
   });
+  const acts = allActs.slice(0, defaults.length);
+  // Keras' Bidirectional runs one layer's configuration both ways.
+  if (allActs.slice(defaults.length).some((a, i) => a !== acts[i])) {
+    throw new UnsupportedNode(`its two directions use different activations (${names.join(', ')}); Keras' Bidirectional uses the same for both`);
+  }
   const [first, second, third] = acts;
   const named = (a: ActivationName | 'identity' | undefined): ActivationName => (a === 'identity' || a === undefined ? 'linear' : a);
+  const common = { type: 'recurrent', className, node: node.name || '(unnamed)', direction, units, inputFeatures: x.features } as const;
   let spec: Omit<RecurrentSpec, 'kernel' | 'recurrentKernel' | 'bias' | 'returnSequences'>;
   if (className === 'SimpleRNN') {
-    spec = { type: 'recurrent', className, units, inputFeatures: x.features, activation: named(first) };
+    spec = { ...common, activation: named(first) };
   } else if (className === 'GRU') {
-    spec = { type: 'recurrent', className, units, inputFeatures: x.features, recurrentActivation: named(first), activation: named(second), resetAfter: node.int('linear_before_reset', 0) === 1 };
+    spec = { ...common, recurrentActivation: named(first), activation: named(second), resetAfter: node.int('linear_before_reset', 0) === 1 };
   } else {
     // Keras applies one activation to the candidate (g) and to the cell output (h), or none to the output.
     const cellOutput = third === 'identity' ? 'none' : 'activation';
     if (cellOutput === 'activation' && third !== second) {
       throw new UnsupportedNode(`the candidate activation ${names[1]} and the output activation ${names[2]} differ; rnnkit uses one`);
     }
-    spec = { type: 'recurrent', className, units, inputFeatures: x.features, recurrentActivation: named(first), activation: named(second), cellOutput };
+    spec = { ...common, recurrentActivation: named(first), activation: named(second), cellOutput };
   }
-  const kernel = onnxToKerasMatrix(w.values, layout, units, x.features);
-  const recurrentKernel = onnxToKerasMatrix(r.values, layout, units, units);
-  let bias: Float32Array | undefined;
+  const directions = Array.from({ length: count }, (_, d) => d);
+  const kernel = directions.map((d) => onnxToKerasMatrix(w.values.subarray(d * width * x.features, (d + 1) * width * x.features), layout, units, x.features));
+  const recurrentKernel = directions.map((d) => onnxToKerasMatrix(r.values.subarray(d * width * units, (d + 1) * width * units), layout, units, units));
+  let bias: Float32Array[] | undefined;
   if (node.inputs[3]) {
     const b = node.floatConstant(3, 'B');
-    expect(b.dims, [1, 2 * width], 'B');
-    const inputBias = onnxToKerasVector(b.values, 0, layout, units);
-    const recurrentBias = onnxToKerasVector(b.values, width, layout, units);
-    if (spec.resetAfter) {
-      bias = new Float32Array(2 * width);
-      bias.set(inputBias, 0);
-      bias.set(recurrentBias, width);
-    } else {
-      // Both biases are added side by side (GRU without linear_before_reset too: R's h bias sits outside r ⊙ ·).
-      bias = inputBias.map((v, i) => v + recurrentBias[i]!);
-    }
+    expect(b.dims, [count, 2 * width], 'B');
+    bias = directions.map((d) => {
+      const inputBias = onnxToKerasVector(b.values, 2 * width * d, layout, units);
+      const recurrentBias = onnxToKerasVector(b.values, 2 * width * d + width, layout, units);
+      if (!spec.resetAfter) {
+        // Both biases are added side by side (GRU without linear_before_reset too: R's h bias sits outside r ⊙ ·).
+        return inputBias.map((v, i) => v + recurrentBias[i]!);
+      }
+      const both = new Float32Array(2 * width);
+      both.set(inputBias, 0);
+      both.set(recurrentBias, width);
+      return both;
+    });
   }
   context.layers.push({ ...spec, kernel, recurrentKernel, bias, returnSequences: true });
   const version = context.layers.length;
+  const directionAxis = count === 2 ? 'directions' : 'direction';
+  const y = context.data(['time', directionAxis, 'batch', 'feature'], units);
   const outputs: GraphValue[] = [
-    context.data(['time', 'direction', 'batch', 'feature'], units),
-    { kind: 'data', axes: ['direction', 'batch', 'feature'], features: units, version, lastStateOf: version - 1 },
+    // ONNX's reverse direction writes its steps in input order, Keras' goBackwards in the order read.
+    direction === 'reverse' ? { ...y, inputOrderOf: node.name } : y,
+    { kind: 'data', axes: [directionAxis, 'batch', 'feature'], features: units, version, lastStateOf: version - 1 },
   ];
   if (className === 'LSTM') outputs.push({ kind: 'unsupported', reason: "the LSTM's final cell state (Y_c) has no rnnkit equivalent in a Sequential model" });
   return outputs;
@@ -387,6 +447,11 @@ export const OP_HANDLERS: Readonly<Record<string, OpHandler>> = Object.freeze({
   Identity: passThrough,
   Dropout: passThrough,
   Transpose: transposeHandler,
+  Reshape: onDataPath(reshapeDirections, true),
+  Concat: onDataPath(concatDirections, false),
+  ReduceSum: onDataPath(reduceDirections('sum'), false),
+  ReduceMean: onDataPath(reduceDirections('ave'), false),
+  ReduceProd: onDataPath(reduceDirections('mul'), false),
   Squeeze: squeezeHandler,
   Slice: sliceHandler,
   Gather: gatherHandler,

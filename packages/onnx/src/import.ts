@@ -1,9 +1,10 @@
 // loadOnnx: an ONNX model (as PyTorch's exporter writes nn.LSTM/GRU/RNN + Linear models)
 // to an rnnkit Sequential.
-import { ActivationLayer, Dense, GRU, LSTM, type Layer, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { ActivationLayer, Bidirectional, Dense, GRU, LSTM, type Layer, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { RnnkitError, Tensor } from '@rnnkit/tensor';
-import { type DataValue, type GraphValue, type LayerSpec, NodeView, UnsupportedNode, describeValue } from './import-graph.js';
-import { OP_HANDLERS, type WalkContext } from './import-ops.js';
+import { type DataValue, type GraphValue, type LayerSpec, NodeView, type RecurrentSpec, UnsupportedNode, describeValue } from './import-graph.js';
+import { MERGE_HINT } from './import-directions.js';
+import { OP_HANDLERS, type WalkContext, inputOrderError } from './import-ops.js';
 import { type OnnxGraph, type OnnxModel, decodeModel, int64ToNumber } from './proto.js';
 import { type ConstTensor, TensorReadError, readTensor } from './tensor-data.js';
 
@@ -43,12 +44,17 @@ const MAX_OPSET = 21;
  * predicts, trains and saves like any other.
  *
  * Reads the graphs PyTorch's exporter writes for `nn.LSTM`/`nn.GRU`/`nn.RNN`
- * (`batch_first=True`, one or more layers, one direction, zero initial state) followed by
- * `nn.Linear` layers and activations, applied on every step or on the last one
- * (`out[:, -1]`). Weights are converted to Keras' layout (LSTM gates i, f, c, o; GRU with
- * `linear_before_reset=1` becomes `resetAfter: true`). Anything else — bidirectional
- * layers, embeddings, external weight files — is refused with a one-line error naming the
- * first node that cannot be mapped.
+ * (`batch_first=True`, one or more layers, zero initial state) followed by `nn.Linear`
+ * layers and activations, applied on every step or on the last one (`out[:, -1]`).
+ * Bidirectional modules become `Bidirectional` wrappers when the graph joins the two
+ * directions as Keras does (every step concatenated, or the final states
+ * `torch.cat([h_n[-2], h_n[-1]], dim=1)`, of stacked layers too); the reverse-direction
+ * and bidirectional ops that `exportOnnx` writes (goBackwards; merge modes concat, sum,
+ * ave, mul) load back too.
+ * Weights are converted to Keras' layout (LSTM gates i, f, c, o; GRU with
+ * `linear_before_reset=1` becomes `resetAfter: true`). Anything else — a bidirectional
+ * `out[:, -1]`, embeddings, external weight files — is refused with a one-line error naming
+ * the first node that cannot be mapped.
  *
  * @param bytes the contents of an `.onnx` file
  * @example
@@ -101,6 +107,28 @@ function checkOpset(model: OnnxModel): void {
 
 /** Ops that read only the shape of their input. */
 const SHAPE_READERS = new Set(['Shape', 'Size']);
+/** Ops that may read a bidirectional op's two directions before they are merged. */
+const READS_BOTH_DIRECTIONS = new Set(['Transpose', 'Reshape', 'ReduceSum', 'ReduceMean', 'ReduceProd', 'Gather', 'Concat', 'Identity', 'Dropout']);
+/** Ops that may read one direction picked out of the two: joining it with the other. */
+const READS_ONE_DIRECTION = new Set(['Concat', 'Identity', 'Dropout']);
+/** Ops that may read a reverse op's steps in input order: moving axes, and the Slice that reads them backwards. */
+const READS_INPUT_ORDER = new Set(['Transpose', 'Squeeze', 'Reshape', 'Slice', 'Identity', 'Dropout']);
+
+/** Refuses a use of `value` by `opType` (undefined: as the graph's output) that has no Keras equivalent. */
+function checkUse(value: DataValue, opType: string | undefined): void {
+  const allowed = (set: ReadonlySet<string>): boolean => opType !== undefined && set.has(opType);
+  if (value.earlierStates !== undefined && opType !== 'Gather') {
+    throw new UnsupportedNode("it reads the final states of every layer (PyTorch's h_n); only the last layer's map: h_n[-1], or h_n[-2] and h_n[-1] when bidirectional");
+  }
+  if (value.inputOrderOf !== undefined && !allowed(READS_INPUT_ORDER)) throw inputOrderError(value.inputOrderOf);
+  if (value.halfOf !== undefined && !allowed(READS_ONE_DIRECTION)) {
+    const which = value.halfOf.direction === 0 ? 'forward' : 'reverse';
+    throw new UnsupportedNode(`it reads the ${which} direction of a bidirectional op alone, which no Keras layer returns: concatenate both along the features, forward first (Keras' concat)`);
+  }
+  if (value.axes.includes('directions') && !allowed(READS_BOTH_DIRECTIONS)) {
+    throw new UnsupportedNode(`it reads the two directions of a bidirectional op before they are merged: ${MERGE_HINT}`);
+  }
+}
 
 interface WalkResult {
   readonly specs: LayerSpec[];
@@ -135,13 +163,27 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
     throw new RnnkitError(API, `the input "${inputInfo.name}" must be [batch, time, features] or [batch, features] with a fixed feature count, got [${dims.map((d) => d ?? '?').join(', ')}]`);
   }
   const specs: LayerSpec[] = [];
+  const lastRecurrent = (): RecurrentSpec | undefined => [...specs].reverse().find((s): s is RecurrentSpec => s.type === 'recurrent');
   const context: WalkContext = {
     layers: specs,
     data: (axes, size) => ({ kind: 'data', axes, features: size, version: specs.length }),
-    takeLastStep() {
-      const spec = [...specs].reverse().find((s) => s.type === 'recurrent');
-      if (spec?.type !== 'recurrent' || !spec.returnSequences) throw new UnsupportedNode('there is no sequence to take the last step of');
+    takeLastStep(fromSequence) {
+      const spec = lastRecurrent();
+      // Y_h may be read more than once (PyTorch reads h_n[-2] and h_n[-1] apart).
+      if (!fromSequence && spec?.returnSequences === false) return;
+      if (!spec?.returnSequences) throw new UnsupportedNode('there is no sequence to take the last step of');
+      if (fromSequence && spec.direction === 'bidirectional') {
+        // PyTorch's out[:, -1]: Keras' Bidirectional returns the last step each direction read.
+        throw new UnsupportedNode(
+          `the last time step of the bidirectional node "${spec.node}" (out[:, -1]) has no Keras equivalent: its reverse direction has read one step there, not all (use the final states, torch.cat([h_n[-2], h_n[-1]], dim=1), or every step)`,
+        );
+      }
       spec.returnSequences = false;
+    },
+    mergeDirections(mode) {
+      const spec = lastRecurrent();
+      if (spec?.direction !== 'bidirectional' || spec.mergeMode !== undefined) throw new UnsupportedNode('there are no two directions to merge');
+      spec.mergeMode = mode;
     },
     readTensor: (tensor) => read(tensor, 'a constant'),
   };
@@ -164,12 +206,21 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
       return value;
     });
     let results: readonly GraphValue[];
+    // PyTorch's h_n of stacked layers concatenates every layer's Y_h; that Concat checks them.
+    const stacksStates = opType === 'Concat' && inputValues.every((v) => v?.kind === 'data' && v.lastStateOf !== undefined);
     try {
       for (const value of inputValues) {
         // Reading a shape is not a use of the values: any earlier data may be measured.
         if (value?.kind !== 'data' || SHAPE_READERS.has(opType)) continue;
-        if (value.version !== specs.length) throw new UnsupportedNode('the graph branches (it uses the data from before a later layer); only a chain of layers is supported');
-        if (value.lastStateOf !== undefined) context.takeLastStep();
+        if (value.version !== specs.length && !stacksStates) {
+          const earlier = value.lastStateOf === undefined ? undefined : specs[value.lastStateOf];
+          if (earlier?.type === 'recurrent') {
+            throw new UnsupportedNode(`it uses the final state of the recurrent node "${earlier.node}", which a later layer reads on; only the last layer's final state maps`);
+          }
+          throw new UnsupportedNode('the graph branches (it uses the data from before a later layer); only a chain of layers is supported');
+        }
+        checkUse(value, opType);
+        if (value.lastStateOf !== undefined) context.takeLastStep(false);
       }
       results = handler!(new NodeView(opType, node.name ?? '', inputValues, (node.output ?? []).length, node.attribute ?? []), context);
     } catch (error) {
@@ -185,7 +236,13 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
   const outputName = outputs[0]!.name ?? '';
   const output = values.get(outputName);
   if (output?.kind !== 'data') throw new RnnkitError(API, `the graph output "${outputName}" is ${describeValue(output)}, not the model's data`);
-  if (output.lastStateOf !== undefined) context.takeLastStep();
+  try {
+    checkUse(output, undefined);
+    if (output.lastStateOf !== undefined) context.takeLastStep(false);
+  } catch (error) {
+    if (error instanceof UnsupportedNode) throw new RnnkitError(API, `the graph output "${outputName}": ${error.message}`);
+    throw error;
+  }
   if (output.version !== specs.length) throw new RnnkitError(API, `the graph output "${outputName}" skips later layers; only a chain of layers is supported`);
   const layout = output.axes.join();
   if (layout !== 'batch,feature' && layout !== 'batch,time,feature') {
@@ -200,17 +257,23 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
 const LAYER_BUILDERS: { readonly [T in LayerSpec['type']]: (spec: Extract<LayerSpec, { type: T }>) => { layer: Layer; weights: Tensor[] } } = {
   recurrent(spec) {
     const { units, inputFeatures, className } = spec;
-    const gates = spec.kernel.length / (units * inputFeatures);
+    const gates = spec.kernel[0]!.length / (units * inputFeatures);
     const useBias = spec.bias !== undefined;
-    const common = { units, activation: spec.activation, useBias, returnSequences: spec.returnSequences };
-    const layer =
+    // ONNX's reverse direction reads the steps last to first, as Keras' goBackwards.
+    const common = { units, activation: spec.activation, useBias, returnSequences: spec.returnSequences, goBackwards: spec.direction === 'reverse' };
+    const recurrent =
       className === 'LSTM'
         ? new LSTM({ ...common, recurrentActivation: spec.recurrentActivation!, cellOutput: spec.cellOutput! })
         : className === 'GRU'
           ? new GRU({ ...common, recurrentActivation: spec.recurrentActivation!, resetAfter: spec.resetAfter! })
           : new SimpleRNN(common);
-    const weights = [new Tensor(spec.kernel, [inputFeatures, gates * units]), new Tensor(spec.recurrentKernel, [units, gates * units])];
-    if (spec.bias) weights.push(new Tensor(spec.bias, spec.resetAfter ? [2, gates * units] : [gates * units]));
+    // Bidirectional's weights: the forward layer's, then the backward layer's (ONNX's reverse direction).
+    const weights = spec.kernel.flatMap((kernel, d) => {
+      const own = [new Tensor(kernel, [inputFeatures, gates * units]), new Tensor(spec.recurrentKernel[d]!, [units, gates * units])];
+      if (spec.bias) own.push(new Tensor(spec.bias[d]!, spec.resetAfter ? [2, gates * units] : [gates * units]));
+      return own;
+    });
+    const layer = spec.direction === 'bidirectional' ? new Bidirectional({ layer: recurrent, mergeMode: spec.mergeMode! }) : recurrent;
     return { layer, weights };
   },
   dense(spec) {
