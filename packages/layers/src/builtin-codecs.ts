@@ -4,12 +4,13 @@ import { bidirectionalCodec } from './bidirectional.codec.js';
 import type { AnyLayerCodec } from './codec.js';
 import { denseCodec } from './dense.codec.js';
 import { dropoutCodec } from './dropout.codec.js';
+import { embeddingCodec } from './embedding.codec.js';
 import { gruCodec } from './gru.codec.js';
 import { lstmCodec } from './lstm.codec.js';
 import { maskingCodec } from './masking.codec.js';
 import { simpleRNNCodec } from './simple-rnn.codec.js';
 
-/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking and Bidirectional (over SimpleRNN, LSTM and GRU): what model IO uses by default. */
+/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional (over SimpleRNN, LSTM and GRU) and Embedding: what model IO uses by default. */
 export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   denseCodec,
   simpleRNNCodec,
@@ -19,4 +20,5 @@ export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   dropoutCodec,
   maskingCodec,
   bidirectionalCodec({ codecs: [simpleRNNCodec, lstmCodec, gruCodec] }),
+  embeddingCodec,
 ]);

@@ -8,9 +8,10 @@ import { builtinCodecs } from './builtin-codecs.js';
 import { type AnyLayerCodec, codecOwns, codecWeightNames } from './codec.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
 import { GRU } from './gru.js';
 import { type KerasConfig, type KerasDialect, KerasConfigReader, KerasConfigWriter, snakeCase } from './keras-config.js';
-import type { Layer } from './layer.js';
+import type { Layer, SymbolicShape } from './layer.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
 import { gruCell, gruCellPlugin } from './cells/gru-cell.js';
@@ -60,7 +61,8 @@ function canonical(layer: Layer): Record<string, unknown> {
   return config;
 }
 
-const LAYERS: [string, () => Layer][] = [
+/** Each layer, and the input shape to count its weights for (default [null, 4, 5]). */
+const LAYERS: [string, () => Layer, SymbolicShape?][] = [
   ['Dense', () => new Dense({ units: 3, activation: 'softmax', useBias: false, kernelInitializer: glorotNormal({ truncated: false }), name: 'head' })],
   ['SimpleRNN', () => new SimpleRNN({ units: 2, activation: 'relu', learnableInitialState: true, returnSequences: true })],
   ['LSTM', () => new LSTM({ units: 3, recurrentActivation: 'hardSigmoid', unitForgetBias: false, cellOutput: 'none', biasInitializer: 'ones' })],
@@ -69,10 +71,12 @@ const LAYERS: [string, () => Layer][] = [
   ['Activation', () => new ActivationLayer({ activation: 'tanh' })],
   ['Dropout', () => new Dropout({ rate: 0.3, seed: 5 })],
   ['Masking', () => new Masking({ maskValue: -1, name: 'pad' })],
+  ['Embedding', () => new Embedding({ inputDim: 11, outputDim: 3, maskZero: true, embeddingsInitializer: 'glorotNormal' }), [null, 4]],
+  ['Embedding (default initialiser)', () => new Embedding({ inputDim: 2, outputDim: 5 }), [null, null]],
 ];
 
 describe('the built-in codecs', () => {
-  for (const [label, make] of LAYERS) {
+  for (const [label, make, shape] of LAYERS) {
     it(`should give back an equal ${label} layer, and count what building it allocates`, () => {
       const layer = make();
       const warnings: string[] = [];
@@ -80,7 +84,7 @@ describe('the built-in codecs', () => {
       expect(canonical(copy)).toEqual(canonical(layer));
       expect(copy.className).toBe(layer.className);
       expect(warnings).toEqual([]);
-      const input = layer instanceof Dense ? [null, 5] : [null, 4, 5];
+      const input = shape ?? (layer instanceof Dense ? [null, 5] : [null, 4, 5]);
       const codec = codecOf(layer);
       const counted = codec.paramCount!(copy, input);
       copy.build(input, new Random(1), { initialize: false });
@@ -103,7 +107,7 @@ describe('the built-in codecs', () => {
   it('should own instances of their class only', () => {
     const impostor = { ...new Dense({ units: 1 }), className: 'Dense' } as unknown as Layer;
     expect(builtinCodecs.filter((c) => codecOwns(c, impostor))).toEqual([]);
-    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional']);
+    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional', 'Embedding']);
   });
 
   it('should read the dialects: TF.js defaults the gates to hard sigmoid, Keras 3 refuses its hard_sigmoid, Keras needs reset_after', () => {

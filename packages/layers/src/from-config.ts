@@ -3,6 +3,7 @@ import { ActivationLayer } from './activation-layer.js';
 import { Bidirectional } from './bidirectional.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
 import { GRU } from './gru.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LSTM } from './lstm.js';
@@ -20,6 +21,7 @@ export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerCo
   Masking,
   // Its wrapped layers are resolved through this same list.
   Bidirectional: { fromConfig: (config: LayerConfig): Layer => Bidirectional.fromConfig(config, builtinLayers) },
+  Embedding,
 });
 
 /**
