@@ -5,12 +5,13 @@ import type { AnyLayerCodec } from './codec.js';
 import { denseCodec } from './dense.codec.js';
 import { dropoutCodec } from './dropout.codec.js';
 import { embeddingCodec } from './embedding.codec.js';
+import { globalAveragePooling1DCodec, globalMaxPooling1DCodec } from './global-pooling.codec.js';
 import { gruCodec } from './gru.codec.js';
 import { lstmCodec } from './lstm.codec.js';
 import { maskingCodec } from './masking.codec.js';
 import { simpleRNNCodec } from './simple-rnn.codec.js';
 
-/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional (over SimpleRNN, LSTM and GRU) and Embedding: what model IO uses by default. */
+/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional (over SimpleRNN, LSTM and GRU), Embedding, GlobalAveragePooling1D and GlobalMaxPooling1D: what model IO uses by default. */
 export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   denseCodec,
   simpleRNNCodec,
@@ -21,4 +22,6 @@ export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   maskingCodec,
   bidirectionalCodec({ codecs: [simpleRNNCodec, lstmCodec, gruCodec] }),
   embeddingCodec,
+  globalAveragePooling1DCodec,
+  globalMaxPooling1DCodec,
 ]);

@@ -9,6 +9,7 @@ import { type AnyLayerCodec, codecOwns, codecWeightNames } from './codec.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from './global-pooling.js';
 import { GRU } from './gru.js';
 import { type KerasConfig, type KerasDialect, KerasConfigReader, KerasConfigWriter, snakeCase } from './keras-config.js';
 import type { Layer, SymbolicShape } from './layer.js';
@@ -73,6 +74,8 @@ const LAYERS: [string, () => Layer, SymbolicShape?][] = [
   ['Masking', () => new Masking({ maskValue: -1, name: 'pad' })],
   ['Embedding', () => new Embedding({ inputDim: 11, outputDim: 3, maskZero: true, embeddingsInitializer: 'glorotNormal' }), [null, 4]],
   ['Embedding (default initialiser)', () => new Embedding({ inputDim: 2, outputDim: 5 }), [null, null]],
+  ['GlobalAveragePooling1D', () => new GlobalAveragePooling1D({ name: 'mean' })],
+  ['GlobalMaxPooling1D', () => new GlobalMaxPooling1D({ dtype: 'float64' })],
 ];
 
 describe('the built-in codecs', () => {
@@ -107,7 +110,7 @@ describe('the built-in codecs', () => {
   it('should own instances of their class only', () => {
     const impostor = { ...new Dense({ units: 1 }), className: 'Dense' } as unknown as Layer;
     expect(builtinCodecs.filter((c) => codecOwns(c, impostor))).toEqual([]);
-    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional', 'Embedding']);
+    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional', 'Embedding', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D']);
   });
 
   it('should read the dialects: TF.js defaults the gates to hard sigmoid, Keras 3 refuses its hard_sigmoid, Keras needs reset_after', () => {

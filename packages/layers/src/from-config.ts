@@ -4,6 +4,7 @@ import { Bidirectional } from './bidirectional.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from './global-pooling.js';
 import { GRU } from './gru.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LSTM } from './lstm.js';
@@ -22,6 +23,8 @@ export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerCo
   // Its wrapped layers are resolved through this same list.
   Bidirectional: { fromConfig: (config: LayerConfig): Layer => Bidirectional.fromConfig(config, builtinLayers) },
   Embedding,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
 });
 
 /**

@@ -38,6 +38,16 @@ export { LSTM, lstm, type LSTMOptions, type LSTMConfig } from './lstm.js';
 export { GRU, gru, type GRUOptions, type GRUConfig } from './gru.js';
 export { Masking, masking, type MaskingOptions, type MaskingConfig, type MaskingCache } from './masking.js';
 export { Embedding, embedding, type EmbeddingOptions, type EmbeddingConfig, type EmbeddingCache } from './embedding.js';
+export {
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  globalAveragePooling1D,
+  globalMaxPooling1D,
+  type GlobalPooling1DOptions,
+  type GlobalPooling1DConfig,
+  type GlobalAveragePooling1DCache,
+  type GlobalMaxPooling1DCache,
+} from './global-pooling.js';
 export { ActivationLayer, activationLayer, type ActivationLayerOptions, type ActivationLayerConfig, type ActivationLayerCache } from './activation-layer.js';
 export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
 export {
@@ -73,6 +83,7 @@ export { activationLayerCodec } from './activation-layer.codec.js';
 export { maskingCodec } from './masking.codec.js';
 export { dropoutCodec } from './dropout.codec.js';
 export { embeddingCodec } from './embedding.codec.js';
+export { globalAveragePooling1DCodec, globalMaxPooling1DCodec } from './global-pooling.codec.js';
 export { bidirectionalCodec, type BidirectionalCodecOptions } from './bidirectional.codec.js';
 export { builtinCodecs } from './builtin-codecs.js';
 export { rnnCodec, type RNNCodecOptions, type AnyCellPlugin } from './rnn.codec.js';

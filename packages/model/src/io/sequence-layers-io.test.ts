@@ -2,11 +2,11 @@
 // TF.js' own save loads in rnnkit and predicts the same, rnnkit's save loads in TF.js and
 // predicts the same, and loads back into rnnkit exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, Embedding, LSTM, Sequential } from '@rnnkit/layers';
+import { Dense, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, LSTM, Sequential } from '@rnnkit/layers';
 import { Random, Tensor } from '@rnnkit/tensor';
 import type * as TF from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../index.js';
-import { type Tfjs, expectClose, loadTf, randomizeTfWeights, tfPredict } from './test-support.js';
+import { type Tfjs, expectClose, loadTf, randomInput, randomizeTfWeights, tfPredict } from './test-support.js';
 
 let tf: Tfjs;
 
@@ -102,6 +102,48 @@ describe('Embedding files', () => {
     // Without batch_input_shape the file declares no input shape (input_dim 7 is not [null, 7]).
     delete config.batch_input_shape;
     expect(() => loadModel({ modelJson, weights })).toThrow(/layer 0 "embedding_Embedding\d+" \(Embedding\): the model declares no input shape/);
+    tfModel.dispose();
+  });
+});
+
+describe('global pooling files', () => {
+  it("should load TF.js' own LSTM → GlobalMaxPooling1D / LSTM → GlobalAveragePooling1D saves and predict the same", async () => {
+    for (const [pooling, cls] of [
+      [tf.layers.globalMaxPooling1d({}), GlobalMaxPooling1D],
+      [tf.layers.globalAveragePooling1d({}), GlobalAveragePooling1D],
+    ] as const) {
+      const tfModel = tf.sequential({ layers: [tf.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid', inputShape: [4, 2] }), pooling, tf.layers.dense({ units: 2 })] });
+      randomizeTfWeights(tf, tfModel, 4);
+      const { model, warnings } = loadModel(await tfSave(tfModel));
+      expect(warnings).toEqual([]);
+      expect(model.layers[1]).toBeInstanceOf(cls);
+      const x = randomInput([3, 4, 2], 6);
+      expectClose(model.forward(x).y.data, tfPredict(tf, tfModel, x), `${cls.name}: rnnkit vs TF.js`);
+      tfModel.dispose();
+    }
+  });
+
+  it('should save pooling models that TF.js loads and predicts the same, and that load back exactly', async () => {
+    for (const pooling of [new GlobalAveragePooling1D(), new GlobalMaxPooling1D()]) {
+      const model = new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true }), pooling, new Dense({ units: 2 })], inputShape: [5, 2], seed: 7 });
+      const tfModel = await roundTrip(model, randomInput([2, 5, 2], 8));
+      expect(tfModel.layers[1]!.getClassName()).toBe(pooling.className);
+      tfModel.dispose();
+    }
+  });
+
+  it("should refuse Keras 3's channels_first and keepdims, which rnnkit's pooling does not have", async () => {
+    const tfModel = tf.sequential({ layers: [tf.layers.globalAveragePooling1d({ inputShape: [4, 2] })] });
+    const { modelJson, weights } = await tfSave(tfModel);
+    const config = (modelJson as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } } }).modelTopology.config.layers[0]!.config;
+    config.keepdims = false;
+    config.data_format = 'channels_last';
+    expect(loadModel({ modelJson, weights }).model.outputShape()).toEqual([null, 2]);
+    config.keepdims = true;
+    expect(() => loadModel({ modelJson, weights })).toThrow('keepdims true is not supported: the output is [batch, features]');
+    config.keepdims = false;
+    config.data_format = 'channels_first';
+    expect(() => loadModel({ modelJson, weights })).toThrow('data_format "channels_first" is not supported');
     tfModel.dispose();
   });
 });
