@@ -6,12 +6,14 @@ import { denseCodec } from './dense.codec.js';
 import { dropoutCodec } from './dropout.codec.js';
 import { embeddingCodec } from './embedding.codec.js';
 import { globalAveragePooling1DCodec, globalMaxPooling1DCodec } from './global-pooling.codec.js';
+import { flattenCodec } from './flatten.codec.js';
 import { gruCodec } from './gru.codec.js';
 import { lstmCodec } from './lstm.codec.js';
 import { maskingCodec } from './masking.codec.js';
+import { repeatVectorCodec } from './repeat-vector.codec.js';
 import { simpleRNNCodec } from './simple-rnn.codec.js';
 
-/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional (over SimpleRNN, LSTM and GRU), Embedding, GlobalAveragePooling1D and GlobalMaxPooling1D: what model IO uses by default. */
+/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional (over SimpleRNN, LSTM and GRU), Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, RepeatVector and Flatten: what model IO uses by default. */
 export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   denseCodec,
   simpleRNNCodec,
@@ -24,4 +26,6 @@ export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   embeddingCodec,
   globalAveragePooling1DCodec,
   globalMaxPooling1DCodec,
+  repeatVectorCodec,
+  flattenCodec,
 ]);

@@ -10,6 +10,7 @@ import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { GlobalAveragePooling1D, GlobalMaxPooling1D } from './global-pooling.js';
+import { Flatten } from './flatten.js';
 import { GRU } from './gru.js';
 import { type KerasConfig, type KerasDialect, KerasConfigReader, KerasConfigWriter, snakeCase } from './keras-config.js';
 import type { Layer, SymbolicShape } from './layer.js';
@@ -18,6 +19,7 @@ import { Masking } from './masking.js';
 import { gruCell, gruCellPlugin } from './cells/gru-cell.js';
 import { lstmCell, lstmCellPlugin } from './cells/lstm-cell.js';
 import { simpleRNNCell, simpleRNNCellPlugin } from './cells/simple-rnn-cell.js';
+import { RepeatVector } from './repeat-vector.js';
 import { RNN } from './rnn.js';
 import { rnnCodec } from './rnn.codec.js';
 import { SimpleRNN } from './simple-rnn.js';
@@ -76,6 +78,8 @@ const LAYERS: [string, () => Layer, SymbolicShape?][] = [
   ['Embedding (default initialiser)', () => new Embedding({ inputDim: 2, outputDim: 5 }), [null, null]],
   ['GlobalAveragePooling1D', () => new GlobalAveragePooling1D({ name: 'mean' })],
   ['GlobalMaxPooling1D', () => new GlobalMaxPooling1D({ dtype: 'float64' })],
+  ['RepeatVector', () => new RepeatVector({ n: 3 }), [null, 4]],
+  ['Flatten', () => new Flatten({ name: 'flat' })],
 ];
 
 describe('the built-in codecs', () => {
@@ -110,7 +114,7 @@ describe('the built-in codecs', () => {
   it('should own instances of their class only', () => {
     const impostor = { ...new Dense({ units: 1 }), className: 'Dense' } as unknown as Layer;
     expect(builtinCodecs.filter((c) => codecOwns(c, impostor))).toEqual([]);
-    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional', 'Embedding', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D']);
+    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional', 'Embedding', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'RepeatVector', 'Flatten']);
   });
 
   it('should read the dialects: TF.js defaults the gates to hard sigmoid, Keras 3 refuses its hard_sigmoid, Keras needs reset_after', () => {

@@ -4,11 +4,13 @@ import { Bidirectional } from './bidirectional.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
+import { Flatten } from './flatten.js';
 import { GlobalAveragePooling1D, GlobalMaxPooling1D } from './global-pooling.js';
 import { GRU } from './gru.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
+import { RepeatVector } from './repeat-vector.js';
 import { SimpleRNN } from './simple-rnn.js';
 
 /** The built-in layer classes by class name, each with a static `fromConfig`. */
@@ -25,6 +27,8 @@ export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerCo
   Embedding,
   GlobalAveragePooling1D,
   GlobalMaxPooling1D,
+  RepeatVector,
+  Flatten,
 });
 
 /**

@@ -48,6 +48,8 @@ export {
   type GlobalAveragePooling1DCache,
   type GlobalMaxPooling1DCache,
 } from './global-pooling.js';
+export { RepeatVector, repeatVector, type RepeatVectorOptions, type RepeatVectorConfig, type RepeatVectorCache } from './repeat-vector.js';
+export { Flatten, flatten, type FlattenOptions, type FlattenConfig, type FlattenCache } from './flatten.js';
 export { ActivationLayer, activationLayer, type ActivationLayerOptions, type ActivationLayerConfig, type ActivationLayerCache } from './activation-layer.js';
 export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
 export {
@@ -84,6 +86,8 @@ export { maskingCodec } from './masking.codec.js';
 export { dropoutCodec } from './dropout.codec.js';
 export { embeddingCodec } from './embedding.codec.js';
 export { globalAveragePooling1DCodec, globalMaxPooling1DCodec } from './global-pooling.codec.js';
+export { repeatVectorCodec } from './repeat-vector.codec.js';
+export { flattenCodec } from './flatten.codec.js';
 export { bidirectionalCodec, type BidirectionalCodecOptions } from './bidirectional.codec.js';
 export { builtinCodecs } from './builtin-codecs.js';
 export { rnnCodec, type RNNCodecOptions, type AnyCellPlugin } from './rnn.codec.js';

@@ -103,7 +103,7 @@ describe('loadModel on damaged files', () => {
     const { json, weights } = saved();
     json.modelTopology.config.layers[1] = { class_name: 'TimeDistributed', config: { name: 'time_distributed', layer: {} } };
     expect(load(json, weights)).toThrow(
-      'loadModel: model.json: layer 1 "time_distributed" (TimeDistributed) is not supported; supported layers are InputLayer, Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D',
+      'loadModel: model.json: layer 1 "time_distributed" (TimeDistributed) is not supported; supported layers are InputLayer, Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, RepeatVector, Flatten',
     );
   });
 

@@ -2,7 +2,7 @@
 // TF.js' own save loads in rnnkit and predicts the same, rnnkit's save loads in TF.js and
 // predicts the same, and loads back into rnnkit exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, LSTM, Sequential } from '@rnnkit/layers';
+import { Dense, Embedding, Flatten, GlobalAveragePooling1D, GlobalMaxPooling1D, LSTM, RepeatVector, Sequential } from '@rnnkit/layers';
 import { Random, Tensor } from '@rnnkit/tensor';
 import type * as TF from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../index.js';
@@ -144,6 +144,50 @@ describe('global pooling files', () => {
     config.keepdims = false;
     config.data_format = 'channels_first';
     expect(() => loadModel({ modelJson, weights })).toThrow('data_format "channels_first" is not supported');
+    tfModel.dispose();
+  });
+});
+
+describe('RepeatVector and Flatten files', () => {
+  it("should load TF.js' own LSTM → RepeatVector → LSTM → Flatten → Dense save and predict the same", async () => {
+    const tfModel = tf.sequential({
+      layers: [
+        tf.layers.lstm({ units: 3, recurrentActivation: 'sigmoid', inputShape: [4, 2] }),
+        tf.layers.repeatVector({ n: 3 }),
+        tf.layers.lstm({ units: 2, returnSequences: true, recurrentActivation: 'sigmoid' }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 1 }),
+      ],
+    });
+    randomizeTfWeights(tf, tfModel, 9);
+    const { model, warnings } = loadModel(await tfSave(tfModel));
+    expect(warnings).toEqual([]);
+    expect((model.layers[1] as RepeatVector).n).toBe(3);
+    expect(model.layers[3]).toBeInstanceOf(Flatten);
+    const x = randomInput([2, 4, 2], 10);
+    expectClose(model.forward(x).y.data, tfPredict(tf, tfModel, x), 'rnnkit vs TF.js');
+    tfModel.dispose();
+  });
+
+  it('should save a RepeatVector/Flatten model that TF.js loads and predicts the same, and that loads back exactly', async () => {
+    const model = new Sequential({
+      layers: [new LSTM({ units: 3 }), new RepeatVector({ n: 4 }), new LSTM({ units: 2, returnSequences: true }), new Flatten(), new Dense({ units: 2 })],
+      inputShape: [5, 2],
+      seed: 11,
+    });
+    const tfModel = await roundTrip(model, randomInput([3, 5, 2], 12));
+    expect(tfModel.layers.map((l) => l.getClassName())).toEqual(['LSTM', 'RepeatVector', 'LSTM', 'Flatten', 'Dense']);
+    tfModel.dispose();
+  });
+
+  it("should read Keras' Flatten data_format channels_last and refuse channels_first", async () => {
+    const tfModel = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [3, 2] })] });
+    const { modelJson, weights } = await tfSave(tfModel);
+    const config = (modelJson as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } } }).modelTopology.config.layers[0]!.config;
+    config.data_format = 'channels_last';
+    expect(loadModel({ modelJson, weights }).model.outputShape()).toEqual([null, 6]);
+    config.data_format = 'channels_first';
+    expect(() => loadModel({ modelJson, weights })).toThrow('data_format "channels_first" is not supported: rnnkit flattens in channels_last order');
     tfModel.dispose();
   });
 });
