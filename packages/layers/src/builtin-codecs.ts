@@ -12,8 +12,25 @@ import { lstmCodec } from './lstm.codec.js';
 import { maskingCodec } from './masking.codec.js';
 import { repeatVectorCodec } from './repeat-vector.codec.js';
 import { simpleRNNCodec } from './simple-rnn.codec.js';
+import { timeDistributedCodec } from './time-distributed.codec.js';
 
-/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional (over SimpleRNN, LSTM and GRU), Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, RepeatVector and Flatten: what model IO uses by default. */
+/** The codecs of the layers that are not wrappers, which the built-in TimeDistributed codec wraps. */
+const plainCodecs: readonly AnyLayerCodec[] = [
+  denseCodec,
+  simpleRNNCodec,
+  lstmCodec,
+  gruCodec,
+  activationLayerCodec,
+  dropoutCodec,
+  maskingCodec,
+  embeddingCodec,
+  globalAveragePooling1DCodec,
+  globalMaxPooling1DCodec,
+  repeatVectorCodec,
+  flattenCodec,
+];
+
+/** The codecs of Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional (over SimpleRNN, LSTM and GRU), Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, RepeatVector, Flatten and TimeDistributed (over every other built-in layer): what model IO uses by default. */
 export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   denseCodec,
   simpleRNNCodec,
@@ -28,4 +45,5 @@ export const builtinCodecs: readonly AnyLayerCodec[] = Object.freeze([
   globalMaxPooling1DCodec,
   repeatVectorCodec,
   flattenCodec,
+  timeDistributedCodec({ codecs: plainCodecs }),
 ]);

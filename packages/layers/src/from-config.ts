@@ -12,6 +12,7 @@ import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
 import { RepeatVector } from './repeat-vector.js';
 import { SimpleRNN } from './simple-rnn.js';
+import { TimeDistributed } from './time-distributed.js';
 
 /** The built-in layer classes by class name, each with a static `fromConfig`. */
 export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerConfig): Layer }>> = Object.freeze({
@@ -29,6 +30,7 @@ export const builtinLayers: Readonly<Record<string, { fromConfig(config: LayerCo
   GlobalMaxPooling1D,
   RepeatVector,
   Flatten,
+  TimeDistributed: { fromConfig: (config: LayerConfig): Layer => TimeDistributed.fromConfig(config, builtinLayers) },
 });
 
 /**

@@ -50,6 +50,7 @@ export {
 } from './global-pooling.js';
 export { RepeatVector, repeatVector, type RepeatVectorOptions, type RepeatVectorConfig, type RepeatVectorCache } from './repeat-vector.js';
 export { Flatten, flatten, type FlattenOptions, type FlattenConfig, type FlattenCache } from './flatten.js';
+export { TimeDistributed, timeDistributed, type TimeDistributedOptions, type TimeDistributedConfig, type TimeDistributedCache } from './time-distributed.js';
 export { ActivationLayer, activationLayer, type ActivationLayerOptions, type ActivationLayerConfig, type ActivationLayerCache } from './activation-layer.js';
 export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
 export {
@@ -88,6 +89,7 @@ export { embeddingCodec } from './embedding.codec.js';
 export { globalAveragePooling1DCodec, globalMaxPooling1DCodec } from './global-pooling.codec.js';
 export { repeatVectorCodec } from './repeat-vector.codec.js';
 export { flattenCodec } from './flatten.codec.js';
+export { timeDistributedCodec, type TimeDistributedCodecOptions } from './time-distributed.codec.js';
 export { bidirectionalCodec, type BidirectionalCodecOptions } from './bidirectional.codec.js';
 export { builtinCodecs } from './builtin-codecs.js';
 export { rnnCodec, type RNNCodecOptions, type AnyCellPlugin } from './rnn.codec.js';

@@ -2,7 +2,7 @@
 // TF.js' own save loads in rnnkit and predicts the same, rnnkit's save loads in TF.js and
 // predicts the same, and loads back into rnnkit exactly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dense, Embedding, Flatten, GlobalAveragePooling1D, GlobalMaxPooling1D, LSTM, RepeatVector, Sequential } from '@rnnkit/layers';
+import { Dense, Embedding, Flatten, GlobalAveragePooling1D, GlobalMaxPooling1D, LSTM, RepeatVector, Sequential, TimeDistributed } from '@rnnkit/layers';
 import { Random, Tensor } from '@rnnkit/tensor';
 import type * as TF from '@tensorflow/tfjs';
 import { loadModel, saveModel } from '../index.js';
@@ -188,6 +188,42 @@ describe('RepeatVector and Flatten files', () => {
     expect(loadModel({ modelJson, weights }).model.outputShape()).toEqual([null, 6]);
     config.data_format = 'channels_first';
     expect(() => loadModel({ modelJson, weights })).toThrow('data_format "channels_first" is not supported: rnnkit flattens in channels_last order');
+    tfModel.dispose();
+  });
+});
+
+describe('TimeDistributed files', () => {
+  it("should load TF.js' own LSTM → TimeDistributed(Dense) save and predict the same", async () => {
+    const tfModel = tf.sequential({
+      layers: [
+        tf.layers.lstm({ units: 3, returnSequences: true, recurrentActivation: 'sigmoid', inputShape: [4, 2] }),
+        tf.layers.timeDistributed({ layer: tf.layers.dense({ units: 2, activation: 'tanh' }) }),
+      ],
+    });
+    randomizeTfWeights(tf, tfModel, 13);
+    const saved = await tfSave(tfModel);
+    const { model, warnings } = loadModel(saved);
+    expect(warnings).toEqual([]);
+    const wrapper = model.layers[1] as TimeDistributed;
+    expect(wrapper).toBeInstanceOf(TimeDistributed);
+    expect(wrapper.layer).toBeInstanceOf(Dense);
+    const x = randomInput([3, 4, 2], 14);
+    expectClose(model.forward(x).y.data, tfPredict(tf, tfModel, x), 'rnnkit vs TF.js');
+    tfModel.dispose();
+  });
+
+  it('should save a TimeDistributed(Dense) model with the weight names TF.js writes, which TF.js loads and predicts the same', async () => {
+    const model = new Sequential({
+      layers: [new LSTM({ units: 3, returnSequences: true }), new TimeDistributed({ layer: new Dense({ units: 2, activation: 'softmax' }) })],
+      inputShape: [5, 2],
+      seed: 15,
+    });
+    const { modelJson } = saveModel(model);
+    const json = modelJson as unknown as { modelTopology: { config: { layers: { config: Record<string, unknown> }[] } }; weightsManifest: { weights: { name: string }[] }[] };
+    expect(json.weightsManifest[0]!.weights.map((w) => w.name).slice(3)).toEqual(['time_distributed/kernel', 'time_distributed/bias']);
+    expect(json.modelTopology.config.layers[1]!.config.layer).toMatchObject({ class_name: 'Dense', config: { name: 'dense', units: 2, activation: 'softmax' } });
+    const tfModel = await roundTrip(model, randomInput([2, 5, 2], 16));
+    expect(tfModel.layers[1]!.getClassName()).toBe('TimeDistributed');
     tfModel.dispose();
   });
 });
