@@ -4,6 +4,7 @@ import { Dense } from './dense.js';
 import { Embedding } from './embedding.js';
 import { builtinLayers } from './from-config.js';
 import { GlobalAveragePooling1D } from './global-pooling.js';
+import { Flatten } from './flatten.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
 import { Sequential } from './sequential.js';
@@ -63,6 +64,25 @@ describe('TimeDistributed', () => {
     const model = new Sequential({ layers: [words, new TimeDistributed({ layer: new GlobalAveragePooling1D() })], inputShape: [3, 4] });
     expect(model.outputShape()).toEqual([null, 3, 2]);
     expect(model.forward(zeros([2, 3, 4])).y.shape).toEqual([2, 3, 2]);
+  });
+
+  it("should run step by step through the wrapped layer's stepper, as forward does over the whole sequence", () => {
+    const model = new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true }), new TimeDistributed({ layer: new Dense({ units: 2, activation: 'tanh' }) })], inputShape: [4, 2], seed: 3 });
+    const x = new Tensor(Float32Array.from({ length: 2 * 4 * 2 }, (_, i) => Math.sin(i)), [2, 4, 2]);
+    const whole = model.forward(x).y.data;
+    const stepper = model.stepper(2, 2);
+    const input = new Float32Array(4);
+    const output = new Float32Array(4);
+    for (let t = 0; t < 4; t++) {
+      for (let b = 0; b < 2; b++) input.set(x.data.subarray((b * 4 + t) * 2, (b * 4 + t + 1) * 2), b * 2);
+      stepper.step(input, 0, output, 0);
+      for (let b = 0; b < 2; b++) {
+        for (let k = 0; k < 2; k++) expect(output[b * 2 + k]).toBeCloseTo(whole[(b * 4 + t) * 2 + k]!, 6);
+      }
+    }
+    const flat = new TimeDistributed({ layer: new Flatten() });
+    flat.build([null, 2, 3, 1], new Random(0));
+    expect(() => flat.stepper(1, 3)).toThrow('TimeDistributed: stepper: the wrapped layer "flatten" (Flatten) has no stepper(batch, features) method');
   });
 
   it('should rebuild an equal layer from its config, the wrapped layer by class name', () => {

@@ -5,7 +5,7 @@
 import { type DType, type Param, type Random, RnnkitError, Tensor, checkOptionKeys, describeValue, formatShape, sameShape } from '@rnnkit/tensor';
 import { checkSymbolicShape, formatSymbolic, nameOption } from './common.js';
 import type { WrappedLayerConfig } from './bidirectional.js';
-import type { BuildOptions, ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import type { BuildOptions, ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
 
 const API = 'TimeDistributed';
 
@@ -120,6 +120,18 @@ export class TimeDistributed implements Layer<TimeDistributedCache> {
     }
     const dx = this.layer.backward(new Tensor(dy.data, cache.innerOutputShape), cache.inner);
     return new Tensor(dx.data, cache.inputShape);
+  }
+
+  /**
+   * One time step of `batch` rows is the wrapped layer applied to those rows: its own stepper
+   * (for `[batch, time, features]` inputs; the wrapped layer must have one).
+   */
+  stepper(batch: number, features: number): LayerStepper {
+    if (typeof this.layer.stepper !== 'function') {
+      throw new RnnkitError(API, `stepper: the wrapped layer "${this.layer.name}" (${this.layer.className}) has no stepper(batch, features) method`);
+    }
+    if (!this.#built) throw new RnnkitError(API, `layer "${this.name}" is not built; call build([batch, time, features], random) first`);
+    return this.layer.stepper(batch, features);
   }
 
   getWeights(): Tensor[] {
