@@ -50,6 +50,14 @@ export interface LayerCodec<L extends Layer = Layer> {
    */
   owns?(layer: Layer): boolean;
   /**
+   * Keys the model IO otherwise writes and reads itself that this class gives its own
+   * meaning: Embedding's `input_dim` is its vocabulary size, not the number of input
+   * features. The model IO then leaves them to `save` and `load` (only `'input_dim'` and
+   * `'input_length'` may be claimed).
+   * @defaultValue none
+   */
+  readonly ownKeys?: readonly ('input_dim' | 'input_length')[];
+  /**
    * The layer's own Keras config keys, snake_case (`{ units: 4, use_bias: true }`). The model
    * IO adds `name`, `trainable`, `dtype` and the first layer's `batch_input_shape`. Convert
    * activations and initialisers with `writer`; fail with `writer.fail`.

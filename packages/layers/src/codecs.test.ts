@@ -8,17 +8,24 @@ import { builtinCodecs } from './builtin-codecs.js';
 import { type AnyLayerCodec, codecOwns, codecWeightNames } from './codec.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from './global-pooling.js';
+import { Flatten } from './flatten.js';
 import { GRU } from './gru.js';
 import { type KerasConfig, type KerasDialect, KerasConfigReader, KerasConfigWriter, snakeCase } from './keras-config.js';
-import type { Layer } from './layer.js';
+import type { Layer, SymbolicShape } from './layer.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
 import { gruCell, gruCellPlugin } from './cells/gru-cell.js';
 import { lstmCell, lstmCellPlugin } from './cells/lstm-cell.js';
 import { simpleRNNCell, simpleRNNCellPlugin } from './cells/simple-rnn-cell.js';
+import { RepeatVector } from './repeat-vector.js';
 import { RNN } from './rnn.js';
 import { rnnCodec } from './rnn.codec.js';
 import { SimpleRNN } from './simple-rnn.js';
+import { TimeDistributed } from './time-distributed.js';
+import { timeDistributedCodec } from './time-distributed.codec.js';
+import { denseCodec } from './dense.codec.js';
 import { ToyCell } from './toy-cell.test-util.js';
 
 function codecOf(layer: Layer): AnyLayerCodec {
@@ -60,7 +67,8 @@ function canonical(layer: Layer): Record<string, unknown> {
   return config;
 }
 
-const LAYERS: [string, () => Layer][] = [
+/** Each layer, and the input shape to count its weights for (default [null, 4, 5]). */
+const LAYERS: [string, () => Layer, SymbolicShape?][] = [
   ['Dense', () => new Dense({ units: 3, activation: 'softmax', useBias: false, kernelInitializer: glorotNormal({ truncated: false }), name: 'head' })],
   ['SimpleRNN', () => new SimpleRNN({ units: 2, activation: 'relu', learnableInitialState: true, returnSequences: true })],
   ['LSTM', () => new LSTM({ units: 3, recurrentActivation: 'hardSigmoid', unitForgetBias: false, cellOutput: 'none', biasInitializer: 'ones' })],
@@ -69,10 +77,18 @@ const LAYERS: [string, () => Layer][] = [
   ['Activation', () => new ActivationLayer({ activation: 'tanh' })],
   ['Dropout', () => new Dropout({ rate: 0.3, seed: 5 })],
   ['Masking', () => new Masking({ maskValue: -1, name: 'pad' })],
+  ['Embedding', () => new Embedding({ inputDim: 11, outputDim: 3, maskZero: true, embeddingsInitializer: 'glorotNormal' }), [null, 4]],
+  ['Embedding (default initialiser)', () => new Embedding({ inputDim: 2, outputDim: 5 }), [null, null]],
+  ['GlobalAveragePooling1D', () => new GlobalAveragePooling1D({ name: 'mean' })],
+  ['GlobalMaxPooling1D', () => new GlobalMaxPooling1D({ dtype: 'float64' })],
+  ['RepeatVector', () => new RepeatVector({ n: 3 }), [null, 4]],
+  ['Flatten', () => new Flatten({ name: 'flat' })],
+  ['TimeDistributed(Dense)', () => new TimeDistributed({ layer: new Dense({ units: 2, activation: 'relu', name: 'head' }), name: 'steps' })],
+  ['TimeDistributed(Embedding)', () => new TimeDistributed({ layer: new Embedding({ inputDim: 6, outputDim: 2 }) }), [null, 4, 3]],
 ];
 
 describe('the built-in codecs', () => {
-  for (const [label, make] of LAYERS) {
+  for (const [label, make, shape] of LAYERS) {
     it(`should give back an equal ${label} layer, and count what building it allocates`, () => {
       const layer = make();
       const warnings: string[] = [];
@@ -80,7 +96,7 @@ describe('the built-in codecs', () => {
       expect(canonical(copy)).toEqual(canonical(layer));
       expect(copy.className).toBe(layer.className);
       expect(warnings).toEqual([]);
-      const input = layer instanceof Dense ? [null, 5] : [null, 4, 5];
+      const input = shape ?? (layer instanceof Dense ? [null, 5] : [null, 4, 5]);
       const codec = codecOf(layer);
       const counted = codec.paramCount!(copy, input);
       copy.build(input, new Random(1), { initialize: false });
@@ -103,7 +119,7 @@ describe('the built-in codecs', () => {
   it('should own instances of their class only', () => {
     const impostor = { ...new Dense({ units: 1 }), className: 'Dense' } as unknown as Layer;
     expect(builtinCodecs.filter((c) => codecOwns(c, impostor))).toEqual([]);
-    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional']);
+    expect(builtinCodecs.map((c) => c.className)).toEqual(['Dense', 'SimpleRNN', 'LSTM', 'GRU', 'Activation', 'Dropout', 'Masking', 'Bidirectional', 'Embedding', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'RepeatVector', 'Flatten', 'TimeDistributed']);
   });
 
   it('should read the dialects: TF.js defaults the gates to hard sigmoid, Keras 3 refuses its hard_sigmoid, Keras needs reset_after', () => {
@@ -177,5 +193,31 @@ describe('the Keras config reader and writer', () => {
     expect(w.initializer('kernel_initializer', { name: 'glorotNormal', options: { truncated: false } })).toEqual({ class_name: 'GlorotNormal', config: { seed: null } });
     expect(w.inexactInitializers).toEqual({ kernel_initializer: { name: 'glorotNormal', options: { truncated: false } } });
     expect(['recurrentKernel', 'initialState', 'kernel', 'peepholeWeightsIO'].map(snakeCase)).toEqual(['recurrent_kernel', 'initial_state', 'kernel', 'peephole_weights_io']);
+  });
+});
+
+describe('the TimeDistributed codec', () => {
+  const codec = timeDistributedCodec({ codecs: [denseCodec] });
+  const failing = (): KerasConfigWriter =>
+    new KerasConfigWriter({
+      fail: (message) => {
+        throw new RnnkitError('test', message);
+      },
+    });
+
+  it("should name the weights as TF.js does, under the wrapper alone, and refuse what its codecs do not wrap", () => {
+    const layer = new TimeDistributed({ layer: new Dense({ units: 2 }) });
+    layer.build([null, 3, 4], new Random(0));
+    expect(codecWeightNames(codec, layer).map((w) => w.name)).toEqual(['kernel', 'bias']);
+    expect(codec.paramCount!(layer, [null, 3, 4])).toBe(10);
+    expect(() => codec.save(new TimeDistributed({ layer: new Dropout({ rate: 0.1 }) }), failing())).toThrow(
+      "test: its layer is a Dropout, which none of the TimeDistributed codec's codecs saves (Dense)",
+    );
+    const config = { layer: { class_name: 'Dropout', config: { name: 'dropout', rate: 0.1 } } };
+    expect(() => codec.load(kerasConfigReader('t', config), { name: 'td', dtype: 'float32' })).toThrow(
+      't: layer class "Dropout" is not supported; the TimeDistributed codec wraps Dense',
+    );
+    expect(() => codec.load(kerasConfigReader('t', { layer: 'dense' }), { name: 'td', dtype: 'float32' })).toThrow('t: layer must be { class_name, config }, got "dense"');
+    expect(() => timeDistributedCodec({ codecs: 'dense' as never })).toThrow('timeDistributedCodec: codecs must be an array of layer codecs { className, save, load }');
   });
 });

@@ -37,6 +37,20 @@ export { SimpleRNN, simpleRNN, type SimpleRNNOptions, type SimpleRNNConfig } fro
 export { LSTM, lstm, type LSTMOptions, type LSTMConfig } from './lstm.js';
 export { GRU, gru, type GRUOptions, type GRUConfig } from './gru.js';
 export { Masking, masking, type MaskingOptions, type MaskingConfig, type MaskingCache } from './masking.js';
+export { Embedding, embedding, type EmbeddingOptions, type EmbeddingConfig, type EmbeddingCache } from './embedding.js';
+export {
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  globalAveragePooling1D,
+  globalMaxPooling1D,
+  type GlobalPooling1DOptions,
+  type GlobalPooling1DConfig,
+  type GlobalAveragePooling1DCache,
+  type GlobalMaxPooling1DCache,
+} from './global-pooling.js';
+export { RepeatVector, repeatVector, type RepeatVectorOptions, type RepeatVectorConfig, type RepeatVectorCache } from './repeat-vector.js';
+export { Flatten, flatten, type FlattenOptions, type FlattenConfig, type FlattenCache } from './flatten.js';
+export { TimeDistributed, timeDistributed, type TimeDistributedOptions, type TimeDistributedConfig, type TimeDistributedCache } from './time-distributed.js';
 export { ActivationLayer, activationLayer, type ActivationLayerOptions, type ActivationLayerConfig, type ActivationLayerCache } from './activation-layer.js';
 export { Dropout, dropout, type DropoutOptions, type DropoutConfig, type DropoutCache } from './dropout.js';
 export {
@@ -71,6 +85,11 @@ export { gruCodec } from './gru.codec.js';
 export { activationLayerCodec } from './activation-layer.codec.js';
 export { maskingCodec } from './masking.codec.js';
 export { dropoutCodec } from './dropout.codec.js';
+export { embeddingCodec } from './embedding.codec.js';
+export { globalAveragePooling1DCodec, globalMaxPooling1DCodec } from './global-pooling.codec.js';
+export { repeatVectorCodec } from './repeat-vector.codec.js';
+export { flattenCodec } from './flatten.codec.js';
+export { timeDistributedCodec, type TimeDistributedCodecOptions } from './time-distributed.codec.js';
 export { bidirectionalCodec, type BidirectionalCodecOptions } from './bidirectional.codec.js';
 export { builtinCodecs } from './builtin-codecs.js';
 export { rnnCodec, type RNNCodecOptions, type AnyCellPlugin } from './rnn.codec.js';

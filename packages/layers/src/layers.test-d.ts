@@ -1,6 +1,21 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { Tensor } from '@rnnkit/tensor';
-import { Dense, GRU, LSTM, type Layer, type RecurrentLayer, SimpleRNN } from './index.js';
+import {
+  Dense,
+  Embedding,
+  Flatten,
+  GRU,
+  GlobalAveragePooling1D,
+  GlobalMaxPooling1D,
+  LSTM,
+  type Layer,
+  type LayerCodec,
+  type RecurrentLayer,
+  RepeatVector,
+  SimpleRNN,
+  TimeDistributed,
+  embeddingCodec,
+} from './index.js';
 
 describe('layer option types', () => {
   it('should reject unknown and misspelt options at compile time', () => {
@@ -25,5 +40,25 @@ describe('layer option types', () => {
     expectTypeOf(new Dense({ units: 1 })).toMatchTypeOf<Layer>();
     expectTypeOf<ReturnType<LSTM['backward']>>().toEqualTypeOf<Tensor>();
     expectTypeOf<ReturnType<LSTM['backwardWithStates']>['initialStateGrads']>().toEqualTypeOf<readonly Tensor[]>();
+  });
+
+  it('should type the sequence layers: required options, no unknown ones, a Layer to wrap', () => {
+    // @ts-expect-error outputDim is required
+    void (() => new Embedding({ inputDim: 10 }));
+    // @ts-expect-error inputLength is not an option (the sequence length is the model's input shape)
+    void (() => new Embedding({ inputDim: 10, outputDim: 2, inputLength: 5 }));
+    // @ts-expect-error n is required
+    void (() => new RepeatVector({}));
+    // @ts-expect-error keepdims is not an option
+    void (() => new GlobalAveragePooling1D({ keepdims: true }));
+    // @ts-expect-error dataFormat is not an option
+    void (() => new Flatten({ dataFormat: 'channelsLast' }));
+    // @ts-expect-error layer must be a Layer
+    void (() => new TimeDistributed({ layer: { units: 2 } }));
+    // @ts-expect-error ownKeys may claim input_dim and input_length only
+    void ((codec: LayerCodec): LayerCodec => ({ ...codec, ownKeys: ['batch_input_shape'] }));
+    expectTypeOf(new GlobalMaxPooling1D()).toMatchTypeOf<Layer>();
+    expectTypeOf(new TimeDistributed({ layer: new Dense({ units: 1 }) })).toMatchTypeOf<Layer>();
+    expectTypeOf(embeddingCodec).toMatchTypeOf<LayerCodec<Embedding>>();
   });
 });

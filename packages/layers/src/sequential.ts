@@ -72,8 +72,8 @@ export interface SequentialConfig extends LayerConfig {
 /** Options of {@link Sequential.fromConfig}. */
 export interface SequentialFromConfigOptions {
   /**
-   * Layer classes by class name, beyond the built-in Dense, SimpleRNN, LSTM and GRU: a
-   * user's own layers must be passed to be rebuilt. @defaultValue the built-in layers only
+   * Layer classes by class name, beyond the built-in ones (`builtinLayers`): a user's own
+   * layers must be passed to be rebuilt. @defaultValue the built-in layers only
    */
   readonly layers?: Readonly<Record<string, { fromConfig(config: LayerConfig): Layer }>>;
   /** As {@link SequentialOptions.seed}. @defaultValue 0 */

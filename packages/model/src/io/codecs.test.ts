@@ -155,7 +155,7 @@ describe("a user's own layer with its codec", () => {
   it('should refuse the layer without its codec, on saving and on loading', () => {
     const model = withScale();
     expect(() => saveModel(model)).toThrow(
-      'saveModel: model: layer 1 "scale" (Scale) cannot be saved in the TF.js layers format; savable layers are Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional (pass a codec',
+      'saveModel: model: layer 1 "scale" (Scale) cannot be saved in the TF.js layers format; savable layers are Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, RepeatVector, Flatten, TimeDistributed (pass a codec',
     );
     const { modelJson, weights } = saveModel(model, { codecs });
     expect(() => loadModel({ modelJson, weights })).toThrow(
@@ -187,9 +187,13 @@ describe("a user's own layer with its codec", () => {
     const model = withScale();
     expect(() => saveModel(model, { codecs: 'all' as never })).toThrow('saveModel: model: codecs must be an array of layer codecs');
     expect(() => saveModel(model, { codecs: [...builtinCodecs, { className: 'Scale' } as never] })).toThrow(
-      'saveModel: model: codecs[8] must be a layer codec { className, save, load }',
+      'saveModel: model: codecs[14] must be a layer codec { className, save, load }',
     );
     expect(() => saveModel(model, { codecs: [...codecs, scaleCodec] })).toThrow('codecs has two codecs for the class "Scale"; class names must be unique');
+    // Only input_dim and input_length may be claimed (Embedding's); other model IO keys stay the IO's.
+    expect(() => saveModel(model, { codecs: [...builtinCodecs, { ...scaleCodec, ownKeys: ['batch_input_shape'] as never }] })).toThrow(
+      'saveModel: model: codecs[14] must be a layer codec { className, save, load }',
+    );
     expect(() => saveModel(model, { codecs: [{ ...scaleCodec, className: 'InputLayer' }] })).toThrow('codecs[0]: InputLayer is read by saveModel itself');
   });
 });

@@ -101,9 +101,9 @@ describe('loadModel on damaged files', () => {
 
   it('should refuse an unknown layer, naming it and listing the supported ones', () => {
     const { json, weights } = saved();
-    json.modelTopology.config.layers[1] = { class_name: 'TimeDistributed', config: { name: 'time_distributed', layer: {} } };
+    json.modelTopology.config.layers[1] = { class_name: 'Conv1D', config: { name: 'conv1d', filters: 2 } };
     expect(load(json, weights)).toThrow(
-      'loadModel: model.json: layer 1 "time_distributed" (TimeDistributed) is not supported; supported layers are InputLayer, Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional',
+      'loadModel: model.json: layer 1 "conv1d" (Conv1D) is not supported; supported layers are InputLayer, Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, RepeatVector, Flatten, TimeDistributed',
     );
   });
 

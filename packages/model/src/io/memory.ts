@@ -47,7 +47,7 @@ export interface SaveModelOptions {
   /**
    * The layer codecs to write the layers with (see `LayerCodec` of @rnnkit/layers): each
    * layer is saved by the first codec that owns it. Add a codec for each layer of your own.
-   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional)
+   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, RepeatVector, Flatten, TimeDistributed)
    */
   readonly codecs?: readonly AnyLayerCodec[];
 }
@@ -67,7 +67,7 @@ export interface LoadModelOptions {
    * The layer codecs the file may use, by Keras class name (see `LayerCodec` of
    * @rnnkit/layers): `[...builtinCodecs, myCodec]` to read a layer of your own. A class
    * without a codec is refused.
-   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional)
+   * @defaultValue builtinCodecs (Dense, SimpleRNN, LSTM, GRU, Activation, Dropout, Masking, Bidirectional, Embedding, GlobalAveragePooling1D, GlobalMaxPooling1D, RepeatVector, Flatten, TimeDistributed)
    */
   readonly codecs?: readonly AnyLayerCodec[];
 }

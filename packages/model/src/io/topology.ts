@@ -32,6 +32,11 @@ export const BACKEND = 'tensor_flow.js';
 /** Keys of a layer config the model IO itself writes and reads (codecs leave them alone). */
 const MODEL_KEYS = ['name', 'trainable', 'dtype', 'batch_input_shape', 'batch_shape', 'input_shape', 'input_dim', 'input_length', 'rnnkit_initializers'];
 
+/** Whether a codec gives a model IO key (`input_dim`, `input_length`) its own meaning (see LayerCodec.ownKeys). */
+function ownsKey(codec: AnyLayerCodec, key: string): boolean {
+  return (codec.ownKeys as readonly string[] | undefined)?.includes(key) === true;
+}
+
 /** Checks a `codecs` option: layer codecs with unique class names; the built-ins when absent. */
 export function resolveCodecs(api: string, ctx: Context, codecs: unknown): readonly AnyLayerCodec[] {
   if (codecs === undefined) return builtinCodecs;
@@ -40,6 +45,7 @@ export function resolveCodecs(api: string, ctx: Context, codecs: unknown): reado
   codecs.forEach((codec: unknown, i) => {
     const c = codec as Partial<Record<keyof AnyLayerCodec, unknown>> | null;
     const optional = ['owns', 'weightNames', 'paramCount'] as const;
+    const ownKeys: unknown = c?.ownKeys;
     if (
       c === null ||
       typeof c !== 'object' ||
@@ -47,7 +53,8 @@ export function resolveCodecs(api: string, ctx: Context, codecs: unknown): reado
       c.className === '' ||
       typeof c.save !== 'function' ||
       typeof c.load !== 'function' ||
-      optional.some((key) => c[key] !== undefined && typeof c[key] !== 'function')
+      optional.some((key) => c[key] !== undefined && typeof c[key] !== 'function') ||
+      (ownKeys !== undefined && !(Array.isArray(ownKeys) && ownKeys.every((k) => k === 'input_dim' || k === 'input_length')))
     ) {
       fail(ctx, `codecs[${i}] must be a layer codec { className, save, load } (see LayerCodec of @rnnkit/layers), got ${describeValue(codec)}`);
     }
@@ -131,7 +138,7 @@ export function topologyFromModel(ctx: Context, model: SavableModel, codecs: rea
     const config: unknown = codec.save(layer, writer);
     if (!isObject(config)) fail(ctx, `${label}: the ${codec.className} codec's save returned ${describeValue(config)}, not a config object`);
     for (const key of MODEL_KEYS) {
-      if (Object.prototype.hasOwnProperty.call(config, key)) fail(ctx, `${label}: the ${codec.className} codec wrote "${key}", which the model IO writes itself`);
+      if (Object.prototype.hasOwnProperty.call(config, key) && !ownsKey(codec, key)) fail(ctx, `${label}: the ${codec.className} codec wrote "${key}", which the model IO writes itself`);
     }
     const params = layer.params();
     const frozen = params.filter((p) => !p.trainable);
@@ -270,7 +277,7 @@ export function planFromTopology(ctx: Context, json: JsonObject, maxLayers: numb
     reader.get('name');
     if (names.has(name)) reader.fail(`the name "${name}" is used by two layers; layer names must be unique`);
     names.add(name);
-    return { className: cls, name, label, reader, declared: declaredInputShape(reader, stateful), dtype: reader.dtype() };
+    return { className: cls, name, label, reader, declared: declaredInputShape(reader, stateful, byClass.get(cls)), dtype: reader.dtype() };
   });
   const modelDType = dtype ?? (entries.every((e) => e.dtype === 'float64') ? 'float64' : 'float32');
 
@@ -338,7 +345,7 @@ function dialectOf(topology: JsonObject, json: JsonObject): { dialect: KerasDial
 }
 
 /** A batch input shape `[batch, …]` from a layer config, or null when it declares none; the batch is kept for a stateful model only. */
-function declaredInputShape(reader: KerasConfigReader, keepBatch: boolean): (number | null)[] | null {
+function declaredInputShape(reader: KerasConfigReader, keepBatch: boolean, codec: AnyLayerCodec | undefined): (number | null)[] | null {
   const checkShape = (key: string, shape: unknown, withBatch: boolean): (number | null)[] => {
     const ok =
       Array.isArray(shape) &&
@@ -361,7 +368,8 @@ function declaredInputShape(reader: KerasConfigReader, keepBatch: boolean): (num
   }
   const inputShape = reader.get('input_shape');
   if (inputShape !== undefined && inputShape !== null) return checkShape('input_shape', inputShape, false);
-  const inputDim = reader.get('input_dim');
+  // (Embedding's input_dim is its vocabulary size: its codec claims the key.)
+  const inputDim = codec !== undefined && ownsKey(codec, 'input_dim') ? undefined : reader.get('input_dim');
   if (inputDim !== undefined && inputDim !== null) {
     const length = reader.get('input_length');
     return checkShape('input_dim', length === undefined || length === null ? [inputDim] : [length, inputDim], false);
