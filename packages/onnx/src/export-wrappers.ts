@@ -3,6 +3,7 @@
 // built-in converters.
 import type { OnnxGraphBuilder, OnnxLayerConverter } from './export-graph.js';
 import { RECURRENT_MAPPINGS, type RecurrentDirection, layerConverters, recurrentNode } from './export-layers.js';
+import { sequenceConverters } from './export-sequence.js';
 
 type Config = Readonly<Record<string, unknown>>;
 
@@ -76,4 +77,4 @@ const masking: OnnxLayerConverter = {
 };
 
 /** The converters exportOnnx uses unless given others for the same class names. */
-export const builtinConverters: readonly OnnxLayerConverter[] = Object.freeze([...layerConverters, bidirectional, masking]);
+export const builtinConverters: readonly OnnxLayerConverter[] = Object.freeze([...layerConverters, ...sequenceConverters, bidirectional, masking]);
