@@ -27,7 +27,7 @@ Flags:
   --optimizer NAME optimizer, where the experiment offers a choice
   --variant NAME   a named variant (e.g. addition-tensor --variant improved)
   --steps N        turbine-forecast: steps (10 minutes each) to forecast (default 6)
-  --csv PATH       turbine, turbine-forecast: a La Haute Borne SCADA export (default: bundled fixture)
+  --csv PATH       turbine, turbine-forecast: a La Haute Borne SCADA export (default: synthetic data)
   --out DIR        where SVG plots go (default ./rnnkit-demo-out/<experiment>)
   --overwrite      replace existing files in --out that the demo did not write
   --kernels NAME   js (default) or wasm: WebAssembly SIMD kernels on every core

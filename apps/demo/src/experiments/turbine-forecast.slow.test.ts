@@ -19,6 +19,13 @@ async function demo(...args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe('rnnkit-demo turbine-forecast', () => {
+  it('should list turbine-forecast and --steps in --help', { timeout: 60_000 }, async () => {
+    const { code, stdout } = await demo('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^ {2}turbine-forecast +wind-turbine power forecast/m);
+    expect(stdout).toMatch(/^ {2}--steps N +turbine-forecast: /m);
+  });
+
   it('should print the forecast metrics as one JSON object, --steps steps ahead', { timeout: 180_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'rnnkit-turbine-forecast-cli-'));
     const { code, stdout, stderr } = await demo('turbine-forecast', '--json', '--quiet', '--epochs', '2', '--steps', '3', '--out', out);

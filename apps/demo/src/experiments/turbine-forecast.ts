@@ -10,7 +10,7 @@ import { Dense, LSTM, Sequential } from '@rnnkit/layers';
 import { meanAbsoluteError } from '@rnnkit/losses';
 import { createStream, fit, mae, mase, persistenceForecast, predict } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
-import { Random, Tensor } from '@rnnkit/tensor';
+import { Random, Tensor, allocate } from '@rnnkit/tensor';
 import { lineChartSvg } from '../charts.js';
 import { DemoError } from '../errors.js';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
@@ -90,7 +90,7 @@ export async function readTurbineSeries(csv: string | undefined): Promise<Turbin
     return true;
   };
   let first = 0;
-  while (first < rows && complete(first) === false) first++;
+  while (first < rows && !complete(first)) first++;
   let last = rows;
   while (last > first && !complete(last - 1)) last--;
   const values = new Tensor(series.values.data.slice(first * features, last * features), [last - first, features]);
@@ -142,8 +142,8 @@ export function streamAgainstPredict(model: Sequential, windows: Tensor): number
   const [count, window, features] = windows.shape as [number, number, number];
   const batch = predict(model, windows);
   const stream = createStream(model);
-  const x = new Tensor(new Float32Array(features), [features]);
-  const y = new Tensor(new Float32Array(stream.outputSize), [stream.outputSize]);
+  const x = new Tensor(allocate(model.dtype, features), [features]);
+  const y = new Tensor(allocate(model.dtype, stream.outputSize), [stream.outputSize]);
   let largest = 0;
   for (let k = 0; k < count; k++) {
     stream.reset();
