@@ -21,7 +21,7 @@ export const TURBINE_FORECAST_DEFAULTS = {
   /**
    * Rows of the synthetic export read by default: the bundled fixture's generator and
    * settings (`scadaSampleOptions`) run on to 24,000 rows, about 6,200 instants of each of
-   * the 4 turbines (the fixture is its first 320 rows, give or take the late ones).
+   * the 4 turbines (the fixture is exactly its first 320 rows).
    */
   syntheticRows: 24_000,
   /** Steps of history the model sees: 12 × 10 minutes, two hours. */
