@@ -26,7 +26,8 @@ Flags:
   --lr X           learning rate
   --optimizer NAME optimizer, where the experiment offers a choice
   --variant NAME   a named variant (e.g. addition-tensor --variant improved)
-  --csv PATH       turbine: a La Haute Borne SCADA export (default: bundled fixture)
+  --steps N        turbine-forecast: steps (10 minutes each) to forecast (default 6)
+  --csv PATH       turbine, turbine-forecast: a La Haute Borne SCADA export (default: synthetic data)
   --out DIR        where SVG plots go (default ./rnnkit-demo-out/<experiment>)
   --overwrite      replace existing files in --out that the demo did not write
   --kernels NAME   js (default) or wasm: WebAssembly SIMD kernels on every core
@@ -87,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
         lr: { type: 'string' },
         optimizer: { type: 'string' },
         variant: { type: 'string' },
+        steps: { type: 'string' },
         csv: { type: 'string' },
         out: { type: 'string' },
         overwrite: { type: 'boolean' },
@@ -155,6 +157,7 @@ async function main(argv: string[]): Promise<number> {
     ...(values.lr !== undefined ? { lr: parseNumber('lr', values.lr, 'number')! } : {}),
     ...(values.optimizer !== undefined ? { optimizer: values.optimizer } : {}),
     ...(values.variant !== undefined ? { variant: values.variant } : {}),
+    ...(values.steps !== undefined ? { steps: parseNumber('steps', values.steps, 'integer')! } : {}),
     ...(values.csv !== undefined ? { csv: userPath(values.csv) } : {}),
   };
   for (const experiment of selected) checkFlags(experiment, flags, command === 'all');

@@ -8,7 +8,9 @@ export interface CommonFlags {
   readonly epochs?: number;
   readonly lr?: number;
   readonly optimizer?: string;
-  /** experiment-specific: a CSV path (turbine). */
+  /** experiment-specific: forecast horizon in time steps (turbine-forecast). */
+  readonly steps?: number;
+  /** experiment-specific: a CSV path (turbine, turbine-forecast). */
   readonly csv?: string;
   /** experiment-specific: a named variant (e.g. `improved` for addition-tensor). */
   readonly variant?: string;
