@@ -64,7 +64,7 @@ export class GRU extends RNN {
   override getConfig(): GRUConfig {
     const cell = this.cell.getConfig();
     return {
-      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful),
+      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
       recurrentActivation: cell.recurrentActivation,
       resetAfter: cell.resetAfter,
     };

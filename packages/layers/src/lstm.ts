@@ -74,7 +74,7 @@ export class LSTM extends RNN {
   override getConfig(): LSTMConfig {
     const cell = this.cell.getConfig();
     return {
-      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful),
+      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
       recurrentActivation: cell.recurrentActivation,
       unitForgetBias: cell.unitForgetBias,
       cellOutput: cell.cellOutput,

@@ -53,7 +53,7 @@ export class SimpleRNN extends RNN {
 
   override getConfig(): SimpleRNNConfig {
     return {
-      ...recurrentConfig(this.name, this.cell.getConfig(), this.returnSequences, this.returnState, this.goBackwards, this.stateful),
+      ...recurrentConfig(this.name, this.cell.getConfig(), this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
       learnableInitialState: this.learnableInitialState,
     };
   }
