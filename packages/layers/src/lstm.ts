@@ -63,6 +63,16 @@ export class LSTM extends RNN {
     return this.cell.useBias;
   }
 
+  /** Fraction of the inputs dropped while training. */
+  get dropout(): number {
+    return this.cell.dropout;
+  }
+
+  /** Fraction of the recurrent state dropped while training. */
+  get recurrentDropout(): number {
+    return this.cell.recurrentDropout;
+  }
+
   get unitForgetBias(): boolean {
     return this.cell.unitForgetBias;
   }
