@@ -5,6 +5,7 @@
 // rows scaled by the masks — at every step, because the masks do not change over time.
 import { Random, Tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
+import { Bidirectional } from './bidirectional.js';
 import type { DropoutMasks } from './cell.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
@@ -175,5 +176,15 @@ describe('recurrent dropout', () => {
     expect(() => new LSTM({ units: 2, dropout: 1 })).toThrow('LSTM: dropout must be a number in [0, 1), got number 1');
     expect(() => new GRU({ units: 2, recurrentDropout: -0.1 })).toThrow('GRU: recurrentDropout must be a number in [0, 1), got number -0.1');
     expect(() => new SimpleRNN({ units: 2, seed: Number.NaN })).toThrow('SimpleRNN: seed must be a finite number, got number NaN');
+  });
+});
+
+describe('recurrent dropout in Bidirectional', () => {
+  it('should give the backward copy its own masks, not those of the seeded forward layer', () => {
+    const wrapper = new Bidirectional({ layer: new LSTM({ units: 2, dropout: 0.5, seed: 3 }) });
+    wrapper.build([null, 3, 2], new Random(1));
+    expect(wrapper.forwardLayer.getConfig()).toMatchObject({ seed: 3 });
+    expect((wrapper.backwardLayer as LSTM).seed).toBeTypeOf('number');
+    expect((wrapper.backwardLayer as LSTM).seed).not.toBe(3);
   });
 });
