@@ -92,9 +92,8 @@ function copyOf(layer: DirectionalLayer, what: string, changes: Record<string, u
   if (typeof cls?.fromConfig !== 'function') {
     throw new RnnkitError(API, `${what} "${layer.name}" (${layer.className}) cannot be copied: its class has no static fromConfig`);
   }
-  const config: Record<string, unknown> = { ...layer.getConfig(), ...changes };
-  for (const key of omit) delete config[key];
-  return checkDirectional(cls.fromConfig(config), what);
+  const config = Object.fromEntries(Object.entries({ ...layer.getConfig(), ...changes }).filter(([key]) => !omit.includes(key)));
+  return checkDirectional(cls.fromConfig(config as LayerConfig), what);
 }
 
 function checkDirectional(layer: unknown, what: string): DirectionalLayer {
