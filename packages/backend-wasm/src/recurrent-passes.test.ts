@@ -8,6 +8,11 @@ afterEach(() => setBackend(jsBackend));
 
 const passes = (backend.fused ?? []) as RecurrentPass[];
 const supporting = (cell: RecurrentCell): string[] => passes.filter((p) => p.supports(cell)).map((p) => p.name);
+const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return a.length === b.length ? worst : Infinity;
+};
 
 describe('recurrent passes of the WebAssembly backend', () => {
   it('should list an LSTM and a GRU pass in the recurrent family', () => {
@@ -32,6 +37,41 @@ describe('recurrent passes of the WebAssembly backend', () => {
       simpleRNNCell({ units: 3 }),
     ]) {
       expect(supporting(cell)).toEqual([]);
+    }
+  });
+
+  it('should not support a cell while its dropout masks are set (a training pass with dropout), and support it again after', () => {
+    for (const [cell, name] of [
+      [lstmCell({ units: 3, dropout: 0.2, recurrentDropout: 0.3 }), 'wasm-simd lstm'],
+      [gruCell({ units: 3, dropout: 0.2 }), 'wasm-simd gru'],
+    ] as const) {
+      cell.build(2, new Random(1));
+      expect(supporting(cell)).toEqual([name]);
+      cell.dropoutMasks = cell.drawDropoutMasks(4, new Random(2));
+      expect(supporting(cell)).toEqual([]);
+      cell.dropoutMasks = null;
+      expect(supporting(cell)).toEqual([name]);
+    }
+  });
+
+  it("should run a training pass with dropout on the cell's steps, with its masks, and inference on the fused pass", () => {
+    for (const make of [() => lstm({ units: 4, dropout: 0.3, recurrentDropout: 0.4, seed: 5 }), () => gru({ units: 4, dropout: 0.3, recurrentDropout: 0.4, seed: 5 })]) {
+      const x = new Tensor(Float32Array.from({ length: 3 * 5 * 2 }, (_, i) => Math.sin(i)), [3, 5, 2]);
+      const [onWasm, onJs] = [make(), make()];
+      onWasm.build([null, 5, 2], new Random(1));
+      onJs.build([null, 5, 2], new Random(1));
+      setBackend(backend);
+      const inference = onWasm.forward(x);
+      expect(inference.cache.complete).toBe(false); // the fused pass
+      const training = onWasm.forward(x, { training: true });
+      const dx = onWasm.backward(training.y, training.cache).data;
+      setBackend(jsBackend);
+      const expected = onJs.forward(x, { training: true });
+      const expectedDx = onJs.backward(expected.y, expected.cache).data;
+      expect(maxDifference(training.y.data, expected.y.data)).toBeLessThan(1e-5);
+      expect(maxDifference(dx, expectedDx)).toBeLessThan(1e-5);
+      expect(maxDifference(training.y.data, onJs.forward(x).y.data)).toBeGreaterThan(1e-3); // the masks were applied
+      expect(maxDifference(inference.y.data, onJs.forward(x).y.data)).toBeLessThan(1e-5);
     }
   });
 

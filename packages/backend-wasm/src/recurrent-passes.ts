@@ -14,7 +14,13 @@ export interface RecurrentKernels {
 
 // The kernels compute σ and tanh themselves: a cell qualifies when its activations are the
 // built-in ones of those names (an Activation object must not reuse a built-in's name for a
-// different function).
+// different function). They know no dropout: a cell whose dropout masks are set (a training
+// pass with dropout) runs its own steps; at inference the masks are unset and the kernels run.
+
+/** Whether the cell has no dropout masks set (the layer sets them only during a training pass with dropout). */
+function withoutDropoutMasks(cell: RecurrentCell): boolean {
+  return cell.dropoutMasks === undefined || cell.dropoutMasks === null;
+}
 
 /** Keras' default LSTM cell in float32: σ gates, tanh, h = o ⊙ tanh(c). */
 function isStandardLstm(cell: RecurrentCell): cell is LSTMCell {
@@ -24,7 +30,8 @@ function isStandardLstm(cell: RecurrentCell): cell is LSTMCell {
     cell.dtype === 'float32' &&
     c.recurrentActivation?.name === 'sigmoid' &&
     c.activation?.name === 'tanh' &&
-    c.cellOutput === 'activation'
+    c.cellOutput === 'activation' &&
+    withoutDropoutMasks(cell)
   );
 }
 
@@ -36,7 +43,8 @@ function isStandardGru(cell: RecurrentCell): cell is GRUCell {
     cell.dtype === 'float32' &&
     c.resetAfter === true &&
     c.recurrentActivation?.name === 'sigmoid' &&
-    c.activation?.name === 'tanh'
+    c.activation?.name === 'tanh' &&
+    withoutDropoutMasks(cell)
   );
 }
 

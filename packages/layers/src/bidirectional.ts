@@ -86,13 +86,14 @@ export interface BidirectionalCache {
 
 type LayerClass = { fromConfig(config: LayerConfig): Layer };
 
-/** A copy of `layer` from its config, with `changes`; refused for classes without `fromConfig`. */
-function copyOf(layer: DirectionalLayer, what: string, changes: Record<string, unknown>): DirectionalLayer {
+/** A copy of `layer` from its config, with `changes` and without the `omit` keys; refused for classes without `fromConfig`. */
+function copyOf(layer: DirectionalLayer, what: string, changes: Record<string, unknown>, omit: readonly string[] = []): DirectionalLayer {
   const cls = (layer as object).constructor as Partial<LayerClass> | undefined;
   if (typeof cls?.fromConfig !== 'function') {
     throw new RnnkitError(API, `${what} "${layer.name}" (${layer.className}) cannot be copied: its class has no static fromConfig`);
   }
-  return checkDirectional(cls.fromConfig({ ...layer.getConfig(), ...changes }), what);
+  const config = Object.fromEntries(Object.entries({ ...layer.getConfig(), ...changes }).filter(([key]) => !omit.includes(key)));
+  return checkDirectional(cls.fromConfig(config as LayerConfig), what);
 }
 
 function checkDirectional(layer: unknown, what: string): DirectionalLayer {
@@ -146,7 +147,8 @@ export class Bidirectional implements RecurrentLayer<BidirectionalCache> {
     this.#layerName = layer.name;
     this.forwardLayer = copyOf(layer, 'layer', { name: `forward_${layer.name}` });
     if (options.backwardLayer === undefined) {
-      this.backwardLayer = copyOf(layer, 'layer', { name: `backward_${layer.name}`, goBackwards: !layer.goBackwards });
+      // Without the dropout seed: the backward direction draws its own masks (its seed comes from the model's generator at build).
+      this.backwardLayer = copyOf(layer, 'layer', { name: `backward_${layer.name}`, goBackwards: !layer.goBackwards }, ['seed']);
     } else {
       const given = checkDirectional(options.backwardLayer, 'backwardLayer');
       const clash =

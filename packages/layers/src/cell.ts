@@ -63,6 +63,20 @@ export interface BackwardSteps extends ForwardSteps {
   readonly gradients: readonly TypedArray[];
 }
 
+/**
+ * The dropout masks of one training pass (Keras' `dropout` and `recurrent_dropout`): one
+ * mask per sequence and gate, the same at every time step. Each entry is 0 (dropped) or
+ * 1/(1 − rate) (kept, inverted scaling).
+ */
+export interface DropoutMasks {
+  /** Sequences in the batch. */
+  readonly batch: number;
+  /** Masks of x_t, `[gates, batch, features]`, or null when `dropout` is 0. */
+  readonly input: TypedArray | null;
+  /** Masks of h_{t−1}, `[gates, batch, units]`, or null when `recurrentDropout` is 0. */
+  readonly recurrent: TypedArray | null;
+}
+
 /** Options of {@link RecurrentCell.build}. */
 export interface CellBuildOptions {
   /** Run the initialisers (false: parameters stay zero because weights are set next). @defaultValue true */
@@ -120,6 +134,21 @@ export interface RecurrentCell {
   afterBackward?(s: BackwardSteps): void;
   /** Plain-data configuration; the cell's plugin `create` rebuilds an equal cell from it. */
   getConfig(): CellConfig;
+  /** Optional: fraction of the inputs x_t dropped while training. @defaultValue 0 */
+  readonly dropout?: number;
+  /** Optional: fraction of the recurrent state h_{t−1} dropped while training. @defaultValue 0 */
+  readonly recurrentDropout?: number;
+  /**
+   * Optional (cells with dropout): draws the masks of one training pass over `batch`
+   * sequences from `random`, or gives null when both rates are 0.
+   */
+  drawDropoutMasks?(batch: number, random: Random): DropoutMasks | null;
+  /**
+   * Optional (cells with dropout): the masks the cell's steps apply. The recurrent layer sets
+   * it for the duration of each forward and backward pass that has masks (a training pass)
+   * and resets it to null after; a fused pass must not run a cell while it is set.
+   */
+  dropoutMasks?: DropoutMasks | null;
 }
 
 /**
@@ -174,7 +203,10 @@ export interface PassBackward extends PassForward {
  */
 export interface RecurrentPass extends FusedKernel {
   readonly family: 'recurrent';
-  /** True when this pass computes exactly what `cell.step`/`cell.backStep` compute. */
+  /**
+   * True when this pass computes exactly what `cell.step`/`cell.backStep` compute (so false
+   * while the cell has `dropoutMasks` set, unless the pass applies them).
+   */
   supports(cell: RecurrentCell): boolean;
   forward(run: PassForward): void;
   /** Adds the parameter gradients into each `Param.grad` of `run.cell`, like `backStep`. */

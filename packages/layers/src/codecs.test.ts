@@ -74,6 +74,9 @@ const LAYERS: [string, () => Layer, SymbolicShape?][] = [
   ['LSTM', () => new LSTM({ units: 3, recurrentActivation: 'hardSigmoid', unitForgetBias: false, cellOutput: 'none', biasInitializer: 'ones' })],
   ['GRU (resetAfter)', () => new GRU({ units: 2, dtype: 'float64' })],
   ['GRU (resetAfter false)', () => new GRU({ units: 4, resetAfter: false, useBias: false })],
+  ['SimpleRNN with dropout', () => new SimpleRNN({ units: 2, dropout: 0.2 })],
+  ['LSTM with dropout and recurrent dropout', () => new LSTM({ units: 3, dropout: 0.25, recurrentDropout: 0.1 })],
+  ['GRU with recurrent dropout', () => new GRU({ units: 2, recurrentDropout: 0.5 })],
   ['Activation', () => new ActivationLayer({ activation: 'tanh' })],
   ['Dropout', () => new Dropout({ rate: 0.3, seed: 5 })],
   ['Masking', () => new Masking({ maskValue: -1, name: 'pad' })],
@@ -116,6 +119,21 @@ describe('the built-in codecs', () => {
     ]);
   });
 
+  it("should write the dropout rates in Keras' spelling and read them back, Keras 3's seed too, refusing rates outside [0, 1)", () => {
+    const lstm = builtinCodecs.find((c) => c.className === 'LSTM')!;
+    const saved = lstm.save(new LSTM({ units: 2, dropout: 0.2, recurrentDropout: 0.1, seed: 3 }), writer());
+    expect(saved).toMatchObject({ dropout: 0.2, recurrent_dropout: 0.1 });
+    expect(saved).not.toHaveProperty('seed'); // Keras 2 refuses an LSTM argument it does not know
+    const context = { name: 'r', dtype: 'float32' as const };
+    const warnings: string[] = [];
+    const loaded = lstm.load(kerasConfigReader('t', { units: 2, dropout: 0.2, recurrent_dropout: 0.1, seed: 42 }, 'keras3', warnings), context);
+    expect(loaded.getConfig()).toMatchObject({ dropout: 0.2, recurrentDropout: 0.1, seed: 42 });
+    expect(warnings).toEqual([]);
+    expect(lstm.load(kerasConfigReader('t', { units: 2, dropout: null, recurrent_dropout: 0 }), context).getConfig()).toMatchObject({ dropout: 0, recurrentDropout: 0 });
+    expect(() => lstm.load(kerasConfigReader('t', { units: 2, dropout: 1 }), context)).toThrow('t: dropout must be a number in [0, 1), got number 1');
+    expect(() => lstm.load(kerasConfigReader('t', { units: 2, recurrent_dropout: '0.1' }), context)).toThrow('t: recurrent_dropout must be a number in [0, 1)');
+  });
+
   it('should own instances of their class only', () => {
     const impostor = { ...new Dense({ units: 1 }), className: 'Dense' } as unknown as Layer;
     expect(builtinCodecs.filter((c) => codecOwns(c, impostor))).toEqual([]);
@@ -142,6 +160,7 @@ describe('the RNN codec', () => {
     ['LSTMCell, learnable initial states', () => new RNN({ cell: lstmCell({ units: 3, cellOutput: 'none' }), learnableInitialState: true })],
     ['GRUCell (resetAfter)', () => new RNN({ cell: gruCell({ units: 2 }), returnSequences: true })],
     ['SimpleRNNCell without bias', () => new RNN({ cell: simpleRNNCell({ units: 2, useBias: false, activation: 'relu' }) })],
+    ['LSTMCell with dropout and recurrent dropout', () => new RNN({ cell: lstmCell({ units: 2, dropout: 0.3, recurrentDropout: 0.2 }) })],
   ];
   for (const [label, make] of cells) {
     it(`should give back an equal RNN over a ${label}, and count what building it allocates`, () => {

@@ -57,6 +57,16 @@ export class GRU extends RNN {
     return this.cell.useBias;
   }
 
+  /** Fraction of the inputs dropped while training. */
+  get dropout(): number {
+    return this.cell.dropout;
+  }
+
+  /** Fraction of the recurrent state dropped while training. */
+  get recurrentDropout(): number {
+    return this.cell.recurrentDropout;
+  }
+
   get resetAfter(): boolean {
     return this.cell.resetAfter;
   }
@@ -64,7 +74,7 @@ export class GRU extends RNN {
   override getConfig(): GRUConfig {
     const cell = this.cell.getConfig();
     return {
-      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful),
+      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
       recurrentActivation: cell.recurrentActivation,
       resetAfter: cell.resetAfter,
     };

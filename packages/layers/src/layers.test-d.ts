@@ -10,12 +10,16 @@ import {
   LSTM,
   type Layer,
   type LayerCodec,
+  type RecurrentCell,
   type RecurrentLayer,
   RepeatVector,
   SimpleRNN,
   TimeDistributed,
   embeddingCodec,
+  lstmCell,
 } from './index.js';
+
+type DropoutMasksOf = NonNullable<RecurrentCell['dropoutMasks']>;
 
 describe('layer option types', () => {
   it('should reject unknown and misspelt options at compile time', () => {
@@ -33,6 +37,19 @@ describe('layer option types', () => {
     // @ts-expect-error cellOutput is 'activation' or 'none'
     void (() => new LSTM({ units: 1, cellOutput: 'tanh' }));
     expectTypeOf(new LSTM({ units: 1, cellOutput: 'none', recurrentActivation: 'hardSigmoid' })).toMatchTypeOf<RecurrentLayer>();
+  });
+
+  it('should take dropout rates and a seed as numbers on the recurrent layers and cells, and not on Dense', () => {
+    expectTypeOf(new GRU({ units: 1, dropout: 0.1, recurrentDropout: 0.2, seed: 3 })).toMatchTypeOf<RecurrentLayer>();
+    expectTypeOf(lstmCell({ units: 1, dropout: 0.1, recurrentDropout: 0.2 }).dropoutMasks).toEqualTypeOf<DropoutMasksOf | null>();
+    // @ts-expect-error a rate is a number
+    void (() => new LSTM({ units: 1, dropout: '0.1' }));
+    // @ts-expect-error the seed is a number
+    void (() => new SimpleRNN({ units: 1, dropout: 0.1, seed: 'x' }));
+    // @ts-expect-error the seed belongs to the layer, not the cell
+    void (() => lstmCell({ units: 1, seed: 1 }));
+    // @ts-expect-error Dense has no recurrent dropout
+    void (() => new Dense({ units: 1, recurrentDropout: 0.1 }));
   });
 
   it('should make every built-in layer a Layer whose backward returns a Tensor', () => {

@@ -161,6 +161,8 @@ describe('LSTM', () => {
       goBackwards: false,
       stateful: false,
       dtype: 'float32',
+      dropout: 0,
+      recurrentDropout: 0,
     });
   });
 

@@ -63,6 +63,16 @@ export class LSTM extends RNN {
     return this.cell.useBias;
   }
 
+  /** Fraction of the inputs dropped while training. */
+  get dropout(): number {
+    return this.cell.dropout;
+  }
+
+  /** Fraction of the recurrent state dropped while training. */
+  get recurrentDropout(): number {
+    return this.cell.recurrentDropout;
+  }
+
   get unitForgetBias(): boolean {
     return this.cell.unitForgetBias;
   }
@@ -74,7 +84,7 @@ export class LSTM extends RNN {
   override getConfig(): LSTMConfig {
     const cell = this.cell.getConfig();
     return {
-      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful),
+      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
       recurrentActivation: cell.recurrentActivation,
       unitForgetBias: cell.unitForgetBias,
       cellOutput: cell.cellOutput,

@@ -1,6 +1,6 @@
 // The Keras config keys every recurrent layer shares (SimpleRNN, LSTM, GRU and the generic
-// RNN): units, activations, initialisers, and the settings rnnkit refuses or drops. Each
-// layer's own codec adds its keys around these.
+// RNN): units, activations, initialisers, dropout rates, and the settings rnnkit refuses or
+// drops. Each layer's own codec adds its keys around these.
 import type { InitializerConfig } from '@rnnkit/tensor';
 import type { ActivationName } from './activations.js';
 import type { KerasConfig, KerasConfigReader, KerasConfigWriter } from './keras-config.js';
@@ -21,6 +21,9 @@ export interface RecurrentConfigKeys {
   readonly goBackwards?: boolean;
   /** Keras' `stateful` (absent: false). */
   readonly stateful?: boolean;
+  /** Keras' `dropout` and `recurrent_dropout` (absent: 0). */
+  readonly dropout?: number;
+  readonly recurrentDropout?: number;
 }
 
 /** The recurrent options a Keras config holds (camelCase, as the layers take them). */
@@ -30,6 +33,8 @@ export interface RecurrentKerasOptions extends RecurrentConfigKeys {
   readonly kernelInitializer: string | InitializerConfig;
   readonly recurrentInitializer: string | InitializerConfig;
   readonly biasInitializer: string | InitializerConfig;
+  /** Keras 3's `seed` of the dropout masks, when the file has one. */
+  readonly seed?: number;
 }
 
 const TRAINING_ONLY = [
@@ -60,7 +65,7 @@ export function saveRecurrentKeys(
   keras.bias_initializer = writer.initializer('bias_initializer', config.biasInitializer);
   Object.assign(keras, cellKeys);
   for (const key of TRAINING_ONLY) keras[key] = null;
-  Object.assign(keras, { dropout: 0, recurrent_dropout: 0, return_sequences: config.returnSequences, return_state: false, go_backwards: config.goBackwards === true, stateful: config.stateful === true, unroll: false });
+  Object.assign(keras, { dropout: config.dropout ?? 0, recurrent_dropout: config.recurrentDropout ?? 0, return_sequences: config.returnSequences, return_state: false, go_backwards: config.goBackwards === true, stateful: config.stateful === true, unroll: false });
   return keras;
 }
 
@@ -83,6 +88,8 @@ export function loadRecurrentKeys(reader: KerasConfigReader, recurrentActivation
     returnSequences: reader.boolean('return_sequences', false),
     goBackwards: reader.boolean('go_backwards', false),
     stateful: reader.boolean('stateful', false),
+    ...loadDropoutRates(reader),
+    ...loadSeed(reader),
   };
   refuseRecurrentKeys(reader);
   dropTrainingKeys(reader);
@@ -96,13 +103,35 @@ export function refuseRecurrentKeys(reader: KerasConfigReader): void {
   reader.mustBe('time_major', false, 'rnnkit reads [batch, time, features]');
 }
 
-/** The training-only keys of a recurrent layer or cell (regularizers, constraints, dropout), dropped with a warning when set. */
-export const RECURRENT_TRAINING_KEYS: readonly string[] = [...TRAINING_ONLY, 'dropout', 'recurrent_dropout'];
+/** The training-only keys of a recurrent layer or cell (regularizers, constraints), dropped with a warning when set. */
+export const RECURRENT_TRAINING_KEYS: readonly string[] = TRAINING_ONLY;
 
 /** Drops {@link RECURRENT_TRAINING_KEYS}, warning about those that are set. */
 export function dropTrainingKeys(reader: KerasConfigReader): void {
   reader.trainingOnly(TRAINING_ONLY, (v) => v === undefined || v === null, 'training only');
-  reader.trainingOnly(['dropout', 'recurrent_dropout'], (v) => v === undefined || v === null || v === 0, 'the identity at inference; rnnkit trains without it');
+}
+
+/** The dropout rate keys of a recurrent layer or cell. */
+export const DROPOUT_KEYS: readonly string[] = ['dropout', 'recurrent_dropout'];
+
+/** Reads `dropout` and `recurrent_dropout` (rates in [0, 1); absent or null is 0), giving only the non-zero ones. */
+export function loadDropoutRates(reader: KerasConfigReader): { dropout?: number; recurrentDropout?: number } {
+  const rates: { dropout?: number; recurrentDropout?: number } = {};
+  for (const key of DROPOUT_KEYS) {
+    const v = reader.get(key);
+    if (v === undefined || v === null || v === 0) continue;
+    if (typeof v !== 'number' || !(v >= 0 && v < 1)) reader.fail(`${key} must be a number in [0, 1), got ${reader.describe(v)}`);
+    rates[key === 'dropout' ? 'dropout' : 'recurrentDropout'] = v;
+  }
+  return rates;
+}
+
+/** Keras 3's `seed` of the dropout masks: an integer, or absent or null (then none). */
+function loadSeed(reader: KerasConfigReader): { seed?: number } {
+  const seed = reader.get('seed');
+  if (seed === undefined || seed === null) return {};
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) reader.fail(`seed must be an integer or null, got ${reader.describe(seed)}`);
+  return { seed };
 }
 
 /** Keras' weight names of a recurrent layer: `<cell>/<param>`, e.g. `lstm_cell/recurrent_kernel`. */

@@ -2,7 +2,7 @@
 // configuration (Keras' layer options, the cell's and the layer's in one object).
 import type { DType } from '@rnnkit/tensor';
 import type { Activation, ActivationName } from './activations.js';
-import type { CellOptions } from './cells/gated-cell.js';
+import type { BaseCellConfig, CellOptions } from './cells/gated-cell.js';
 import type { InitializerConfigValue } from './common.js';
 import type { LayerConfig } from './layer.js';
 import type { StatefulConfig, StatefulOptions } from './rnn-stateful.js';
@@ -21,6 +21,11 @@ export interface RecurrentOptions extends CellOptions, StatefulOptions {
    * @defaultValue false
    */
   readonly goBackwards?: boolean;
+  /**
+   * Seed of the layer's own generator of dropout masks (with `dropout` or `recurrentDropout`),
+   * so training runs repeat exactly. @defaultValue one drawn from the model's generator at build
+   */
+  readonly seed?: number;
   /** Instance name. @defaultValue the class name in snake case, e.g. 'lstm' */
   readonly name?: string;
 }
@@ -38,6 +43,10 @@ export interface RecurrentConfig extends LayerConfig, StatefulConfig {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly dtype: DType;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  /** The seed of the dropout masks, when given or drawn at build. */
+  readonly seed?: number;
 }
 
 export const RECURRENT_OPTION_KEYS = [
@@ -52,11 +61,14 @@ export const RECURRENT_OPTION_KEYS = [
   'goBackwards',
   'stateful',
   'dtype',
+  'dropout',
+  'recurrentDropout',
+  'seed',
   'name',
 ] as const;
 
 /** The options of the layer (the rest are the cell's). */
-export const LAYER_OPTION_KEYS: readonly string[] = ['returnSequences', 'returnState', 'goBackwards', 'name', 'learnableInitialState', 'stateful'];
+export const LAYER_OPTION_KEYS: readonly string[] = ['returnSequences', 'returnState', 'goBackwards', 'name', 'learnableInitialState', 'stateful', 'seed'];
 
 /** Splits a layer's options into the cell's and the layer's own. */
 export function splitOptions<O extends object>(options: O): { cell: Record<string, unknown>; layer: Record<string, unknown> } {
@@ -68,15 +80,16 @@ export function splitOptions<O extends object>(options: O): { cell: Record<strin
 
 /**
  * The configuration every recurrent layer records, in the order it always had: the name, the
- * cell's common options, then the layer's.
+ * cell's common options, then the layer's; then the dropout rates and the masks' seed (if any).
  */
 export function recurrentConfig(
   name: string,
-  cell: { readonly units: number; readonly activation: string; readonly useBias: boolean; readonly kernelInitializer: InitializerConfigValue; readonly recurrentInitializer: InitializerConfigValue; readonly biasInitializer: InitializerConfigValue; readonly dtype: DType },
+  cell: BaseCellConfig,
   returnSequences: boolean,
   returnState: boolean,
   goBackwards: boolean,
   stateful = false,
+  seed?: number,
 ): RecurrentConfig {
   return {
     name,
@@ -91,5 +104,8 @@ export function recurrentConfig(
     goBackwards,
     stateful,
     dtype: cell.dtype,
+    dropout: cell.dropout,
+    recurrentDropout: cell.recurrentDropout,
+    ...(seed === undefined ? {} : { seed }),
   };
 }

@@ -1,10 +1,10 @@
 // The recurrent layer's layout changes and initial states, apart from its passes: reading a
 // batch-major input into the time-major buffer the cells and fused passes run over (in
 // reverse time order for goBackwards), writing the input gradient back, and filling slot 0
-// of the state histories.
+// of the state histories; backward's reused work buffers.
 import { type DType, type Param, type TypedArray, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
 import type { RecurrentCell } from './cell.js';
-import { describeValue, swapLeadingAxes } from './common.js';
+import { allocateBlocks, describeValue, swapLeadingAxes } from './common.js';
 
 /**
  * Whether the time-major layout of `[batch, time, features]` differs from the batch-major
@@ -103,4 +103,45 @@ export function reverseTimeAxis(source: TypedArray, batch: number, time: number,
       target.set(source.subarray(from, from + width), (b * time + (time - 1 - t)) * width);
     }
   }
+}
+
+/**
+ * Backward's reused internal buffers for one input shape: the output gradients, time-major
+ * (returnSequences only, else empty), the input gradient, time-major (when that differs from
+ * batch-major, else empty), the state gradients and the cell's per-step gradient buffers.
+ */
+export interface BackwardScratch {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly dhTime: TypedArray;
+  readonly dxTime: TypedArray;
+  readonly dStates: TypedArray[];
+  readonly gradients: TypedArray[];
+}
+
+/**
+ * Backward's internal buffers for this shape: `previous` when the shape is the same (a
+ * training loop's batches), else new ones. They never leave the layer, and a pass over a
+ * batch of one would otherwise spend more time allocating them than using them.
+ */
+export function backwardScratch(
+  previous: BackwardScratch | null,
+  cell: RecurrentCell,
+  shape: { batch: number; time: number; features: number },
+  returnSequences: boolean,
+  goBackwards: boolean,
+): BackwardScratch {
+  const { batch, time, features } = shape;
+  if (previous !== null && previous.batch === batch && previous.time === time && previous.features === features) return previous;
+  const stateCount = cell.states.length;
+  const gradients = cell.gradients ?? [];
+  const lengths = [
+    returnSequences ? time * batch * cell.units : 0,
+    layoutDiffers(batch, time, goBackwards) ? time * batch * features : 0,
+    ...cell.states.map((s) => batch * s.size),
+    ...gradients.map((g) => time * batch * g.size),
+  ];
+  const [dhTime, dxTime, ...rest] = allocateBlocks(cell.dtype, lengths) as [TypedArray, TypedArray, ...TypedArray[]];
+  return { batch, time, features, dhTime, dxTime, dStates: rest.slice(0, stateCount), gradients: rest.slice(stateCount) };
 }

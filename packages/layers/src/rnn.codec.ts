@@ -12,7 +12,7 @@ import { GRUCell } from './cells/gru-cell.js';
 import { LSTMCell } from './cells/lstm-cell.js';
 import { SimpleRNNCell } from './cells/simple-rnn-cell.js';
 import type { SymbolicShape } from './layer.js';
-import { RECURRENT_TRAINING_KEYS, dropTrainingKeys, recurrentParamCount, refuseRecurrentKeys } from './recurrent.codec.js';
+import { DROPOUT_KEYS, RECURRENT_TRAINING_KEYS, dropTrainingKeys, loadDropoutRates, recurrentParamCount, refuseRecurrentKeys } from './recurrent.codec.js';
 import { RNN } from './rnn.js';
 
 /** A cell plugin of any options type. */
@@ -63,14 +63,17 @@ function saveCellConfig(cell: RecurrentCell, writer: KerasConfigWriter): KerasCo
   return keras;
 }
 
-/** The options for the cell's plugin from a Keras cell config (null values leave the cell's defaults). */
+/**
+ * The options for the cell's plugin from a Keras cell config (null values leave the cell's
+ * defaults, and so do dropout rates of 0: a cell without dropout options still loads).
+ */
 function loadCellOptions(reader: KerasConfigReader, dtype: DType): Record<string, unknown> {
-  const options: Record<string, unknown> = {};
+  const options: Record<string, unknown> = { ...loadDropoutRates(reader) };
   dropTrainingKeys(reader);
   reader.ignore(...IGNORED_CELL_KEYS);
   for (const key of Object.keys(reader.config)) {
     // rnnkit_initializers is read by the initialisers; other rnnkit_* keys are a newer rnnkit's, refused by finish().
-    if (key.startsWith('rnnkit_') || IGNORED_CELL_KEYS.includes(key) || RECURRENT_TRAINING_KEYS.includes(key)) continue;
+    if (key.startsWith('rnnkit_') || IGNORED_CELL_KEYS.includes(key) || RECURRENT_TRAINING_KEYS.includes(key) || DROPOUT_KEYS.includes(key)) continue;
     if (key === 'dtype') {
       reader.dtype();
       options.dtype = dtype;

@@ -80,6 +80,8 @@ describe('RNN', () => {
           recurrentInitializer: 'orthogonal',
           biasInitializer: 'zeros',
           dtype: 'float32',
+          dropout: 0,
+          recurrentDropout: 0,
           recurrentActivation: 'sigmoid',
           resetAfter: false,
         },

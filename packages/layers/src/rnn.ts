@@ -1,7 +1,8 @@
 // The generic recurrent layer: runs any RecurrentCell over [batch, time, features] inputs and
 // owns everything that is not cell maths — shape and dtype checks, the batch-major ↔
 // time-major layout change, initial states (given, learnable or zero) and their gradients,
-// returnSequences/returnState, the buffers of a pass and the backend's fused passes.
+// returnSequences/returnState, the buffers of a pass, the backend's fused passes and the
+// cell's dropout masks (rnn-dropout.ts).
 import {
   type DType,
   type Random,
@@ -13,7 +14,7 @@ import {
   formatShape,
   sameShape,
 } from '@rnnkit/tensor';
-import type { BackwardSteps, CellConfig, ForwardSteps, RecurrentCell } from './cell.js';
+import type { BackwardSteps, CellConfig, DropoutMasks, ForwardSteps, RecurrentCell } from './cell.js';
 import {
   allocateBlocks,
   booleanOption,
@@ -36,7 +37,8 @@ import type {
   SymbolicShape,
 } from './layer.js';
 import { findPass, isCell } from './rnn-lookup.js';
-import { type InitialStateSource, layoutDiffers, setInitialStates, timeMajorInput, toBatchMajor } from './rnn-buffers.js';
+import { type BackwardScratch, type InitialStateSource, backwardScratch, layoutDiffers, setInitialStates, timeMajorInput, toBatchMajor } from './rnn-buffers.js';
+import { DropoutMaskSource, withDropoutMasks } from './rnn-dropout.js';
 import { afterMaskedBackStep, beforeMaskedBackStep, carryMaskedStates, maskedBackward, maskedOutputs, processingMask } from './rnn-mask.js';
 import { type StatefulConfig, type StatefulOptions, StatefulRecurrentLayer } from './rnn-stateful.js';
 
@@ -61,6 +63,11 @@ export interface RNNOptions extends StatefulOptions {
    * @defaultValue false
    */
   readonly goBackwards?: boolean;
+  /**
+   * Seed of the layer's own generator of dropout masks (for a cell with `dropout` or
+   * `recurrentDropout`). @defaultValue one drawn from the model's generator at build
+   */
+  readonly seed?: number;
   /** Instance name. @defaultValue 'rnn' */
   readonly name?: string;
 }
@@ -73,6 +80,8 @@ export interface RNNConfig extends LayerConfig, StatefulConfig {
   readonly returnState: boolean;
   readonly learnableInitialState: boolean;
   readonly goBackwards: boolean;
+  /** The seed of the dropout masks, when given or drawn at build. */
+  readonly seed?: number;
 }
 
 /** What a recurrent layer's `forward` keeps for `backward`. */
@@ -101,21 +110,8 @@ export interface RNNCache {
   readonly initialFromParam: boolean;
   /** The mask in processing order, time-major (1: the step counts), or null when every step counts. */
   readonly valid: Uint8Array | null;
-}
-
-/**
- * Backward's reused internal buffers for one input shape: the output gradients, time-major
- * (returnSequences only, else empty), the input gradient, time-major (when that differs from
- * batch-major, else empty), the state gradients and the cell's per-step gradient buffers.
- */
-interface BackwardScratch {
-  readonly batch: number;
-  readonly time: number;
-  readonly features: number;
-  readonly dhTime: TypedArray;
-  readonly dxTime: TypedArray;
-  readonly dStates: TypedArray[];
-  readonly gradients: TypedArray[];
+  /** The cell's dropout masks of a training pass (the same in backward), or null. */
+  readonly dropoutMasks: DropoutMasks | null;
 }
 
 /** Who is speaking in errors, and the default instance name (subclasses pass their own). */
@@ -124,7 +120,7 @@ export interface RNNIdentity {
   readonly defaultName: string;
 }
 
-const OPTION_KEYS = ['cell', 'returnSequences', 'returnState', 'learnableInitialState', 'goBackwards', 'stateful', 'name'];
+const OPTION_KEYS = ['cell', 'returnSequences', 'returnState', 'learnableInitialState', 'goBackwards', 'stateful', 'seed', 'name'];
 
 /**
  * The generic recurrent layer: `new RNN({ cell: lstmCell({ units: 32 }) })`. It runs the
@@ -146,6 +142,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
   #built = false;
   /** Backward's internal buffers for the last input shape, reused (see `backwardScratch`). */
   #scratch: BackwardScratch | null = null;
+  readonly #dropout: DropoutMaskSource;
 
   constructor(options: RNNOptions, identity: RNNIdentity = { api: 'RNN', defaultName: 'rnn' }) {
     super(identity.api, options);
@@ -164,6 +161,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     this.learnableInitialState = booleanOption(api, 'learnableInitialState', options.learnableInitialState, false);
     this.goBackwards = booleanOption(api, 'goBackwards', options.goBackwards, false);
     this.name = nameOption(api, options.name, identity.defaultName);
+    this.#dropout = new DropoutMaskSource(api, options.seed);
   }
 
   /** Length of the output (state 0) of each step. */
@@ -183,6 +181,11 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     return this.#built;
   }
 
+  /** The seed of the dropout masks (given, or drawn at build for a cell with dropout), else undefined. */
+  get seed(): number | undefined {
+    return this.#dropout.seed;
+  }
+
   build(inputShape: SymbolicShape, random: Random, options: BuildOptions = {}): void {
     const shape = checkSymbolicShape(this.api, inputShape);
     const features = shape[2];
@@ -195,6 +198,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     }
     if (this.#built) return;
     if (!cell.built) cell.build(features, random, { initialize: options.initialize !== false });
+    this.#dropout.build(cell, random);
     if (this.learnableInitialState) {
       this.#initialStates = cell.states.map(
         (s, i) => new Param(i === 0 ? 'initialState' : `initialState_${s.name}`, new Tensor(allocate(this.dtype, s.size), [s.size])),
@@ -237,8 +241,9 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     // goBackwards is only this: the steps are read last first, so cells and passes run unchanged.
     const xTime = timeMajorInput(x, this.dtype, this.goBackwards);
     const valid = options.mask === undefined ? null : processingMask(this.api, options.mask, batch, time, this.goBackwards);
-    // Masked steps run the cell's own steps (no fused pass knows masks yet).
-    const pass = valid === null ? findPass(cell) : undefined;
+    // Masked steps run the cell's own steps (no fused pass knows masks yet), and so do dropout masks.
+    const dropoutMasks = this.#dropout.masks(cell, batch, options.training === true);
+    const pass = valid === null && dropoutMasks === null ? findPass(cell) : undefined;
     // A fused inference pass may skip what only backward needs; the cell's own steps use the
     // kept buffers as working storage, so they always get them.
     const keep = pass === undefined || options.training === true;
@@ -246,11 +251,10 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     const kept = this.allocateKept(batch, time, keep);
     const initialFromParam = setInitialStates(this.initialStateSource(), batch, options.initialState ?? this.carriedStates(x.shape), states);
 
-    if (pass !== undefined) {
-      pass.forward({ cell, batch, time, features, x: xTime, states, kept, keep });
-    } else {
-      this.forwardSteps({ batch, time, features, t: 0, x: xTime, states, kept }, valid);
-    }
+    withDropoutMasks(cell, dropoutMasks, () => {
+      if (pass !== undefined) pass.forward({ cell, batch, time, features, x: xTime, states, kept, keep });
+      else this.forwardSteps({ batch, time, features, t: 0, x: xTime, states, kept }, valid);
+    });
     this.carryFinalStates(states, batch, time);
 
     const h = states[0]!;
@@ -266,7 +270,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     } else {
       y = new Tensor(h.slice(time * size, (time + 1) * size), [batch, units]);
     }
-    const cache: RNNCache = { batch, time, features, x: xTime, states, kept, complete: keep, initialFromParam, valid };
+    const cache: RNNCache = { batch, time, features, x: xTime, states, kept, complete: keep, initialFromParam, valid, dropoutMasks };
     if (!this.returnState) return { y, cache };
     const finals = cell.states.map((s, i) => {
       const stride = batch * s.size;
@@ -301,7 +305,8 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
   getConfig(): LayerConfig {
     const { name, returnSequences, returnState, learnableInitialState, goBackwards, stateful } = this;
     const cell = { kind: this.cell.kind, config: this.cell.getConfig() };
-    const config: RNNConfig = { name, cell, returnSequences, returnState, learnableInitialState, goBackwards, stateful };
+    const seed = this.#dropout.seed;
+    const config: RNNConfig = { name, cell, returnSequences, returnState, learnableInitialState, goBackwards, stateful, ...(seed === undefined ? {} : { seed }) };
     return config;
   }
 
@@ -327,8 +332,14 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     return allocateBlocks(this.dtype, this.cell.kept.map((k) => (keep ? time * batch * k.size : 0)));
   }
 
-  /** Backpropagation; `returnStates` false lets the state gradients use the reused buffers. */
+  /** Backpropagation through the pass of `cache`, with its dropout masks on the cell. */
   private backwardPass(dy: Tensor, cache: RNNCache, options: BackwardOptions, returnStates: boolean): BackwardResult {
+    const masks = (cache as Partial<RNNCache> | undefined)?.dropoutMasks;
+    return withDropoutMasks(this.cell, masks, () => this.backwardWithMasks(dy, cache, options, returnStates));
+  }
+
+  /** Backpropagation; `returnStates` false lets the state gradients use the reused buffers. */
+  private backwardWithMasks(dy: Tensor, cache: RNNCache, options: BackwardOptions, returnStates: boolean): BackwardResult {
     this.requireBuilt();
     checkOptionKeys(this.api, options, ['stateGrads']);
     const cell = this.cell;
@@ -355,7 +366,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     }
 
     // Gradients of the final states: given ones, plus dy itself when only h_T is output.
-    const scratch = this.backwardScratch(batch, time, features);
+    const scratch = (this.#scratch = backwardScratch(this.#scratch, cell, { batch, time, features }, this.returnSequences, this.goBackwards));
     const dStates = returnStates ? allocateBlocks(this.dtype, cell.states.map((s) => batch * s.size)) : scratch.dStates;
     for (let s = 0; s < stateCount; s++) {
       const buffer = dStates[s]!;
@@ -385,7 +396,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
       for (let i = 0; i < size; i++) dh[i]! += dy.data[i]!;
     }
 
-    const pass = valid === null ? findPass(cell) : undefined;
+    const pass = valid === null && cache.dropoutMasks === null ? findPass(cell) : undefined;
     if (!cache.complete) {
       // After an inference pass of a fused kernel: run forward again, keeping everything,
       // from the same initial states (slot 0 of the histories, which no pass writes).
@@ -439,28 +450,6 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
       dx: new Tensor(dx, [batch, time, features]),
       initialStateGrads: returnStates ? dStates.map((d, s) => new Tensor(d, [batch, cell.states[s]!.size])) : [],
     };
-  }
-
-  /**
-   * Backward's internal buffers for this shape, kept from the previous call when the shape
-   * is the same (a training loop's batches): they never leave the layer, and a pass over a
-   * batch of one would otherwise spend more time allocating them than using them.
-   */
-  private backwardScratch(batch: number, time: number, features: number): BackwardScratch {
-    const kept = this.#scratch;
-    if (kept !== null && kept.batch === batch && kept.time === time && kept.features === features) return kept;
-    const cell = this.cell;
-    const stateCount = cell.states.length;
-    const gradients = cell.gradients ?? [];
-    const lengths = [
-      this.returnSequences ? time * batch * this.units : 0,
-      layoutDiffers(batch, time, this.goBackwards) ? time * batch * features : 0,
-      ...cell.states.map((s) => batch * s.size),
-      ...gradients.map((g) => time * batch * g.size),
-    ];
-    const [dhTime, dxTime, ...rest] = allocateBlocks(this.dtype, lengths) as [TypedArray, TypedArray, ...TypedArray[]];
-    const dStates = rest.slice(0, stateCount);
-    return (this.#scratch = { batch, time, features, dhTime, dxTime, dStates, gradients: rest.slice(stateCount) });
   }
 
   private checkDType(t: Tensor, what: string): void {

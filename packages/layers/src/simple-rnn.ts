@@ -51,9 +51,19 @@ export class SimpleRNN extends RNN {
     return this.cell.useBias;
   }
 
+  /** Fraction of the inputs dropped while training. */
+  get dropout(): number {
+    return this.cell.dropout;
+  }
+
+  /** Fraction of the recurrent state dropped while training. */
+  get recurrentDropout(): number {
+    return this.cell.recurrentDropout;
+  }
+
   override getConfig(): SimpleRNNConfig {
     return {
-      ...recurrentConfig(this.name, this.cell.getConfig(), this.returnSequences, this.returnState, this.goBackwards, this.stateful),
+      ...recurrentConfig(this.name, this.cell.getConfig(), this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
       learnableInitialState: this.learnableInitialState,
     };
   }

@@ -1,4 +1,4 @@
-import { Dense, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { Dense, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { meanSquaredError } from '@rnnkit/losses';
 import { adam, createOptimizer, defineOptimizer, sgd } from '@rnnkit/optimizers';
 import { Random, RnnkitError, Tensor, tensor } from '@rnnkit/tensor';
@@ -38,6 +38,18 @@ describe('fit', () => {
     const [a, b] = [await run(), await run()];
     expect(b.loss).toEqual(a.loss);
     expect(b.weights).toEqual(a.weights);
+  });
+
+  it('should be bit-identical across runs with recurrent dropout, its masks seeded by the model', async () => {
+    const run = async (dropout: number) => {
+      const model = new Sequential({ inputShape: [8, 1], layers: [new LSTM({ units: 8, dropout, recurrentDropout: dropout }), new Dense({ units: 1 })], seed: 7 });
+      const history = await fit(model, sineTask(40, 8, 1), { loss: 'mse', optimizer: adam, epochs: 2, batchSize: 5, seed: 11 });
+      return { loss: history.batches.map((b) => b.loss), weights: model.getWeights().map((w) => Array.from(w.data)) };
+    };
+    const [a, b, plain] = [await run(0.3), await run(0.3), await run(0)];
+    expect(b.loss).toEqual(a.loss);
+    expect(b.weights).toEqual(a.weights);
+    expect(plain.loss).not.toEqual(a.loss); // the masks were applied while training
   });
 
   it('should shuffle differently with a different seed', async () => {

@@ -57,6 +57,33 @@ describe('traceSequence', () => {
     expect(trace.loss).toBeCloseTo(getLoss('mse').value(m.forward(x).y, y), 12);
   });
 
+  it("should step back through a training pass's dropout masks: the shares sum to backward's gradients", () => {
+    // Two models with the same seeds draw the same masks in their first training pass.
+    const withDropout = () =>
+      new Sequential({
+        layers: [
+          new LSTM({ units: 3, returnSequences: true, dropout: 0.4, recurrentDropout: 0.3, seed: 5, dtype: 'float64' }),
+          new GRU({ units: 2, resetAfter: false, dropout: 0.3, recurrentDropout: 0.5, seed: 6, dtype: 'float64' }),
+          new Dense({ units: 2, dtype: 'float64' }),
+        ],
+        inputShape: [null, 2],
+        seed: 2,
+        dtype: 'float64',
+      });
+    const expected = gradients(withDropout(), x, y);
+    const trace = traceSequence(withDropout(), x, y, { loss: 'mse' });
+    for (const layer of trace.layers) {
+      for (const [name, steps] of Object.entries(layer.stepContributions)) {
+        const grad = expected.get(`${layer.name}/${name}`)!;
+        for (let i = 0; i < grad.length; i++) {
+          let sum = 0;
+          for (let t = 0; t < 5; t++) sum += steps.data[t * grad.length + i]!;
+          expect(Math.abs(sum - grad[i]!), `${layer.name}/${name}[${i}]`).toBeLessThan(1e-12);
+        }
+      }
+    }
+  });
+
   it('should pass the gradient check: the summed contributions agree with central differences', () => {
     const m = model(2);
     const recurrent = [...m.layers[0]!.params(), ...m.layers[1]!.params()];

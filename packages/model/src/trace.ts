@@ -66,7 +66,7 @@ export interface SequenceTrace {
  * recurrent layer's quantities per time step (see {@link RecurrentTrace}). The model is left
  * as it was: its weights are not changed and its parameters' gradients are restored.
  * Masked inputs and layers wrapped in Bidirectional are not traced (the latter are run as
- * usual and left out of `layers`).
+ * usual and left out of `layers`). Recurrent dropout is traced with the masks of the pass.
  */
 export function traceSequence(model: Sequential, x: Tensor, y: Tensor, options: TraceOptions): SequenceTrace {
   if (model === null || typeof model !== 'object' || !Array.isArray((model as Partial<Sequential>).layers)) {
@@ -142,29 +142,35 @@ function traceRecurrent(layer: RNN, index: number, dy: Tensor, cache: RNNCache):
   // The output gradient: every step's (returnSequences, already in processing order) or the last one's.
   if (!layer.returnSequences) dStates[0]!.set(dy.data);
 
-  for (let t = time - 1; t >= 0; t--) {
-    if (layer.returnSequences) {
-      const dh = dStates[0]!;
-      for (let b = 0; b < batch; b++) for (let k = 0; k < units; k++) dh[b * units + k]! += dy.data[(b * time + t) * units + k]!;
+  // A training pass with dropout: its masks on the cell while stepping back, as the layer's own backward does.
+  if (cache.dropoutMasks !== null) cell.dropoutMasks = cache.dropoutMasks;
+  try {
+    for (let t = time - 1; t >= 0; t--) {
+      if (layer.returnSequences) {
+        const dh = dStates[0]!;
+        for (let b = 0; b < batch; b++) for (let k = 0; k < units; k++) dh[b * units + k]! += dy.data[(b * time + t) * units + k]!;
+      }
+      cell.states.forEach((s, i) => stateGrads[i]!.set(dStates[i]!, (t + 1) * batch * s.size));
+      for (const p of cellParams) p.grad.data.fill(0);
+      // Step t alone: the same buffers, seen through a window of one step.
+      const frame = {
+        batch,
+        time: 1,
+        features,
+        t: 0,
+        x: slots(cache.x, t, t + 1, batch * features),
+        states: states.map((h, i) => slots(h, t, t + 2, batch * cell.states[i]!.size)),
+        kept: kept.map((k, i) => slots(k, t, t + 1, batch * cell.kept[i]!.size)),
+        dStates,
+        dx: slots(dxTime, t, t + 1, batch * features),
+        gradients: gradients.map((g, i) => slots(g, t, t + 1, batch * cell.gradients![i]!.size)),
+      };
+      cell.backStep(frame);
+      cell.afterBackward?.(frame);
+      cellParams.forEach((p, k) => contributions[k]!.set(p.grad.data, t * p.value.size));
     }
-    cell.states.forEach((s, i) => stateGrads[i]!.set(dStates[i]!, (t + 1) * batch * s.size));
-    for (const p of cellParams) p.grad.data.fill(0);
-    // Step t alone: the same buffers, seen through a window of one step.
-    const frame = {
-      batch,
-      time: 1,
-      features,
-      t: 0,
-      x: slots(cache.x, t, t + 1, batch * features),
-      states: states.map((h, i) => slots(h, t, t + 2, batch * cell.states[i]!.size)),
-      kept: kept.map((k, i) => slots(k, t, t + 1, batch * cell.kept[i]!.size)),
-      dStates,
-      dx: slots(dxTime, t, t + 1, batch * features),
-      gradients: gradients.map((g, i) => slots(g, t, t + 1, batch * cell.gradients![i]!.size)),
-    };
-    cell.backStep(frame);
-    cell.afterBackward?.(frame);
-    cellParams.forEach((p, k) => contributions[k]!.set(p.grad.data, t * p.value.size));
+  } finally {
+    if (cache.dropoutMasks !== null) cell.dropoutMasks = null;
   }
   cell.states.forEach((_, i) => stateGrads[i]!.set(dStates[i]!, 0));
 

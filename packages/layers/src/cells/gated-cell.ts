@@ -1,9 +1,10 @@
 // What the built-in cells share besides their maths: the options every Keras recurrent cell
 // has, the three parameters (kernel W, recurrent kernel U, bias b) in Keras' layout, building
-// them, and reused per-step scratch rows.
-import { type DType, type InitializerSpec, type Param, type Random, type Shape, type TypedArray, RnnkitError, allocate } from '@rnnkit/tensor';
+// them, reused per-step scratch rows, and the products x·W and h·U with their gradients —
+// each gate's own dropout masks applied while a training pass has them (cell-dropout.ts).
+import { type DType, type InitializerSpec, type Param, type Random, type Shape, type TypedArray, RnnkitError, allocate, gemm } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from '../activations.js';
-import type { CellBuildOptions } from '../cell.js';
+import type { CellBuildOptions, DropoutMasks } from '../cell.js';
 import {
   type InitializerConfigValue,
   type ResolvedInitializer,
@@ -14,6 +15,7 @@ import {
   initializerOption,
   positiveInteger,
 } from '../common.js';
+import { type GateProduct, GateProducts, drawDropoutMasks, dropoutRate } from './cell-dropout.js';
 
 /** Options every built-in cell takes. */
 export interface CellOptions {
@@ -31,9 +33,28 @@ export interface CellOptions {
   readonly biasInitializer?: InitializerSpec;
   /** Element type of parameters and buffers; `'float64'` for gradient checks. @defaultValue 'float32' */
   readonly dtype?: DType;
+  /**
+   * Fraction of the inputs x_t dropped while training (`forward(x, { training: true })`), in
+   * [0, 1): each gate gets its own mask per sequence, fixed over the time steps of a pass,
+   * kept entries scaled by 1/(1 − rate). The identity at inference.
+   * @defaultValue 0
+   */
+  readonly dropout?: number;
+  /** As `dropout`, for the recurrent state h_{t−1} that enters each gate. @defaultValue 0 */
+  readonly recurrentDropout?: number;
 }
 
-export const CELL_OPTION_KEYS = ['units', 'activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'dtype'] as const;
+export const CELL_OPTION_KEYS = [
+  'units',
+  'activation',
+  'useBias',
+  'kernelInitializer',
+  'recurrentInitializer',
+  'biasInitializer',
+  'dtype',
+  'dropout',
+  'recurrentDropout',
+] as const;
 
 /** The configuration every built-in cell records (its options with the defaults filled in). */
 export interface BaseCellConfig {
@@ -44,6 +65,8 @@ export interface BaseCellConfig {
   readonly recurrentInitializer: InitializerConfigValue;
   readonly biasInitializer: InitializerConfigValue;
   readonly dtype: DType;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
   readonly [key: string]: unknown;
 }
 
@@ -53,6 +76,10 @@ export abstract class GatedCell {
   readonly dtype: DType;
   readonly activation: Activation;
   readonly useBias: boolean;
+  readonly dropout: number;
+  readonly recurrentDropout: number;
+  /** The masks of the current training pass (set by the recurrent layer), else null. */
+  dropoutMasks: DropoutMasks | null = null;
   protected readonly kernelInit: ResolvedInitializer;
   protected readonly recurrentInit: ResolvedInitializer;
   protected readonly biasInit: ResolvedInitializer;
@@ -61,6 +88,7 @@ export abstract class GatedCell {
   protected bias: Param | null = null;
   #features = 0;
   #scratch: TypedArray[] = [];
+  #products: GateProducts;
 
   protected constructor(
     protected readonly api: string,
@@ -74,6 +102,9 @@ export abstract class GatedCell {
     this.recurrentInit = initializerOption(api, 'recurrentInitializer', options.recurrentInitializer, 'orthogonal');
     this.biasInit = initializerOption(api, 'biasInitializer', options.biasInitializer, 'zeros');
     this.dtype = dtypeOption(api, options.dtype);
+    this.dropout = dropoutRate(api, 'dropout', options.dropout);
+    this.recurrentDropout = dropoutRate(api, 'recurrentDropout', options.recurrentDropout);
+    this.#products = new GateProducts(this.dtype);
   }
 
   get built(): boolean {
@@ -149,6 +180,63 @@ export abstract class GatedCell {
     return buffer;
   }
 
+  /** One input mask and one recurrent mask per gate block, for `batch` sequences (null: no dropout). */
+  drawDropoutMasks(batch: number, random: Random): DropoutMasks | null {
+    const shape = { gates: this.gates, batch, features: this.features, units: this.units };
+    return drawDropoutMasks(random, this.dtype, shape, this.dropout, this.recurrentDropout);
+  }
+
+  /** c (=|+=) x·W over `rows` rows of whole steps; while training with dropout, (x ⊙ m_g)·W_g per gate. */
+  protected inputProduct(rows: number, batch: number, x: TypedArray, beta: 0 | 1, c: TypedArray, cOffset: number): void {
+    const w = this.kernelParam.value.data, masks = this.dropoutMasks?.input ?? null;
+    if (masks === null) gemm(false, false, rows, this.gates * this.units, this.features, x, 0, w, 0, beta, c, cOffset);
+    else this.#products.forward(this.#gateProduct(rows, batch, this.features, masks), x, 0, w, beta, c, cOffset);
+  }
+
+  /** c (=|+=) h_{t−1}·U for one step's `batch` rows; while training with recurrent dropout, (h_{t−1} ⊙ n_g)·U_g per gate. */
+  protected recurrentProduct(batch: number, h: TypedArray, hOffset: number, beta: 0 | 1, c: TypedArray, cOffset: number): void {
+    const u = this.units, U = this.recurrentKernelParam.value.data, masks = this.dropoutMasks?.recurrent ?? null;
+    if (masks === null) gemm(false, false, batch, this.gates * u, u, h, hOffset, U, 0, beta, c, cOffset);
+    else this.#products.forward(this.#gateProduct(batch, batch, u, masks), h, hOffset, U, beta, c, cOffset);
+  }
+
+  /** ∂X = ∂Z·Wᵀ over `rows` rows of whole steps (through the input masks, if any). */
+  protected inputGradient(rows: number, batch: number, dz: TypedArray, dx: TypedArray): void {
+    const w = this.kernelParam.value.data, masks = this.dropoutMasks?.input ?? null;
+    if (masks === null) gemm(false, true, rows, this.features, this.gates * this.units, dz, 0, w, 0, 0, dx, 0);
+    else this.#products.backward(this.#gateProduct(rows, batch, this.features, masks), dz, 0, w, 0, dx, 0);
+  }
+
+  /** ∂h_{t−1} (=|+=) ∂z_t·Uᵀ for one step's `batch` rows (through the recurrent masks, if any). */
+  protected recurrentGradient(batch: number, dz: TypedArray, dzOffset: number, beta: 0 | 1, dh: TypedArray): void {
+    const u = this.units, U = this.recurrentKernelParam.value.data, masks = this.dropoutMasks?.recurrent ?? null;
+    if (masks === null) gemm(false, true, batch, u, this.gates * u, dz, dzOffset, U, 0, beta, dh, 0);
+    else this.#products.backward(this.#gateProduct(batch, batch, u, masks), dz, dzOffset, U, beta, dh, 0);
+  }
+
+  /** ∂W += Xᵀ·∂Z over `rows` rows of whole steps (the masked inputs, if any). */
+  protected kernelGradient(rows: number, batch: number, x: TypedArray, dz: TypedArray): void {
+    const dW = this.kernelParam.grad.data, masks = this.dropoutMasks?.input ?? null;
+    if (masks === null) gemm(true, false, this.features, this.gates * this.units, rows, x, 0, dz, 0, 1, dW, 0);
+    else this.#products.weightGradient(this.#gateProduct(rows, batch, this.features, masks), x, 0, dz, 0, dW);
+  }
+
+  /** ∂U += H_{0…T−1}ᵀ·∂Z over `rows` rows of whole steps (the masked states, if any). */
+  protected recurrentKernelGradient(rows: number, batch: number, h: TypedArray, dz: TypedArray): void {
+    const u = this.units, dU = this.recurrentKernelParam.grad.data, masks = this.dropoutMasks?.recurrent ?? null;
+    if (masks === null) gemm(true, false, u, this.gates * u, rows, h, 0, dz, 0, 1, dU, 0);
+    else this.#products.weightGradient(this.#gateProduct(rows, batch, u, masks), h, 0, dz, 0, dU);
+  }
+
+  /** @internal The masked products, for the GRU's split recurrent kernel (gru-reset-before.ts). */
+  get gateProducts(): GateProducts {
+    return this.#products;
+  }
+
+  #gateProduct(rows: number, batch: number, n: number, masks: TypedArray): GateProduct {
+    return { rows, batch, n, u: this.units, gates: this.gates, masks, first: 0 };
+  }
+
   protected baseConfig(): BaseCellConfig {
     return {
       units: this.units,
@@ -158,6 +246,8 @@ export abstract class GatedCell {
       recurrentInitializer: initializerConfigOf(this.api, 'recurrentInitializer', this.recurrentInit),
       biasInitializer: initializerConfigOf(this.api, 'biasInitializer', this.biasInit),
       dtype: this.dtype,
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
     };
   }
 }

@@ -9,8 +9,10 @@
 //
 // State [h]; kept per step: the gates [z | r | h̃] (activated) and a — the layouts of the
 // WebAssembly pass. The other form (resetAfter false: Keras 1, TF.js) applies r before the
-// product, h̃ = tanh(x̂_h + (r ⊙ h_{t−1})·U_h); it lives in gru-reset-before.ts.
-import { type Shape, gemm } from '@rnnkit/tensor';
+// product, h̃ = tanh(x̂_h + (r ⊙ h_{t−1})·U_h); it lives in gru-reset-before.ts. While training
+// with dropout, (1) reads each gate's masked inputs (Keras 2, implementation 1): x̂_z =
+// (x_t ⊙ m_z)·W_z + b_z, a_z = (h_{t−1} ⊙ n_z)·U_z + b′_z, and so for r, h̃ (see gated-cell.ts).
+import type { Shape } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from '../activations.js';
 import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addBiasRows, addColumnSums, booleanOption, checkOptionKeys } from '../common.js';
@@ -68,7 +70,7 @@ export class GRUCell extends GatedCell implements RecurrentCell {
   /** (1), input side, for every step at once: x̂ = X·W + b into the gates buffer. */
   beforeForward(s: ForwardSteps): void {
     const rows = s.time * s.batch, width = 3 * this.units, gates = s.kept[0]!;
-    gemm(false, false, rows, width, s.features, s.x, 0, this.kernelParam.value.data, 0, 0, gates, 0);
+    this.inputProduct(rows, s.batch, s.x, 0, gates, 0);
     if (this.bias !== null) addBiasRows(gates, 0, rows, width, this.bias.value.data, 0);
     if (!this.resetAfter) resetBefore.beforeForward(this);
   }
@@ -80,7 +82,7 @@ export class GRUCell extends GatedCell implements RecurrentCell {
     const gate = this.recurrentActivation, act = this.activation;
     const zt = t * batch * width; // step t's rows of gates and a
     // (1), recurrent side: a = h_{t−1}·U + b′, kept.
-    gemm(false, false, batch, width, u, h, t * batch * u, this.recurrentKernelParam.value.data, 0, 0, recurrent, zt);
+    this.recurrentProduct(batch, h, t * batch * u, 0, recurrent, zt);
     if (this.bias !== null) addBiasRows(recurrent, zt, batch, width, this.bias.value.data, width);
     for (let b = 0; b < batch; b++) {
       const row = zt + b * width, prev = (t * batch + b) * u, next = prev + batch * u;
@@ -126,19 +128,19 @@ export class GRUCell extends GatedCell implements RecurrentCell {
       gate.backward(gates, row + u, dz, row + u, u); // through (2): r's pre-activation
       for (let k = 0; k < 2 * u; k++) dRecurrent[row + k] = dz[row + k]!; // ∂a_z, ∂a_r
     }
-    gemm(false, true, batch, u, width, dRecurrent, zt, this.recurrentKernelParam.value.data, 0, 1, dh, 0); // through (1)
+    this.recurrentGradient(batch, dRecurrent, zt, 1, dh); // through (1)
   }
 
   /** Through (1), all steps at once: ∂W += Xᵀ·∂X̂, ∂b += Σ ∂X̂, ∂X = ∂X̂·Wᵀ, ∂U += H_{0…T−1}ᵀ·∂A, ∂b′ += Σ ∂A. */
   afterBackward(s: BackwardSteps): void {
     const rows = s.time * s.batch, width = 3 * this.units, dz = s.gradients[0]!;
-    const kernel = this.kernelParam, bias = this.bias;
-    gemm(true, false, s.features, width, rows, s.x, 0, dz, 0, 1, kernel.grad.data, 0);
+    const bias = this.bias;
+    this.kernelGradient(rows, s.batch, s.x, dz);
     if (bias !== null) addColumnSums(dz, 0, rows, width, bias.grad.data, 0);
-    gemm(false, true, rows, s.features, width, dz, 0, kernel.value.data, 0, 0, s.dx, 0);
+    this.inputGradient(rows, s.batch, dz, s.dx);
     if (!this.resetAfter) return resetBefore.afterBackward(this, s);
     const dRecurrent = s.gradients[1]!;
-    gemm(true, false, this.units, width, rows, s.states[0]!, 0, dRecurrent, 0, 1, this.recurrentKernelParam.grad.data, 0);
+    this.recurrentKernelGradient(rows, s.batch, s.states[0]!, dRecurrent);
     if (bias !== null) addColumnSums(dRecurrent, 0, rows, width, bias.grad.data, width);
   }
 

@@ -9,7 +9,9 @@
 //
 // σ is `recurrentActivation`, tanh is `activation`. States [h, c]; kept per step: the gates
 // [i | f | g | o] (activated) and tanh(c_t). Those are also the layouts of the WebAssembly pass.
-import { type TypedArray, gemm } from '@rnnkit/tensor';
+// While training with dropout, (1) reads each gate's masked inputs (Keras 2, implementation 1):
+// z_i = (x_t ⊙ m_i)·W_i + (h_{t−1} ⊙ n_i)·U_i + b_i, and so for f, g, o (see gated-cell.ts).
+import type { TypedArray } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, activations, getActivation } from '../activations.js';
 import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addColumnSums, booleanOption, checkOptionKeys, oneOf } from '../common.js';
@@ -69,8 +71,7 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
 
   /** x_t·W of every step at once (one product over all T·batch rows) into the gates buffer. */
   beforeForward(s: ForwardSteps): void {
-    const rows = s.time * s.batch;
-    gemm(false, false, rows, 4 * this.units, s.features, s.x, 0, this.kernelParam.value.data, 0, 0, s.kept[0]!, 0);
+    this.inputProduct(s.time * s.batch, s.batch, s.x, 0, s.kept[0]!, 0);
   }
 
   step(s: ForwardSteps): void {
@@ -80,7 +81,7 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
     const bias = this.bias === null ? null : this.bias.value.data;
     // h_{t−1}·U for the batch, in its own buffer: a backend never has to read the gates back in.
     const recurrent = this.scratch(0, batch * width);
-    gemm(false, false, batch, width, u, h, t * batch * u, this.recurrentKernelParam.value.data, 0, 0, recurrent, 0);
+    this.recurrentProduct(batch, h, t * batch * u, 0, recurrent, 0);
     for (let b = 0; b < batch; b++) {
       const row = (t * batch + b) * width; // this sequence's [i | f | g | o]
       const prev = (t * batch + b) * u; // its c_{t−1} and h_{t−1}; also its tanh(c_t) slot
@@ -151,17 +152,16 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
       gate.backward(gates, row + 3 * u, dz, row + 3 * u, u);
     }
     // Through (1): ∂h_{t−1} = ∂z_t·Uᵀ.
-    gemm(false, true, batch, u, width, dz, t * batch * width, this.recurrentKernelParam.value.data, 0, 0, dh, 0);
+    this.recurrentGradient(batch, dz, t * batch * width, 0, dh);
   }
 
   /** Through (1), all steps at once: ∂W += Xᵀ·∂Z, ∂U += H_{0…T−1}ᵀ·∂Z, ∂b += Σ ∂Z, ∂X = ∂Z·Wᵀ. */
   afterBackward(s: BackwardSteps): void {
     const rows = s.time * s.batch, width = 4 * this.units, dz = s.gradients[0]!;
-    const kernel = this.kernelParam, recurrentKernel = this.recurrentKernelParam;
-    gemm(true, false, s.features, width, rows, s.x, 0, dz, 0, 1, kernel.grad.data, 0);
-    gemm(true, false, this.units, width, rows, s.states[0]!, 0, dz, 0, 1, recurrentKernel.grad.data, 0);
+    this.kernelGradient(rows, s.batch, s.x, dz);
+    this.recurrentKernelGradient(rows, s.batch, s.states[0]!, dz);
     if (this.bias !== null && !this.#standard) addColumnSums(dz, 0, rows, width, this.bias.grad.data, 0);
-    gemm(false, true, rows, s.features, width, dz, 0, kernel.value.data, 0, 0, s.dx, 0);
+    this.inputGradient(rows, s.batch, dz, s.dx);
   }
 
   getConfig(): LSTMCellConfig {

@@ -6,8 +6,8 @@
 //
 // With tanh and a learnable h_0 (RNN's learnableInitialState) it is the state update of
 // experiment 4, S_k = tanh(Z_k + S_{k−1}·W + b). State [h]; nothing else is kept: the
-// derivative of (2) comes from h_t itself.
-import { gemm } from '@rnnkit/tensor';
+// derivative of (2) comes from h_t itself. While training with dropout, (1) reads masked
+// copies: z_t = (x_t ⊙ m)·W + (h_{t−1} ⊙ n)·U + b (see gated-cell.ts).
 import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addBiasRows, addColumnSums, checkOptionKeys } from '../common.js';
 import { type BaseCellConfig, type CellOptions, CELL_OPTION_KEYS, GatedCell } from './gated-cell.js';
@@ -35,7 +35,7 @@ export class SimpleRNNCell extends GatedCell implements RecurrentCell {
   /** x_t·W + b of every step at once, written straight into slots 1 … T of h (step t adds the rest). */
   beforeForward(s: ForwardSteps): void {
     const u = this.units, rows = s.time * s.batch, h = s.states[0]!;
-    gemm(false, false, rows, u, s.features, s.x, 0, this.kernelParam.value.data, 0, 0, h, s.batch * u);
+    this.inputProduct(rows, s.batch, s.x, 0, h, s.batch * u);
     if (this.bias !== null) addBiasRows(h, s.batch * u, rows, u, this.bias.value.data, 0);
   }
 
@@ -43,7 +43,7 @@ export class SimpleRNNCell extends GatedCell implements RecurrentCell {
     const u = this.units, batch = s.batch, h = s.states[0]!;
     const prev = s.t * batch * u, next = prev + batch * u;
     // (1): h_t's slot already holds x_t·W + b; add h_{t−1}·U. Then (2) in place.
-    gemm(false, false, batch, u, u, h, prev, this.recurrentKernelParam.value.data, 0, 1, h, next);
+    this.recurrentProduct(batch, h, prev, 1, h, next);
     for (let b = 0; b < batch; b++) this.activation.forward(h, next + b * u, h, next + b * u, u);
   }
 
@@ -53,17 +53,16 @@ export class SimpleRNNCell extends GatedCell implements RecurrentCell {
     const at = s.t * batch * u; // step t's rows in dz (and h_{t−1}'s in h)
     dz.set(dh, at);
     for (let b = 0; b < batch; b++) this.activation.backward(h, at + batch * u + b * u, dz, at + b * u, u);
-    gemm(false, true, batch, u, u, dz, at, this.recurrentKernelParam.value.data, 0, 0, dh, 0);
+    this.recurrentGradient(batch, dz, at, 0, dh);
   }
 
   /** Through (1), all steps at once: ∂W += Xᵀ·∂Z, ∂U += H_{0…T−1}ᵀ·∂Z, ∂b += Σ ∂Z, ∂X = ∂Z·Wᵀ. */
   afterBackward(s: BackwardSteps): void {
     const u = this.units, rows = s.time * s.batch, dz = s.gradients[0]!;
-    const kernel = this.kernelParam;
-    gemm(true, false, s.features, u, rows, s.x, 0, dz, 0, 1, kernel.grad.data, 0);
-    gemm(true, false, u, u, rows, s.states[0]!, 0, dz, 0, 1, this.recurrentKernelParam.grad.data, 0);
+    this.kernelGradient(rows, s.batch, s.x, dz);
+    this.recurrentKernelGradient(rows, s.batch, s.states[0]!, dz);
     if (this.bias !== null) addColumnSums(dz, 0, rows, u, this.bias.grad.data, 0);
-    gemm(false, true, rows, s.features, u, dz, 0, kernel.value.data, 0, 0, s.dx, 0);
+    this.inputGradient(rows, s.batch, dz, s.dx);
   }
 
   getConfig(): SimpleRNNCellConfig {

@@ -122,6 +122,32 @@ describe('models saved by TF.js', () => {
     expect(model.layers.map((l) => l.className)).toEqual(['SimpleRNN', 'Dropout', 'Activation', 'Dense', 'Activation', 'Dense', 'Activation']);
   });
 
+  it('should keep the dropout and recurrent_dropout of TF.js recurrent layers, predicting the same at inference', async () => {
+    // Both apply them only while training, so inference must agree. (TF.js draws 4 masks for an
+    // LSTM, 3 for a GRU, but multiplies every gate's input by the first — implementation 2 —
+    // where rnnkit gives each gate its own, as Keras 2's implementation 1 does: the same rates,
+    // masks independent across gates. TF.js' masks come from its own generator, so the training
+    // passes are not compared.)
+    const { model, warnings } = await expectTfModelLoads(
+      () =>
+        tf.sequential({
+          layers: [
+            tf.layers.lstm({ units: 3, inputShape: [4, 2], dropout: 0.3, recurrentDropout: 0.2, returnSequences: true }),
+            tf.layers.gru({ units: 2, dropout: 0.1, recurrentDropout: 0.4, returnSequences: true }),
+            tf.layers.simpleRNN({ units: 2, dropout: 0.5 }),
+          ],
+        }),
+      [3, 4, 2],
+      12,
+    );
+    expect(warnings).toEqual([]);
+    expect(model.layers.map((l) => [(l as LSTM).dropout, (l as LSTM).recurrentDropout])).toEqual([
+      [0.3, 0.2],
+      [0.1, 0.4],
+      [0.5, 0],
+    ]);
+  });
+
   it('should load an explicit InputLayer', async () => {
     const { model } = await expectTfModelLoads(
       () =>
@@ -221,6 +247,23 @@ describe('models saved by rnnkit, loaded by TF.js', () => {
       20,
     );
     (await expectRnnkitModelLoadsInTf(model, [2, 4, 3], 21)).dispose();
+  });
+
+  it('should give TF.js the dropout rates of rnnkit recurrent layers, predicting the same at inference', async () => {
+    const model = randomizeWeights(
+      new Sequential({
+        layers: [new LSTM({ units: 3, dropout: 0.25, recurrentDropout: 0.5, returnSequences: true }), new GRU({ units: 2, resetAfter: false, dropout: 0.2 })],
+        inputShape: [4, 3],
+        seed: 6,
+      }),
+      40,
+    );
+    const tfModel = await expectRnnkitModelLoadsInTf(model, [2, 4, 3], 41);
+    expect(tfModel.layers.map((l) => [l.getConfig().dropout, l.getConfig().recurrentDropout])).toEqual([
+      [0.25, 0.5],
+      [0.2, 0],
+    ]);
+    tfModel.dispose();
   });
 
   it('should predict as rnnkit for a Dense model on [batch, features]', async () => {
