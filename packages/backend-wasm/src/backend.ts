@@ -9,7 +9,7 @@ import { type PassSizes, checkGemm, checkPassBuffers, checkPassSizes } from './c
 import { GRU_BACKWARD, GRU_FORWARD, LSTM_BACKWARD, LSTM_FORWARD, type PassShape, type PassSpec } from './pass-specs.js';
 import { copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
 import { align, bump } from './layout.js';
-import { loadGradients, storeGradients, takeGradients } from './gradient-slots.js';
+import { type GradientSlots, loadGradients, storeGradients, takeGradients } from './gradient-slots.js';
 import {
   GEMM_F32,
   GEMM_F64,
@@ -100,7 +100,11 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
 
   /** Makes the memory at least `size` bytes long (growing detaches the old views). */
   function reserve(size: number): void {
-    if (size <= capacity) return;
+    // The growing is a function of its own: its closure would make every call allocate a context.
+    if (size > capacity) grow(size);
+  }
+
+  function grow(size: number): void {
     const pages = Math.ceil((size - capacity) / PAGE);
     const maximum = (shared ? SHARED_MAXIMUM_PAGES : MAXIMUM_PAGES) * PAGE;
     const tooLarge = (): RnnkitError =>
@@ -298,48 +302,99 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const { batch, time, features, units } = args;
     const w = spec.gates * units;
     const shape: PassShape = { batch, time, features, units, w, step: batch * units };
-    const rows = shares(batch, spec.work(shape));
-    const stride = scratchStride(spec.gather(shape));
-    const { take, end } = bump(heapStart + rows.length * stride);
-    // Each buffer with the caller's array and its address (one per thread for a per-thread one).
-    const laid = spec.buffers.map((buffer) => {
-      const array = buffer.array?.(args) ?? null;
-      const size = buffer.size(shape, 0);
-      const skipped = array === null && buffer.whenNull === 'none';
-      const at = buffer.perThread ? rows.map((count) => take(buffer.size(shape, count))) : [skipped ? 0 : take(size)];
-      return { buffer, array, size, at };
-    });
+    const buffers = spec.buffers;
+    const arrays: (Float32Array | null)[] = [];
+    // Which of the buffers that get no room when absent are absent: part of the layout.
+    let absent = 0;
+    for (let i = 0; i < buffers.length; i++) {
+      const array = buffers[i]!.array?.(args) ?? null;
+      arrays.push(array);
+      if (array === null && buffers[i]!.whenNull === 'none') absent |= 1 << i;
+    }
+    const layout = passLayout(spec, shape, shares(batch, spec.work(shape)), absent);
     const grads = spec.gradients?.of(args) ?? null;
-    const biasSize = spec.gradients?.bias(shape) ?? 0;
-    const slots = grads && takeGradients(take, rows.length, features * w, units * w, biasSize);
-    reserve(end());
-    checkPassBuffers(settings.name, spec.name, args, [
-      ...laid.flatMap(({ buffer, array, size }) => (buffer.array ? [[buffer.name, array, buffer.needs?.(shape, args) ?? size] as const] : [])),
-      ...(grads
-        ? ([['kernelGrad', grads.kernelGrad, features * w], ['recurrentKernelGrad', grads.recurrentKernelGrad, units * w], ['biasGrad', grads.biasGrad, biasSize]] as const)
-        : []),
-    ]);
-    for (const { buffer, array, size, at } of laid) {
-      const start = at[0]! >>> 2;
+    const slots = layout.slots;
+    reserve(layout.end);
+    const checks: [string, Float32Array | null, number][] = [];
+    for (let i = 0; i < buffers.length; i++) {
+      const buffer = buffers[i]!;
+      if (buffer.array) checks.push([buffer.name, arrays[i]!, buffer.needs?.(shape, args) ?? layout.sizes[i]!]);
+    }
+    if (grads && slots) {
+      const [kernel, recurrent, bias] = slots.sizes as [number, number, number];
+      checks.push(['kernelGrad', grads.kernelGrad, kernel], ['recurrentKernelGrad', grads.recurrentKernelGrad, recurrent], ['biasGrad', grads.biasGrad, bias]);
+    }
+    checkPassBuffers(settings.name, spec.name, args, checks);
+    for (let i = 0; i < buffers.length; i++) {
+      const buffer = buffers[i]!, array = arrays[i]!, size = layout.sizes[i]!;
+      const start = layout.addresses[i]! >>> 2;
       if (array === null) {
         if (buffer.whenNull === 'zeros') f32.fill(0, start, start + size);
         continue;
       }
-      const range = buffer.copyIn ? buffer.copyIn(shape) : [0, size];
-      if (range !== null) copyIn32(f32, start + range[0], array, range[0], range[1]);
+      const range = buffer.copyIn ? buffer.copyIn(shape) : null;
+      if (!buffer.copyIn) copyIn32(f32, start, array, 0, size);
+      else if (range !== null) copyIn32(f32, start + range[0], array, range[0], range[1]);
     }
     if (grads && slots) loadGradients(f32, slots, grads.kernelGrad, grads.recurrentKernelGrad);
-    runShares(THREAD_KERNELS.indexOf(spec.name), rows, (part, r0, count) => [
-      r0, count, batch, time, features, units,
-      ...laid.map(({ buffer, at }) => at[buffer.perThread ? part : 0]!),
-      ...(slots ? [slots.kernel[part]!, slots.recurrent[part]!, slots.bias[part]!] : []),
-      heapStart + part * stride,
-    ]);
-    for (const { buffer, array, at } of laid) {
-      const range = array && buffer.copyOut?.(shape, args);
-      if (range) copyOut32(f32, (at[0]! >>> 2) + range[0], array, range[0], range[1]);
+    const kernelArgs = layout.kernelArgs;
+    runShares(THREAD_KERNELS.indexOf(spec.name), layout.rows, (part) => kernelArgs[part]!);
+    for (let i = 0; i < buffers.length; i++) {
+      const array = arrays[i]!;
+      const range = array && buffers[i]!.copyOut?.(shape, args);
+      if (range) copyOut32(f32, (layout.addresses[i]! >>> 2) + range[0], array, range[0], range[1]);
     }
     if (grads && slots) storeGradients(f32, exports, slots, grads.kernelGrad, grads.recurrentKernelGrad, grads.biasGrad);
+  }
+
+  /** The memory layout and kernel arguments of a pass, kept per pass from call to call (a training loop repeats one shape). */
+  interface PassLayout {
+    readonly shape: PassShape;
+    readonly rows: readonly number[];
+    readonly absent: number;
+    /** Per buffer: its values, and its address (thread 0's for a per-thread one). */
+    readonly sizes: readonly number[];
+    readonly addresses: readonly number[];
+    readonly slots: GradientSlots | null;
+    readonly end: number;
+    /** The kernel's positional arguments for each share of the batch. */
+    readonly kernelArgs: readonly number[][];
+  }
+  const passLayouts = new Map<string, PassLayout>();
+
+  function passLayout<A>(spec: PassSpec<A>, shape: PassShape, rows: readonly number[], absent: number): PassLayout {
+    const kept = passLayouts.get(spec.name);
+    if (
+      kept !== undefined && kept.absent === absent && kept.shape.batch === shape.batch && kept.shape.time === shape.time &&
+      kept.shape.features === shape.features && kept.shape.units === shape.units && kept.rows.length === rows.length &&
+      kept.rows.every((count, i) => count === rows[i])
+    ) {
+      return kept;
+    }
+    const stride = scratchStride(spec.gather(shape));
+    const { take, end } = bump(heapStart + rows.length * stride);
+    const sizes: number[] = [];
+    const perThread: number[][] = [];
+    spec.buffers.forEach((buffer, i) => {
+      const size = buffer.size(shape, 0);
+      sizes.push(size);
+      perThread.push(buffer.perThread ? rows.map((count) => take(buffer.size(shape, count))) : [(absent >> i) & 1 ? 0 : take(size)]);
+    });
+    const slots = spec.gradients ? takeGradients(take, rows.length, shape.features * shape.w, shape.units * shape.w, spec.gradients.bias(shape)) : null;
+    const kernelArgs: number[][] = [];
+    let r0 = 0;
+    rows.forEach((count, part) => {
+      kernelArgs.push([
+        r0, count, shape.batch, shape.time, shape.features, shape.units,
+        ...spec.buffers.map((buffer, i) => perThread[i]![buffer.perThread ? part : 0]!),
+        ...(slots ? [slots.kernel[part]!, slots.recurrent[part]!, slots.bias[part]!] : []),
+        heapStart + part * stride,
+      ]);
+      r0 += count;
+    });
+    const layout: PassLayout = { shape, rows, absent, sizes, addresses: perThread.map((at) => at[0]!), slots, end: end(), kernelArgs };
+    passLayouts.set(spec.name, layout);
+    return layout;
   }
 
   const lstmForward = (args: LstmForwardArgs): void => runPass(LSTM_FORWARD, args);
