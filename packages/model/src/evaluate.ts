@@ -3,7 +3,8 @@ import { Tensor, allocate, checkOptionKeys } from '@rnnkit/tensor';
 import { type Dataset, checkDataset, checkInput, sliceRows } from './data.js';
 import { checkOutputFinite } from './finite.js';
 import { positiveInteger } from './fit-options.js';
-import { type TrainableModel, checkModel, evaluateLoss, resolveLoss } from './fit.js';
+import { evaluateLoss } from './dataset-loss.js';
+import { type TrainableModel, checkModel, resolveLoss } from './fit.js';
 import { type MetricFunction, resolveMetrics } from './metrics.js';
 import { checkSampleWeight, outputMask, positionWeights } from './weights.js';
 

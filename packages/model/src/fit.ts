@@ -14,9 +14,10 @@ import {
 import { type MetricFunction, resolveMetrics } from './metrics.js';
 import { chunkableLayers, trainChunks } from './tbptt.js';
 import { checkedStep, lookAhead, lossAndGradient } from './train-step.js';
-import { locateNonFinite } from './locate.js';
+import { evaluateLoss } from './dataset-loss.js';
+import { withLocation } from './locate.js';
 import { type TrainingState, checkTrainingState } from './training-state.js';
-import { checkSampleWeight, countKept, lossOptions, outputMask, positionWeights } from './weights.js';
+import { checkSampleWeight, lossOptions, outputMask, positionWeights } from './weights.js';
 
 const API = 'fit';
 
@@ -444,63 +445,15 @@ function trainBatch(
   try {
     result = lossAndGradient(loss, prediction, batch.y, lossOptions(outputMask(cache), batch.weight), at);
   } catch (error) {
-    throw located(error, model, batch, loss);
+    throw withLocation(error, model, batch.x, batch.y, loss);
   }
   model.backward(result.grad, cache);
   try {
     checkedStep(params, optimizer, result.value, at);
   } catch (error) {
-    throw located(error, model, batch, loss);
+    throw withLocation(error, model, batch.x, batch.y, loss);
   }
   return result.value;
-}
-
-/**
- * A non-finite loss or gradient error, with where the batch's first bad value appears in the
- * recurrent layers added (see locateNonFinite); an optimizer step that was undone (its error
- * has a cause) or any other error passes unchanged.
- */
-function located(error: unknown, model: TrainableModel, batch: Batch, loss: Loss): unknown {
-  if (!(error instanceof RnnkitError) || error.cause !== undefined || error.api !== API) return error;
-  const where = locateNonFinite(model, batch.x, batch.y, loss);
-  return where === undefined ? error : new RnnkitError(API, `${error.message.slice(API.length + 2)}; ${where}`);
-}
-
-/**
- * Mean loss over a dataset, in batches, without touching gradients: each batch's loss
- * weighted by its number of samples, or with an output mask by its number of unmasked
- * positions — so that with a loss that averages (`'mean'`) the result is the loss of the whole
- * dataset taken as one batch, whatever the batch size. An output holding NaN or an infinity is
- * an error of `api` naming where it came from.
- */
-export function evaluateLoss(
-  model: TrainableModel,
-  data: Dataset,
-  sampleWeight: Tensor | undefined,
-  loss: Loss,
-  batchSize: number,
-  api: string,
-): number {
-  const n = data.x.shape[0]!;
-  let sum = 0;
-  let total = 0;
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(n, start + batchSize);
-    const whole = end - start === n;
-    const x = whole ? data.x : sliceRows(data.x, start, end);
-    const y = whole ? data.y : sliceRows(data.y, start, end);
-    const weight = sampleWeight === undefined || whole ? sampleWeight : sliceRows(sampleWeight, start, end);
-    const { y: prediction, cache } = model.forward(x);
-    checkOutputFinite(api, model, x, prediction, start);
-    const mask = outputMask(cache);
-    const options = lossOptions(mask, weight);
-    const value = options === undefined ? loss.value(prediction, y) : loss.value(prediction, y, options);
-    if (!Number.isFinite(value)) throw new RnnkitError(api, `the loss of samples ${start}–${end - 1} is ${value} although every output is finite: the loss overflowed`);
-    const share = mask === null ? end - start : countKept(mask);
-    sum += value * share;
-    total += share;
-  }
-  return total === 0 ? 0 : sum / total;
 }
 
 function computeMetrics(

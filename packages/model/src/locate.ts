@@ -7,7 +7,7 @@
 // time order, then the backward ones from the last step back.
 import { Sequential } from '@rnnkit/layers';
 import type { Loss } from '@rnnkit/losses';
-import { Tensor } from '@rnnkit/tensor';
+import { RnnkitError, Tensor } from '@rnnkit/tensor';
 import { type RecurrentTrace, traceSequence } from './trace.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -121,4 +121,15 @@ export function locateNonFinite(model: unknown, x: Tensor, y: Tensor, loss: Loss
     // The diagnosis is a courtesy on top of an error already being reported: never replace it.
     return undefined;
   }
+}
+
+/**
+ * fit's error for a non-finite loss or gradient, with where the batch's first bad value appears
+ * in the recurrent layers added (see locateNonFinite); an optimizer step that was undone (its
+ * error has a cause) or any other error passes unchanged.
+ */
+export function withLocation(error: unknown, model: unknown, x: Tensor, y: Tensor, loss: Loss): unknown {
+  if (!(error instanceof RnnkitError) || error.cause !== undefined || error.api !== 'fit') return error;
+  const where = locateNonFinite(model, x, y, loss);
+  return where === undefined ? error : new RnnkitError('fit', `${error.message.slice('fit: '.length)}; ${where}`);
 }
