@@ -76,7 +76,7 @@ class BidirectionalFinalStates(nn.Module):
 
 
 class Embedded(nn.Module):
-    """Token ids → nn.Embedding → nn.LSTM → Linear on the last step (not importable yet)."""
+    """Token ids → nn.Embedding → nn.LSTM → Linear on the last step."""
 
     def __init__(self):
         super().__init__()
@@ -111,7 +111,7 @@ def models():
     yield "gru_slice_last", "nn.GRU(3, 4) → Linear on out[:, -1:] → [:, 0]", LastStepVariants("gru", False), True
     for kind in ("lstm", "gru"):
         yield f"{kind}_bidirectional", f"bidirectional nn.{kind.upper()}(3, 4) → Linear on out[:, -1]", Recurrent(kind, 1, False, bidirectional=True), False
-    yield "embedding_lstm", "nn.Embedding(10, 3) → nn.LSTM(3, 4) → Linear on out[:, -1]", Embedded(), False
+    yield "embedding_lstm", "nn.Embedding(10, 3) → nn.LSTM(3, 4) → Linear on out[:, -1]", Embedded(), True
     for kind in ("lstm", "gru"):
         what = f"bidirectional nn.{kind.upper()}(3, 4)"
         yield f"{kind}_bidirectional_seq", f"{what} → Linear on every step", Recurrent(kind, 1, True, bidirectional=True), True

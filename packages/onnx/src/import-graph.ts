@@ -33,6 +33,8 @@ export type GraphValue =
       readonly version: number;
       /** This is a recurrent op's Y_h: using it means the layer returns its last step only. */
       readonly lastStateOf?: number;
+      /** Integer token ids (the graph's int64/int32 input): only an embedding (Gather from a table) may read them. */
+      readonly ids?: true;
       /**
        * The name of the reverse-direction node whose Y this is, while its steps are still in
        * input order (ONNX) rather than in processing order (Keras' goBackwards).
@@ -95,7 +97,15 @@ export interface ActivationSpec {
   readonly activation: ActivationName;
 }
 
-export type LayerSpec = RecurrentSpec | DenseSpec | ActivationSpec;
+/** An embedding as read from a Gather of a constant [vocabulary, dimension] table by the token ids. */
+export interface EmbeddingSpec {
+  readonly type: 'embedding';
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly table: Float32Array;
+}
+
+export type LayerSpec = RecurrentSpec | DenseSpec | ActivationSpec | EmbeddingSpec;
 
 /** A node cannot be mapped; the importer turns this into a one-line error naming the node. */
 export class UnsupportedNode extends Error {}

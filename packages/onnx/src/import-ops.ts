@@ -195,7 +195,19 @@ function sliceHandler(node: NodeView, context: WalkContext): readonly GraphValue
   return [inputOrderOf === undefined ? value : { ...value, inputOrderOf }];
 }
 
+/** Gather(table, ids) on the token ids: nn.Embedding, an Embedding layer. */
+function embeddingHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const ids = node.data(1);
+  const table = node.floatConstant(0, 'the embedding table');
+  if (node.int('axis', 0) !== 0 || table.dims.length !== 2) throw new UnsupportedNode('only Gather of the rows of a [vocabulary, dimension] table is an embedding');
+  const [inputDim, outputDim] = table.dims as [number, number];
+  context.layers.push({ type: 'embedding', inputDim, outputDim, table: Float32Array.from(table.values) });
+  return [context.data([...ids.axes, 'feature'], outputDim)];
+}
+
 function gatherHandler(node: NodeView, context: WalkContext): readonly GraphValue[] {
+  const ids = node.inputs[1];
+  if (node.inputs[0]?.kind === 'const' && ids?.kind === 'data' && ids.ids === true) return embeddingHandler(node, context);
   const input = node.inputs[0];
   if (input?.kind !== 'data') return offDataPath(node, true)!;
   const i = axisIndex(node.int('axis', 0), input.axes.length);

@@ -13,7 +13,7 @@ const importable = names.filter((n) => fixture(n).facts.importable);
 
 describe('loadOnnx on the PyTorch fixtures', () => {
   it('has the fixtures the tests rely on', () => {
-    expect(importable.length).toBe(23);
+    expect(importable.length).toBe(24);
     expect(names.length).toBe(26);
   });
 
@@ -49,8 +49,10 @@ describe('loadOnnx on the PyTorch fixtures', () => {
     expect(y.shape).toEqual([3, 7, 2]);
   });
 
-  it('refuses the embedding model (its input is token ids)', () => {
-    expect(() => loadOnnx(fixture('embedding_lstm').bytes)).toThrow(/^loadOnnx: the input "input" must be float32, got element type #7$/);
+  it('maps the embedding model to Embedding → LSTM → Dense, its token ids taken as floats', () => {
+    const model = loadOnnx(fixture('embedding_lstm').bytes);
+    expect(model.layers.map((l) => l.className)).toEqual(['Embedding', 'LSTM', 'Dense']);
+    expect(model.layers[0]!.getConfig()).toMatchObject({ inputDim: 10, outputDim: 3 });
   });
 });
 

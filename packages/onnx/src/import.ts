@@ -1,6 +1,6 @@
 // loadOnnx: an ONNX model (as PyTorch's exporter writes nn.LSTM/GRU/RNN + Linear models)
 // to an rnnkit Sequential.
-import { ActivationLayer, Bidirectional, Dense, GRU, LSTM, type Layer, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { ActivationLayer, Bidirectional, Dense, Embedding, GRU, LSTM, type Layer, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { RnnkitError, Tensor } from '@rnnkit/tensor';
 import { type DataValue, type GraphValue, type LayerSpec, NodeView, type RecurrentSpec, UnsupportedNode, describeValue } from './import-graph.js';
 import { MERGE_HINT } from './import-directions.js';
@@ -9,6 +9,9 @@ import { type OnnxGraph, type OnnxModel, decodeModel, int64ToNumber } from './pr
 import { type ConstTensor, TensorReadError, readTensor } from './tensor-data.js';
 
 const API = 'loadOnnx';
+/** ONNX element types of integer token ids. */
+const INT64 = 7;
+const INT32 = 6;
 
 /** Size limits for untrusted files; every import checks them before allocating. */
 export interface OnnxLimits {
@@ -156,10 +159,15 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
   if (outputs.length !== 1) throw new RnnkitError(API, `the graph has ${outputs.length} outputs, expected 1 (a Sequential model gives one)`);
   const inputInfo = inputs[0]!;
   const tensorType = inputInfo.type?.tensorType;
-  if (tensorType?.elemType !== 1) throw new RnnkitError(API, `the input "${inputInfo.name}" must be float32, got element type #${tensorType?.elemType ?? '?'}`);
-  const dims = (tensorType.shape?.dim ?? []).map((d) => (d.dimParam ? null : d.dimValue === undefined || d.dimValue === null ? null : int64ToNumber(d.dimValue)));
-  const features = dims[dims.length - 1];
-  if ((dims.length !== 2 && dims.length !== 3) || typeof features !== 'number') {
+  const dims = (tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? null : d.dimValue === undefined || d.dimValue === null ? null : int64ToNumber(d.dimValue)));
+  // Integer input [batch, time]: token ids, for an embedding (rnnkit takes them as floats).
+  const tokens = tensorType?.elemType === INT64 || tensorType?.elemType === INT32;
+  if (tokens && dims.length !== 2) throw new RnnkitError(API, `the integer input "${inputInfo.name}" must be token ids [batch, time], got rank ${dims.length}`);
+  if (!tokens && tensorType?.elemType !== 1) {
+    throw new RnnkitError(API, `the input "${inputInfo.name}" must be float32 (or int64/int32 token ids), got element type #${tensorType?.elemType ?? '?'}`);
+  }
+  const features = tokens ? 1 : dims[dims.length - 1];
+  if (!tokens && ((dims.length !== 2 && dims.length !== 3) || typeof features !== 'number')) {
     throw new RnnkitError(API, `the input "${inputInfo.name}" must be [batch, time, features] or [batch, features] with a fixed feature count, got [${dims.map((d) => d ?? '?').join(', ')}]`);
   }
   const specs: LayerSpec[] = [];
@@ -187,7 +195,9 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
     },
     readTensor: (tensor) => read(tensor, 'a constant'),
   };
-  const input: DataValue = context.data(dims.length === 3 ? ['batch', 'time', 'feature'] : ['batch', 'feature'], features);
+  const input: DataValue = tokens
+    ? { kind: 'data', axes: ['batch', 'time'], features: 1, version: 0, ids: true }
+    : context.data(dims.length === 3 ? ['batch', 'time', 'feature'] : ['batch', 'feature'], features as number);
   values.set(inputInfo.name ?? '', input);
 
   for (const node of graph.node ?? []) {
@@ -220,6 +230,7 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
           throw new UnsupportedNode('the graph branches (it uses the data from before a later layer); only a chain of layers is supported');
         }
         checkUse(value, opType);
+        if (value.ids === true && opType !== 'Gather') throw new UnsupportedNode('token ids (the integer input) must go through an embedding (Gather from a table) first');
         if (value.lastStateOf !== undefined) context.takeLastStep(false);
       }
       results = handler!(new NodeView(opType, node.name ?? '', inputValues, (node.output ?? []).length, node.attribute ?? []), context);
@@ -250,7 +261,7 @@ function walk(graph: OnnxGraph, limits: Required<OnnxLimits>): WalkResult {
   }
   // A graph that passes its input through (e.g. an exported Dropout alone) is a linear Activation.
   if (specs.length === 0) specs.push({ type: 'activation', activation: 'linear' });
-  return { specs, input, timeSteps: dims.length === 3 ? dims[1]! : null };
+  return { specs, input, timeSteps: dims.length === 3 || tokens ? dims[1]! : null };
 }
 
 /** Layer constructors for each spec type. */
@@ -276,6 +287,9 @@ const LAYER_BUILDERS: { readonly [T in LayerSpec['type']]: (spec: Extract<LayerS
     const layer = spec.direction === 'bidirectional' ? new Bidirectional({ layer: recurrent, mergeMode: spec.mergeMode! }) : recurrent;
     return { layer, weights };
   },
+  embedding(spec) {
+    return { layer: new Embedding({ inputDim: spec.inputDim, outputDim: spec.outputDim }), weights: [new Tensor(spec.table, [spec.inputDim, spec.outputDim])] };
+  },
   dense(spec) {
     const layer = new Dense({ units: spec.units, activation: spec.activation, useBias: spec.bias !== undefined });
     const weights = [new Tensor(spec.kernel, [spec.inputFeatures, spec.units])];
@@ -289,7 +303,7 @@ const LAYER_BUILDERS: { readonly [T in LayerSpec['type']]: (spec: Extract<LayerS
 
 function buildModel(specs: readonly LayerSpec[], input: DataValue, timeSteps: number | null, name: string): Sequential {
   const built = specs.map((spec) => (LAYER_BUILDERS[spec.type] as (s: LayerSpec) => { layer: Layer; weights: Tensor[] })(spec));
-  const inputShape = input.axes.length === 3 ? [timeSteps, input.features] : [input.features];
+  const inputShape = input.ids ? [timeSteps] : input.axes.length === 3 ? [timeSteps, input.features] : [input.features];
   const model = new Sequential({ layers: built.map((b) => b.layer), inputShape, initialize: false, name });
   built.forEach(({ layer, weights }) => layer.setWeights(weights));
   return model;
