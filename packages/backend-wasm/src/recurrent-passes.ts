@@ -1,7 +1,7 @@
 // The backend's whole-sequence kernels as RecurrentPass objects of @rnnkit/layers: the
 // recurrent layer finds them in `backend.fused` and hands over the buffers of a pass, which
 // have the layouts the kernels use (LSTM kept [gates | tanh(c)], GRU kept [gates | a]).
-import type { GRUCell, LSTMCell, PassBackward, PassForward, RecurrentCell, RecurrentPass } from '@rnnkit/layers';
+import type { GRUCell, LSTMCell, RecurrentCell, RecurrentPass } from '@rnnkit/layers';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 
 /** The whole-pass kernels of one backend (see backend.ts). */
@@ -48,30 +48,6 @@ function isStandardGru(cell: RecurrentCell): cell is GRUCell {
   );
 }
 
-/** The sizes and weights every kernel takes, from a pass's cell (a built LSTMCell or GRUCell). */
-function weightsOf(run: PassForward, cell: LSTMCell | GRUCell) {
-  return {
-    batch: run.batch,
-    time: run.time,
-    features: run.features,
-    units: cell.units,
-    x: run.x as Float32Array,
-    kernel: cell.kernelParam.value.data as Float32Array,
-    recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
-  };
-}
-
-function gradientsOf(run: PassBackward, cell: LSTMCell | GRUCell) {
-  const bias = cell.biasParam;
-  return {
-    dhOut: run.dOutputs as Float32Array | null,
-    dx: run.dx as Float32Array,
-    kernelGrad: cell.kernelParam.grad.data as Float32Array,
-    recurrentKernelGrad: cell.recurrentKernelParam.grad.data as Float32Array,
-    biasGrad: bias === null ? null : (bias.grad.data as Float32Array),
-  };
-}
-
 /** The LSTM and GRU passes of a backend named `name`. */
 export function recurrentPasses(kernels: RecurrentKernels, name: string): RecurrentPass[] {
   const lstm: RecurrentPass = {
@@ -82,7 +58,13 @@ export function recurrentPasses(kernels: RecurrentKernels, name: string): Recurr
       const cell = run.cell as LSTMCell;
       const bias = cell.biasParam;
       kernels.lstmForward({
-        ...weightsOf(run, cell),
+        batch: run.batch,
+        time: run.time,
+        features: run.features,
+        units: cell.units,
+        x: run.x as Float32Array,
+        kernel: cell.kernelParam.value.data as Float32Array,
+        recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
         bias: bias === null ? null : (bias.value.data as Float32Array),
         h: run.states[0] as Float32Array,
         c: run.states[1] as Float32Array,
@@ -94,8 +76,19 @@ export function recurrentPasses(kernels: RecurrentKernels, name: string): Recurr
     backward(run) {
       const cell = run.cell as LSTMCell;
       kernels.lstmBackward({
-        ...weightsOf(run, cell),
-        ...gradientsOf(run, cell),
+        // Written out, not spread: a pass runs per batch, and spreading built slower, shape-shifting objects.
+        batch: run.batch,
+        time: run.time,
+        features: run.features,
+        units: cell.units,
+        x: run.x as Float32Array,
+        kernel: cell.kernelParam.value.data as Float32Array,
+        recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
+        dhOut: run.dOutputs as Float32Array | null,
+        dx: run.dx as Float32Array,
+        kernelGrad: cell.kernelParam.grad.data as Float32Array,
+        recurrentKernelGrad: cell.recurrentKernelParam.grad.data as Float32Array,
+        biasGrad: cell.biasParam === null ? null : (cell.biasParam.grad.data as Float32Array),
         gates: run.kept[0] as Float32Array,
         h: run.states[0] as Float32Array,
         c: run.states[1] as Float32Array,
@@ -113,7 +106,13 @@ export function recurrentPasses(kernels: RecurrentKernels, name: string): Recurr
       const cell = run.cell as GRUCell;
       const bias = cell.biasParam;
       kernels.gruForward({
-        ...weightsOf(run, cell),
+        batch: run.batch,
+        time: run.time,
+        features: run.features,
+        units: cell.units,
+        x: run.x as Float32Array,
+        kernel: cell.kernelParam.value.data as Float32Array,
+        recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
         bias: bias === null ? null : (bias.value.data as Float32Array),
         h: run.states[0] as Float32Array,
         gates: run.kept[0] as Float32Array,
@@ -124,8 +123,19 @@ export function recurrentPasses(kernels: RecurrentKernels, name: string): Recurr
     backward(run) {
       const cell = run.cell as GRUCell;
       kernels.gruBackward({
-        ...weightsOf(run, cell),
-        ...gradientsOf(run, cell),
+        // Written out, not spread: a pass runs per batch, and spreading built slower, shape-shifting objects.
+        batch: run.batch,
+        time: run.time,
+        features: run.features,
+        units: cell.units,
+        x: run.x as Float32Array,
+        kernel: cell.kernelParam.value.data as Float32Array,
+        recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
+        dhOut: run.dOutputs as Float32Array | null,
+        dx: run.dx as Float32Array,
+        kernelGrad: cell.kernelParam.grad.data as Float32Array,
+        recurrentKernelGrad: cell.recurrentKernelParam.grad.data as Float32Array,
+        biasGrad: cell.biasParam === null ? null : (cell.biasParam.grad.data as Float32Array),
         gates: run.kept[0] as Float32Array,
         recurrent: run.kept[1] as Float32Array,
         h: run.states[0] as Float32Array,
