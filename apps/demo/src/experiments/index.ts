@@ -5,6 +5,7 @@ import { gradientFlow } from './gradient-flow.js';
 import { kerasSine } from './keras-sine.js';
 import { lstmScratch } from './lstm-scratch.js';
 import { lstmToy } from './lstm-toy.js';
+import { tokens } from './tokens.js';
 import { turbine } from './turbine.js';
 import { turbineForecast } from './turbine-forecast.js';
 
@@ -18,4 +19,5 @@ export const experiments: readonly Experiment[] = [
   additionTensor,
   lstmScratch,
   gradientFlow,
+  tokens,
 ];
