@@ -1,5 +1,5 @@
 // trainInWorker: `fit` on another thread, driven through a WorkerTransport.
-import { Sequential } from '@rnnkit/layers';
+import type { Sequential } from '@rnnkit/layers';
 import { type EpochLogs, type ModelArtifacts, type ProgressEvent, loadModel, saveModel } from '@rnnkit/model';
 import { RnnkitError, Tensor, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import { nodeWorkerTransport } from './node.js';
@@ -56,6 +56,10 @@ function isArtifacts(spec: unknown): spec is ModelArtifacts {
   return typeof spec === 'object' && spec !== null && 'modelJson' in spec && (spec as ModelArtifacts).weights instanceof ArrayBuffer;
 }
 
+function isModelLike(spec: unknown): spec is Sequential {
+  return typeof spec === 'object' && spec !== null && typeof (spec as Sequential).getWeights === 'function';
+}
+
 function checkOptions(options: TrainInWorkerOptions): void {
   checkOptionKeys(API, options, OPTION_KEYS);
   // Functions and objects with methods cannot be sent to a worker: only names can.
@@ -110,8 +114,9 @@ export function trainInWorker(
   options: TrainInWorkerOptions,
 ): TrainingJob {
   let artifacts: ModelArtifacts;
-  if (spec instanceof Sequential) artifacts = saveModel(spec);
-  else if (isArtifacts(spec)) artifacts = spec;
+  if (isArtifacts(spec)) artifacts = spec;
+  // Not `instanceof`: a Sequential of the other build (ESM or CJS) of @rnnkit/layers is one too.
+  else if (isModelLike(spec)) artifacts = saveModel(spec);
   else throw new RnnkitError(API, `spec must be a Sequential or the artifacts of saveModel ({ modelJson, weights }), got ${describeValue(spec)}`);
   if (data === null || typeof data !== 'object' || !(data.x instanceof Tensor) || !(data.y instanceof Tensor)) {
     throw new RnnkitError(API, `data must be { x, y } with two Tensors, got ${describeValue(data)}`);
