@@ -1,9 +1,9 @@
 // The Node transport: a worker_threads Worker that loads this very module and serves one
 // training job. As in @rnnkit/backend-wasm, the worker starts from source text (`eval`), so
 // no separate worker file has to be found; the text imports the module this code is in (by
-// its URL), which exports `serveTraining`: src/node.ts under the `source` condition (then the
-// worker loads TypeScript through tsx, with the same condition), dist/index.js or
-// dist/index.cjs when built.
+// its URL), which exports `serveTraining`: dist/index.js or dist/index.cjs when built, or
+// src/node.ts when running from the sources (the tests), which the worker then loads with
+// tsx's require hook, resolving the sibling packages with `--conditions=source`.
 import { serveTraining } from './serve.js';
 import type { WorkerTransport } from './transport.js';
 import type { FromWorker } from './protocol.js';
@@ -23,8 +23,8 @@ const port = {
     for (const message of early.splice(0)) listener(message);
   },
 };
-// From the sources, tsx's require hook loads them (as CommonJS: its ESM hooks do not reach
-// worker threads on every Node version this supports).
+// From the sources, tsx's require hook loads them (as CommonJS: an "--import tsx" in the
+// worker's execArgv does not take effect on Node 20).
 const loaded = workerData.tsx
   ? Promise.resolve().then(() => require(workerData.tsx).require(workerData.entry, workerData.entry))
   : import(workerData.entry);

@@ -183,6 +183,22 @@ describe('trainInWorker', () => {
     expect(() => trainInWorker(lstmModel(), data, { ...fitOptions, callbacks: {} } as never)).toThrow(/^trainInWorker: .*callbacks/);
   });
 
+  it('should reject with the error of a callback that throws, and stop the worker', async () => {
+    const exits: number[] = [];
+    const error = await rejection(
+      trainInWorker(lstmModel(), data, {
+        ...fitOptions,
+        epochs: 1000,
+        transport: () => recordingTransport([], exits),
+        onProgress: () => {
+          throw new Error('callback failed');
+        },
+      }).result,
+    );
+    expect(error.message).toBe('callback failed');
+    await expect.poll(() => exits).toEqual([1]);
+  });
+
   it('should reject when the worker stops on its own', async () => {
     const error = await rejection(
       trainInWorker(lstmModel(), data, {

@@ -153,14 +153,22 @@ export function trainInWorker(
     }
     signal?.addEventListener('abort', onAbort, { once: true });
 
+    // A callback that throws ends the job with its error, as it would end `fit`.
+    const call = (callback: () => void): void => {
+      try {
+        callback();
+      } catch (error) {
+        finish(() => reject(error));
+      }
+    };
     const onMessage = (message: FromWorker): void => {
       if (settled) return;
       switch (message.type) {
         case 'progress':
-          onProgress?.(message.event);
+          call(() => onProgress?.(message.event));
           break;
         case 'epoch':
-          onEpochEnd?.(message.logs);
+          call(() => onEpochEnd?.(message.logs));
           break;
         case 'paused':
           paused = true;
