@@ -4,7 +4,7 @@ import { Random, RnnkitError, tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import type { FromWorker } from './protocol.js';
 import { trainInWorker } from './train.js';
-import type { WorkerTransport } from './transport.js';
+import type { BrowserWorkerLike, WorkerTransport } from './transport.js';
 
 /** Windows of a noisy sine: x [n, 8, 1] predicting the next value y [n, 1]. */
 function sineTask(n: number, seed: number) {
@@ -158,6 +158,20 @@ describe('trainInWorker', () => {
     expect(weightsOf(model)).toEqual(weightsOf(here));
   });
 
+  it('should pause a job asked to before its worker has started', async () => {
+    const batches: number[] = [];
+    const job = trainInWorker(lstmModel(), data, { ...fitOptions, yieldEveryMs: 0, onProgress: (event) => batches.push(event.batch) });
+    await job.pause();
+    const atPause = batches.length;
+    expect(atPause).toBeLessThan(18);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(batches.length).toBe(atPause);
+    job.resume();
+    const { history } = await job.result;
+    expect(batches).toHaveLength(18);
+    expect(history.epochs).toHaveLength(3);
+  });
+
   it("should reject with fit's own one-line message for a bad option", async () => {
     const here = lstmModel();
     const expected = await rejection(fit(here, data, { ...fitOptions, batchSize: 0 }));
@@ -211,5 +225,37 @@ describe('trainInWorker', () => {
       }).result,
     );
     expect(error.message).toBe('trainInWorker: the worker exited (code 3) before training finished');
+  });
+});
+
+describe('the browser transport', () => {
+  it('should run the same protocol over a pair of ports, bit for bit as fit', async () => {
+    const { MessageChannel } = await import('node:worker_threads');
+    const { browserWorkerPort, browserWorkerTransport } = await import('./transport.js');
+    const { serveTraining } = await import('./serve.js');
+    const here = lstmModel();
+    const artifacts = saveModel(here);
+    const expected = await fit(here, data, fitOptions);
+    // The worker's side runs on this thread, at the other end of a channel.
+    const channel = new MessageChannel();
+    serveTraining(browserWorkerPort(channel.port2 as never));
+    let terminated = false;
+    const worker: BrowserWorkerLike = {
+      postMessage: (message, transfer) => channel.port1.postMessage(message, transfer),
+      addEventListener: (type: 'message' | 'error', listener: (event: never) => void) => channel.port1.addEventListener(type, listener as never),
+      terminate: () => {
+        terminated = true;
+        channel.port1.close();
+      },
+    };
+    const transport = browserWorkerTransport(worker);
+    channel.port1.start();
+    channel.port2.start();
+    const epochs: number[] = [];
+    const { model, history } = await trainInWorker(artifacts, data, { ...fitOptions, transport: () => transport, onEpochEnd: (logs) => epochs.push(logs.epoch) }).result;
+    expect(weightsOf(model)).toEqual(weightsOf(here));
+    expect(history.loss).toEqual(expected.loss);
+    expect(epochs).toEqual([1, 2, 3]);
+    expect(terminated).toBe(true);
   });
 });
