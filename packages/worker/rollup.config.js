@@ -1,0 +1,3 @@
+import { packageConfig } from '@rnnkit/rollup-config';
+
+export default packageConfig(import.meta.url);

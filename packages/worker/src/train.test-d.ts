@@ -1,0 +1,27 @@
+import type { Sequential } from '@rnnkit/layers';
+import type { Tensor } from '@rnnkit/tensor';
+import { describe, expectTypeOf, it } from 'vitest';
+import { type TrainingJob, type WorkerTrainingResult, trainInWorker } from './train.js';
+
+declare const model: Sequential;
+declare const x: Tensor;
+declare const y: Tensor;
+
+describe('trainInWorker types', () => {
+  it('should return a job whose result holds the loaded model', () => {
+    const job = trainInWorker(model, { x, y }, { loss: 'mse', optimizer: 'adam' });
+    expectTypeOf(job).toEqualTypeOf<TrainingJob>();
+    expectTypeOf(job.result).toEqualTypeOf<Promise<WorkerTrainingResult>>();
+    expectTypeOf(job.pause()).toEqualTypeOf<Promise<void>>();
+    expectTypeOf<WorkerTrainingResult['model']>().toEqualTypeOf<Sequential>();
+  });
+
+  it('should take only what can be sent to a worker', () => {
+    // @ts-expect-error a loss function cannot cross to the worker: only its name
+    trainInWorker(model, { x, y }, { loss: () => 0, optimizer: 'adam' });
+    // @ts-expect-error fit's callbacks are not options here (onProgress and onEpochEnd are)
+    trainInWorker(model, { x, y }, { loss: 'mse', optimizer: 'adam', callbacks: {} });
+    // @ts-expect-error metric functions cannot cross either
+    trainInWorker(model, { x, y }, { loss: 'mse', optimizer: 'adam', metrics: { mine: () => 0 } });
+  });
+});
