@@ -1,6 +1,6 @@
 import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from './activations.js';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
 import { checkStepperArguments, statelessStepper } from './stepper.js';
 
@@ -117,9 +117,7 @@ export class ActivationLayer implements Layer<ActivationLayerCache> {
   }
 
   setWeights(weights: readonly Tensor[]): void {
-    if (!Array.isArray(weights) || weights.length !== 0) {
-      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
-    }
+    checkNoWeights(API, weights);
   }
 
   getConfig(): ActivationLayerConfig {

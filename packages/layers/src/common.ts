@@ -252,3 +252,10 @@ export function prefixedParam(prefix: string, param: Param): Param {
     },
   }) as Param;
 }
+
+/** A weightless layer's `setWeights`: only an empty list is accepted. */
+export function checkNoWeights(api: string, weights: unknown): void {
+  if (!Array.isArray(weights) || weights.length !== 0) {
+    throw new RnnkitError(api, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
+  }
+}

@@ -1,5 +1,5 @@
 import { type DType, type Param, Random, RnnkitError, Tensor, allocate, formatShape, type TypedArray } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
 import { checkStepperArguments, statelessStepper } from './stepper.js';
 
@@ -142,9 +142,7 @@ export class Dropout implements Layer<DropoutCache> {
   }
 
   setWeights(weights: readonly Tensor[]): void {
-    if (!Array.isArray(weights) || weights.length !== 0) {
-      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
-    }
+    checkNoWeights(API, weights);
   }
 
   getConfig(): DropoutConfig {

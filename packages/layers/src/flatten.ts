@@ -1,7 +1,7 @@
 // Keras' Flatten: `[batch, …]` to `[batch, product of the rest]`, the values in the same
 // (row-major) order; backward gives the gradient the input's shape back.
 import { type DType, type Param, type Random, RnnkitError, Tensor, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
 
 const API = 'Flatten';
@@ -95,9 +95,7 @@ export class Flatten implements Layer<FlattenCache> {
   }
 
   setWeights(weights: readonly Tensor[]): void {
-    if (!Array.isArray(weights) || weights.length !== 0) {
-      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
-    }
+    checkNoWeights(API, weights);
   }
 
   getConfig(): FlattenConfig {

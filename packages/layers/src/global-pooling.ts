@@ -7,7 +7,7 @@
 // (padding included) and TF.js 4.22's pooling layers refuse one; without a mask all three
 // agree. A sample with no valid step pools to zeros (Keras' average would give 0/0 = NaN).
 import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
 
 /** Options of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D}. */
@@ -86,9 +86,7 @@ abstract class GlobalPooling1D<Cache extends { readonly inputShape: readonly [nu
   }
 
   setWeights(weights: readonly Tensor[]): void {
-    if (!Array.isArray(weights) || weights.length !== 0) {
-      throw new RnnkitError(this.api, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
-    }
+    checkNoWeights(this.api, weights);
   }
 
   getConfig(): GlobalPooling1DConfig {

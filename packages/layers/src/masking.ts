@@ -3,7 +3,7 @@
 // and its output zeros; every other step passes through unchanged (mask 1). The layers after
 // it receive the mask (see `computeMask`): recurrent layers skip the masked steps.
 import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
 
 const API = 'Masking';
@@ -114,9 +114,7 @@ export class Masking implements Layer<MaskingCache> {
   }
 
   setWeights(weights: readonly Tensor[]): void {
-    if (!Array.isArray(weights) || weights.length !== 0) {
-      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
-    }
+    checkNoWeights(API, weights);
   }
 
   /** Rebuilds a layer from {@link getConfig}'s output. */

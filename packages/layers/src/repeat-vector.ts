@@ -2,7 +2,7 @@
 // each of n steps (an encoder's summary fed to every step of a decoder). Backward sums the n
 // steps' gradients.
 import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption, positiveInteger } from './common.js';
+import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption, positiveInteger } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
 
 const API = 'RepeatVector';
@@ -107,9 +107,7 @@ export class RepeatVector implements Layer<RepeatVectorCache> {
   }
 
   setWeights(weights: readonly Tensor[]): void {
-    if (!Array.isArray(weights) || weights.length !== 0) {
-      throw new RnnkitError(API, `setWeights expected 0 tensors (the layer has no weights), got ${Array.isArray(weights) ? weights.length : describeValue(weights)}`);
-    }
+    checkNoWeights(API, weights);
   }
 
   getConfig(): RepeatVectorConfig {

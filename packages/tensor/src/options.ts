@@ -45,7 +45,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /**
  * Throws unless `options` is a plain object whose keys are all in `known`: a misspelt option
  * must not be ignored silently. The message names the first unknown key and lists the valid
- * ones: `LSTM: unknown option "unit"; valid options are units, returnSequences`.
+ * ones: `Dense: unknown option "unit"; valid options are units, activation`.
  *
  * `what` names a key in the messages, for objects nested in options:
  * `fit: unknown callback "onEpoch"; valid callbacks are onEpochEnd, …`.

@@ -107,7 +107,7 @@ export function slice(x: Tensor, begin: number | readonly number[], size?: numbe
  * The sub-tensor at `index` along `axis`, with that axis removed: for `x` of shape
  * `[batch, time, features]`, `select(x, 1, t)` is time step t, shape `[batch, features]`.
  * A negative index counts from the end. With `out` (shape and dtype of the result) nothing
- * is allocated, which is how recurrent layers read one step per iteration.
+ * is allocated, which is how a layer running over time reads one step per iteration.
  *
  * @throws RnnkitError `select: index 5 is out of bounds for axis 1 of length 5 (shape [2, 5, 3])`
  */
@@ -148,7 +148,7 @@ export function assignSelect(target: Tensor, axis: number, index: number, source
  * Copies between position `index` along `axis` of `x` and a contiguous `other` holding the
  * remaining axes: into `other` when `read`, from it otherwise. Seen as
  * `[outer, length, inner]`, the position is `outer` runs of `inner` contiguous elements.
- * Plain loops, no allocation (this is the per-time-step path of recurrent layers).
+ * Plain loops, no allocation (this is a per-time-step path).
  */
 function copyAlongAxis(x: Tensor, axis: number, index: number, other: TypedArray, read: boolean): void {
   let outer = 1;
