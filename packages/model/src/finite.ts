@@ -1,15 +1,8 @@
 // NaN and infinities never leave fit, evaluate or predict silently: when an output is not
 // finite, these helpers say where it holds the bad value and where it came from (a weight
 // that already held it, or the first layer whose output holds it).
-import { type Param, RnnkitError, type Tensor, formatShape } from '@rnnkit/tensor';
+import { type Param, RnnkitError, type Tensor, firstNonFinite, formatShape } from '@rnnkit/tensor';
 import { unravel } from './data.js';
-
-/** The offset of the first NaN or infinite element, or -1. */
-export function firstNonFinite(t: Tensor): number {
-  const data = t.data;
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return i;
-  return -1;
-}
 
 /** `[2, 0] (sample 2, feature 0)`: an index, with the meaning of its axes for 2-D and 3-D data. */
 export function describePosition(shape: readonly number[], offset: number): string {
@@ -26,7 +19,7 @@ function describeIndex(index: readonly number[]): string {
 /** `the weights of dense/bias hold Infinity at [0]`, for the first parameter with a non-finite value, or undefined. */
 export function describeNonFiniteWeight(params: readonly Param[]): string | undefined {
   for (const param of params) {
-    const bad = firstNonFinite(param.value);
+    const bad = firstNonFinite(param.value.data);
     if (bad >= 0) return `the weights of ${param.name} hold ${param.value.data[bad]} at ${formatShape(unravel(bad, param.value.shape))}`;
   }
   return undefined;
@@ -55,7 +48,7 @@ function originOf(model: { params(): Param[] }, x: Tensor): string {
   let y = x;
   for (let i = 0; i < model.layers.length; i++) {
     y = model.layers[i]!.forward(y).y;
-    const bad = firstNonFinite(y);
+    const bad = firstNonFinite(y.data);
     if (bad >= 0) {
       const name = model.layerNames?.[i] ?? `#${i}`;
       return `every weight is finite; it first appears in the output of layer ${i + 1} of ${model.layers.length}, "${name}", at ${describePosition(y.shape, bad)}`;
@@ -75,7 +68,7 @@ export function checkOutputFinite(
   y: Tensor,
   sampleOffset = 0,
 ): void {
-  const bad = firstNonFinite(y);
+  const bad = firstNonFinite(y.data);
   if (bad < 0) return;
   const index = unravel(bad, y.shape);
   index[0] = index[0]! + sampleOffset;

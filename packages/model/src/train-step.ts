@@ -3,9 +3,9 @@
 // checked step. Every NaN or infinity is an error naming where it first appeared.
 import type { Loss, LossComputeOptions } from '@rnnkit/losses';
 import { NonFiniteStepError } from '@rnnkit/optimizers';
-import { type Param, RnnkitError, type Tensor, formatShape } from '@rnnkit/tensor';
+import { type Param, RnnkitError, type Tensor, firstNonFinite, formatShape } from '@rnnkit/tensor';
 import { unravel } from './data.js';
-import { describePosition, firstNonFinite } from './finite.js';
+import { describePosition } from './finite.js';
 import type { AnyOptimizer } from './fit-options.js';
 
 const API = 'fit';
@@ -29,7 +29,7 @@ export function lossAndGradient(
 ): { readonly value: number; readonly grad: Tensor } {
   const { value, grad } = options === undefined ? loss.compute(prediction, target) : loss.compute(prediction, target, options);
   if (!Number.isFinite(value)) {
-    const bad = firstNonFinite(prediction);
+    const bad = firstNonFinite(prediction.data);
     const where =
       bad >= 0
         ? `; the first non-finite prediction is ${prediction.data[bad]} at ${describePosition(prediction.shape, bad)}`
@@ -48,7 +48,7 @@ export function checkedStep(params: readonly Param[], optimizer: AnyOptimizer, v
   // order names the parameter where a non-finite gradient first appeared.
   for (let k = params.length - 1; k >= 0; k--) {
     const param = params[k]!;
-    const bad = firstNonFinite(param.grad);
+    const bad = firstNonFinite(param.grad.data);
     if (bad >= 0) {
       throw new RnnkitError(
         API,

@@ -47,6 +47,50 @@ describe('a step that would leave a non-finite value', () => {
     expect(kernel.value.data[3]).toBeCloseTo(2 + 1e9, -3);
   });
 
+  it('should catch a non-finite value at every offset, odd sizes included, in float32 and float64', () => {
+    // The runner checks the values while adding the update (two lanes and a tail): each
+    // offset of each size must still be found, and float32 must be checked after rounding.
+    for (const dtype of ['float32', 'float64'] as const) {
+      for (let size = 1; size <= 5; size++) {
+        for (let at = 0; at < size; at++) {
+          const values = Array.from({ length: size }, (_, i) => i + 1);
+          const p = new Param('w', new Tensor(dtype === 'float32' ? Float32Array.from(values) : Float64Array.from(values), [size]));
+          const optimizer = createOptimizer(sgd, [p], { learningRate: 1 });
+          // float32: 3e38 + 3e38 is finite in float64 and overflows once rounded; float64: NaN.
+          p.value.data[at] = 3e38;
+          p.grad.data[at] = dtype === 'float32' ? -3e38 : Number.NaN;
+          const error = caught(() => optimizer.step());
+          expect(error, `${dtype} size ${size} at ${at}`).toBeInstanceOf(NonFiniteStepError);
+          expect((error as NonFiniteStepError).index).toEqual([at]);
+          expect(p.value.data[at]).toBe(dtype === 'float32' ? Math.fround(3e38) : 3e38);
+        }
+      }
+    }
+  });
+
+  it('should scan the values a plugin changed in place and undo its step', () => {
+    const spoil = defineOptimizer({
+      name: 'spoil',
+      defaults: {},
+      init: () => ({}),
+      update: () => {
+        throw new Error('update must not run when updateInPlace is given');
+      },
+      updateInPlace: ({ value, state }) => {
+        value[2] = Number.NEGATIVE_INFINITY;
+        return state;
+      },
+    });
+    const p = float32Param('w', [1, 2, 3], [3]);
+    const optimizer = createOptimizer(spoil, [p], { learningRate: 1 });
+    const error = caught(() => optimizer.step());
+    expect((error as Error).message).toBe(
+      'spoil: step 1 would write -Infinity into w at [2]; the step was undone (values and optimizer state are as before it). ' +
+        'Lower the learning rate or clip gradients',
+    );
+    expect(Array.from(p.value.data)).toEqual([1, 2, 3]);
+  });
+
   it('should put back the plugin state updated in place (adam, a NaN gradient)', () => {
     const w = param('w', [1, 2, 3]);
     const optimizer = createOptimizer(adam, [w], { learningRate: 0.1 });

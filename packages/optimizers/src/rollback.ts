@@ -2,7 +2,7 @@
 // the step, put back when the step fails or leaves a value that is NaN or infinite. Without
 // it a divergent step writes Infinity into the weights and the error surfaces a batch later,
 // blaming the loss of data that did nothing wrong.
-import { type Param, type TypedArray, RnnkitError, formatShape } from '@rnnkit/tensor';
+import { type Param, type TypedArray, RnnkitError, firstNonFinite, formatShape } from '@rnnkit/tensor';
 import type { StateValue } from './plugin.js';
 
 /**
@@ -26,17 +26,14 @@ export function copyState(source: StateValue, target: StateValue | undefined): S
   if (typeof source === 'object' && source !== null) {
     const isObject = typeof target === 'object' && target !== null && !Array.isArray(target) && !ArrayBuffer.isView(target);
     const out = (isObject ? target : {}) as Record<string, StateValue>;
-    for (const key of Object.keys(out)) if (!(key in source)) delete out[key];
-    for (const [key, value] of Object.entries(source)) out[key] = copyState(value as StateValue, out[key]);
+    const from = source as Record<string, StateValue>;
+    // for…in rather than Object.entries: no array per step. State is plain data (checked
+    // when the optimizer is made), so every enumerable key is its own.
+    for (const key in out) if (!Object.hasOwn(from, key)) delete out[key];
+    for (const key in from) out[key] = copyState(from[key]!, out[key]);
     return out;
   }
   return source;
-}
-
-/** The offset of the first NaN or infinite value, or -1. */
-export function firstNonFinite(values: TypedArray): number {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
-  return -1;
 }
 
 /** The part of the runner's per-parameter record that saving and undoing a step use. */
@@ -50,6 +47,8 @@ export interface RollbackSlot {
   savedValue: TypedArray | null;
   /** The plugin state before the step in progress. */
   savedState: StateValue | undefined;
+  /** Set by whoever last wrote the values: true when that write checked them all finite. */
+  knownFinite: boolean;
 }
 
 /** Copies the values and state of every slot the step will change (trainable, included) and returns those slots. */
@@ -61,6 +60,7 @@ export function saveSlots<Slot extends RollbackSlot>(slots: readonly Slot[]): Sl
     if (slot.savedValue === null) slot.savedValue = value instanceof Float32Array ? new Float32Array(value.length) : new Float64Array(value.length);
     slot.savedValue.set(value);
     slot.savedState = copyState(slot.state as StateValue, slot.savedState);
+    slot.knownFinite = false;
     saved.push(slot);
   }
   return saved;
@@ -74,6 +74,7 @@ export function nonFiniteError(
   phase: string,
 ): NonFiniteStepError | undefined {
   for (const slot of saved) {
+    if (slot.knownFinite) continue;
     const bad = firstNonFinite(slot.context.value);
     if (bad >= 0) return new NonFiniteStepError(api, slot.key, slot.param.value.shape, bad, slot.context.value[bad]!, step, phase);
   }

@@ -77,5 +77,6 @@ export {
 } from './elementwise.js';
 export { type Axis } from './op-helpers.js';
 export { sum, mean, max, min, argmax, norm } from './reduce.js';
+export { allFinite, firstNonFinite } from './finite.js';
 export { type MatmulOptions, matmul, tensordot, dot, outer, transpose, permute } from './linalg.js';
 export { reshape, squeeze, expandDims, slice, select, assignSelect, concat, stack, split } from './shape-ops.js';
