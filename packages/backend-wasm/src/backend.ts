@@ -2,10 +2,10 @@
 // which runs products and fused recurrent passes in the module's memory (grown as needed),
 // sharing them out among worker threads. The module itself is in module.ts, the options in
 // options.ts.
-import { type KernelBackend, RnnkitError, type TypedArray, jsBackend, setBackend } from '@rnnkit/tensor';
+import { type KernelBackend, RnnkitError, type TypedArray, checkGemm, jsBackend, setBackend } from '@rnnkit/tensor';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 import { recurrentPasses } from './recurrent-passes.js';
-import { type PassSizes, checkGemm, checkPassBuffers, checkPassSizes } from './checks.js';
+import { type PassSizes, checkPassBuffers, checkPassSizes } from './checks.js';
 import { GRU_BACKWARD, GRU_FORWARD, LSTM_BACKWARD, LSTM_FORWARD, type PassShape, type PassSpec } from './pass-specs.js';
 import { copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
 import { align, bump } from './layout.js';
@@ -148,7 +148,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     c: TypedArray,
     cOffset: number,
   ): void {
-    checkGemm(settings.name, m, n, k, a, aOffset, b, bOffset, c, cOffset);
+    checkGemm(`${settings.name}.gemm`, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
     if (m * n * k < small) {
       fallback(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
       return;

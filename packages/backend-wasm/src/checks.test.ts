@@ -40,26 +40,35 @@ function lstmForward(target: WasmBackend, args: ReturnType<typeof lstmForwardArg
 }
 
 describe('gemm of the WebAssembly backend', () => {
+  // The backend object is public, so its gemm checks its arguments itself (with the check
+  // @rnnkit/tensor's gemm uses) before anything enters WebAssembly memory.
   const two = new Float32Array(4);
+  const out = new Float32Array(4);
   it('should refuse sizes that are not integers from 0 to 2^31 − 1', () => {
-    for (const [m, n, k] of [[2, 2, -1], [2, 1.5, 2], [2 ** 31, 1, 1], [Number.NaN, 2, 2]]) {
-      expect(() => backend.gemm(false, false, m!, n!, k!, two, 0, two, 0, 0, two, 0)).toThrow(
-        new RegExp(`^wasm-simd: gemm with m=${m}, n=${n}, k=${k}: sizes must be integers from 0 to 2147483647$`),
+    for (const [m, n, k, name, value] of [
+      [2, 2, -1, 'k', '-1'],
+      [2, 1.5, 2, 'n', '1.5'],
+      [2 ** 31, 1, 0, 'm', '2147483648'],
+      [Number.NaN, 2, 2, 'm', 'NaN'],
+    ] as const) {
+      expect(() => backend.gemm(false, false, m, n, k, two, 0, two, 0, 0, out, 0)).toThrow(
+        new RegExp(`^wasm-simd\\.gemm: ${name} must be an integer from 0 to 2147483647, got ${value}$`),
       );
     }
   });
 
   it('should refuse an operand too short for its sizes and offset', () => {
-    expect(() => backend.gemm(false, false, 2, 2, 3, two, 0, new Float32Array(6), 0, 0, two, 0)).toThrow(
-      /^wasm-simd: gemm with m=2, n=2, k=3: a holds 4 values, needs 6 from offset 0$/,
+    expect(() => backend.gemm(false, false, 2, 2, 3, two, 0, new Float32Array(6), 0, 0, out, 0)).toThrow(
+      /^wasm-simd\.gemm: A needs 6 elements from offset 0, but its storage has 4$/,
     );
-    expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 1, 0, two, 0)).toThrow(/: b holds 4 values, needs 4 from offset 1$/);
-    expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 0, 0, two, -1)).toThrow(/: c holds 4 values, needs 4 from offset -1$/);
+    expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 1, 0, out, 0)).toThrow(/: B needs 4 elements from offset 1, but its storage has 4$/);
+    expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 0, 0, out, -1)).toThrow(/: cOffset must be an integer from 0 to 2147483647, got -1$/);
+    expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 0, 0, two, 0)).toThrow(/^wasm-simd\.gemm: C must not overlap A or B$/);
   });
 
   it('should refuse operands of different element types', () => {
-    expect(() => backend.gemm(false, false, 2, 2, 2, new Float64Array(4), 0, two, 0, 0, two, 0)).toThrow(
-      /^wasm-simd: gemm with m=2, n=2, k=2: operands must share one element type, got a Float64Array, b Float32Array and c Float32Array$/,
+    expect(() => backend.gemm(false, false, 2, 2, 2, new Float64Array(4), 0, two, 0, 0, out, 0)).toThrow(
+      /^wasm-simd\.gemm: A, B and C must share a dtype: C is float32, A is float64$/,
     );
   });
 });

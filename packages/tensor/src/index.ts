@@ -25,7 +25,7 @@ export {
   linspace,
 } from './tensor.js';
 export { Param } from './param.js';
-export { gemm, type KernelBackend, type FusedKernel, jsBackend, setBackend, getBackend } from './kernels.js';
+export { gemm, checkGemm, type KernelBackend, type FusedKernel, jsBackend, setBackend, getBackend } from './kernels.js';
 export { Random, type RandomState } from './random.js';
 export { type Initializer, type InitializerName, type InitializerConfig } from './init-define.js';
 export { type InitializerSpec, initializers, getInitializer, initializerConfig } from './init-names.js';

@@ -73,9 +73,14 @@ describe('gemm', () => {
 
   it('should reject negative or fractional sizes and a beta other than 0 or 1', () => {
     const f = new Float32Array(8);
-    expect(() => gemm(false, false, -1, 2, 2, f, 0, f, 0, 0, new Float32Array(8), 0)).toThrow('gemm: m must be a non-negative integer, got -1');
-    expect(() => gemm(false, false, 2, 2, 1.5, f, 0, f, 0, 0, new Float32Array(8), 0)).toThrow('gemm: k must be a non-negative integer, got 1.5');
+    expect(() => gemm(false, false, -1, 2, 2, f, 0, f, 0, 0, new Float32Array(8), 0)).toThrow('gemm: m must be an integer from 0 to 2147483647, got -1');
+    expect(() => gemm(false, false, 2, 2, 1.5, f, 0, f, 0, 0, new Float32Array(8), 0)).toThrow('gemm: k must be an integer from 0 to 2147483647, got 1.5');
     expect(() => gemm(false, false, 1, 1, 1, f, 0, f, 0, 2 as 0, new Float32Array(8), 0)).toThrow('gemm: beta must be 0 or 1, got 2');
+    // Past 2^31 − 1 (what a WebAssembly backend's i32 holds), even when nothing is multiplied.
+    expect(() => gemm(false, false, 2 ** 31, 1, 0, f, 0, f, 0, 0, new Float32Array(8), 0)).toThrow(
+      'gemm: m must be an integer from 0 to 2147483647, got 2147483648',
+    );
+    expect(() => gemm(false, false, 1, 1, 1, f, 0, f, 0, 0, [0] as never, 0)).toThrow('gemm: C must be a Float32Array or Float64Array, got Array');
   });
 });
 

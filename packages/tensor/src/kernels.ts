@@ -29,7 +29,7 @@ export function gemm(
   c: TypedArray,
   cOffset: number,
 ): void {
-  checkGemmArguments(m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
+  checkGemm('gemm', m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
   currentBackend.gemm(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
 }
 
@@ -43,7 +43,8 @@ export interface FusedKernel {
 
 /**
  * Where the numeric kernels run. A backend receives arguments that {@link gemm} has already
- * checked, so it can trust sizes, offsets and dtypes. The plain-JS {@link jsBackend} is the
+ * checked, so it can trust sizes, offsets and dtypes (a backend whose `gemm` must stay safe
+ * when called directly runs {@link checkGemm} itself, as the WebAssembly backend does). The plain-JS {@link jsBackend} is the
  * default; a WebAssembly backend can replace it with {@link setBackend} without any change
  * to the code that calls `gemm` (layers, `matmul`, `tensordot`).
  */
@@ -84,9 +85,19 @@ export function getBackend(): KernelBackend {
   return currentBackend;
 }
 
-// Written as straight-line checks (no arrays of cases) so that validating a call allocates
-// nothing: layers call gemm once per time step.
-function checkGemmArguments(
+/** The largest size or offset a gemm accepts (2^31 − 1: what a WebAssembly i32 argument holds). */
+const MAX_EXTENT = 2147483647;
+
+/**
+ * Checks the arguments of a gemm call as {@link gemm} does, naming `api` in errors: sizes
+ * and offsets are integers from 0 to 2^31 − 1, β is 0 or 1, the operands share C's dtype
+ * and hold their values from their offsets, and C overlaps neither A nor B. For backends
+ * whose `gemm` may be called directly (a backend object is public) and must stay memory-safe.
+ * Written as straight-line checks (no arrays of cases) so that validating a call allocates
+ * nothing: layers call gemm once per time step.
+ */
+export function checkGemm(
+  api: string,
   m: number,
   n: number,
   k: number,
@@ -98,45 +109,45 @@ function checkGemmArguments(
   c: TypedArray,
   cOffset: number,
 ): void {
-  checkCount('m', m);
-  checkCount('n', n);
-  checkCount('k', k);
-  checkCount('aOffset', aOffset);
-  checkCount('bOffset', bOffset);
-  checkCount('cOffset', cOffset);
-  if (beta !== 0 && beta !== 1) throw new RnnkitError('gemm', `beta must be 0 or 1, got ${String(beta)}`);
+  checkCount(api, 'm', m);
+  checkCount(api, 'n', n);
+  checkCount(api, 'k', k);
+  checkCount(api, 'aOffset', aOffset);
+  checkCount(api, 'bOffset', bOffset);
+  checkCount(api, 'cOffset', cOffset);
+  if (beta !== 0 && beta !== 1) throw new RnnkitError(api, `beta must be 0 or 1, got ${String(beta)}`);
   const isFloat32 = c instanceof Float32Array;
   if (!isFloat32 && !(c instanceof Float64Array)) {
-    throw new RnnkitError('gemm', 'C must be a Float32Array or Float64Array');
+    throw new RnnkitError(api, `C must be a Float32Array or Float64Array, got ${arrayKind(c)}`);
   }
-  checkSameDType('A', a, isFloat32);
-  checkSameDType('B', b, isFloat32);
-  checkExtent('A', a, aOffset, m * k);
-  checkExtent('B', b, bOffset, k * n);
-  checkExtent('C', c, cOffset, m * n);
+  checkSameDType(api, 'A', a, isFloat32);
+  checkSameDType(api, 'B', b, isFloat32);
+  checkExtent(api, 'A', a, aOffset, m * k);
+  checkExtent(api, 'B', b, bOffset, k * n);
+  checkExtent(api, 'C', c, cOffset, m * n);
   if (m * n > 0 && (overlaps(c, cOffset, m * n, a, aOffset, m * k) || overlaps(c, cOffset, m * n, b, bOffset, k * n))) {
-    throw new RnnkitError('gemm', 'C must not overlap A or B');
+    throw new RnnkitError(api, 'C must not overlap A or B');
   }
 }
 
-function checkCount(name: string, value: number): void {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new RnnkitError('gemm', `${name} must be a non-negative integer, got ${String(value)}`);
+function checkCount(api: string, name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 0 || value > MAX_EXTENT) {
+    throw new RnnkitError(api, `${name} must be an integer from 0 to ${MAX_EXTENT}, got ${String(value)}`);
   }
 }
 
-function checkSameDType(name: string, array: TypedArray, isFloat32: boolean): void {
+function checkSameDType(api: string, name: string, array: TypedArray, isFloat32: boolean): void {
   if (isFloat32 ? !(array instanceof Float32Array) : !(array instanceof Float64Array)) {
     throw new RnnkitError(
-      'gemm',
+      api,
       `A, B and C must share a dtype: C is ${isFloat32 ? 'float32' : 'float64'}, ${name} is ${arrayKind(array)}`,
     );
   }
 }
 
-function checkExtent(name: string, array: TypedArray, offset: number, size: number): void {
+function checkExtent(api: string, name: string, array: TypedArray, offset: number, size: number): void {
   if (offset + size > array.length) {
-    throw new RnnkitError('gemm', `${name} needs ${size} elements from offset ${offset}, but its storage has ${array.length}`);
+    throw new RnnkitError(api, `${name} needs ${size} elements from offset ${offset}, but its storage has ${array.length}`);
   }
 }
 
