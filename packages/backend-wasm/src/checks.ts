@@ -1,6 +1,6 @@
 // Checks of a kernel call's sizes and buffers before anything enters WebAssembly, where a
 // wrong size would trap ("offset is out of bounds") or silently read past an operand.
-import { RnnkitError, type TypedArray } from '@rnnkit/tensor';
+import { RnnkitError } from '@rnnkit/tensor';
 
 /** Whether `value` is an integer from 0 to 2^31 − 1 (what a kernel's i32 argument holds). */
 function isSize(value: number): boolean {
