@@ -13,7 +13,7 @@ export interface HeapResult {
   readonly backend: string;
   /** Steps of the long sequence minus steps of the short one. */
   readonly steps: number;
-  /** JS heap bytes per time step of the forward pass (median of the repetitions). */
+  /** JS heap bytes per time step of the forward pass (the repetition nearest zero: see leastGrowth). */
   readonly forwardBytesPerStep: number;
   /** JS heap bytes per time step of the backward pass. */
   readonly backwardBytesPerStep: number;
@@ -70,8 +70,9 @@ export function measureHeapPerStep(options: HeapOptions = {}): HeapResult[] {
       const afterBackward = process.memoryUsage().heapUsed;
       return { forward: afterForward - before, backward: afterBackward - afterForward };
     };
-    // Warm-up: optimised code allocates differently from the interpreter.
-    for (let i = 0; i < 3; i++) {
+    // Warm-up: optimised code allocates differently from the interpreter, and the
+    // optimising compiler works on a thread of its own, so give it enough rounds to finish.
+    for (let i = 0; i < 10; i++) {
       growth(shortSteps);
       growth(longSteps);
     }
@@ -87,15 +88,22 @@ export function measureHeapPerStep(options: HeapOptions = {}): HeapResult[] {
       layer: name,
       backend: getBackend().name,
       steps: longSteps - shortSteps,
-      forwardBytesPerStep: median(forward),
-      backwardBytesPerStep: median(backward),
+      forwardBytesPerStep: leastGrowth(forward),
+      backwardBytesPerStep: leastGrowth(backward),
     });
     for (const p of layer.params()) p.zeroGrad();
   }
   return results;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
+/**
+ * The repetition closest to zero. A time loop that allocates does so in every repetition,
+ * so its growth shows in each; what varies between them is the noise around it — garbage
+ * left by the code before (positive) or a collection during the measurement (negative) —
+ * and the smallest magnitude is the repetition least disturbed by it.
+ */
+function leastGrowth(values: number[]): number {
+  let least = values[0]!;
+  for (const v of values) if (Math.abs(v) < Math.abs(least)) least = v;
+  return least;
 }
