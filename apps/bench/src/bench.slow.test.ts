@@ -15,7 +15,9 @@ const tinyTiming = { warmUpMs: 0, blockMs: 1, repetitions: 2, budgetMs: 1000, er
 describe('benchmark harness (tiny sizes)', () => {
   let report: BenchReport;
   beforeAll(async () => {
-    report = await runBenchmarks({ scale: 'tiny', timing: tinyTiming });
+    // Every JS and WebAssembly contender; PyTorch runs only where Python has torch (pytorch.test.ts tests it).
+    const contenders = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'tfjs-cpu', 'tfjs-wasm', 'brain.js'] as const;
+    report = await runBenchmarks({ scale: 'tiny', timing: tinyTiming, contenders });
   }, 240_000);
 
   it('should measure every row of the benchmark, W1 to W5', () => {

@@ -8,8 +8,11 @@ import { runInNewContext } from 'node:vm';
 import { type Spread, spread } from './stats.js';
 import { type BenchCase, flopsPerSample } from './workloads.js';
 
-/** Who runs a row: rnnkit on either kernel backend, TF.js on either backend, brain.js. */
-export type ContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt' | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js';
+/**
+ * Who runs a row: rnnkit on each kernel backend, TF.js on either backend, brain.js, and
+ * PyTorch on the CPU — native code, a yardstick rather than an anchor of the ratios.
+ */
+export type ContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt' | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js' | 'pytorch-cpu';
 
 /** One contender set up for one row. */
 export interface Task {
@@ -24,6 +27,14 @@ export interface Task {
   activate(): Promise<boolean>;
   /** One unit of work: a training step on a batch, a prediction, or (W5) one pass. */
   run(): void | Promise<void>;
+  /**
+   * For a contender that runs in another process: does `runs` units of work and resolves
+   * with the milliseconds they took, timed where the work runs, so that the messages to and
+   * from the process are not timed. The harness times blocks with it when it is given.
+   */
+  timeRuns?(runs: number): Promise<number>;
+  /** Native code (not JavaScript or WebAssembly): shown as such in the report. */
+  readonly native?: boolean;
   /**
    * W5: trains a fresh model (the `trial`-th initialisation) for `passes` passes and
    * returns its error, so that contenders are compared after the same number of passes.
@@ -76,6 +87,8 @@ export interface Measurement {
   readonly gflops?: number;
   /** W5: median error after `errorPasses` passes over `errorTrials` fresh trainings. */
   readonly error?: number;
+  /** True for native code (PyTorch): a yardstick, never the anchor of a ratio. */
+  readonly native?: boolean;
 }
 
 /** A ratio of rnnkit's median throughput to an anchor's. */
@@ -172,13 +185,18 @@ export async function measureCase(
         }
         const runs = runsPerBlock.get(entry.id)!;
         collectGarbage();
-        const started = performance.now();
-        for (let r = 0; r < runs; r++) {
-          // Synchronous contenders are not awaited, so they pay no microtask per run.
-          const pending = task.run();
-          if (pending !== undefined) await pending;
+        let ms: number;
+        if (task.timeRuns !== undefined) {
+          ms = (await task.timeRuns(runs)) / runs;
+        } else {
+          const started = performance.now();
+          for (let r = 0; r < runs; r++) {
+            // Synchronous contenders are not awaited, so they pay no microtask per run.
+            const pending = task.run();
+            if (pending !== undefined) await pending;
+          }
+          ms = (performance.now() - started) / runs;
         }
-        const ms = (performance.now() - started) / runs;
         const list = blocks.get(entry.id) ?? [];
         list.push(ms);
         blocks.set(entry.id, list);
@@ -219,6 +237,7 @@ export async function measureCase(
       samplesPerSecond,
       gflops: (flopsPerSample(c) * samplesPerSecond.median) / 1e9,
       ...(error === undefined ? {} : { error }),
+      ...(task.native === true ? { native: true } : {}),
     });
   }
   return { case: c, measurements, ...ratiosOf(c, measurements) };

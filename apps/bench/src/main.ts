@@ -6,7 +6,7 @@
 //   pnpm bench --json                   machine-readable report on stdout
 //   pnpm bench --markdown               Markdown tables (docs/benchmarks.md)
 //   pnpm bench --only W1,W4             only these workloads or rows ("W2 predict")
-//   pnpm bench --contenders rnnkit-wasm-mt,tfjs-wasm
+//   pnpm bench --contenders rnnkit-wasm-mt,tfjs-wasm,pytorch-cpu   (pytorch-cpu: a Python with torch)
 //   pnpm bench --tiny                   tiny sizes (what the smoke test runs)
 //   pnpm bench --no-heap                skip the heap-growth check
 // (apps/bench is not a workspace package: the first run installs its contenders.)

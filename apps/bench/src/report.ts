@@ -38,6 +38,7 @@ function caseRows(result: CaseResult): string[][] {
   return result.measurements.map((m: Measurement) => {
     if (m.status !== 'ok') return [result.case.id, m.contender, 'n/a', '', '', '', '', m.reason ?? ''];
     const perRun = m.msPerRun!;
+    const notes = [m.native === true ? 'native code' : '', m.error === undefined ? '' : `error ${m.error.toFixed(4)}`];
     return [
       result.case.id,
       m.contender,
@@ -46,7 +47,7 @@ function caseRows(result: CaseResult): string[][] {
       `${number(perRun.median)}${w5 ? ' /pass' : ''}`,
       number(m.gflops!),
       ratioOf(result, m.contender),
-      m.error === undefined ? '' : `error ${m.error.toFixed(4)}`,
+      notes.filter((n) => n !== '').join(', '),
     ];
   });
 }
@@ -94,6 +95,22 @@ export function targetLines(report: BenchReport): string[][] {
   return lines;
 }
 
+/** Per row with a native contender: rnnkit's best median ÷ the native engine's ("0.42×": native is faster). */
+export function nativeLines(report: BenchReport): string[][] {
+  const lines: string[][] = [];
+  for (const result of report.results) {
+    const ok = result.measurements.filter((m) => m.status === 'ok');
+    const rnnkit = ok.filter((m) => m.contender.startsWith('rnnkit-'));
+    if (rnnkit.length === 0) continue;
+    const best = rnnkit.reduce((a, b) => (b.samplesPerSecond!.median > a.samplesPerSecond!.median ? b : a));
+    for (const native of ok.filter((m) => m.native === true)) {
+      const ratio = best.samplesPerSecond!.median / native.samplesPerSecond!.median;
+      lines.push([result.case.id, native.contender, `${ratio.toFixed(2)}× (${best.contender})`]);
+    }
+  }
+  return lines;
+}
+
 function machineLine(report: BenchReport): string {
   const m = report.machine;
   return (
@@ -111,9 +128,12 @@ export function formatText(report: BenchReport): string {
   }
   out.push(pad(rows), '');
   out.push('Ratios: rnnkit median samples/s ÷ the anchor\'s (fastest TF.js backend unless the target names one).');
+  out.push('Native code (PyTorch) is a yardstick: it shows what remains to native speed and is never an anchor.');
   out.push('');
   const targets = [['row', 'target', 'best', 'verdict'], ...targetLines(report)];
   out.push(padColumns(targets), '');
+  const native = nativeLines(report);
+  if (native.length > 0) out.push(padColumns([['row', 'native engine', 'best rnnkit ÷ native'], ...native]), '');
   if (report.heap.length > 0) {
     const heap = [['layer', 'backend', 'forward bytes/step', 'backward bytes/step']];
     for (const h of report.heap) heap.push([h.layer, h.backend, h.forwardBytesPerStep.toFixed(1), h.backwardBytesPerStep.toFixed(1)]);
@@ -134,6 +154,8 @@ export function formatMarkdown(report: BenchReport): string {
   const rows: string[][] = [HEADER];
   for (const result of report.results) rows.push(...caseRows(result));
   const out = [`Measured ${machineLine(report)}.`, '', table(rows), '', table([['row', 'target', 'best', 'verdict'], ...targetLines(report)])];
+  const native = nativeLines(report);
+  if (native.length > 0) out.push('', table([['row', 'native engine', 'best rnnkit ÷ native'], ...native]));
   if (report.heap.length > 0) {
     const heap = [['layer', 'backend', 'forward bytes/step', 'backward bytes/step']];
     for (const h of report.heap) heap.push([h.layer, h.backend, h.forwardBytesPerStep.toFixed(1), h.backwardBytesPerStep.toFixed(1)]);

@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { pytorchContender } from './contenders/pytorch.js';
+import { measureCase } from './harness.js';
+import { nativeLines } from './report.js';
+import { type BenchCase, benchCases } from './workloads.js';
+
+const stub = fileURLToPath(new URL('./pytorch-stub.mjs', import.meta.url));
+const timing = { warmUpMs: 0, blockMs: 10, repetitions: 3, budgetMs: 1000, errorPasses: 1, errorTrials: 1 };
+const row = benchCases('tiny').find((c) => c.id === 'W1 b75')!;
+
+describe('the PyTorch contender', () => {
+  it('should time blocks where the work runs (the process reports 2 ms a run), marked as native code', async () => {
+    const result = await measureCase(row, [pytorchContender({ python: process.execPath, script: stub })], timing);
+    const m = result.measurements[0]!;
+    expect(m).toMatchObject({ contender: 'pytorch-cpu', status: 'ok', native: true });
+    // Pipe and process overhead would show here if the harness timed the messages itself.
+    expect(m.msPerRun).toEqual({ min: 2, median: 2, max: 2 });
+    expect(m.samplesPerSecond!.median).toBe(row.batch * 500);
+    expect(result.ratios).toEqual([]); // a yardstick, never an anchor
+  });
+
+  it('should give rnnkit best ÷ native per row', () => {
+    const ok = (contender: string, median: number, native?: boolean) => ({
+      contender,
+      status: 'ok',
+      samplesPerSecond: { min: median, median, max: median },
+      ...(native ? { native } : {}),
+    });
+    const lines = nativeLines({
+      results: [{ case: row, ratios: [], targetMet: null, measurements: [ok('rnnkit-js', 100), ok('rnnkit-wasm', 300), ok('pytorch-cpu', 600, true)] }],
+    } as never);
+    expect(lines).toEqual([['W1 b75', 'pytorch-cpu', '0.50× (rnnkit-wasm)']]);
+  });
+
+  it('should report n/a with the reason when there is no Python with torch, and when the process refuses the row', async () => {
+    const missing = await measureCase(row, [pytorchContender({ python: '/nonexistent/python3' })], timing);
+    expect(missing.measurements[0]).toMatchObject({ status: 'n/a' });
+    expect(missing.measurements[0]!.reason).toMatch(/^the PyTorch process ended: .*ENOENT.* \(needs a python3 with torch, e.g\. Debian's python3-torch\)$/);
+    const refused = await measureCase({ ...row, id: 'refused' } as BenchCase, [pytorchContender({ python: process.execPath, script: stub })], timing);
+    expect(refused.measurements[0]).toMatchObject({ status: 'n/a', reason: 'PyTorch: RuntimeError: no such row' });
+  });
+});
