@@ -12,7 +12,10 @@ import { type BenchCase, flopsPerSample } from './workloads.js';
  * Who runs a row: rnnkit on each kernel backend, TF.js on either backend, brain.js, and
  * PyTorch on the CPU — native code, a yardstick rather than an anchor of the ratios.
  */
-export type ContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt' | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js' | 'pytorch-cpu';
+export type ContenderId = RnnkitContenderId | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js' | 'pytorch-cpu';
+
+/** rnnkit on the JS kernels, or on WebAssembly (one thread or all cores; 128-bit or relaxed SIMD). */
+export type RnnkitContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt' | 'rnnkit-wasm-relaxed' | 'rnnkit-wasm-mt-relaxed';
 
 /** One contender set up for one row. */
 export interface Task {
@@ -113,7 +116,7 @@ export interface CaseResult {
 /** Progress lines for a terminal (the JSON mode sends them to stderr). */
 export type Log = (line: string) => void;
 
-const RNNKIT: readonly ContenderId[] = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt'];
+const RNNKIT: readonly ContenderId[] = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'rnnkit-wasm-relaxed', 'rnnkit-wasm-mt-relaxed'];
 const TFJS: readonly ContenderId[] = ['tfjs-cpu', 'tfjs-wasm'];
 
 /** Measures one row with every contender that supports it. */

@@ -4,14 +4,14 @@
 //
 // (`pnpm bench:profile W5` prints the time per run without profiling.)
 import { rnnkitContender } from './contenders/rnnkit.js';
+import type { RnnkitContenderId as RnnkitId } from './harness.js';
 import { benchCases } from './workloads.js';
 
-type RnnkitId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt';
-const IDS: readonly RnnkitId[] = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt'];
+const IDS: readonly RnnkitId[] = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'rnnkit-wasm-relaxed', 'rnnkit-wasm-mt-relaxed'];
 
 function fail(message: string): never {
   console.error(`profile: ${message}`);
-  console.error('usage: profile <row, e.g. "W5" or "W4 predict"> [--contender rnnkit-js|rnnkit-wasm|rnnkit-wasm-mt] [--seconds n]');
+  console.error(`usage: profile <row, e.g. "W5" or "W4 predict"> [--contender ${IDS.join('|')}] [--seconds n]`);
   process.exit(1);
 }
 

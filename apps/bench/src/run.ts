@@ -61,6 +61,8 @@ export const ALL_CONTENDERS: readonly ContenderId[] = [
   'rnnkit-js',
   'rnnkit-wasm',
   'rnnkit-wasm-mt',
+  'rnnkit-wasm-relaxed',
+  'rnnkit-wasm-mt-relaxed',
   'tfjs-cpu',
   'tfjs-wasm',
   'brain.js',
@@ -72,6 +74,8 @@ function contender(id: ContenderId): Contender {
     case 'rnnkit-js':
     case 'rnnkit-wasm':
     case 'rnnkit-wasm-mt':
+    case 'rnnkit-wasm-relaxed':
+    case 'rnnkit-wasm-mt-relaxed':
       return rnnkitContender(id);
     case 'tfjs-cpu':
     case 'tfjs-wasm':

@@ -20,8 +20,17 @@ export function vadd<T>(x: v128, y: v128): v128 {
   return f64x2.add(x, y);
 }
 
-/** acc + x·y (two instructions: Node 20's V8 has no fused multiply–add for WASM SIMD). */
+/**
+ * acc + x·y. The relaxed-SIMD build (`--enable relaxed-simd`) uses `relaxed_madd`, which the
+ * engine may fuse into one multiply–add with a single rounding (it does on x86 with FMA and
+ * on ARM); the plain build multiplies and adds, rounding twice. Either way the result of a
+ * given build on a given machine is always the same.
+ */
 export function vmad<T>(acc: v128, x: v128, y: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    if (sizeof<T>() == 4) return f32x4.relaxed_madd(x, y, acc);
+    return f64x2.relaxed_madd(x, y, acc);
+  }
   if (sizeof<T>() == 4) return f32x4.add(acc, f32x4.mul(x, y));
   return f64x2.add(acc, f64x2.mul(x, y));
 }

@@ -4,7 +4,18 @@ export const GENERATED: string;
 export const ASC_FLAGS: readonly string[];
 /** Flags added for the threaded build (imported shared memory). */
 export const SHARED_FLAGS: readonly string[];
-/** Compiles assembly/index.ts and the files it imports; resolves with the WebAssembly binary (`shared`: the threaded build). */
-export function compileKernels(shared?: boolean): Promise<Uint8Array>;
-/** The text of the generated TypeScript module for the two binaries. */
-export function generatedModule(binary: Uint8Array, sharedBinary: Uint8Array): string;
+/** Flags added for the relaxed-SIMD builds. */
+export const RELAXED_FLAGS: readonly string[];
+/** Compiles assembly/index.ts and the files it imports; resolves with the WebAssembly binary (`shared`: the threaded build; `relaxed`: with relaxed SIMD). */
+export function compileKernels(shared?: boolean, relaxed?: boolean): Promise<Uint8Array>;
+/** The four builds: own or shared memory, plain or relaxed SIMD. */
+export interface KernelBinaries {
+  readonly own: Uint8Array;
+  readonly shared: Uint8Array;
+  readonly relaxedOwn: Uint8Array;
+  readonly relaxedShared: Uint8Array;
+}
+/** Compiles all four builds. */
+export function compileAll(): Promise<KernelBinaries>;
+/** The text of the generated TypeScript module for the four binaries. */
+export function generatedModule(binaries: KernelBinaries): string;

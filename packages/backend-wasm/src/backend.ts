@@ -19,6 +19,7 @@ import {
   SHARED_MAXIMUM_PAGES,
   THREAD_KERNELS,
   compile,
+  relaxedSimdSupported,
   wasmSimdSupported,
 } from './module.js';
 import { API, MAX_THREADS, type Settings, type WasmBackendOptions, checkOptions } from './options.js';
@@ -29,6 +30,8 @@ import { type ThreadPool, MAX_ARGUMENTS, availableCores, startThreads, threadsUn
 export interface WasmBackend extends KernelBackend {
   /** Threads in use, the calling one included (1 without workers). */
   readonly threads: number;
+  /** Whether it runs the relaxed-SIMD build of the kernels (see the `relaxedSimd` option). */
+  readonly relaxedSimd: boolean;
   /**
    * Stops the worker threads. The backend keeps working on the calling thread alone.
    * Idle workers do not keep a Node process alive but hold the backend's memory; a backend
@@ -56,23 +59,31 @@ const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationR
  * copied back, so tensors stay ordinary typed arrays. Each backend has its own memory.
  */
 export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-  const settings = checkOptions(options);
+  const checked = checkOptions(options);
   if (!wasmSimdSupported()) {
     throw new RnnkitError(
       API,
       'this JavaScript engine cannot run WebAssembly with 128-bit SIMD (needs Node ≥ 16.4, Chrome ≥ 91, Firefox ≥ 89 or Safari ≥ 16.4); keep the default JS backend',
     );
   }
+  const relaxed = checked.relaxedSimd === 'auto' ? relaxedSimdSupported() : checked.relaxedSimd;
+  if (relaxed && !relaxedSimdSupported()) {
+    throw new RnnkitError(
+      API,
+      'relaxedSimd: true, but this JavaScript engine cannot run relaxed SIMD (Chrome/Edge ≥ 114, Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd); use relaxedSimd: \'auto\' or false',
+    );
+  }
+  const settings: NamedSettings = { ...checked, name: checked.name ?? (relaxed ? 'wasm-relaxed-simd' : 'wasm-simd'), relaxed };
   let threads = settings.threads === 'auto' ? (threadsUnavailable() === null ? await availableCores() : 1) : settings.threads;
   threads = Math.min(threads, MAX_THREADS);
   if (threads === 1) {
-    const instance = await WebAssembly.instantiate(await compile('own'), {});
+    const instance = await WebAssembly.instantiate(await compile(relaxed ? 'relaxed-own' : 'own'), {});
     const exports = instance.exports as unknown as KernelExports;
     return wasmKernels(exports, exports.memory, null, settings);
   }
   const reason = threadsUnavailable();
   if (reason !== null) throw new RnnkitError(API, `threads: ${threads} needs worker threads, but ${reason}; use threads: 1`);
-  const module = await compile('shared');
+  const module = await compile(relaxed ? 'relaxed-shared' : 'shared');
   const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
   const pool = await startThreads(API, module, memory, threads - 1, THREAD_KERNELS, settings.name);
@@ -86,7 +97,13 @@ export async function useWasmBackend(options: WasmBackendOptions = {}): Promise<
   return backend;
 }
 
-function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: ThreadPool | null, settings: Settings): WasmBackend {
+/** The settings with the name resolved and the build chosen. */
+interface NamedSettings extends Settings {
+  readonly name: string;
+  readonly relaxed: boolean;
+}
+
+function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: ThreadPool | null, settings: NamedSettings): WasmBackend {
   const small = settings.minMultiplyAdds;
   const fallback = jsBackend.gemm;
   const shared = pool !== null;
@@ -406,6 +423,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     name: settings.name,
     gemm,
     fused: recurrentPasses({ lstmForward, lstmBackward, gruForward, gruBackward }, settings.name),
+    relaxedSimd: settings.relaxed,
     get threads() {
       return workers + 1;
     },

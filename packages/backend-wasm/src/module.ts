@@ -1,7 +1,12 @@
 // The compiled kernels: the WebAssembly binaries (one with its own memory, one importing a
-// shared memory for threads), compiled once per process, what they export, and the limits
-// of their memory.
-import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
+// shared memory for threads, and both again built with relaxed SIMD), compiled once per
+// process, what they export, and the limits of their memory.
+import {
+  KERNELS_RELAXED_SHARED_WASM_BASE64,
+  KERNELS_RELAXED_WASM_BASE64,
+  KERNELS_SHARED_WASM_BASE64,
+  KERNELS_WASM_BASE64,
+} from './generated/kernels-wasm.js';
 
 /** What the compiled module exports (see assembly/index.ts). */
 export interface KernelExports {
@@ -29,23 +34,37 @@ export const SHARED_MAXIMUM_PAGES = 32768;
 /** Pages a WebAssembly memory of 32-bit addresses can have: 4 GiB. */
 export const MAXIMUM_PAGES = 65536;
 
-const binaries: Record<'own' | 'shared', Uint8Array<ArrayBuffer> | null> = { own: null, shared: null };
-const compiled: Record<'own' | 'shared', Promise<WebAssembly.Module> | null> = { own: null, shared: null };
+/** A build of the kernels: its own memory or a shared one, 128-bit SIMD or relaxed SIMD. */
+export type ModuleKind = 'own' | 'shared' | 'relaxed-own' | 'relaxed-shared';
 
-function kernelBytes(kind: 'own' | 'shared'): Uint8Array<ArrayBuffer> {
-  let bytes = binaries[kind];
-  if (bytes === null) {
-    const text = atob(kind === 'own' ? KERNELS_WASM_BASE64 : KERNELS_SHARED_WASM_BASE64);
+const BASE64: Record<ModuleKind, string> = {
+  own: KERNELS_WASM_BASE64,
+  shared: KERNELS_SHARED_WASM_BASE64,
+  'relaxed-own': KERNELS_RELAXED_WASM_BASE64,
+  'relaxed-shared': KERNELS_RELAXED_SHARED_WASM_BASE64,
+};
+const binaries = new Map<ModuleKind, Uint8Array<ArrayBuffer>>();
+const compiled = new Map<ModuleKind, Promise<WebAssembly.Module>>();
+
+function kernelBytes(kind: ModuleKind): Uint8Array<ArrayBuffer> {
+  let bytes = binaries.get(kind);
+  if (bytes === undefined) {
+    const text = atob(BASE64[kind]);
     bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    binaries[kind] = bytes;
+    binaries.set(kind, bytes);
   }
   return bytes;
 }
 
 /** The module of kind `kind`, compiled on first use and shared by every backend after. */
-export function compile(kind: 'own' | 'shared'): Promise<WebAssembly.Module> {
-  return (compiled[kind] ??= WebAssembly.compile(kernelBytes(kind)));
+export function compile(kind: ModuleKind): Promise<WebAssembly.Module> {
+  let module = compiled.get(kind);
+  if (module === undefined) {
+    module = WebAssembly.compile(kernelBytes(kind));
+    compiled.set(kind, module);
+  }
+  return module;
 }
 
 /**
@@ -54,4 +73,14 @@ export function compile(kind: 'own' | 'shared'): Promise<WebAssembly.Module> {
  */
 export function wasmSimdSupported(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(kernelBytes('own'));
+}
+
+/**
+ * True when this JavaScript engine can run the relaxed-SIMD build of the kernels (fused
+ * multiply–add in the matrix products): Chrome and Edge ≥ 114, Node ≥ 22; Node 20 only
+ * with `--experimental-wasm-relaxed-simd`. Asked again on every call (cheap: the module is
+ * validated, not compiled), so a flag set at run time counts.
+ */
+export function relaxedSimdSupported(): boolean {
+  return wasmSimdSupported() && WebAssembly.validate(kernelBytes('relaxed-own'));
 }

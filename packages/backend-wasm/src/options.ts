@@ -11,8 +11,22 @@ export interface WasmBackendOptions {
    * @defaultValue 1024
    */
   readonly minMultiplyAdds?: number;
-  /** The backend's name, shown by `getBackend().name` and in benchmarks. @defaultValue 'wasm-simd' */
+  /**
+   * The backend's name, shown by `getBackend().name` and in benchmarks.
+   * @defaultValue 'wasm-relaxed-simd' when it runs the relaxed-SIMD kernels, else 'wasm-simd'
+   */
   readonly name?: string;
+  /**
+   * Run the build of the kernels made with relaxed SIMD, whose matrix products use
+   * `relaxed_madd` (one fused multiply–add with a single rounding where the hardware has
+   * it: x86 with FMA, ARM): `'auto'` where the engine validates it (Chrome and Edge ≥ 114,
+   * Node ≥ 22; Node 20 with `--experimental-wasm-relaxed-simd`), `true` to require it (an
+   * error where it is missing), `false` for the 128-bit SIMD build everywhere. Products
+   * then differ from the other build's in the last bits (one rounding instead of two per
+   * multiply–add); each build gives the same bits every time on a given machine.
+   * @defaultValue 'auto'
+   */
+  readonly relaxedSimd?: boolean | 'auto';
   /**
    * Threads that share the work of LSTM layers (each taking a part of the batch) and of
    * large matrix products (each taking a block of rows or of depth): `1` runs
@@ -36,14 +50,16 @@ export interface WasmBackendOptions {
 }
 
 export const API = 'createWasmBackend';
-const OPTION_KEYS = ['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds'];
+const OPTION_KEYS = ['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds', 'relaxedSimd'];
 /** Most threads a backend may have, the calling one included. */
 export const MAX_THREADS = 64;
 
 /** The checked options, defaults filled in. */
 export interface Settings {
   readonly minMultiplyAdds: number;
-  readonly name: string;
+  /** The name asked for, or undefined for the default of the build in use. */
+  readonly name: string | undefined;
+  readonly relaxedSimd: boolean | 'auto';
   readonly threads: number | 'auto';
   readonly minParallelMultiplyAdds: number;
 }
@@ -55,8 +71,14 @@ export function checkOptions(options: WasmBackendOptions): Settings {
   if (typeof minMultiplyAdds !== 'number' || !(minMultiplyAdds >= 0)) {
     throw new RnnkitError(API, `minMultiplyAdds must be a number ≥ 0, got ${describeValue(minMultiplyAdds)}`);
   }
-  const name = options.name ?? 'wasm-simd';
-  if (typeof name !== 'string' || name === '') throw new RnnkitError(API, `name must be a non-empty string, got ${describeValue(name)}`);
+  const name = options.name;
+  if (name !== undefined && (typeof name !== 'string' || name === '')) {
+    throw new RnnkitError(API, `name must be a non-empty string, got ${describeValue(name)}`);
+  }
+  const relaxedSimd = options.relaxedSimd ?? 'auto';
+  if (relaxedSimd !== 'auto' && typeof relaxedSimd !== 'boolean') {
+    throw new RnnkitError(API, `relaxedSimd must be true, false or 'auto', got ${describeValue(relaxedSimd)}`);
+  }
   const threads = options.threads ?? 1;
   if (threads !== 'auto' && !(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) {
     throw new RnnkitError(API, `threads must be an integer from 1 to ${MAX_THREADS} or 'auto', got ${describeValue(threads)}`);
@@ -65,5 +87,5 @@ export function checkOptions(options: WasmBackendOptions): Settings {
   if (typeof minParallelMultiplyAdds !== 'number' || !(minParallelMultiplyAdds >= 0)) {
     throw new RnnkitError(API, `minParallelMultiplyAdds must be a number ≥ 0, got ${describeValue(minParallelMultiplyAdds)}`);
   }
-  return { minMultiplyAdds, name, threads, minParallelMultiplyAdds };
+  return { minMultiplyAdds, name, relaxedSimd, threads, minParallelMultiplyAdds };
 }

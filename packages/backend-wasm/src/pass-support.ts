@@ -7,12 +7,12 @@ import { recurrentKernelLaws } from '@rnnkit/testing';
 import { type KernelBackend, type Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, it } from 'vitest';
-import { type WasmBackend, createWasmBackend } from './index.js';
+import { type WasmBackend, type WasmBackendOptions, createWasmBackend } from './index.js';
 
-/** The WebAssembly backend on one thread, and on three with minParallelMultiplyAdds 0. */
-export async function backendsUnderTest(): Promise<readonly (readonly [string, WasmBackend])[]> {
-  const single = await createWasmBackend();
-  const threaded = await createWasmBackend({ threads: 3, minParallelMultiplyAdds: 0 });
+/** The WebAssembly backend (with `options`) on one thread, and on three with minParallelMultiplyAdds 0. */
+export async function backendsUnderTest(options: WasmBackendOptions = {}): Promise<readonly (readonly [string, WasmBackend])[]> {
+  const single = await createWasmBackend(options);
+  const threaded = await createWasmBackend({ ...options, threads: 3, minParallelMultiplyAdds: 0 });
   afterEach(() => setBackend(jsBackend));
   afterAll(() => threaded.dispose());
   return [

@@ -2,13 +2,14 @@
 // exactly what `fit` of @rnnkit/model does per batch (forward, loss and its gradient,
 // backward, optimizer step, zeroed gradients), without fit's shuffling and bookkeeping —
 // the counterpart of TF.js' `trainOnBatch`.
+import { setFlagsFromString } from 'node:v8';
 import { createWasmBackend } from '@rnnkit/backend-wasm';
 import { type Layer, Sequential, dense, lstm, simpleRNN } from '@rnnkit/layers';
 import { type Loss, binaryCrossentropy, meanSquaredError } from '@rnnkit/losses';
 import { adam, createOptimizer, rmsprop, sgd } from '@rnnkit/optimizers';
 import { type KernelBackend, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import { type BenchData, makeData, nextValueError, rows } from '../data.js';
-import type { Contender, ContenderId, Task } from '../harness.js';
+import type { Contender, RnnkitContenderId, Task } from '../harness.js';
 import type { BenchCase } from '../workloads.js';
 
 /** An rnnkit model of the case's spec, seeded. */
@@ -81,18 +82,19 @@ function trainStep(model: Sequential, loss: Loss, optimizer: ReturnType<typeof o
 /**
  * rnnkit with the given kernel backend: the JS kernels, WebAssembly on one thread, or
  * WebAssembly with a thread per core (`rnnkit-wasm-mt`; TF.js' WASM backend runs one
- * thread in Node).
+ * thread in Node); the `-relaxed` ones run the relaxed-SIMD build (fused multiply–add in
+ * the products), which Node 20 validates only behind a V8 flag that this contender sets
+ * (the plain ones ask for the 128-bit SIMD build explicitly, so both can run side by side).
  */
-export function rnnkitContender(id: Extract<ContenderId, 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt'>): Contender {
+export function rnnkitContender(id: RnnkitContenderId): Contender {
   let backend: Promise<KernelBackend> | null = null;
   const kernels = (): Promise<KernelBackend> => {
-    backend ??=
-      id === 'rnnkit-js'
-        ? Promise.resolve(jsBackend)
-        : id === 'rnnkit-wasm'
-          ? createWasmBackend()
-          : createWasmBackend({ threads: 'auto' });
-    return backend;
+    if (backend !== null) return backend;
+    if (id === 'rnnkit-js') return (backend = Promise.resolve(jsBackend));
+    const relaxed = id.endsWith('-relaxed');
+    if (relaxed) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    const threads = id.startsWith('rnnkit-wasm-mt') ? 'auto' : 1;
+    return (backend = createWasmBackend({ threads, relaxedSimd: relaxed }));
   };
   return {
     id,
