@@ -1,7 +1,8 @@
-import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
+import { type DType, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from './activations.js';
-import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
+import { WeightlessLayer } from './weightless-layer.js';
 import { checkStepperArguments, statelessStepper } from './stepper.js';
 
 const API = 'Activation';
@@ -36,14 +37,14 @@ const OPTION_KEYS = ['activation', 'dtype', 'name'] as const;
  * normalises each row of the last axis. Its class name is `"Activation"`, as in Keras and
  * saved files; the TypeScript name avoids a clash with the {@link Activation} function type.
  */
-export class ActivationLayer implements Layer<ActivationLayerCache> {
+export class ActivationLayer extends WeightlessLayer implements Layer<ActivationLayerCache> {
   readonly className = 'Activation';
   readonly name: string;
   readonly dtype: DType;
   readonly activation: Activation;
-  #built = false;
 
   constructor(options: ActivationLayerOptions) {
+    super(API);
     checkOptionKeys(API, options, OPTION_KEYS);
     if (options.activation === undefined) {
       throw new RnnkitError(API, 'activation is required, e.g. { activation: "relu" }');
@@ -56,19 +57,6 @@ export class ActivationLayer implements Layer<ActivationLayerCache> {
   /** Rebuilds a layer from {@link getConfig}'s output. */
   static fromConfig(config: LayerConfig): ActivationLayer {
     return new ActivationLayer(config as unknown as ActivationLayerOptions);
-  }
-
-  get built(): boolean {
-    return this.#built;
-  }
-
-  build(inputShape: SymbolicShape, _random: Random): void {
-    this.outputShape(inputShape);
-    this.#built = true;
-  }
-
-  params(): Param[] {
-    return [];
   }
 
   outputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -110,14 +98,6 @@ export class ActivationLayer implements Layer<ActivationLayerCache> {
     return statelessStepper(features, features, (input, inputOffset, output, outputOffset) => {
       for (let r = 0; r < rows; r++) activation.forward(input, inputOffset + r * features, output, outputOffset + r * features, features);
     });
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly Tensor[]): void {
-    checkNoWeights(API, weights);
   }
 
   getConfig(): ActivationLayerConfig {

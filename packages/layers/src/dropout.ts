@@ -1,6 +1,7 @@
-import { type DType, type Param, Random, RnnkitError, Tensor, allocate, formatShape, type TypedArray } from '@rnnkit/tensor';
-import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { type DType, Random, RnnkitError, Tensor, allocate, formatShape, type TypedArray } from '@rnnkit/tensor';
+import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
+import { WeightlessLayer } from './weightless-layer.js';
 import { checkStepperArguments, statelessStepper } from './stepper.js';
 
 const API = 'Dropout';
@@ -44,16 +45,16 @@ const OPTION_KEYS = ['rate', 'seed', 'dtype', 'name'] as const;
  * generator seeded by `seed` (each training forward draws a new mask); `backward` applies
  * the mask of its cache.
  */
-export class Dropout implements Layer<DropoutCache> {
+export class Dropout extends WeightlessLayer implements Layer<DropoutCache> {
   readonly className = 'Dropout';
   readonly name: string;
   readonly dtype: DType;
   readonly rate: number;
   readonly seed: number;
   #random: Random;
-  #built = false;
 
   constructor(options: DropoutOptions) {
+    super(API);
     checkOptionKeys(API, options, OPTION_KEYS);
     const { rate } = options;
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
@@ -73,19 +74,6 @@ export class Dropout implements Layer<DropoutCache> {
   /** Rebuilds a layer from {@link getConfig}'s output (with a fresh mask generator). */
   static fromConfig(config: LayerConfig): Dropout {
     return new Dropout(config as unknown as DropoutOptions);
-  }
-
-  get built(): boolean {
-    return this.#built;
-  }
-
-  build(inputShape: SymbolicShape, _random: Random): void {
-    this.outputShape(inputShape);
-    this.#built = true;
-  }
-
-  params(): Param[] {
-    return [];
   }
 
   outputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -135,14 +123,6 @@ export class Dropout implements Layer<DropoutCache> {
     return statelessStepper(features, features, (input, inputOffset, output, outputOffset) => {
       for (let i = 0; i < size; i++) output[outputOffset + i] = input[inputOffset + i]!;
     });
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly Tensor[]): void {
-    checkNoWeights(API, weights);
   }
 
   getConfig(): DropoutConfig {

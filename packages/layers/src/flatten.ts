@@ -1,8 +1,9 @@
 // Keras' Flatten: `[batch, …]` to `[batch, product of the rest]`, the values in the same
 // (row-major) order; backward gives the gradient the input's shape back.
-import { type DType, type Param, type Random, RnnkitError, Tensor, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { type DType, RnnkitError, Tensor, formatShape, sameShape } from '@rnnkit/tensor';
+import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import { WeightlessLayer } from './weightless-layer.js';
 
 const API = 'Flatten';
 
@@ -28,13 +29,13 @@ export interface FlattenCache {
 const OPTION_KEYS = ['dtype', 'name'] as const;
 
 /** Keras' `Flatten()`: `[batch, d1, d2, …]` to `[batch, d1·d2·…]`; no parameters. */
-export class Flatten implements Layer<FlattenCache> {
+export class Flatten extends WeightlessLayer implements Layer<FlattenCache> {
   readonly className = 'Flatten';
   readonly name: string;
   readonly dtype: DType;
-  #built = false;
 
   constructor(options: FlattenOptions = {}) {
+    super(API);
     checkOptionKeys(API, options, OPTION_KEYS);
     this.dtype = dtypeOption(API, options.dtype);
     this.name = nameOption(API, options.name, 'flatten');
@@ -43,19 +44,6 @@ export class Flatten implements Layer<FlattenCache> {
   /** Rebuilds a layer from {@link getConfig}'s output. */
   static fromConfig(config: LayerConfig): Flatten {
     return new Flatten(config as unknown as FlattenOptions);
-  }
-
-  get built(): boolean {
-    return this.#built;
-  }
-
-  build(inputShape: SymbolicShape, _random: Random): void {
-    this.outputShape(inputShape);
-    this.#built = true;
-  }
-
-  params(): Param[] {
-    return [];
   }
 
   /** `[batch, product]`; every length after the batch must be known (as in Keras and TF.js). */
@@ -88,14 +76,6 @@ export class Flatten implements Layer<FlattenCache> {
     }
     if (dy.dtype !== this.dtype) throw new RnnkitError(API, `expected a ${this.dtype} output gradient (the layer's dtype), got ${dy.dtype}`);
     return new Tensor(dy.data.slice(), cache.inputShape);
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly Tensor[]): void {
-    checkNoWeights(API, weights);
   }
 
   getConfig(): FlattenConfig {

@@ -6,9 +6,10 @@
 // steps is what a masked max should be, but Keras 3's GlobalMaxPooling1D ignores the mask
 // (padding included) and TF.js 4.22's pooling layers refuse one; without a mask all three
 // agree. A sample with no valid step pools to zeros (Keras' average would give 0/0 = NaN).
-import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { type DType, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
+import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import { WeightlessLayer } from './weightless-layer.js';
 
 /** Options of {@link GlobalAveragePooling1D} and {@link GlobalMaxPooling1D}. */
 export interface GlobalPooling1DOptions {
@@ -39,32 +40,19 @@ export interface GlobalMaxPooling1DCache {
 const OPTION_KEYS = ['dtype', 'name'] as const;
 
 /** What the two layers share: options, shapes, checks; no parameters. */
-abstract class GlobalPooling1D<Cache extends { readonly inputShape: readonly [number, number, number] }> implements Layer<Cache> {
+abstract class GlobalPooling1D<Cache extends { readonly inputShape: readonly [number, number, number] }> extends WeightlessLayer implements Layer<Cache> {
   abstract readonly className: string;
   readonly name: string;
   readonly dtype: DType;
   /** The class name, in errors. */
   protected readonly api: string;
-  #built = false;
 
   constructor(api: string, options: GlobalPooling1DOptions, defaultName: string) {
+    super(api);
     this.api = api;
     checkOptionKeys(api, options, OPTION_KEYS);
     this.dtype = dtypeOption(api, options.dtype);
     this.name = nameOption(api, options.name, defaultName);
-  }
-
-  get built(): boolean {
-    return this.#built;
-  }
-
-  build(inputShape: SymbolicShape, _random: Random): void {
-    this.outputShape(inputShape);
-    this.#built = true;
-  }
-
-  params(): Param[] {
-    return [];
   }
 
   outputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -80,14 +68,6 @@ abstract class GlobalPooling1D<Cache extends { readonly inputShape: readonly [nu
 
   abstract forward(x: Tensor, options?: ForwardOptions): ForwardResult<Cache>;
   abstract backward(dy: Tensor, cache: Cache): Tensor;
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly Tensor[]): void {
-    checkNoWeights(this.api, weights);
-  }
 
   getConfig(): GlobalPooling1DConfig {
     return { name: this.name, dtype: this.dtype };

@@ -2,9 +2,10 @@
 // `[batch, time, features]` whose features all equal `maskValue` is padding: its mask is 0
 // and its output zeros; every other step passes through unchanged (mask 1). The layers after
 // it receive the mask (see `computeMask`): recurrent layers skip the masked steps.
-import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
-import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { type DType, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
+import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import { WeightlessLayer } from './weightless-layer.js';
 
 const API = 'Masking';
 
@@ -33,33 +34,20 @@ export interface MaskingCache {
 const OPTION_KEYS = ['maskValue', 'dtype', 'name'] as const;
 
 /** Keras' `Masking({ maskValue })` over `[batch, time, features]` inputs; no parameters. */
-export class Masking implements Layer<MaskingCache> {
+export class Masking extends WeightlessLayer implements Layer<MaskingCache> {
   readonly className = 'Masking';
   readonly name: string;
   readonly dtype: DType;
   readonly maskValue: number;
-  #built = false;
 
   constructor(options: MaskingOptions = {}) {
+    super(API);
     checkOptionKeys(API, options, OPTION_KEYS);
     const value = options.maskValue ?? 0;
     if (typeof value !== 'number' || Number.isNaN(value)) throw new RnnkitError(API, `maskValue must be a number (not NaN), got ${describeValue(value)}`);
     this.maskValue = value;
     this.dtype = dtypeOption(API, options.dtype);
     this.name = nameOption(API, options.name, 'masking');
-  }
-
-  get built(): boolean {
-    return this.#built;
-  }
-
-  build(inputShape: SymbolicShape, _random: Random): void {
-    this.outputShape(inputShape);
-    this.#built = true;
-  }
-
-  params(): Param[] {
-    return [];
   }
 
   outputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -107,14 +95,6 @@ export class Masking implements Layer<MaskingCache> {
       if (cache.mask.data[s] === 1) for (let k = s * features; k < (s + 1) * features; k++) dx[k] = dy.data[k]!;
     }
     return new Tensor(dx, dy.shape);
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly Tensor[]): void {
-    checkNoWeights(API, weights);
   }
 
   /** Rebuilds a layer from {@link getConfig}'s output. */

@@ -1,9 +1,10 @@
 // Keras' RepeatVector: `[batch, features]` to `[batch, n, features]`, the input repeated at
 // each of n steps (an encoder's summary fed to every step of a decoder). Backward sums the n
 // steps' gradients.
-import { type DType, type Param, type Random, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkNoWeights, checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption, positiveInteger } from './common.js';
+import { type DType, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
+import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption, positiveInteger } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
+import { WeightlessLayer } from './weightless-layer.js';
 
 const API = 'RepeatVector';
 
@@ -32,14 +33,14 @@ export interface RepeatVectorCache {
 const OPTION_KEYS = ['n', 'dtype', 'name'] as const;
 
 /** Keras' `RepeatVector({ n })`: `[batch, f]` to `[batch, n, f]`; no parameters. */
-export class RepeatVector implements Layer<RepeatVectorCache> {
+export class RepeatVector extends WeightlessLayer implements Layer<RepeatVectorCache> {
   readonly className = 'RepeatVector';
   readonly name: string;
   readonly dtype: DType;
   readonly n: number;
-  #built = false;
 
   constructor(options: RepeatVectorOptions) {
+    super(API);
     checkOptionKeys(API, options, OPTION_KEYS);
     this.n = positiveInteger(API, 'n', options.n);
     this.dtype = dtypeOption(API, options.dtype);
@@ -49,19 +50,6 @@ export class RepeatVector implements Layer<RepeatVectorCache> {
   /** Rebuilds a layer from {@link getConfig}'s output. */
   static fromConfig(config: LayerConfig): RepeatVector {
     return new RepeatVector(config as unknown as RepeatVectorOptions);
-  }
-
-  get built(): boolean {
-    return this.#built;
-  }
-
-  build(inputShape: SymbolicShape, _random: Random): void {
-    this.outputShape(inputShape);
-    this.#built = true;
-  }
-
-  params(): Param[] {
-    return [];
   }
 
   outputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -100,14 +88,6 @@ export class RepeatVector implements Layer<RepeatVectorCache> {
       }
     }
     return new Tensor(dx, cache.inputShape);
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly Tensor[]): void {
-    checkNoWeights(API, weights);
   }
 
   getConfig(): RepeatVectorConfig {
