@@ -8,8 +8,11 @@ import { runInNewContext } from 'node:vm';
 import { type Spread, spread } from './stats.js';
 import { type BenchCase, flopsPerSample } from './workloads.js';
 
-/** Who runs a row: rnnkit on either kernel backend, TF.js on either backend, brain.js. */
-export type ContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt' | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js';
+/**
+ * Who runs a row: rnnkit on either kernel backend, TF.js on either backend, brain.js, and
+ * on the prediction rows ONNX Runtime (native code) directly or through rnnkit's onnxRunner.
+ */
+export type ContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt' | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js' | 'onnxruntime' | 'rnnkit-onnx';
 
 /** One contender set up for one row. */
 export interface Task {

@@ -32,11 +32,22 @@ function verdict(met: boolean | null): string {
   return met === null ? 'n/a' : met ? 'met' : 'NOT met';
 }
 
+/** Contenders whose work runs in native code (ONNX Runtime's C++ kernels), not JavaScript or WebAssembly. */
+export const NATIVE_CONTENDERS: ReadonlySet<ContenderId> = new Set(['onnxruntime', 'rnnkit-onnx']);
+
+/** The note of a native contender; onnxRunner's also gives its throughput ÷ ONNX Runtime used directly. */
+function nativeNote(result: CaseResult, m: Measurement): string {
+  const raw = result.measurements.find((x) => x.contender === 'onnxruntime' && x.status === 'ok');
+  if (m.contender !== 'rnnkit-onnx' || raw === undefined) return 'native code';
+  return `native code, ${(m.samplesPerSecond!.median / raw.samplesPerSecond!.median).toFixed(2)}× onnxruntime`;
+}
+
 /** Rows of [cells] for one case: one per contender. */
 function caseRows(result: CaseResult): string[][] {
   const w5 = result.case.workload === 'W5';
   return result.measurements.map((m: Measurement) => {
     if (m.status !== 'ok') return [result.case.id, m.contender, 'n/a', '', '', '', '', m.reason ?? ''];
+    const notes = [...(NATIVE_CONTENDERS.has(m.contender) ? [nativeNote(result, m)] : []), ...(m.error === undefined ? [] : [`error ${m.error.toFixed(4)}`])];
     const perRun = m.msPerRun!;
     return [
       result.case.id,
@@ -46,7 +57,7 @@ function caseRows(result: CaseResult): string[][] {
       `${number(perRun.median)}${w5 ? ' /pass' : ''}`,
       number(m.gflops!),
       ratioOf(result, m.contender),
-      m.error === undefined ? '' : `error ${m.error.toFixed(4)}`,
+      notes.join('; '),
     ];
   });
 }

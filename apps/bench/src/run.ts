@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { createWasmBackend } from '@rnnkit/backend-wasm';
 import { jsBackend, setBackend } from '@rnnkit/tensor';
 import { brainContender } from './contenders/brain.js';
+import { onnxContender } from './contenders/onnx.js';
 import { rnnkitContender } from './contenders/rnnkit.js';
 import { tfjsContender } from './contenders/tfjs.js';
 import { type CaseResult, type Contender, type ContenderId, type Log, type TimingOptions, measureCase } from './harness.js';
@@ -56,7 +57,7 @@ export function machineInfo(): MachineInfo {
   };
 }
 
-export const ALL_CONTENDERS: readonly ContenderId[] = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'tfjs-cpu', 'tfjs-wasm', 'brain.js'];
+export const ALL_CONTENDERS: readonly ContenderId[] = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'tfjs-cpu', 'tfjs-wasm', 'brain.js', 'onnxruntime', 'rnnkit-onnx'];
 
 function contender(id: ContenderId): Contender {
   switch (id) {
@@ -69,6 +70,9 @@ function contender(id: ContenderId): Contender {
       return tfjsContender(id);
     case 'brain.js':
       return brainContender();
+    case 'onnxruntime':
+    case 'rnnkit-onnx':
+      return onnxContender(id);
   }
 }
 
