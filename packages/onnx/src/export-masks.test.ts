@@ -1,4 +1,4 @@
-import { Bidirectional, Dense, Embedding, GlobalAveragePooling1D, GRU, type Layer, LSTM, Masking, Sequential, SimpleRNN, TimeDistributed } from '@rnnkit/layers';
+import { Bidirectional, Dense, Dropout, Embedding, GlobalAveragePooling1D, GRU, type Layer, LSTM, Masking, Sequential, SimpleRNN, TimeDistributed } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
 import { Tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
@@ -73,6 +73,12 @@ describe('exportOnnx, masks', () => {
       [0, 0, 0, 0, 0],
     ];
     await expectSame(m, padded(randomTensor([4, 5, 2], 5), valid, 0));
+  });
+
+  it('ANDs the masks of two Masking layers and passes the mask through Dense and Dropout', async () => {
+    const m = model([new Masking({ maskValue: 0 }), new Masking({ maskValue: 0.75 }), new Dense({ units: 3, activation: 'relu' }), new Dropout({ rate: 0.5 }), new GRU({ units: 2 })], [null, 2], 9);
+    const x = padded(padded(randomTensor([3, 4, 2], 10), [[1, 1, 0, 1], [1, 1, 1, 1], [0, 1, 1, 1]], 0), [[1, 1, 1, 1], [1, 0, 1, 0], [1, 1, 1, 0]], 0.75);
+    await expectSame(m, x);
   });
 
   it('runs every recurrent layer, goBackwards and Bidirectional with a mask equal to predict', async () => {
