@@ -8,7 +8,8 @@
 // (apps/bench/pnpm-lock.yaml), which this script installs (`pnpm install --ignore-workspace
 // --frozen-lockfile`) unless apps/bench/node_modules holds exactly that lockfile's install. The
 // rnnkit packages come in through `link:` ranges, so the benchmark runs the workspace's
-// sources. `pnpm install` at the root does not install the contenders.
+// sources. `pnpm install` at the root does not install the contenders (ONNX Runtime, also a
+// contender, is the onnxruntime-node that @rnnkit/onnx's workspace install holds).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

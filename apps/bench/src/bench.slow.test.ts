@@ -5,7 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Measurement, ratiosOf } from './harness.js';
+import { onnxContender } from './contenders/onnx.js';
+import { type Measurement, measureCase, ratiosOf } from './harness.js';
 import { formatMarkdown, formatText } from './report.js';
 import { type BenchReport, runBenchmarks } from './run.js';
 import { benchCases, flopsPerSample } from './workloads.js';
@@ -26,11 +27,21 @@ describe('benchmark harness (tiny sizes)', () => {
     ]);
   });
 
-  it('should run the three rnnkit backends and both TF.js backends on W1–W4, and brain.js on W5', () => {
+  it('should run the three rnnkit backends and both TF.js backends on W1–W4, brain.js on W5, and ONNX Runtime (direct and onnxRunner) on the prediction rows', () => {
+    const rnnkitAndTfjs = ['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'tfjs-cpu', 'tfjs-wasm'];
     for (const result of report.results) {
       const ids = result.measurements.map((m) => m.contender);
       if (result.case.workload === 'W5') expect(ids).toEqual(['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'brain.js']);
-      else expect(ids).toEqual(['rnnkit-js', 'rnnkit-wasm', 'rnnkit-wasm-mt', 'tfjs-cpu', 'tfjs-wasm']);
+      else if (result.case.phase === 'predict') expect(ids).toEqual([...rnnkitAndTfjs, 'onnxruntime', 'rnnkit-onnx']);
+      else expect(ids).toEqual(rnnkitAndTfjs);
+    }
+  });
+
+  it('should measure ONNX Runtime, which @rnnkit/onnx\'s install holds, and mark it native code', () => {
+    const markdown = formatMarkdown(report);
+    for (const result of report.results.filter((r) => r.case.phase === 'predict')) {
+      for (const id of ['onnxruntime', 'rnnkit-onnx'] as const) expect(result.measurements.find((m) => m.contender === id)!.status, `${result.case.id} ${id}`).toBe('ok');
+      expect(markdown).toMatch(new RegExp(`\\| ${result.case.id} \\| rnnkit-onnx \\| .* \\| native code, \\d+\\.\\d\\d× onnxruntime \\|`));
     }
   });
 
@@ -117,6 +128,17 @@ describe('ratiosOf', () => {
 
   it('should leave ratios empty and the verdict open when no anchor could run', () => {
     expect(ratiosOf(w1!, [ok('rnnkit-js', 100), { contender: 'tfjs-cpu', status: 'n/a', reason: 'x' }])).toEqual({ ratios: [], targetMet: null });
+  });
+});
+
+describe('ONNX Runtime contenders', () => {
+  it('should be n/a with a note, not fail the run, when onnxruntime-node cannot load', async () => {
+    const [, , , w2Predict] = benchCases('tiny');
+    const missing = onnxContender('rnnkit-onnx', () => {
+      throw new Error("Cannot find module 'onnxruntime-node'\nRequire stack: …");
+    });
+    const result = await measureCase(w2Predict!, [missing], tinyTiming);
+    expect(result.measurements).toEqual([{ contender: 'rnnkit-onnx', status: 'n/a', reason: "onnxruntime-node cannot load: Cannot find module 'onnxruntime-node'" }]);
   });
 });
 

@@ -9,10 +9,18 @@ import { type Spread, spread } from './stats.js';
 import { type BenchCase, flopsPerSample } from './workloads.js';
 
 /**
- * Who runs a row: rnnkit on each kernel backend, TF.js on either backend, brain.js, and
- * PyTorch on the CPU — native code, a yardstick rather than an anchor of the ratios.
+ * Who runs a row: rnnkit on each kernel backend, TF.js on either backend, brain.js, and native
+ * code as a yardstick (never an anchor of the ratios): PyTorch on the CPU, and on the
+ * prediction rows ONNX Runtime directly or through rnnkit's onnxRunner.
  */
-export type ContenderId = RnnkitContenderId | 'tfjs-cpu' | 'tfjs-wasm' | 'brain.js' | 'pytorch-cpu';
+export type ContenderId =
+  | RnnkitContenderId
+  | 'tfjs-cpu'
+  | 'tfjs-wasm'
+  | 'brain.js'
+  | 'pytorch-cpu'
+  | 'onnxruntime'
+  | 'rnnkit-onnx';
 
 /** rnnkit on the JS kernels, or on WebAssembly (one thread or all cores; 128-bit or relaxed SIMD). */
 export type RnnkitContenderId = 'rnnkit-js' | 'rnnkit-wasm' | 'rnnkit-wasm-mt' | 'rnnkit-wasm-relaxed' | 'rnnkit-wasm-mt-relaxed';
@@ -36,8 +44,6 @@ export interface Task {
    * from the process are not timed. The harness times blocks with it when it is given.
    */
   timeRuns?(runs: number): Promise<number>;
-  /** Native code (not JavaScript or WebAssembly): shown as such in the report. */
-  readonly native?: boolean;
   /**
    * W5: trains a fresh model (the `trial`-th initialisation) for `passes` passes and
    * returns its error, so that contenders are compared after the same number of passes.
@@ -90,8 +96,6 @@ export interface Measurement {
   readonly gflops?: number;
   /** W5: median error after `errorPasses` passes over `errorTrials` fresh trainings. */
   readonly error?: number;
-  /** True for native code (PyTorch): a yardstick, never the anchor of a ratio. */
-  readonly native?: boolean;
 }
 
 /** A ratio of rnnkit's median throughput to an anchor's. */
@@ -240,7 +244,6 @@ export async function measureCase(
       samplesPerSecond,
       gflops: (flopsPerSample(c) * samplesPerSecond.median) / 1e9,
       ...(error === undefined ? {} : { error }),
-      ...(task.native === true ? { native: true } : {}),
     });
   }
   return { case: c, measurements, ...ratiosOf(c, measurements) };

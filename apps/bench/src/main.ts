@@ -1,5 +1,6 @@
 // `pnpm bench`: rnnkit against TF.js (CPU and WASM backends) and brain.js on the seed
-// workloads (docs/benchmarks.md), side by side in one run.
+// workloads (docs/benchmarks.md), side by side in one run; on the prediction rows also ONNX
+// Runtime, directly and through @rnnkit/onnx's onnxRunner.
 //
 //   pnpm bench                          everything, full sizes (about 20 minutes)
 //   pnpm bench --quick                  shorter timing

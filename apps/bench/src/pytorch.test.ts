@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { pytorchContender } from './contenders/pytorch.js';
 import { measureCase } from './harness.js';
-import { nativeLines } from './report.js';
+import { formatText, nativeLines } from './report.js';
 import { type BenchCase, benchCases } from './workloads.js';
 
 const stub = fileURLToPath(new URL('./pytorch-stub.mjs', import.meta.url));
@@ -13,7 +13,10 @@ describe('the PyTorch contender', () => {
   it('should time blocks where the work runs (the process reports 2 ms a run), marked as native code', async () => {
     const result = await measureCase(row, [pytorchContender({ python: process.execPath, script: stub })], timing);
     const m = result.measurements[0]!;
-    expect(m).toMatchObject({ contender: 'pytorch-cpu', status: 'ok', native: true });
+    expect(m).toMatchObject({ contender: 'pytorch-cpu', status: 'ok' });
+    expect(formatText({ machine: { date: '', cpu: '', cores: 2, memoryGiB: 1, node: '', platform: '', loadAverage: [] }, scale: 'tiny', timing, results: [result], heap: [] })).toMatch(
+      /^W1 b75 +pytorch-cpu +37,500 .* native code$/m,
+    );
     // Pipe and process overhead would show here if the harness timed the messages itself.
     expect(m.msPerRun).toEqual({ min: 2, median: 2, max: 2 });
     expect(m.samplesPerSecond!.median).toBe(row.batch * 500);
@@ -21,16 +24,14 @@ describe('the PyTorch contender', () => {
   });
 
   it('should give rnnkit best ÷ native per row', () => {
-    const ok = (contender: string, median: number, native?: boolean) => ({
-      contender,
-      status: 'ok',
-      samplesPerSecond: { min: median, median, max: median },
-      ...(native ? { native } : {}),
-    });
-    const lines = nativeLines({
-      results: [{ case: row, ratios: [], targetMet: null, measurements: [ok('rnnkit-js', 100), ok('rnnkit-wasm', 300), ok('pytorch-cpu', 600, true)] }],
-    } as never);
-    expect(lines).toEqual([['W1 b75', 'pytorch-cpu', '0.50× (rnnkit-wasm)']]);
+    const ok = (contender: string, median: number) => ({ contender, status: 'ok', samplesPerSecond: { min: median, median, max: median } });
+    const measurements = [ok('rnnkit-js', 100), ok('rnnkit-wasm', 300), ok('rnnkit-onnx', 900), ok('pytorch-cpu', 600), ok('onnxruntime', 1000)];
+    const lines = nativeLines({ results: [{ case: row, ratios: [], targetMet: null, measurements }] } as never);
+    // rnnkit-onnx is rnnkit's model on ONNX Runtime: native, so neither "best rnnkit" nor an engine.
+    expect(lines).toEqual([
+      ['W1 b75', 'pytorch-cpu', '0.50× (rnnkit-wasm)'],
+      ['W1 b75', 'onnxruntime', '0.30× (rnnkit-wasm)'],
+    ]);
   });
 
   it('should report n/a with the reason when there is no Python with torch, and when the process refuses the row', async () => {

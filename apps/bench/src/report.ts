@@ -32,13 +32,26 @@ function verdict(met: boolean | null): string {
   return met === null ? 'n/a' : met ? 'met' : 'NOT met';
 }
 
+/** Contenders whose work runs in native code (PyTorch's and ONNX Runtime's C++ kernels), not JavaScript or WebAssembly. */
+export const NATIVE_CONTENDERS: ReadonlySet<ContenderId> = new Set(['pytorch-cpu', 'onnxruntime', 'rnnkit-onnx']);
+
+/** The native engines themselves (rnnkit-onnx is rnnkit's model run by one of them). */
+const NATIVE_ENGINES: ReadonlySet<ContenderId> = new Set(['pytorch-cpu', 'onnxruntime']);
+
+/** The note of a native contender; onnxRunner's also gives its throughput ÷ ONNX Runtime used directly. */
+function nativeNote(result: CaseResult, m: Measurement): string {
+  const raw = result.measurements.find((x) => x.contender === 'onnxruntime' && x.status === 'ok');
+  if (m.contender !== 'rnnkit-onnx' || raw === undefined) return 'native code';
+  return `native code, ${(m.samplesPerSecond!.median / raw.samplesPerSecond!.median).toFixed(2)}× onnxruntime`;
+}
+
 /** Rows of [cells] for one case: one per contender. */
 function caseRows(result: CaseResult): string[][] {
   const w5 = result.case.workload === 'W5';
   return result.measurements.map((m: Measurement) => {
     if (m.status !== 'ok') return [result.case.id, m.contender, 'n/a', '', '', '', '', m.reason ?? ''];
+    const notes = [...(NATIVE_CONTENDERS.has(m.contender) ? [nativeNote(result, m)] : []), ...(m.error === undefined ? [] : [`error ${m.error.toFixed(4)}`])];
     const perRun = m.msPerRun!;
-    const notes = [m.native === true ? 'native code' : '', m.error === undefined ? '' : `error ${m.error.toFixed(4)}`];
     return [
       result.case.id,
       m.contender,
@@ -47,7 +60,7 @@ function caseRows(result: CaseResult): string[][] {
       `${number(perRun.median)}${w5 ? ' /pass' : ''}`,
       number(m.gflops!),
       ratioOf(result, m.contender),
-      notes.filter((n) => n !== '').join(', '),
+      notes.join('; '),
     ];
   });
 }
@@ -95,15 +108,15 @@ export function targetLines(report: BenchReport): string[][] {
   return lines;
 }
 
-/** Per row with a native contender: rnnkit's best median ÷ the native engine's ("0.42×": native is faster). */
+/** Per row with a native engine: rnnkit's best median (JS or WebAssembly) ÷ the engine's ("0.42×": native is faster). */
 export function nativeLines(report: BenchReport): string[][] {
   const lines: string[][] = [];
   for (const result of report.results) {
     const ok = result.measurements.filter((m) => m.status === 'ok');
-    const rnnkit = ok.filter((m) => m.contender.startsWith('rnnkit-'));
+    const rnnkit = ok.filter((m) => m.contender.startsWith('rnnkit-') && !NATIVE_CONTENDERS.has(m.contender));
     if (rnnkit.length === 0) continue;
     const best = rnnkit.reduce((a, b) => (b.samplesPerSecond!.median > a.samplesPerSecond!.median ? b : a));
-    for (const native of ok.filter((m) => m.native === true)) {
+    for (const native of ok.filter((m) => NATIVE_ENGINES.has(m.contender))) {
       const ratio = best.samplesPerSecond!.median / native.samplesPerSecond!.median;
       lines.push([result.case.id, native.contender, `${ratio.toFixed(2)}× (${best.contender})`]);
     }
@@ -128,7 +141,7 @@ export function formatText(report: BenchReport): string {
   }
   out.push(pad(rows), '');
   out.push('Ratios: rnnkit median samples/s ÷ the anchor\'s (fastest TF.js backend unless the target names one).');
-  out.push('Native code (PyTorch) is a yardstick: it shows what remains to native speed and is never an anchor.');
+  out.push('Native code (PyTorch, ONNX Runtime) is a yardstick: it shows what remains to native speed and is never an anchor.');
   out.push('');
   const targets = [['row', 'target', 'best', 'verdict'], ...targetLines(report)];
   out.push(padColumns(targets), '');

@@ -4,6 +4,7 @@ import { createWasmBackend } from '@rnnkit/backend-wasm';
 import { jsBackend, setBackend } from '@rnnkit/tensor';
 import { brainContender } from './contenders/brain.js';
 import { pytorchContender } from './contenders/pytorch.js';
+import { onnxContender } from './contenders/onnx.js';
 import { rnnkitContender } from './contenders/rnnkit.js';
 import { tfjsContender } from './contenders/tfjs.js';
 import { type CaseResult, type Contender, type ContenderId, type Log, type TimingOptions, measureCase } from './harness.js';
@@ -67,6 +68,8 @@ export const ALL_CONTENDERS: readonly ContenderId[] = [
   'tfjs-wasm',
   'brain.js',
   'pytorch-cpu',
+  'onnxruntime',
+  'rnnkit-onnx',
 ];
 
 function contender(id: ContenderId): Contender {
@@ -84,6 +87,9 @@ function contender(id: ContenderId): Contender {
       return brainContender();
     case 'pytorch-cpu':
       return pytorchContender();
+    case 'onnxruntime':
+    case 'rnnkit-onnx':
+      return onnxContender(id);
   }
 }
 

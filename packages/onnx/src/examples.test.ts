@@ -1,5 +1,5 @@
 // The README's examples, run on the committed fixtures (PyTorch is not needed).
-import { Dense, LSTM, Sequential } from '@rnnkit/layers';
+import { Dense, LSTM, Masking, Sequential } from '@rnnkit/layers';
 import { fit, predict, saveModel } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
 import { Tensor } from '@rnnkit/tensor';
@@ -41,5 +41,19 @@ describe('README examples', () => {
     const expected = predict(model, x);
     expect(y.shape).toEqual([3, 1]);
     for (let i = 0; i < 3; i++) expect(y.data[i]).toBeCloseTo(expected.data[i]!, 5);
+  });
+
+  it('exports a masked model and runs it in ONNX Runtime', async () => {
+    const model = new Sequential({ layers: [new Masking({ maskValue: 0 }), new LSTM({ units: 8 }), new Dense({ units: 1 })], inputShape: [null, 1], seed: 1 });
+    const x = new Tensor(Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0, 0]), [2, 4, 1]);
+    const runner = onnxRunner(model);
+    const y = await runner.predict(x);
+    await runner.dispose();
+    const expected = predict(model, x);
+    expect(y.shape).toEqual([2, 1]);
+    for (let i = 0; i < 2; i++) expect(y.data[i]).toBeCloseTo(expected.data[i]!, 5);
+    // The second sequence ends after two steps: the same as those two steps alone.
+    const short = predict(model, new Tensor(Float32Array.from([0.5, 0.6]), [1, 2, 1]));
+    expect(y.data[1]).toBeCloseTo(short.data[0]!, 5);
   });
 });

@@ -2,6 +2,7 @@
 // Each reads the layer only through its public surface (getConfig, getWeights), so it works
 // for any layer with the same class name and configuration.
 import type { OnnxAttributeValue, OnnxGraphBuilder, OnnxLayerConverter, OnnxValue } from './export-graph.js';
+import { compactValidSteps, takeMask } from './export-masks.js';
 import { GRU_LAYOUT, type GateLayout, LSTM_LAYOUT, RNN_LAYOUT, kerasToOnnxMatrix, kerasToOnnxVector } from './gate-layout.js';
 
 /** An activation by name as standalone ONNX nodes (none for 'linear'). */
@@ -90,7 +91,8 @@ function recurrentConverter(className: string, mapping: RecurrentMapping): OnnxL
       const direction = { config, weights: layer.getWeights() };
       const units = config.units as number;
       const reverse = config.goBackwards === true;
-      const { y, yH } = recurrentNode(graph, input, mapping, [direction], reverse ? 'reverse' : 'forward', config.returnSequences === true);
+      const mask = maskForLastOutput(graph, config.returnSequences === true);
+      const { y, yH } = recurrentNode(graph, input, mapping, [direction], reverse ? 'reverse' : 'forward', config.returnSequences === true, mask);
       if (y !== undefined) {
         // Y is [time, directions = 1, batch, units]: drop the direction axis, back to batch-major.
         let steps = graph.addNode('Squeeze', [y, graph.addInt64('axes', [1])])[0]!;
@@ -104,6 +106,18 @@ function recurrentConverter(className: string, mapping: RecurrentMapping): OnnxL
       return { name: out, shape: [input.shape[0]!, units] };
     },
   };
+}
+
+/**
+ * The mask reaching a recurrent layer (used up), or undefined. Masked steps export for the
+ * last output only: see export-masks.ts.
+ */
+export function maskForLastOutput(graph: OnnxGraphBuilder, sequences: boolean): string | undefined {
+  const mask = takeMask(graph);
+  if (mask !== undefined && sequences) {
+    graph.unsupported('a mask reaches it and it returns sequences; masks export into layers returning the last output only (ONNX writes zeros after a sequence\'s valid steps, where rnnkit repeats the last valid output)');
+  }
+  return mask;
 }
 
 /** The directions' values one after the other. */
@@ -134,7 +148,8 @@ export interface RecurrentDirection {
 /**
  * The ONNX RNN/LSTM/GRU node of one direction or two (forward then reverse, `bidirectional`),
  * with its input transposed to time-major. Returns Y `[time, directions, batch, units]` when
- * `sequences`, else Y_h `[directions, batch, units]`.
+ * `sequences`, else Y_h `[directions, batch, units]`. With `mask` (`[batch, time]` flags, last
+ * output only) the op reads each sequence's valid steps alone (see export-masks.ts).
  */
 export function recurrentNode(
   graph: OnnxGraphBuilder,
@@ -143,6 +158,7 @@ export function recurrentNode(
   directions: readonly RecurrentDirection[],
   direction: 'forward' | 'reverse' | 'bidirectional',
   sequences: boolean,
+  mask?: string,
 ): { y?: string; yH?: string } {
   const { layout, opType } = mapping;
   if (input.shape.length !== 3) graph.unsupported(`expected input [batch, time, features], got rank ${input.shape.length}`);
@@ -192,7 +208,8 @@ export function recurrentNode(
     initialStates.forEach((s, d) => s && states.set(s, d * units));
     initialH = broadcastInitialState(graph, input.name, states, count, units);
   }
-  const transposed = graph.addNode('Transpose', [input.name], { attributes: { perm: { ints: [1, 0, 2] } } })[0]!;
+  const masked = mask === undefined ? undefined : compactValidSteps(graph, input.name, mask);
+  const transposed = graph.addNode('Transpose', [masked?.steps ?? input.name], { attributes: { perm: { ints: [1, 0, 2] } } })[0]!;
   const attributes = {
     hidden_size: { int: units },
     direction: { string: direction },
@@ -200,10 +217,13 @@ export function recurrentNode(
     ...activationParameters(activations),
     ...(opType === 'GRU' ? { linear_before_reset: { int: resetAfter ? 1 : 0 } } : {}),
   };
-  const inputs = [transposed, wName, rName, b, '', initialH];
+  const inputs = [transposed, wName, rName, b, masked?.lengths ?? '', initialH];
   while (inputs[inputs.length - 1] === '') inputs.pop();
   const [y, yH] = graph.addNode(opType, inputs, { attributes, outputs: [sequences, !sequences] });
-  return sequences ? { y: y! } : { yH: yH! };
+  if (sequences) return { y: y! };
+  // rnnkit's last output of a sequence without a valid step is zeros (whatever the initial
+  // state); ONNX Runtime writes zeros there too, but the ONNX standard does not say so.
+  return { yH: masked ? graph.addNode('Mul', [yH!, masked.nonEmpty])[0]! : yH! };
 }
 
 /**

@@ -1,10 +1,10 @@
 // The converters of exportOnnx for the sequence layers: Embedding (Cast + Gather), the global
 // poolings (ReduceMean / ReduceMax over time), RepeatVector (Unsqueeze + Tile), Flatten, and
 // TimeDistributed over a layer that acts on the last axis alone (its converter applied to the
-// [batch, time, …] value directly). Masks are never exported (see export-wrappers.ts), so
-// Embedding's maskZero is refused.
+// [batch, time, …] value directly). Embedding's maskZero makes a mask (see export-masks.ts).
 import type { OnnxLayerConverter } from './export-graph.js';
 import { layerConverters } from './export-layers.js';
+import { clearMask, maskNonZeroIds } from './export-masks.js';
 
 /** ONNX's element type number of int64 (TensorProto.DataType.INT64). */
 const INT64 = 7;
@@ -13,13 +13,14 @@ const embedding: OnnxLayerConverter = {
   className: 'Embedding',
   convert(layer, input, graph) {
     const config = layer.getConfig();
-    if (config.maskZero === true) graph.unsupported('maskZero makes a mask, and masks are not exported');
     const [table] = layer.getWeights();
     const [vocabulary, dimension] = table!.shape as [number, number];
     const weights = graph.addInitializer('embeddings', [vocabulary, dimension], table!.data);
     // The ids come in as floats (as rnnkit and TF.js take them): Gather needs integers.
     const ids = graph.addNode('Cast', [input.name], { attributes: { to: { int: INT64 } } })[0]!;
     const out = graph.addNode('Gather', [weights, ids], { attributes: { axis: { int: 0 } } })[0]!;
+    if (config.maskZero === true) maskNonZeroIds(graph, input.name);
+    else clearMask(graph);
     return { name: out, shape: [...input.shape, dimension] };
   },
 };

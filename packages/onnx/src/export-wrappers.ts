@@ -1,8 +1,8 @@
-// The converters of exportOnnx for Bidirectional (ONNX's recurrent ops with direction
-// "bidirectional", then Keras' merge) and Masking (refused: see below), and the list of all
-// built-in converters.
+// The converter of exportOnnx for Bidirectional (ONNX's recurrent ops with direction
+// "bidirectional", then Keras' merge), and the list of all built-in converters.
 import type { OnnxGraphBuilder, OnnxLayerConverter } from './export-graph.js';
-import { RECURRENT_MAPPINGS, type RecurrentDirection, layerConverters, recurrentNode } from './export-layers.js';
+import { RECURRENT_MAPPINGS, type RecurrentDirection, layerConverters, maskForLastOutput, recurrentNode } from './export-layers.js';
+import { masking } from './export-masks.js';
 import { sequenceConverters } from './export-sequence.js';
 
 type Config = Readonly<Record<string, unknown>>;
@@ -52,7 +52,9 @@ const bidirectional: OnnxLayerConverter = {
     ];
     const units = forward.units as number;
     const sequences = forward.returnSequences === true;
-    const { y, yH } = recurrentNode(graph, input, RECURRENT_MAPPINGS[className], directions, 'bidirectional', sequences);
+    // Masked: both directions read the valid steps alone, the reverse one from the last valid step back (as rnnkit's backward layer).
+    const mask = maskForLastOutput(graph, sequences);
+    const { y, yH } = recurrentNode(graph, input, RECURRENT_MAPPINGS[className], directions, 'bidirectional', sequences, mask);
     const [batch, time] = input.shape;
     const mode = config.mergeMode;
     const width = mode === 'concat' ? 2 * units : units;
@@ -64,15 +66,6 @@ const bidirectional: OnnxLayerConverter = {
     // Y_h [2, batch, units] → [batch, 2, units]: the forward direction's last output and the backward one's.
     const batchMajor = graph.addNode('Transpose', [yH!], { attributes: { perm: { ints: [1, 0, 2] } } })[0]!;
     return { name: merge(graph, batchMajor, 1, 3, mode, units), shape: [batch!, width] };
-  },
-};
-
-const masking: OnnxLayerConverter = {
-  className: 'Masking',
-  convert(_layer, _input, graph) {
-    // ONNX's sequence_lens only says "the first n steps count", and its outputs after them are
-    // zeros where Keras repeats the last valid output: refused rather than exported inexactly.
-    return graph.unsupported('masks are not exported: ONNX sequence_lens covers end padding only, and its outputs after a sequence ends differ from Keras\' (zeros, not the last valid output)');
   },
 };
 

@@ -1,5 +1,6 @@
 import { ActivationLayer, Bidirectional, Dense, Dropout, GRU, LSTM, Masking, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
+import { Tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, int64ToNumber } from './proto.js';
 import { createRunner } from './runner.js';
@@ -80,8 +81,8 @@ describe('exportOnnx', () => {
     expect(() => exportOnnx(custom)).toThrow('exportOnnx: layer "dense" (Dense) cannot be exported: activation "swish" has no ONNX equivalent here (built-in activations only)');
     const rnn = new Sequential({ layers: [new SimpleRNN({ units: 2, activation: 'softmax' })], inputShape: [4, 1] });
     expect(() => exportOnnx(rnn)).toThrow('exportOnnx: layer "simple_rnn" (SimpleRNN) cannot be exported: activation "softmax" is not available inside ONNX recurrent ops');
-    const masked = new Sequential({ layers: [new Masking(), new LSTM({ units: 2 })], inputShape: [4, 1] });
-    expect(() => exportOnnx(masked)).toThrow(/^exportOnnx: layer "masking" \(Masking\) cannot be exported: masks are not exported: ONNX sequence_lens covers end padding only/);
+    const masked = new Sequential({ layers: [new Masking(), new LSTM({ units: 2, returnSequences: true })], inputShape: [4, 1] });
+    expect(() => exportOnnx(masked)).toThrow(/^exportOnnx: layer "lstm" \(LSTM\) cannot be exported: a mask reaches it and it returns sequences;/);
     const inverted = new Sequential({ layers: [new Bidirectional({ layer: new GRU({ units: 2, goBackwards: true }) })], inputShape: [4, 1] });
     expect(() => exportOnnx(inverted)).toThrow('exportOnnx: layer "bidirectional" (Bidirectional) cannot be exported: its forward layer has goBackwards: true (ONNX runs the forward direction first to last)');
     const unbuilt = new Sequential({ layers: [new Dense({ units: 1 })] });
@@ -115,6 +116,25 @@ describe('onnxRunner', () => {
     await expect(runner.predict(randomTensor([1, 2], 0))).rejects.toThrow(
       'onnxRunner: onnxruntime-node is not installed; run `npm install onnxruntime-node` (an optional peer dependency of @rnnkit/onnx)',
     );
+  });
+
+  it('reads an input that views part of a larger array, and a float64 input, and keeps each result its own', async () => {
+    const model = new Sequential({ layers: [new GRU({ units: 3 }), new Dense({ units: 2 })], inputShape: [null, 2], seed: 4 });
+    const whole = randomTensor([5, 4, 2], 6);
+    const view = new Tensor(whole.data.subarray(2 * 4 * 2), [3, 4, 2]);
+    const runner = onnxRunner(model);
+    try {
+      const first = await runner.predict(view);
+      const expected = predict(model, new Tensor(Float32Array.from(view.data), [3, 4, 2]));
+      expect(maxAbsDiff(first.data, expected.data)).toBeLessThan(1e-5);
+      const kept = Float32Array.from(first.data);
+      const again = await runner.predict(new Tensor(Float64Array.from(randomTensor([3, 4, 2], 7).data), [3, 4, 2]));
+      expect(again.dtype).toBe('float32');
+      expect(Array.from(first.data)).toEqual(Array.from(kept));
+      expect(maxAbsDiff(again.data, first.data)).toBeGreaterThan(1e-3);
+    } finally {
+      await runner.dispose();
+    }
   });
 
   it('turns ONNX Runtime errors into one line', async () => {

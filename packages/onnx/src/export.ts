@@ -2,6 +2,7 @@
 import type { Sequential, SymbolicShape } from '@rnnkit/layers';
 import { RnnkitError } from '@rnnkit/tensor';
 import { OnnxGraphBuilder, type OnnxLayerConverter, type OnnxValue } from './export-graph.js';
+import { convertWithMask } from './export-masks.js';
 import { builtinConverters } from './export-wrappers.js';
 import { DataType, type OnnxValueInfo, encodeModel } from './proto.js';
 
@@ -29,8 +30,10 @@ export interface ExportOnnxOptions {
  * Writes a built {@link Sequential} as an ONNX model (opset 17, float32 weights, dynamic
  * batch axis; the time axis is dynamic when the model's input shape leaves it `null`).
  * Dense, Activation, Dropout (as Identity), SimpleRNN, LSTM and GRU are converted built in;
- * recurrent layers become ONNX RNN/LSTM/GRU ops with the gates reordered. A layer that
- * cannot be expressed is a one-line error naming the layer and the reason.
+ * recurrent layers become ONNX RNN/LSTM/GRU ops with the gates reordered. A mask (Masking,
+ * Embedding maskZero) is exported into recurrent layers that return their last output, as
+ * the op's sequence_lens over each sequence's valid steps. A layer that cannot be expressed
+ * is a one-line error naming the layer and the reason.
  *
  * @returns the bytes of an `.onnx` file
  * @example
@@ -64,7 +67,7 @@ export function exportOnnx(model: Sequential, options: ExportOnnxOptions = {}): 
       throw new RnnkitError(API, `layer "${name}" (${layer.className}) has no ONNX converter; pass one in options.converters`);
     }
     graph.beginLayer(name, layer.className);
-    value = converter.convert(layer, value, graph);
+    value = convertWithMask(converter, layer, value, graph);
   });
   // Name the last value "output": a final Identity keeps every converter free of that concern.
   graph.beginLayer('model', 'Sequential');

@@ -39,43 +39,57 @@ export function onnxRunner(model: Sequential | Uint8Array, options: OnnxRunnerOp
 /** onnxRunner with the runtime's loader given (tests use a loader that fails). */
 export function createRunner(model: Sequential | Uint8Array, options: OnnxRunnerOptions, loadRuntime: () => Promise<OrtModule>): OnnxRunner {
   const bytes = model instanceof Uint8Array ? model : exportOnnx(model, options.exportOptions);
-  let session: Promise<{ ort: OrtModule; session: InferenceSession }> | undefined;
+  let opening: Promise<OpenSession> | undefined;
+  // The session once open, so that a predict after the first awaits nothing but the run itself.
+  let opened: OpenSession | undefined;
   let disposed = false;
-  const open = async (): Promise<{ ort: OrtModule; session: InferenceSession }> => {
+  const open = async (): Promise<OpenSession> => {
     let ort: OrtModule;
     try {
       ort = await loadRuntime();
     } catch (error) {
       throw new RnnkitError(API, 'onnxruntime-node is not installed; run `npm install onnxruntime-node` (an optional peer dependency of @rnnkit/onnx)', { cause: error });
     }
+    let session: InferenceSession;
     try {
-      return { ort, session: await ort.InferenceSession.create(bytes) };
+      session = await ort.InferenceSession.create(bytes);
     } catch (error) {
       throw new RnnkitError(API, `ONNX Runtime refused the model: ${firstLine(error)}`, { cause: error });
     }
+    opened = { ort, session, inputName: session.inputNames[0]!, outputName: session.outputNames[0]! };
+    return opened;
   };
   return {
     async predict(x: Tensor): Promise<Tensor> {
       if (disposed) throw new RnnkitError(API, 'the runner was disposed');
       if (!(x instanceof Tensor)) throw new RnnkitError(API, 'x must be a Tensor');
-      session ??= open();
-      const { ort, session: s } = await session;
-      const inputName = s.inputNames[0]!;
-      const feeds = { [inputName]: new ort.Tensor('float32', Float32Array.from(x.data), [...x.shape]) };
+      const { ort, session, inputName, outputName } = opened ?? (await (opening ??= open()));
+      // ONNX Runtime reads a float32 input where it lies (it never writes to it): no copy.
+      const data = x.data instanceof Float32Array ? x.data : Float32Array.from(x.data);
       let results: InferenceSession.OnnxValueMapType;
       try {
-        results = await s.run(feeds);
+        results = await session.run({ [inputName]: new ort.Tensor('float32', data, x.shape) });
       } catch (error) {
         throw new RnnkitError(API, `ONNX Runtime could not run input of shape ${formatShape(x.shape)}: ${firstLine(error)}`, { cause: error });
       }
-      const y = results[s.outputNames[0]!]!;
-      return new Tensor(Float32Array.from(y.data as Float32Array), y.dims.map(Number));
+      // Each run's output is a new array of its own (copied out of ONNX Runtime): the Tensor takes it as it is.
+      const y = results[outputName]!;
+      const out = y.data instanceof Float32Array ? y.data : Float32Array.from(y.data as ArrayLike<number>);
+      return new Tensor(out, y.dims);
     },
     async dispose(): Promise<void> {
       disposed = true;
-      if (session) await (await session).session.release();
+      if (opening) await (await opening).session.release();
     },
   };
+}
+
+/** An open ONNX Runtime session and the names of the model's input and output. */
+interface OpenSession {
+  readonly ort: OrtModule;
+  readonly session: InferenceSession;
+  readonly inputName: string;
+  readonly outputName: string;
 }
 
 function firstLine(error: unknown): string {

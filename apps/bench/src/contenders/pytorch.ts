@@ -101,7 +101,6 @@ export function pytorchContender(options: PytorchOptions = {}): Contender {
       return {
         // W5 is timed per pass over every window (one update each), as rnnkit's W5 task.
         samplesPerRun: c.workload === 'W5' ? c.samples : c.batch,
-        native: true,
         activate: () => Promise.resolve(false),
         run: async () => {
           await timeRuns(1);
