@@ -2,7 +2,7 @@
 // resample on a grid, repair missing values. Plain functions on row-major Float64Arrays
 // (`k` values per row), so each step can be tested alone.
 import { fillColumn } from '../fill.js';
-import type { TimeSeriesDuplicates, TimeSeriesFill } from './options.js';
+import type { LeadingPolicy, TimeSeriesDuplicates, TimeSeriesFill } from './options.js';
 
 /** Rows of one series: `times[i]` and the values `values[i·k … i·k + k)`. */
 export interface Rows {
@@ -37,6 +37,10 @@ export function orderRows(
   let ordered = true;
   for (let i = 1; i < n && ordered; i++) ordered = times[i - 1]! <= times[i]!;
   if (!ordered) byTime.sort((a, b) => times[a]! - times[b]! || a - b);
+  if (policy === 'keep') {
+    if (!sort || ordered) return { rows: { times: times.slice(), values: values.slice(), k }, duplicates: 0 };
+    return { rows: { times: Float64Array.from(byTime, (i) => times[i]!), values: gather(values, k, byTime), k }, duplicates: 0 };
+  }
 
   // Runs of equal instants in `byTime`; each becomes one row (`first` is its first row in file order).
   const runStart: number[] = [];
@@ -160,15 +164,41 @@ export function interpolateColumn(times: Float64Array, values: Float64Array, k: 
   return filled;
 }
 
-/** Repairs the missing values of rows in time order as `fill` says. */
-export function fillRows(rows: Rows, fill: TimeSeriesFill): { rows: Rows; filled: number; skipped: number } {
+/** What {@link fillRows} did. */
+export interface Filled {
+  rows: Rows;
+  /** Values filled, per column. */
+  filled: number[];
+  /** Rows dropped for a missing value (`fill: 'drop'`). */
+  skipped: number;
+  /** Rows dropped before the columns' first values (`leading: 'drop'`). */
+  leadingDropped: number;
+  /** With forward fill and a leading policy other than 'keep': the first column without any value (nothing was changed). */
+  empty?: number;
+}
+
+/**
+ * Repairs the missing values of rows in time order as `fill` says; with forward fill,
+ * `leading` says what becomes of the rows before a column's first value.
+ */
+export function fillRows(rows: Rows, fill: TimeSeriesFill, leading: LeadingPolicy = 'keep'): Filled {
   const { times, values, k } = rows;
   const n = times.length;
-  let filled = 0;
+  const filled = new Array<number>(k).fill(0);
+  const unchanged = { rows, filled, skipped: 0, leadingDropped: 0 };
   if (fill === 'forward') {
-    for (let c = 0; c < k; c++) filled += fillColumn(values, c, k, n, 'keep').filled;
+    let drop = 0;
+    for (let c = 0; c < k; c++) {
+      const column = fillColumn(values, c, k, n, leading === 'backward' ? 'backward' : 'keep');
+      if (column.firstValid === n && leading !== 'keep') return { ...unchanged, empty: c };
+      filled[c] = column.filled;
+      drop = Math.max(drop, column.firstValid);
+    }
+    if (leading === 'drop' && drop > 0) {
+      return { rows: { times: times.slice(drop), values: values.slice(drop * k), k }, filled, skipped: 0, leadingDropped: drop };
+    }
   } else if (fill === 'linear') {
-    for (let c = 0; c < k; c++) filled += interpolateColumn(times, values, k, c);
+    for (let c = 0; c < k; c++) filled[c] = interpolateColumn(times, values, k, c);
   } else if (fill === 'drop') {
     const kept: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -177,8 +207,9 @@ export function fillRows(rows: Rows, fill: TimeSeriesFill): { rows: Rows; filled
       if (complete) kept.push(i);
     }
     if (kept.length < n) {
-      return { rows: { times: Float64Array.from(kept, (i) => times[i]!), values: gather(values, k, kept), k }, filled, skipped: n - kept.length };
+      const skipped = n - kept.length;
+      return { rows: { times: Float64Array.from(kept, (i) => times[i]!), values: gather(values, k, kept), k }, filled, skipped, leadingDropped: 0 };
     }
   }
-  return { rows, filled, skipped: 0 };
+  return unchanged;
 }
