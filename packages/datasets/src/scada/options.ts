@@ -255,6 +255,7 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
       ...range,
       sort: o.sort ?? true,
       duplicates: choiceOption(api, 'duplicates', o.duplicates, ['first', 'last', 'keep', 'error'], 'first'),
+      placeMerged: 'kept', // file order: the row kept stays where it is
       groupBy: turbineColumn,
       only: turbine ?? { first: true },
       interval: undefined,

@@ -2,6 +2,7 @@
 import { type DType, RnnkitError, type Tensor, describeValue } from '@rnnkit/tensor';
 import { parseInstant } from '../csv/date-time.js';
 import { checkOptions, choiceOption, dtypeOption, integerOption } from '../options.js';
+import type { MergedPlace } from './process.js';
 
 /** An instant: a `Date`, milliseconds since the epoch, or an ISO date-time with an offset or `Z`. */
 export type TimeInput = Date | number | string;
@@ -190,6 +191,8 @@ export interface ResolvedTimeSeriesOptions {
   end: number;
   sort: boolean;
   duplicates: TimeSeriesDuplicates;
+  /** With `sort: false`, where a merged instant goes; the public options put it where it first appears. */
+  placeMerged: MergedPlace;
   groupBy: string | undefined;
   only: string | { readonly first: true } | undefined;
   /** Step in milliseconds, or undefined. */
@@ -357,6 +360,7 @@ export function resolveTimeSeriesOptions(api: string, options: TimeSeriesOptions
     ...timeRange(api, o.start, o.end),
     sort,
     duplicates: choiceOption(api, 'duplicates', o.duplicates, ['error', 'first', 'last', 'mean', 'keep'], 'error'),
+    placeMerged: 'first',
     groupBy,
     only: typeof only === 'string' ? only.trim() : only,
     interval,

@@ -20,6 +20,12 @@ export interface DuplicateFound {
 }
 
 /**
+ * Where a merged instant goes in file order (`sort: false`): where its first row was, or
+ * where the row kept (`'last'`: the last) was.
+ */
+export type MergedPlace = 'first' | 'kept';
+
+/**
  * Rows in time order (a stable sort; file order when `sort` is false), one per instant.
  * @param lines input line of each row, to report duplicates
  * @returns the rows and how many repeated an instant; or the first duplicate in file order
@@ -30,6 +36,7 @@ export function orderRows(
   lines: ArrayLike<number>,
   sort: boolean,
   policy: TimeSeriesDuplicates,
+  placeMerged: MergedPlace = 'first',
 ): { rows: Rows; duplicates: number } | { duplicate: DuplicateFound } {
   const { times, values, k } = input;
   const n = times.length;
@@ -70,7 +77,7 @@ export function orderRows(
     const a = runStart[j]!;
     const b = j + 1 < m ? runStart[j + 1]! : n;
     outTimes[j] = times[byTime[a]!]!;
-    firstRow[j] = byTime[a]!;
+    firstRow[j] = placeMerged === 'kept' && policy === 'last' ? byTime[b - 1]! : byTime[a]!;
     if (policy === 'mean' && b - a > 1) {
       for (let c = 0; c < k; c++) {
         let sum = 0;
@@ -90,7 +97,7 @@ export function orderRows(
     }
   }
   if (sort) return { rows: { times: outTimes, values: outValues, k }, duplicates };
-  // File order: each instant where it first appears.
+  // File order: each instant where it first appears (or where its kept row is).
   const order = Uint32Array.from({ length: m }, (_, j) => j).sort((a, b) => firstRow[a]! - firstRow[b]!);
   return { rows: { times: Float64Array.from(order, (j) => outTimes[j]!), values: gather(outValues, k, order), k }, duplicates };
 }

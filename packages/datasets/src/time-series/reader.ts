@@ -317,7 +317,7 @@ class TimeSeriesReader {
         const column = rowsRead.values[c]!.data;
         for (let i = 0; i < n; i++) values[i * k + c] = column[i]!;
       }
-      const ordered = orderRows({ times: rowsRead.times.data.subarray(0, n), values, k }, rowsRead.lines.data, o.sort, o.duplicates);
+      const ordered = orderRows({ times: rowsRead.times.data.subarray(0, n), values, k }, rowsRead.lines.data, o.sort, o.duplicates, o.placeMerged);
       const seriesId = o.groupBy === undefined ? undefined : id;
       if ('duplicate' in ordered) {
         const { instant, firstLine, secondLine } = ordered.duplicate;
