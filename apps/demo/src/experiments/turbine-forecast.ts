@@ -8,7 +8,7 @@ import { type TimeSeriesOptions, type Windows, fitZScoreScaler, parseTimeSeries,
 import { loadTimeSeries } from '@rnnkit/datasets/node';
 import { Dense, LSTM, Sequential } from '@rnnkit/layers';
 import { meanAbsoluteError } from '@rnnkit/losses';
-import { createStream, fit, mae, mase, persistenceForecast, predict } from '@rnnkit/model';
+import { createStream, fit, forecast, mae, mase, persistenceForecast, predict } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
 import { Random, Tensor, allocate } from '@rnnkit/tensor';
 import { lineChartSvg } from '../charts.js';
@@ -52,6 +52,7 @@ const LOADER_OPTIONS: TimeSeriesOptions = {
   delimiter: ';',
   time: 'Date_time',
   groupBy: 'Wind_turbine_name',
+  only: { first: true }, // the turbine of the first data row, as experiment 1; the others are read past
   columns: CHANNELS,
   angles: ['Wa_c_avg'],
   interval: '10min',
@@ -94,7 +95,7 @@ export async function readTurbineSeries(csv: string | undefined): Promise<Turbin
   let last = rows;
   while (last > first && !complete(last - 1)) last--;
   const values = new Tensor(series.values.data.slice(first * features, last * features), [last - first, features]);
-  return { turbine: series.id ?? '?', turbines: data.series.length, values, columns: series.columns, trimmed: rows - (last - first) };
+  return { turbine: series.id ?? '?', turbines: data.ids?.length ?? 1, values, columns: series.columns, trimmed: rows - (last - first) };
 }
 
 /** Rows `from … to − 1` of a `[rows, features]` series. */
@@ -107,30 +108,6 @@ function rowsOf(series: Tensor, from: number, to: number): Tensor {
 function columnOf(series: Tensor, column: number): number[] {
   const features = series.shape[1]!;
   return Array.from({ length: series.shape[0]! }, (_, r) => series.data[r * features + column]!);
-}
-
-/** The in-sample MAE of the previous value as the forecast: `mean |y_t − y_{t−1}|` (MASE's scale). */
-function naiveMae(series: readonly number[]): number {
-  let sum = 0;
-  for (let t = 1; t < series.length; t++) sum += Math.abs(series[t]! - series[t - 1]!);
-  return sum / (series.length - 1);
-}
-
-/**
- * What the model learns: each target step minus the window's last value of the target
- * column, in units of `scale` — `[count, steps]`. A model that outputs 0 is the persistence
- * forecast, so training starts from the baseline and learns only what improves on it (a
- * network asked for the value itself must first learn to copy the last one through its state).
- */
-function changesSinceLast(windows: Windows, targetColumn: number, scale: number): Tensor {
-  const [count, window, features] = windows.inputs.shape as [number, number, number];
-  const steps = windows.targets.shape[1]!;
-  const changes = new Float32Array(count * steps);
-  for (let k = 0; k < count; k++) {
-    const last = windows.inputs.data[(k * window + window - 1) * features + targetColumn]!;
-    for (let h = 0; h < steps; h++) changes[k * steps + h] = (windows.targets.data[k * steps + h]! - last) / scale;
-  }
-  return new Tensor(changes, [count, steps]);
 }
 
 /**
@@ -198,11 +175,15 @@ export const turbineForecast: Experiment = {
     const trainPart = rowsOf(values, 0, trainEnd);
     const scaler = fitZScoreScaler(trainPart);
     const trainTarget = columnOf(trainPart, targetColumn);
-    const changeScale = naiveMae(trainTarget);
-    if (!(changeScale > 0)) throw new DemoError(`turbine-forecast: ${target.column} of turbine ${data.turbine} never changes in the training part`);
+    if (trainTarget.every((v) => v === trainTarget[0])) {
+      throw new DemoError(`turbine-forecast: ${target.column} of turbine ${data.turbine} never changes in the training part`);
+    }
     const cut = (part: Tensor): Windows => slidingWindows(part, { window, horizon: steps, targetFeatures: [targetColumn] });
-    const train = cut(trainPart);
-    const validation = cut(rowsOf(values, trainEnd - window, validationEnd));
+    const validationPart = rowsOf(values, trainEnd - window, validationEnd);
+    // The model learns on z-scored windows and z-scored targets; forecast() applies the same
+    // scaler to a window in original units and maps the model's outputs back.
+    const train = cut(scaler.transform(trainPart));
+    const validation = cut(scaler.transform(validationPart));
     const test = cut(rowsOf(values, validationEnd - window, rows));
     const testCount = test.inputs.shape[0]!;
     const features = columns.length;
@@ -228,7 +209,7 @@ export const turbineForecast: Experiment = {
     const started = performance.now();
     const history = await fit(
       model,
-      { x: scaler.transform(train.inputs), y: changesSinceLast(train, targetColumn, changeScale) },
+      { x: train.inputs, y: train.targets },
       {
         loss: meanAbsoluteError(),
         optimizer: adam,
@@ -237,7 +218,7 @@ export const turbineForecast: Experiment = {
         batchSize: defaults.batchSize,
         shuffle: true,
         seed: random.split().nextUint32(),
-        validationData: { x: scaler.transform(validation.inputs), y: changesSinceLast(validation, targetColumn, changeScale) },
+        validationData: { x: validation.inputs, y: validation.targets },
         earlyStopping: { patience: defaults.patience, restoreBestWeights: true },
         callbacks: {
           onProgress: (event) =>
@@ -258,18 +239,16 @@ export const turbineForecast: Experiment = {
       `trained ${history.epochs.length} epochs in ${trainSeconds.toFixed(1)} s (${history.stopReason}); validation loss best at epoch ${bestEpoch} (${history.valLoss[bestEpoch - 1]!.toExponential(3)}), whose weights are kept`,
     );
 
-    // The forecasts of the test part, in original units: the last value plus the predicted changes.
+    // The forecasts of the test part, in original units, as a user makes them: forecast() scales
+    // each window, runs the model and maps its outputs back; persistence is the baseline.
     const testInputs = scaler.transform(test.inputs);
-    const changes = predict(model, testInputs); // [testCount, steps]
+    const { forecast: predicted } = forecast(model, test.inputs, { steps, strategy: 'direct', target: targetColumn, scaler }); // [testCount, steps, 1]
     const naive = persistenceForecast(test.inputs, steps); // [testCount, steps, features]
-    const atStep = (h: number) => {
-      const persistence = Array.from({ length: testCount }, (_, k) => naive.data[(k * steps + h) * features + targetColumn]!);
-      return {
-        truth: Array.from({ length: testCount }, (_, k) => test.targets.data[k * steps + h]!),
-        model: persistence.map((last, k) => last + changes.data[k * steps + h]! * changeScale),
-        persistence,
-      };
-    };
+    const atStep = (h: number) => ({
+      truth: Array.from({ length: testCount }, (_, k) => test.targets.data[k * steps + h]!),
+      model: Array.from({ length: testCount }, (_, k) => predicted.data[k * steps + h]!),
+      persistence: Array.from({ length: testCount }, (_, k) => naive.data[(k * steps + h) * features + targetColumn]!),
+    });
     const horizons = Array.from({ length: steps }, (_, h) => atStep(h));
     const maeByStep = horizons.map((s) => mae(s.truth, s.model));
     const persistenceByStep = horizons.map((s) => mae(s.truth, s.persistence));
@@ -331,7 +310,7 @@ export const turbineForecast: Experiment = {
     out.write(
       'loss.svg',
       await lineChartSvg({
-        title: 'turbine-forecast: mean absolute error per epoch of the predicted changes (in naive-MAE units)',
+        title: 'turbine-forecast: mean absolute error per epoch of the z-scored target',
         series: [
           { name: 'training', x: history.loss.map((_, i) => i + 1), y: [...history.loss] },
           { name: 'validation', x: history.valLoss.map((_, i) => i + 1), y: [...history.valLoss] },

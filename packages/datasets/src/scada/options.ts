@@ -1,7 +1,9 @@
 // Options and results of the La Haute Borne SCADA loader (both entries share them).
 import { type DType, RnnkitError, type Tensor, describeValue } from '@rnnkit/tensor';
 import { checkOptions, choiceOption, dtypeOption } from '../options.js';
-import { parseDateTime } from './date-time.js';
+import { type ResolvedTimeSeriesOptions, type TimeInput, delimiterOption, timeRange } from '../time-series/options.js';
+
+export type { TimeInput } from '../time-series/options.js';
 
 /**
  * What to make of a column: `'raw'` keeps the value; `'sin'` and `'cos'` read it as an
@@ -25,9 +27,6 @@ export type FillPolicy = 'forward' | 'none';
  * those values NaN; `'backward'` copies each variable's first valid value back over them.
  */
 export type ScadaLeadingPolicy = 'drop' | 'keep' | 'backward';
-
-/** An instant: a `Date`, milliseconds since the epoch, or an ISO date-time with an offset or `Z`. */
-export type TimeInput = Date | number | string;
 
 /** Options of `parseScada` and `loadScada`. */
 export interface ScadaOptions {
@@ -152,24 +151,14 @@ export interface ScadaData {
   readonly report: ScadaReport;
 }
 
+/** The SCADA options as the time-series engine runs them, and what the preset's messages need. */
 export interface ResolvedScadaOptions {
-  turbine: string | undefined;
-  variables: readonly string[];
-  start: number;
-  end: number;
-  sort: boolean;
-  duplicates: DuplicatePolicy;
-  fill: FillPolicy;
-  fillLeading: ScadaLeadingPolicy;
-  /** Per variable, its transforms. */
-  transforms: readonly (readonly AngleTransform[])[];
-  delimiter: string;
-  decimal: '.' | ',';
-  missingValues: ReadonlySet<string>;
+  engine: ResolvedTimeSeriesOptions;
   turbineColumn: string;
   timeColumn: string;
+  variables: readonly string[];
+  delimiter: string;
   source: string | undefined;
-  dtype: DType;
 }
 
 const KNOWN: readonly (keyof ScadaOptions)[] = [
@@ -200,25 +189,7 @@ function nonEmptyString(api: string, name: string, value: unknown, fallback: str
   return value.trim();
 }
 
-/** The largest epoch milliseconds a Date holds (±100,000,000 days around 1970). */
-const MAX_DATE_MILLISECONDS = 8.64e15;
-
-function instant(api: string, name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  let t = NaN;
-  if (value instanceof Date) t = value.getTime();
-  else if (typeof value === 'number') t = value;
-  else if (typeof value === 'string') t = parseDateTime(value);
-  // Beyond ±8.64e15 ms a Date is invalid (and cannot be written in a message).
-  if (!(Math.abs(t) <= MAX_DATE_MILLISECONDS)) {
-    throw new RnnkitError(
-      api,
-      `option "${name}" must be a Date, epoch milliseconds (within ±8.64e15) or an ISO date-time with an offset (2013-01-01T00:00:00+01:00), got ${describeValue(value)}`,
-    );
-  }
-  return t;
-}
-
+/** Checks the SCADA options and maps them onto the time-series engine's (the La Haute Borne preset). */
 export function resolveScadaOptions(api: string, options: ScadaOptions | undefined): ResolvedScadaOptions {
   const o = checkOptions(api, options, KNOWN);
   const turbine = o.turbine === undefined ? undefined : nonEmptyString(api, 'turbine', o.turbine, '');
@@ -229,11 +200,7 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
   const names = variables.map((v: string) => v.trim());
   const repeated = names.find((v, i) => names.indexOf(v) !== i);
   if (repeated !== undefined) throw new RnnkitError(api, `option "variables" names ${repeated} twice`);
-  const start = instant(api, 'start', o.start, -Infinity);
-  const end = instant(api, 'end', o.end, Infinity);
-  if (!(start < end)) {
-    throw new RnnkitError(api, `the time range is empty: start ${new Date(start).toISOString()} is not before end ${new Date(end).toISOString()}`);
-  }
+  const range = timeRange(api, o.start, o.end);
   if (o.sort !== undefined && typeof o.sort !== 'boolean') {
     throw new RnnkitError(api, `option "sort" must be true or false, got ${describeValue(o.sort)}`);
   }
@@ -241,14 +208,13 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
   if (fill === 'none' && o.fillLeading !== undefined) {
     throw new RnnkitError(api, 'option "fillLeading" only applies with fill: "forward"');
   }
-  const transforms = names.map((): readonly AngleTransform[] => ['raw']);
+  const transforms = new Map<string, readonly AngleTransform[]>();
   if (o.angles !== undefined) {
     if (o.angles === null || typeof o.angles !== 'object' || Array.isArray(o.angles)) {
       throw new RnnkitError(api, `option "angles" must be an object such as { Wa_c_avg: ['sin', 'cos'] }, got ${describeValue(o.angles)}`);
     }
     for (const [name, value] of Object.entries(o.angles)) {
-      const index = names.indexOf(name);
-      if (index === -1) {
+      if (!names.includes(name)) {
         throw new RnnkitError(api, `option "angles" names ${name}, which is not one of the variables [${names.join(', ')}]`);
       }
       const list = (typeof value === 'string' ? [value] : value) as unknown;
@@ -263,15 +229,12 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
           `option "angles.${name}" must be one or more distinct transforms of ${TRANSFORMS.map((t) => `"${t}"`).join(', ')}, got ${describeValue(value)}`,
         );
       }
-      transforms[index] = list as AngleTransform[];
+      transforms.set(name, list as AngleTransform[]);
     }
   }
   const delimiter = o.delimiter ?? ';';
-  if (typeof delimiter !== 'string' || delimiter.length === 0 || /["\r\n]/.test(delimiter)) {
-    throw new RnnkitError(api, `option "delimiter" must be a non-empty string without quotes or line breaks, got ${describeValue(delimiter)}`);
-  }
   const decimal = choiceOption(api, 'decimal', o.decimal, ['.', ','], '.');
-  if (decimal === delimiter) throw new RnnkitError(api, `the decimal separator and the delimiter are both "${decimal}"`);
+  delimiterOption(api, delimiter, decimal);
   const missing = o.missingValues ?? ['', 'NaN', 'NA'];
   if (!Array.isArray(missing) || !missing.every((m) => typeof m === 'string')) {
     throw new RnnkitError(api, `option "missingValues" must be an array of strings, got ${describeValue(missing)}`);
@@ -279,22 +242,35 @@ export function resolveScadaOptions(api: string, options: ScadaOptions | undefin
   if (o.source !== undefined && typeof o.source !== 'string') {
     throw new RnnkitError(api, `option "source" must be a string, got ${describeValue(o.source)}`);
   }
+  const turbineColumn = nonEmptyString(api, 'turbineColumn', o.turbineColumn, 'Wind_turbine_name');
+  const timeColumn = nonEmptyString(api, 'timeColumn', o.timeColumn, 'Date_time');
   return {
-    turbine,
+    // The La Haute Borne export as the general loader reads it: one series per turbine, only
+    // the one asked for (or the first) kept; local times that must carry their offset.
+    engine: {
+      delimiter,
+      columns: names,
+      time: timeColumn,
+      timeZoneOffset: undefined,
+      ...range,
+      sort: o.sort ?? true,
+      duplicates: choiceOption(api, 'duplicates', o.duplicates, ['first', 'last', 'keep', 'error'], 'first'),
+      placeMerged: 'kept', // file order: the row kept stays where it is
+      groupBy: turbineColumn,
+      only: turbine ?? { first: true },
+      interval: undefined,
+      fill,
+      transforms,
+      leading: choiceOption(api, 'fillLeading', o.fillLeading, ['drop', 'keep', 'backward'], 'drop'),
+      missingValues: new Set(missing.map((m: string) => m.trim())),
+      decimal,
+      maxRows: Infinity, // memory follows the one turbine kept; the 4-turbine export of 2013–2016 has about 840,000 rows
+      dtype: dtypeOption(api, o.dtype),
+    },
+    turbineColumn,
+    timeColumn,
     variables: names,
-    start,
-    end,
-    sort: o.sort ?? true,
-    duplicates: choiceOption(api, 'duplicates', o.duplicates, ['first', 'last', 'keep', 'error'], 'first'),
-    fill,
-    fillLeading: choiceOption(api, 'fillLeading', o.fillLeading, ['drop', 'keep', 'backward'], 'drop'),
-    transforms,
     delimiter,
-    decimal,
-    missingValues: new Set(missing.map((m: string) => m.trim())),
-    turbineColumn: nonEmptyString(api, 'turbineColumn', o.turbineColumn, 'Wind_turbine_name'),
-    timeColumn: nonEmptyString(api, 'timeColumn', o.timeColumn, 'Date_time'),
     source: o.source,
-    dtype: dtypeOption(api, o.dtype),
   };
 }

@@ -411,8 +411,8 @@ describe('parseTimeSeries: errors', () => {
     const t = 'time,v\n2024-03-01 00:00,1\n';
     expect(await optionFailure(parseTimeSeries(t, { colums: ['v'] } as TimeSeriesOptions))).toMatch(/^parseTimeSeries: unknown option "colums"; valid options are delimiter, columns, time/);
     expect(await optionFailure(parseTimeSeries(t, { interval: '10 minutes' }))).toMatch(/^parseTimeSeries: option "interval" must be a whole number of milliseconds/);
-    expect(await optionFailure(parseTimeSeries(t, { duplicates: 'keep' as 'first' }))).toBe(
-      'parseTimeSeries: option "duplicates" must be one of "error", "first", "last", "mean", got "keep"',
+    expect(await optionFailure(parseTimeSeries(t, { duplicates: 'median' as 'first' }))).toBe(
+      'parseTimeSeries: option "duplicates" must be one of "error", "first", "last", "mean", "keep", got "median"',
     );
     expect(await optionFailure(parseTimeSeries(t, { fill: 'backward' as 'none' }))).toContain('option "fill" must be one of');
     expect(await optionFailure(parseTimeSeries(t, { interval: '1h', sort: false }))).toContain('cannot be combined with sort: false');

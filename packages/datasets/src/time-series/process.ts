@@ -2,7 +2,7 @@
 // resample on a grid, repair missing values. Plain functions on row-major Float64Arrays
 // (`k` values per row), so each step can be tested alone.
 import { fillColumn } from '../fill.js';
-import type { TimeSeriesDuplicates, TimeSeriesFill } from './options.js';
+import type { LeadingPolicy, TimeSeriesDuplicates, TimeSeriesFill } from './options.js';
 
 /** Rows of one series: `times[i]` and the values `values[i·k … i·k + k)`. */
 export interface Rows {
@@ -20,6 +20,12 @@ export interface DuplicateFound {
 }
 
 /**
+ * Where a merged instant goes in file order (`sort: false`): where its first row was, or
+ * where the row kept (`'last'`: the last) was.
+ */
+export type MergedPlace = 'first' | 'kept';
+
+/**
  * Rows in time order (a stable sort; file order when `sort` is false), one per instant.
  * @param lines input line of each row, to report duplicates
  * @returns the rows and how many repeated an instant; or the first duplicate in file order
@@ -30,6 +36,7 @@ export function orderRows(
   lines: ArrayLike<number>,
   sort: boolean,
   policy: TimeSeriesDuplicates,
+  placeMerged: MergedPlace = 'first',
 ): { rows: Rows; duplicates: number } | { duplicate: DuplicateFound } {
   const { times, values, k } = input;
   const n = times.length;
@@ -37,6 +44,10 @@ export function orderRows(
   let ordered = true;
   for (let i = 1; i < n && ordered; i++) ordered = times[i - 1]! <= times[i]!;
   if (!ordered) byTime.sort((a, b) => times[a]! - times[b]! || a - b);
+  if (policy === 'keep') {
+    if (!sort || ordered) return { rows: { times: times.slice(), values: values.slice(), k }, duplicates: 0 };
+    return { rows: { times: Float64Array.from(byTime, (i) => times[i]!), values: gather(values, k, byTime), k }, duplicates: 0 };
+  }
 
   // Runs of equal instants in `byTime`; each becomes one row (`first` is its first row in file order).
   const runStart: number[] = [];
@@ -66,7 +77,7 @@ export function orderRows(
     const a = runStart[j]!;
     const b = j + 1 < m ? runStart[j + 1]! : n;
     outTimes[j] = times[byTime[a]!]!;
-    firstRow[j] = byTime[a]!;
+    firstRow[j] = placeMerged === 'kept' && policy === 'last' ? byTime[b - 1]! : byTime[a]!;
     if (policy === 'mean' && b - a > 1) {
       for (let c = 0; c < k; c++) {
         let sum = 0;
@@ -86,7 +97,7 @@ export function orderRows(
     }
   }
   if (sort) return { rows: { times: outTimes, values: outValues, k }, duplicates };
-  // File order: each instant where it first appears.
+  // File order: each instant where it first appears (or where its kept row is).
   const order = Uint32Array.from({ length: m }, (_, j) => j).sort((a, b) => firstRow[a]! - firstRow[b]!);
   return { rows: { times: Float64Array.from(order, (j) => outTimes[j]!), values: gather(outValues, k, order), k }, duplicates };
 }
@@ -160,15 +171,41 @@ export function interpolateColumn(times: Float64Array, values: Float64Array, k: 
   return filled;
 }
 
-/** Repairs the missing values of rows in time order as `fill` says. */
-export function fillRows(rows: Rows, fill: TimeSeriesFill): { rows: Rows; filled: number; skipped: number } {
+/** What {@link fillRows} did. */
+export interface Filled {
+  rows: Rows;
+  /** Values filled, per column. */
+  filled: number[];
+  /** Rows dropped for a missing value (`fill: 'drop'`). */
+  skipped: number;
+  /** Rows dropped before the columns' first values (`leading: 'drop'`). */
+  leadingDropped: number;
+  /** With forward fill and a leading policy other than 'keep': the first column without any value (nothing was changed). */
+  empty?: number;
+}
+
+/**
+ * Repairs the missing values of rows in time order as `fill` says; with forward fill,
+ * `leading` says what becomes of the rows before a column's first value.
+ */
+export function fillRows(rows: Rows, fill: TimeSeriesFill, leading: LeadingPolicy = 'keep'): Filled {
   const { times, values, k } = rows;
   const n = times.length;
-  let filled = 0;
+  const filled = new Array<number>(k).fill(0);
+  const unchanged = { rows, filled, skipped: 0, leadingDropped: 0 };
   if (fill === 'forward') {
-    for (let c = 0; c < k; c++) filled += fillColumn(values, c, k, n, 'keep').filled;
+    let drop = 0;
+    for (let c = 0; c < k; c++) {
+      const column = fillColumn(values, c, k, n, leading === 'backward' ? 'backward' : 'keep');
+      if (column.firstValid === n && leading !== 'keep') return { ...unchanged, empty: c };
+      filled[c] = column.filled;
+      drop = Math.max(drop, column.firstValid);
+    }
+    if (leading === 'drop' && drop > 0) {
+      return { rows: { times: times.slice(drop), values: values.slice(drop * k), k }, filled, skipped: 0, leadingDropped: drop };
+    }
   } else if (fill === 'linear') {
-    for (let c = 0; c < k; c++) filled += interpolateColumn(times, values, k, c);
+    for (let c = 0; c < k; c++) filled[c] = interpolateColumn(times, values, k, c);
   } else if (fill === 'drop') {
     const kept: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -177,8 +214,9 @@ export function fillRows(rows: Rows, fill: TimeSeriesFill): { rows: Rows; filled
       if (complete) kept.push(i);
     }
     if (kept.length < n) {
-      return { rows: { times: Float64Array.from(kept, (i) => times[i]!), values: gather(values, k, kept), k }, filled, skipped: n - kept.length };
+      const skipped = n - kept.length;
+      return { rows: { times: Float64Array.from(kept, (i) => times[i]!), values: gather(values, k, kept), k }, filled, skipped, leadingDropped: 0 };
     }
   }
-  return { rows, filled, skipped: 0 };
+  return unchanged;
 }

@@ -23,8 +23,11 @@ describe('time-series loader types', () => {
   it('should refuse unknown options and wrong option types', () => {
     // @ts-expect-error 'colums' is not an option
     void (() => parseTimeSeries('', { colums: ['a'] }));
-    // @ts-expect-error duplicates has no 'keep' policy
-    void (() => parseTimeSeries('', { duplicates: 'keep' }));
+    // @ts-expect-error duplicates has no 'median' policy
+    void (() => parseTimeSeries('', { duplicates: 'median' }));
+    // @ts-expect-error only takes an id or { first: true }
+    void (() => parseTimeSeries('', { groupBy: 'id', only: { first: false } }));
+    void (() => parseTimeSeries('', { groupBy: 'id', only: { first: true }, start: new Date(0), end: '2024-01-01T00:00:00Z', decimal: ',', requireOffset: true, duplicates: 'keep' }));
     // @ts-expect-error fill is a policy name
     void (() => loadTimeSeries('x.csv', { fill: true }));
     // @ts-expect-error angles is a list of column names
