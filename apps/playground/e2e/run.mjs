@@ -3,8 +3,9 @@
 // (`pnpm --filter @rnnkit/playground build`), then `pnpm --filter @rnnkit/playground test:e2e`.
 //
 // It serves dist/ on 127.0.0.1 (a free port), opens the page, trains a small LSTM on the
-// sine task, and checks that the loss shown falls, that the heat maps are drawn, that pause
-// freezes training and resume continues it, and that reset clears the page. A screenshot
+// sine task through @rnnkit/worker (a train-worker Web Worker), and checks that the loss
+// shown falls, that the heat maps are drawn, that pause freezes training and resume
+// continues it, and that reset clears the page. A screenshot
 // goes to test-results/playground.png. Exit code 0 when every check passes.
 //
 // CHROMIUM=/path/to/chromium overrides the browser; E2E_TIMEOUT_MS the time budget per wait.
@@ -125,9 +126,13 @@ async function main() {
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
     });
-    page.on('worker', (worker) => worker.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`worker console error: ${message.text()}`);
-    }));
+    const workerUrls = [];
+    page.on('worker', (worker) => {
+      workerUrls.push(worker.url());
+      worker.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(`worker console error: ${message.text()}`);
+      });
+    });
     console.log(`playground e2e: ${url} in ${executablePath}`);
 
     await check('the page loads, ready to train', async () => {
@@ -161,11 +166,15 @@ async function main() {
         (limit) => Number(document.querySelector('[data-testid="loss"]')?.getAttribute('data-value')) < limit,
         firstLoss / 2,
       );
-      return `first shown ${firstLoss.toPrecision(3)}, now ${(await shownLoss(page)).toPrecision(3)}`;
+      // The page's only worker script is the one that serves @rnnkit/worker's trainInWorker.
+      const training = workerUrls.filter((u) => /\/train-worker-[^/]*\.js$/.test(u));
+      if (training.length === 0) throw new Error(`no train-worker was started; workers: ${JSON.stringify(workerUrls)}`);
+      return `first shown ${firstLoss.toPrecision(3)}, now ${(await shownLoss(page)).toPrecision(3)}; through ${training.length} @rnnkit/worker worker(s)`;
     });
 
     await check('the heat maps of the gates and states are drawn', async () => {
-      await page.waitForFunction(() => Number(document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch')) >= 1);
+      // The model stays on the worker while it trains: the maps show it as it started.
+      await page.waitForFunction(() => document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch') === '0');
       const cells = await page.evaluate(() => {
         const count = {};
         for (const panel of document.querySelectorAll('[data-testid="probe"] .panel')) {

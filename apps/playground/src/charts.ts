@@ -5,7 +5,7 @@
 import { type View as VegaView, changeset } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { COLORS, Y_AXIS_WIDTH, mount } from './chart-style.js';
-import type { EpochLog, Snapshot, TaskView } from './protocol.js';
+import type { EpochLog, Snapshot, TaskView } from './config.js';
 
 // ———————————————————————————————————————— loss
 

@@ -1,22 +1,22 @@
-// The page: reads the settings, drives the training worker, and keeps the numbers and
-// charts up to date. Training never runs here, so the page stays responsive.
+// The page: reads the settings, runs training on a Web Worker through @rnnkit/worker, and
+// keeps the numbers and charts up to date. Training never runs here, so the page stays responsive.
 import './style.css';
 import { LossChart, PredictionChart } from './charts.js';
 import { ProbePanels } from './probe-panels.js';
 import {
   type BackendName,
-  type Command,
   DEFAULT_LEARNING_RATES,
   type EpochLog,
   type LayerKind,
   type OptimizerName,
-  type Report,
   type RunStatus,
   type Snapshot,
   type TaskName,
   type TaskView,
   type TrainingConfig,
-} from './protocol.js';
+} from './config.js';
+import { TrainingRun } from './training.js';
+import { webWorkerTransport } from './worker-client.js';
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -86,24 +86,19 @@ type PageState = 'idle' | RunStatus;
 
 /** One run as the page sees it. */
 interface Run {
-  readonly id: number;
+  readonly training: TrainingRun;
   readonly config: TrainingConfig;
-  status: PageState;
-  /** The charts, once the worker has described the task. */
+  readonly view: TaskView;
+  /** The charts, made at the first snapshot. */
   charts: Promise<{ loss: LossChart; predictions: PredictionChart; probe: ProbePanels }> | null;
   /** Epochs not yet drawn, and the newest snapshot not yet drawn. */
   pendingLogs: EpochLog[];
   pendingSnapshot: Snapshot | null;
-  view: TaskView | null;
+  /** When the loss within an epoch was last shown (progress arrives every batch). */
+  lastProgress: number;
 }
 
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-let nextId = 1;
 let run: Run | null = null;
-
-function send(command: Command): void {
-  worker.postMessage(command);
-}
 
 // ———————————————————————————————————————— settings
 
@@ -236,73 +231,82 @@ function clearCharts(): void {
     'Press Start to see one input sequence travel through the layer: each map has one row per unit and one column per time step.';
 }
 
-// ———————————————————————————————————————— worker reports
+// ———————————————————————————————————————— training reports
 
-function onReport(report: Report): void {
-  const current = run;
-  if (current === null || report.id !== current.id) return; // from a run that was reset
-  switch (report.type) {
-    case 'kernels':
-      ui.kernels.textContent = `${report.name}${report.threads > 1 ? `, ${report.threads} threads` : ''}`;
-      break;
-    case 'setup': {
-      current.view = report.view;
-      ui.parameters.textContent = report.parameters.toLocaleString('en-US');
-      ui.accuracyItem.hidden = report.view.task !== 'addition';
-      ui.probeHelp.textContent =
-        report.view.task === 'sine'
-          ? 'The first test window, step by step. Each map: one row per unit, one column per time step.'
-          : `The addition ${report.view.probe.a} + ${report.view.probe.b}, one bit per step. Each map: one row per unit, one column per time step.`;
-      break;
-    }
-    case 'epochs': {
-      const { logs, snapshot } = report;
-      current.pendingLogs.push(...logs);
-      current.pendingSnapshot = snapshot;
-      const last = logs.at(-1);
-      if (last) {
-        showLoss(last.loss);
-        ui.testLoss.textContent = formatLoss(last.testLoss);
-      }
-      ui.epoch.textContent = `${snapshot.epoch} / ${current.config.epochs}`;
-      if (snapshot.accuracy !== undefined) ui.accuracy.textContent = `${Math.round(snapshot.accuracy * 100)} %`;
-      if (current.charts === null && current.view !== null) {
-        const view = current.view;
-        current.charts = (async () => ({
-          loss: await LossChart.create(ui.lossChart),
-          predictions: await PredictionChart.create(ui.predictionChart, view),
-          probe: await ProbePanels.create(ui.probe, view, snapshot.probe),
-        }))();
-        current.charts.catch((error: unknown) => showError(`Could not draw the charts: ${String(error)}`));
-      }
-      scheduleDraw();
-      break;
-    }
-    case 'progress':
-      showLoss(report.loss);
-      ui.epoch.textContent = `${report.epoch} / ${current.config.epochs}`;
-      ui.speed.textContent = `${Math.round(report.samplesPerSecond).toLocaleString('en-US')} samples/s`;
-      break;
-    case 'status':
-      current.status = report.status;
-      setState(report.status, report.epoch);
-      break;
-    case 'error':
-      showError(report.message);
-      break;
+/** How often (ms) the loss within an epoch is shown. */
+const PROGRESS_MS = 100;
+
+function showSnapshot(current: Run, snapshot: Snapshot): void {
+  current.pendingSnapshot = snapshot;
+  if (snapshot.accuracy !== undefined) ui.accuracy.textContent = `${Math.round(snapshot.accuracy * 100)} %`;
+  if (current.charts === null) {
+    const view = current.view;
+    current.charts = (async () => ({
+      loss: await LossChart.create(ui.lossChart),
+      predictions: await PredictionChart.create(ui.predictionChart, view),
+      probe: await ProbePanels.create(ui.probe, view, snapshot.probe),
+    }))();
+    current.charts.catch((error: unknown) => showError(`Could not draw the charts: ${String(error)}`));
   }
+  scheduleDraw();
+}
+
+function probeHelp(view: TaskView): string {
+  return view.task === 'sine'
+    ? 'The first test window, step by step, before and after training. Each map: one row per unit, one column per time step.'
+    : `The addition ${view.probe.a} + ${view.probe.b}, one bit per step, before and after training. Each map: one row per unit, one column per time step.`;
+}
+
+function startRun(config: TrainingConfig): void {
+  const callbacks = {
+    onProgress(event: { epoch: number; loss: number; samplesPerSecond: number }) {
+      if (run !== current) return;
+      const now = performance.now();
+      if (now - current.lastProgress < PROGRESS_MS) return;
+      current.lastProgress = now;
+      showLoss(event.loss);
+      ui.epoch.textContent = `${event.epoch} / ${config.epochs}`;
+      ui.speed.textContent = `${Math.round(event.samplesPerSecond).toLocaleString('en-US')} samples/s`;
+    },
+    onEpoch(log: EpochLog) {
+      if (run !== current) return;
+      current.pendingLogs.push(log);
+      showLoss(log.loss);
+      ui.testLoss.textContent = formatLoss(log.testLoss);
+      ui.epoch.textContent = `${log.epoch} / ${config.epochs}`;
+      scheduleDraw();
+    },
+    onSnapshot(snapshot: Snapshot) {
+      if (run === current) showSnapshot(current, snapshot);
+    },
+    onStatus(status: RunStatus, epoch: number) {
+      if (run === current) setState(status, epoch);
+    },
+  };
+  const transport = webWorkerTransport(config.backend, (kernels) => {
+    if (run === current) ui.kernels.textContent = `${kernels.name}${kernels.threads > 1 ? `, ${kernels.threads} threads` : ''}`;
+  });
+  let training: TrainingRun;
+  try {
+    training = new TrainingRun(config, callbacks, transport);
+  } catch (error) {
+    showError(error instanceof Error ? error.message : String(error));
+    return;
+  }
+  const current: Run = { training, config, view: training.task.view, charts: null, pendingLogs: [], pendingSnapshot: null, lastProgress: -Infinity };
+  run = current;
+  ui.parameters.textContent = training.parameters.toLocaleString('en-US');
+  ui.accuracyItem.hidden = current.view.task !== 'addition';
+  ui.probeHelp.textContent = probeHelp(current.view);
+  training.start().catch((error: unknown) => {
+    if (run === current) showError(error instanceof Error ? error.message : String(error));
+  });
 }
 
 function showError(message: string): void {
   ui.formError.textContent = message;
   ui.formError.hidden = false;
 }
-
-worker.addEventListener('message', (event: MessageEvent<Report>) => onReport(event.data));
-worker.addEventListener('error', (event) => {
-  showError(`The training worker failed: ${event.message || 'unknown error'}`);
-  if (run) setState('failed', 0);
-});
 
 // ———————————————————————————————————————— buttons
 
@@ -314,20 +318,18 @@ ui.form.addEventListener('submit', (event) => {
   clearNumbers();
   clearCharts();
   ui.probeTitle.textContent = `Inside the ${config.layer}`;
-  run = { id: nextId++, config, status: 'running', charts: null, pendingLogs: [], pendingSnapshot: null, view: null };
-  setState('running');
-  send({ type: 'start', id: run.id, config });
+  startRun(config);
 });
 
 ui.pause.addEventListener('click', () => {
   if (run === null) return;
-  if (run.status === 'running') send({ type: 'pause', id: run.id });
-  else if (run.status === 'paused') send({ type: 'resume', id: run.id });
+  if (run.training.status === 'running') void run.training.pause();
+  else if (run.training.status === 'paused') run.training.resume();
 });
 
 ui.reset.addEventListener('click', () => {
   if (run === null) return;
-  send({ type: 'reset', id: run.id });
+  run.training.stop();
   disposeCharts(run);
   run = null;
   clearNumbers();

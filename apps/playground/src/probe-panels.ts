@@ -6,7 +6,7 @@ import type { View as VegaView } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { COLORS, Y_AXIS_WIDTH, mount, schemeGradient } from './chart-style.js';
 import type { Probe, ProbeTrace, TraceRange } from './probe.js';
-import type { Snapshot, TaskView } from './protocol.js';
+import type { Snapshot, TaskView } from './config.js';
 
 /** Colour scheme and domain of each kind of trace. */
 const RANGE_SCALES: Readonly<Record<TraceRange, { scheme: string; domain?: [number, number] }>> = {

@@ -1,7 +1,7 @@
 import { fit } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
 import { describe, expect, it } from 'vitest';
-import type { TrainingConfig } from './protocol.js';
+import type { TrainingConfig } from './config.js';
 import { additionTask, buildTask, sineTask } from './tasks.js';
 
 const base: TrainingConfig = {

@@ -6,7 +6,7 @@ import { type Dataset, predict } from '@rnnkit/model';
 import { lion } from '@rnnkit/optimizer-lion';
 import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers';
 import { RnnkitError, Tensor } from '@rnnkit/tensor';
-import { type LayerKind, type OptimizerName, type Snapshot, type TaskView, type TrainingConfig, BACKENDS } from './protocol.js';
+import { type LayerKind, type OptimizerName, type Snapshot, type TaskView, type TrainingConfig, BACKENDS } from './config.js';
 import { probeLayer } from './probe.js';
 
 /** Sine task: 12 periods of 40 steps with a little phase noise (experiment 3's series, shorter). */
@@ -42,6 +42,13 @@ function recurrentLayer(kind: LayerKind, units: number, returnSequences: boolean
   if (kind === 'LSTM') return new LSTM(options);
   if (kind === 'GRU') return new GRU(options);
   return new SimpleRNN(options);
+}
+
+/** The recurrent layer of a model the page built (or its copy trained on the worker). */
+export function recurrentOf(model: Sequential): SimpleRNN | LSTM | GRU {
+  const layer = model.layers.find((l) => l instanceof LSTM || l instanceof GRU || l instanceof SimpleRNN);
+  if (layer === undefined) throw new RnnkitError('playground', 'the model has no SimpleRNN, LSTM or GRU layer');
+  return layer as SimpleRNN | LSTM | GRU;
 }
 
 function toFloat64(t: Tensor | ArrayLike<number>): Float64Array {
@@ -170,7 +177,7 @@ export function additionTask(config: TrainingConfig): Task {
   };
 }
 
-/** The limits the page enforces, checked again here because the worker trusts no one. */
+/** The limits the page enforces, checked again here before anything is built. */
 export const LIMITS = {
   units: [1, 128],
   timeSteps: { sine: [2, 60], addition: [3, 16] },

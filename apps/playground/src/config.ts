@@ -1,5 +1,5 @@
-// The messages between the page and the training worker. Plain data only: everything here
-// crosses `postMessage` by structured clone (typed arrays included).
+// What defines a run and what the page draws of it: the settings, the task's view of its
+// data and a snapshot of the model. Plain data, free of DOM and worker globals.
 import type { Probe } from './probe.js';
 
 export const TASKS = ['sine', 'addition'] as const;
@@ -40,13 +40,6 @@ export interface TrainingConfig {
   /** The kernels: plain JavaScript, or WebAssembly SIMD (on worker threads where the page allows). */
   readonly backend: BackendName;
 }
-
-/** Page → worker. `id` names a run, so late messages of an earlier run can be told apart. */
-export type Command =
-  | { readonly type: 'start'; readonly id: number; readonly config: TrainingConfig }
-  | { readonly type: 'pause'; readonly id: number }
-  | { readonly type: 'resume'; readonly id: number }
-  | { readonly type: 'reset'; readonly id: number };
 
 /** What the page needs to know about the data once, to draw the truth. */
 export type TaskView =
@@ -99,23 +92,3 @@ export interface EpochLog {
 }
 
 export type RunStatus = 'running' | 'paused' | 'done' | 'failed';
-
-/** Worker → page. */
-export type Report =
-  | { readonly type: 'setup'; readonly id: number; readonly view: TaskView; readonly parameters: number; readonly trainSamples: number; readonly testSamples: number }
-  | { readonly type: 'status'; readonly id: number; readonly status: RunStatus; readonly epoch: number }
-  /** The kernels the run uses: the backend's name and its thread count. */
-  | { readonly type: 'kernels'; readonly id: number; readonly name: string; readonly threads: number }
-  | {
-      readonly type: 'progress';
-      readonly id: number;
-      /** 1-based epoch in progress and batch within it. */
-      readonly epoch: number;
-      readonly batch: number;
-      readonly batches: number;
-      /** Mean training loss of this epoch so far. */
-      readonly loss: number;
-      readonly samplesPerSecond: number;
-    }
-  | { readonly type: 'epochs'; readonly id: number; readonly logs: readonly EpochLog[]; readonly snapshot: Snapshot }
-  | { readonly type: 'error'; readonly id: number; readonly message: string };
