@@ -243,6 +243,25 @@ async function main() {
       return `kernels: ${kernels}; first shown ${first.toPrecision(3)}, then below half`;
     });
 
+    await check('a finished run shows the trained model and its gradient flow, in finite numbers', async () => {
+      await page.getByLabel('Kernels').selectOption('js');
+      await page.getByLabel('Epochs').fill('15');
+      await page.getByTestId('start').click();
+      await page.getByText('Done: trained for 15 epochs.', { exact: false }).waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch') === '15');
+      const rows = JSON.parse((await page.getByTestId('gradient-flow').getAttribute('data-rows')) ?? '[]');
+      for (const state of ['h', 'c']) {
+        const steps = rows.filter((row) => row.state === state);
+        if (steps.length !== 12) throw new Error(`expected 12 steps of ‖∂L/∂${state}_t‖, got ${JSON.stringify(rows)}`);
+        if (!steps.every((row) => Number.isFinite(row.norm) && row.norm > 0)) throw new Error(`non-finite norms: ${JSON.stringify(steps)}`);
+      }
+      const lines = await page.locator('[data-testid="gradient-flow"] .mark-line path').count();
+      if (lines < 2) throw new Error(`expected a line for h and one for c, got ${lines}`);
+      await page.getByRole('heading', { name: 'Gradient flow' }).waitFor();
+      const h = rows.filter((row) => row.state === 'h');
+      return `‖∂L/∂h_t‖ from ${h[0].norm.toPrecision(3)} (t = 1) to ${h.at(-1).norm.toPrecision(3)} (t = 12)`;
+    });
+
     await check('no errors in the page or the worker', async () => {
       if (pageErrors.length > 0) throw new Error(pageErrors.join('\n'));
     });

@@ -1,5 +1,6 @@
 // What defines a run and what the page draws of it: the settings, the task's view of its
 // data and a snapshot of the model. Plain data, free of DOM and worker globals.
+import type { GradientFlow } from './gradient-flow.js';
 import type { Probe } from './probe.js';
 
 export const TASKS = ['sine', 'addition'] as const;
@@ -83,6 +84,8 @@ export interface Snapshot {
    * answer if the sequence ended there (sine), or each predicted bit's probability (addition).
    */
   readonly stepOutputs: Float64Array;
+  /** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) of the probed sample, step by step. */
+  readonly gradientFlow: GradientFlow;
 }
 
 export interface EpochLog {

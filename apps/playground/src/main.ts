@@ -2,6 +2,8 @@
 // keeps the numbers and charts up to date. Training never runs here, so the page stays responsive.
 import './style.css';
 import { LossChart, PredictionChart } from './charts.js';
+import { GradientFlowChart } from './gradient-chart.js';
+import { gradientRows } from './gradient-flow.js';
 import { ProbePanels } from './probe-panels.js';
 import {
   type BackendName,
@@ -60,6 +62,7 @@ const ui = {
   probeTitle: element<HTMLHeadingElement>('probe-title'),
   probeHelp: element<HTMLParagraphElement>('probe-help'),
   probe: element<HTMLDivElement>('probe'),
+  gradientChart: element<HTMLDivElement>('gradient-chart'),
 };
 
 /** Per task: the time-steps field and the words around the predictions chart. */
@@ -84,13 +87,20 @@ const TASK_TEXT: Readonly<Record<TaskName, { label: string; min: number; max: nu
 
 type PageState = 'idle' | RunStatus;
 
+interface Charts {
+  readonly loss: LossChart;
+  readonly predictions: PredictionChart;
+  readonly probe: ProbePanels;
+  readonly gradients: GradientFlowChart;
+}
+
 /** One run as the page sees it. */
 interface Run {
   readonly training: TrainingRun;
   readonly config: TrainingConfig;
   readonly view: TaskView;
   /** The charts, made at the first snapshot. */
-  charts: Promise<{ loss: LossChart; predictions: PredictionChart; probe: ProbePanels }> | null;
+  charts: Promise<Charts> | null;
   /** Epochs not yet drawn, and the newest snapshot not yet drawn. */
   pendingLogs: EpochLog[];
   pendingSnapshot: Snapshot | null;
@@ -211,7 +221,9 @@ async function draw(): Promise<void> {
   current.pendingLogs = [];
   current.pendingSnapshot = null;
   const work: Promise<void>[] = [charts.loss.append(logs)];
-  if (snapshot) work.push(charts.predictions.update(snapshot), charts.probe.update(snapshot));
+  if (snapshot) {
+    work.push(charts.predictions.update(snapshot), charts.probe.update(snapshot), charts.gradients.update(gradientRows(snapshot.gradientFlow)));
+  }
   await Promise.all(work);
   if (snapshot) ui.probe.dataset.epoch = String(snapshot.epoch); // lets tests see the maps are drawn
 }
@@ -221,11 +233,13 @@ function disposeCharts(current: Run): void {
     charts.loss.dispose();
     charts.predictions.dispose();
     charts.probe.dispose();
+    charts.gradients.dispose();
   });
 }
 
 function clearCharts(): void {
-  for (const container of [ui.lossChart, ui.predictionChart, ui.probe]) container.replaceChildren();
+  for (const container of [ui.lossChart, ui.predictionChart, ui.probe, ui.gradientChart]) container.replaceChildren();
+  delete ui.gradientChart.dataset.rows;
   delete ui.probe.dataset.epoch;
   ui.probeHelp.textContent =
     'Press Start to see one input sequence travel through the layer: each map has one row per unit and one column per time step.';
@@ -245,6 +259,7 @@ function showSnapshot(current: Run, snapshot: Snapshot): void {
       loss: await LossChart.create(ui.lossChart),
       predictions: await PredictionChart.create(ui.predictionChart, view),
       probe: await ProbePanels.create(ui.probe, view, snapshot.probe),
+      gradients: await GradientFlowChart.create(ui.gradientChart, gradientRows(snapshot.gradientFlow)),
     }))();
     current.charts.catch((error: unknown) => showError(`Could not draw the charts: ${String(error)}`));
   }

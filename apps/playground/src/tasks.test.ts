@@ -51,6 +51,15 @@ describe('sineTask', () => {
     expect(snapshot.stepOutputs.length).toBe(12);
     expect(snapshot.stepOutputs.at(-1)).toBeCloseTo(snapshot.predictions[task.view.trainCount]!, 5);
   });
+
+  it('should trace the gradient flow of the probed window and its target', () => {
+    const task = sineTask(base);
+    const { model, recurrent } = task.buildModel(base);
+    const snapshot = task.snapshot(model, recurrent, 0);
+    expect(Array.from(task.probeTarget.data)).toEqual([task.test.y.data[0]]);
+    expect(snapshot.gradientFlow.kind).toBe('gru');
+    expect(snapshot.gradientFlow.series[0]!.norms.length).toBe(12);
+  });
 });
 
 describe('additionTask', () => {

@@ -7,6 +7,7 @@ import { lion } from '@rnnkit/optimizer-lion';
 import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers';
 import { RnnkitError, Tensor } from '@rnnkit/tensor';
 import { type LayerKind, type OptimizerName, type Snapshot, type TaskView, type TrainingConfig, BACKENDS } from './config.js';
+import { gradientFlow } from './gradient-flow.js';
 import { probeLayer } from './probe.js';
 
 /** Sine task: 12 periods of 40 steps with a little phase noise (experiment 3's series, shorter). */
@@ -31,6 +32,8 @@ export interface Task {
   readonly inputShape: readonly [number, number];
   /** The sequence the probe looks at, `[1, time, features]`. */
   readonly probeInput: Tensor;
+  /** Its target, `[1, …]`, for the gradient flow. */
+  readonly probeTarget: Tensor;
   /** The network for this task around a recurrent layer of the given kind. */
   buildModel(config: TrainingConfig): { model: Sequential; recurrent: SimpleRNN | LSTM | GRU };
   /** Predictions, test metric and probe of the model as it is now. */
@@ -85,6 +88,7 @@ export function sineTask(config: TrainingConfig): Task {
   const count = windows.inputs.shape[0]!;
   const trainCount = train.inputs.shape[0]!;
   const probeInput = rows(test.inputs, 0, 1);
+  const probeTarget = rows(test.targets, 0, 1);
   const view: TaskView = {
     task: 'sine',
     t: Float64Array.from({ length: count }, (_, k) => k + config.timeSteps),
@@ -100,6 +104,7 @@ export function sineTask(config: TrainingConfig): Task {
     view,
     inputShape: [config.timeSteps, 1],
     probeInput,
+    probeTarget,
     buildModel(c) {
       const recurrent = recurrentLayer(c.layer, c.units, false);
       const model = new Sequential({ layers: [recurrent, new Dense({ units: 1 })], inputShape: [c.timeSteps, 1], seed: c.seed });
@@ -110,6 +115,7 @@ export function sineTask(config: TrainingConfig): Task {
         epoch,
         predictions: toFloat64(predict(model, windows.inputs)),
         ...probeWithOutputs(model, recurrent, probeInput),
+        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'mse'),
       };
     },
   };
@@ -133,6 +139,7 @@ export function additionTask(config: TrainingConfig): Task {
   const a = test.a[probeIndex]!;
   const b = test.b[probeIndex]!;
   const probeInput = rows(test.inputs, probeIndex, probeIndex + 1);
+  const probeTarget = rows(test.targets, probeIndex, probeIndex + 1);
   const trueSums = test.a.map((v, i) => v + test.b[i]!);
   const view: TaskView = {
     task: 'addition',
@@ -153,6 +160,7 @@ export function additionTask(config: TrainingConfig): Task {
     view,
     inputShape: [bits, 2],
     probeInput,
+    probeTarget,
     buildModel(c) {
       const recurrent = recurrentLayer(c.layer, c.units, true);
       const model = new Sequential({
@@ -172,6 +180,7 @@ export function additionTask(config: TrainingConfig): Task {
         predictions: Float64Array.from(sums.slice(0, shown)),
         accuracy: exact / sums.length,
         ...probeWithOutputs(model, recurrent, probeInput),
+        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'binary_crossentropy'),
       };
     },
   };
