@@ -257,9 +257,28 @@ async function main() {
       }
       const lines = await page.locator('[data-testid="gradient-flow"] .mark-line path').count();
       if (lines < 2) throw new Error(`expected a line for h and one for c, got ${lines}`);
-      await page.getByRole('heading', { name: 'Gradient flow' }).waitFor();
+      await page.getByRole('heading', { name: 'Gradient flow', exact: true }).waitFor();
       const h = rows.filter((row) => row.state === 'h');
       return `‖∂L/∂h_t‖ from ${h[0].norm.toPrecision(3)} (t = 1) to ${h.at(-1).norm.toPrecision(3)} (t = 12)`;
+    });
+
+    await check('"Compare cells" trains SimpleRNN, LSTM and GRU and draws them together', async () => {
+      await page.getByTestId('reset').click();
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+      await page.getByLabel('Epochs').fill('10');
+      await page.getByRole('heading', { name: 'Compare cells', exact: true }).waitFor();
+      await page.getByTestId('compare').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="compare-status"]')?.getAttribute('data-cells') === 'SimpleRNN,LSTM,GRU');
+      const lines = await page.locator('[data-testid="compare-loss"] .mark-line path').count();
+      if (lines < 6) throw new Error(`expected training and test lines for 3 cells, got ${lines}`);
+      const rows = JSON.parse((await page.getByTestId('compare-gradient-flow').getAttribute('data-rows')) ?? '[]');
+      const series = [...new Set(rows.map((row) => row.series))];
+      for (const cell of ['SimpleRNN', 'LSTM', 'GRU']) {
+        if (!series.some((name) => name.startsWith(`${cell} `))) throw new Error(`no gradient flow for ${cell}: ${JSON.stringify(series)}`);
+      }
+      if (!rows.every((row) => Number.isFinite(row.norm) && row.norm > 0)) throw new Error('non-finite gradient norms');
+      if (await page.getByTestId('start').isDisabled()) throw new Error('Start is still locked after the comparison');
+      return (await page.getByTestId('compare-status').textContent()) ?? '';
     });
 
     await check('no errors in the page or the worker', async () => {

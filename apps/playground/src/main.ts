@@ -2,6 +2,7 @@
 // keeps the numbers and charts up to date. Training never runs here, so the page stays responsive.
 import './style.css';
 import { LossChart, PredictionChart } from './charts.js';
+import { compareView } from './compare-view.js';
 import { GradientFlowChart } from './gradient-chart.js';
 import { gradientRows } from './gradient-flow.js';
 import { ProbePanels } from './probe-panels.js';
@@ -63,6 +64,11 @@ const ui = {
   probeHelp: element<HTMLParagraphElement>('probe-help'),
   probe: element<HTMLDivElement>('probe'),
   gradientChart: element<HTMLDivElement>('gradient-chart'),
+  compare: element<HTMLButtonElement>('compare'),
+  compareStop: element<HTMLButtonElement>('compare-stop'),
+  compareStatus: element<HTMLParagraphElement>('compare-status'),
+  compareLossChart: element<HTMLDivElement>('compare-loss-chart'),
+  compareGradientChart: element<HTMLDivElement>('compare-gradient-chart'),
 };
 
 /** Per task: the time-steps field and the words around the predictions chart. */
@@ -172,12 +178,16 @@ const STATUS_TEXT: Readonly<Record<PageState, (epoch: number) => string>> = {
   failed: (epoch) => `Training stopped at epoch ${epoch}.`,
 };
 
+/** True while "Compare cells" trains: the page's own run waits. */
+let comparing = false;
+
 function setState(state: PageState, epoch = 0): void {
   const focused = document.activeElement; // before disabling anything, which drops focus
   ui.app.dataset.state = state;
   ui.status.textContent = STATUS_TEXT[state](epoch);
-  ui.fields.disabled = state !== 'idle';
-  ui.start.disabled = state !== 'idle';
+  ui.fields.disabled = state !== 'idle' || comparing;
+  ui.start.disabled = state !== 'idle' || comparing;
+  compare.setAvailable(state === 'idle');
   ui.pause.disabled = state !== 'running' && state !== 'paused';
   ui.pause.textContent = state === 'paused' ? 'Resume' : 'Pause';
   ui.reset.disabled = state === 'idle';
@@ -352,6 +362,19 @@ ui.reset.addEventListener('click', () => {
   ui.formError.hidden = true;
   setState('idle');
   ui.task.focus();
+});
+
+const compare = compareView({
+  button: ui.compare,
+  stopButton: ui.compareStop,
+  status: ui.compareStatus,
+  lossChart: ui.compareLossChart,
+  gradientChart: ui.compareGradientChart,
+  readConfig,
+  onBusy(busy) {
+    comparing = busy;
+    setState((ui.app.dataset.state as PageState | undefined) ?? 'idle');
+  },
 });
 
 applyTaskText();
