@@ -84,6 +84,16 @@ async function check(name, body) {
   }
 }
 
+/** A CSV of hourly rows: a time column, temp (a daily sine), wind and a text column. */
+function weatherCsv(rows) {
+  const lines = ['time,temp,wind,site'];
+  for (let k = 0; k < rows; k++) {
+    const time = new Date(Date.UTC(2024, 0, 1, k)).toISOString();
+    lines.push(`${time},${(10 + 5 * Math.sin((2 * Math.PI * k) / 24)).toFixed(2)},${(3 + Math.cos(k / 7)).toFixed(2)},north`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** The loss the page shows (the `data-value` of the loss figure), or NaN before there is one. */
 async function shownLoss(page) {
   const raw = await page.getByTestId('loss').getAttribute('data-value');
@@ -279,6 +289,45 @@ async function main() {
       if (!rows.every((row) => Number.isFinite(row.norm) && row.norm > 0)) throw new Error('non-finite gradient norms');
       if (await page.getByTestId('start').isDisabled()) throw new Error('Start is still locked after the comparison');
       return (await page.getByTestId('compare-status').textContent()) ?? '';
+    });
+
+    await check('an uploaded CSV trains as a time-series task; bad files give one escaped line', async () => {
+      await page.getByLabel('Task').selectOption('csv');
+      await page.getByLabel('CSV file').setInputFiles({ name: 'weather.csv', mimeType: 'text/csv', buffer: Buffer.from(weatherCsv(120)) });
+      await page.waitForFunction(() => document.querySelector('#csv-fields')?.getAttribute('data-columns') === '4');
+      await page.getByLabel('Target column').selectOption('temp');
+      await page.getByLabel('Feature columns').selectOption(['wind']);
+      await page.getByLabel('Window length (time steps)').fill('8');
+      await page.getByLabel('Epochs').fill('10');
+      await page.getByTestId('start').click();
+      await page.getByText('Done: trained for 10 epochs.', { exact: false }).waitFor();
+      const loss = await shownLoss(page);
+      if (!(loss > 0 && Number.isFinite(loss))) throw new Error(`the loss shown is ${loss}`);
+      if ((await page.locator('[data-testid="prediction-chart"] .mark-line path').count()) < 2) throw new Error('no prediction lines');
+      await page.getByTestId('reset').click();
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+
+      const shownError = async () => page.evaluate(() => {
+        const p = document.querySelector('#form-error');
+        return { hidden: p.hidden, text: p.textContent, html: p.innerHTML };
+      });
+      // A cell with markup in it: parseTimeSeries' message quotes it, the page shows it as text.
+      await page.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('time,temp\n2024-01-01 00:00,1\n2024-01-01 01:00,<img src=x onerror=alert(1)>\n') });
+      await page.waitForFunction(() => document.querySelector('#csv-fields')?.getAttribute('data-columns') === '2');
+      await page.getByTestId('start').click();
+      await page.waitForFunction(() => !document.querySelector('#form-error').hidden);
+      const cell = await shownError();
+      if (!cell.text.includes('<img src=x onerror=alert(1)>') || cell.html.includes('<img') || cell.text.includes('\n')) {
+        throw new Error(`expected the bad cell as one line of text, got ${JSON.stringify(cell)}`);
+      }
+      if ((await page.locator('#form-error img').count()) !== 0) throw new Error('markup from the file became an element');
+      // A binary file: refused when chosen.
+      await page.getByLabel('CSV file').setInputFiles({ name: 'data.zip', mimeType: 'application/zip', buffer: Buffer.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0]) });
+      await page.waitForFunction(() => /not text/.test(document.querySelector('#form-error').textContent));
+      const binary = await shownError();
+      if (await page.getByLabel('Task').isDisabled()) throw new Error('the page locked after a bad file');
+      await page.getByLabel('Task').selectOption('sine');
+      return `trained to loss ${loss.toPrecision(3)}; bad cell: ${cell.text}; binary: ${binary.text}`;
     });
 
     await check('no errors in the page or the worker', async () => {

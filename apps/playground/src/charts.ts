@@ -64,12 +64,12 @@ export class PredictionChart {
   ) {}
 
   static async create(container: HTMLElement, task: TaskView): Promise<PredictionChart> {
-    return new PredictionChart(await mount(container, task.task === 'sine' ? sineSpec(task) : additionSpec(task)), task);
+    return new PredictionChart(await mount(container, task.task !== 'addition' ? sineSpec(task) : additionSpec(task)), task);
   }
 
   async update(snapshot: Snapshot): Promise<void> {
     const p = snapshot.predictions;
-    if (this.task.task === 'sine') {
+    if (this.task.task !== 'addition') {
       const t = this.task.t;
       this.view.data('prediction', Array.from(p, (value, k) => ({ t: t[k], value })));
     } else {
@@ -87,7 +87,7 @@ export class PredictionChart {
   }
 }
 
-function sineSpec(task: Extract<TaskView, { task: 'sine' }>): TopLevelSpec {
+function sineSpec(task: Exclude<TaskView, { task: 'addition' }>): TopLevelSpec {
   const truth = Array.from(task.truth, (value, k) => ({ t: task.t[k], value }));
   const split = { from: task.t[task.trainCount]!, to: task.t[task.t.length - 1]! };
   const y = { field: 'value', type: 'quantitative', title: null, scale: { domain: [-1.4, 1.4], clamp: true }, axis: { tickCount: 5, minExtent: Y_AXIS_WIDTH, maxExtent: Y_AXIS_WIDTH } } as const;

@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { Y_AXIS_WIDTH, mount } from './chart-style.js';
 import { COMPARED_CELLS, compareCells, compareGradientRows, compareLossRows } from './compare.js';
 import type { TrainingConfig } from './config.js';
+import { oneLine } from './csv-form.js';
 import { GradientFlowChart } from './gradient-chart.js';
 import { webWorkerTransport } from './worker-client.js';
 
@@ -43,7 +44,7 @@ export interface CompareViewOptions {
   readonly lossChart: HTMLElement;
   readonly gradientChart: HTMLElement;
   /** The form's settings (checked when the runs are built: a bad one is shown in the status). */
-  readonly readConfig: () => TrainingConfig;
+  readonly readConfig: () => Promise<TrainingConfig>;
   /** True while the three cells train (the page locks its own run meanwhile). */
   readonly onBusy: (busy: boolean) => void;
 }
@@ -58,8 +59,15 @@ export function compareView(options: CompareViewOptions): { setAvailable(availab
   let gradients: GradientFlowChart | null = null;
 
   async function run(): Promise<void> {
-    const config = options.readConfig();
     controller = new AbortController();
+    let config: TrainingConfig;
+    try {
+      config = await options.readConfig();
+    } catch (error) {
+      controller = null;
+      status.textContent = `Comparison not started: ${oneLine(error)}`;
+      return;
+    }
     const signal = controller.signal;
     button.disabled = true;
     stopButton.disabled = false;
@@ -107,7 +115,7 @@ export function compareView(options: CompareViewOptions): { setAvailable(availab
         .join(' · ')}.`;
       status.dataset.cells = results.map((r) => r.layer).join(',');
     } catch (error) {
-      status.textContent = `Comparison failed: ${error instanceof Error ? error.message : String(error)}`;
+      status.textContent = `Comparison failed: ${oneLine(error)}`;
     } finally {
       controller = null;
       stopButton.disabled = true;

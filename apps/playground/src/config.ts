@@ -3,7 +3,7 @@
 import type { GradientFlow } from './gradient-flow.js';
 import type { Probe } from './probe.js';
 
-export const TASKS = ['sine', 'addition'] as const;
+export const TASKS = ['sine', 'addition', 'csv'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 export const LAYER_KINDS = ['LSTM', 'GRU', 'SimpleRNN'] as const;
@@ -40,19 +40,35 @@ export interface TrainingConfig {
   readonly epochDelayMs: number;
   /** The kernels: plain JavaScript, or WebAssembly SIMD (on worker threads where the page allows). */
   readonly backend: BackendName;
+  /** The `csv` task's series, read from the user's file (csv-task.ts). */
+  readonly csv?: CsvSeries;
+}
+
+/** A series read from a CSV file: the target column first, then the feature columns. */
+export interface CsvSeries {
+  /** The file's name, for the page's words. */
+  readonly name: string;
+  /** Column names, the target first. */
+  readonly columns: readonly string[];
+  /** Row-major `[rows, columns.length]`, in time order. */
+  readonly values: Float32Array;
+  readonly rows: number;
 }
 
 /** What the page needs to know about the data once, to draw the truth. */
 export type TaskView =
   | {
-      readonly task: 'sine';
+      /** The next value of a series: the noisy sine, or the target column of a CSV file (scaled to [−1, 1]). */
+      readonly task: 'sine' | 'csv';
+      /** What is predicted, in words (`sine`, or the CSV's target column). */
+      readonly target: string;
       /** Time index of each target (the step after its window). */
       readonly t: Float64Array;
       /** The true next value of each window, training windows first. */
       readonly truth: Float64Array;
       /** Windows before this index are training data, the rest test data. */
       readonly trainCount: number;
-      /** The probed sequence: the first test window, one value per step. */
+      /** The probed sequence: the first test window, one value (of the target) per step. */
       readonly probeInput: Float64Array;
       readonly probeTarget: number;
     }

@@ -3,6 +3,7 @@
 import './style.css';
 import { LossChart, PredictionChart } from './charts.js';
 import { compareView } from './compare-view.js';
+import { csvForm, oneLine } from './csv-form.js';
 import { GradientFlowChart } from './gradient-chart.js';
 import { gradientRows } from './gradient-flow.js';
 import { ProbePanels } from './probe-panels.js';
@@ -64,6 +65,11 @@ const ui = {
   probeHelp: element<HTMLParagraphElement>('probe-help'),
   probe: element<HTMLDivElement>('probe'),
   gradientChart: element<HTMLDivElement>('gradient-chart'),
+  csvFields: element<HTMLDivElement>('csv-fields'),
+  csvFile: element<HTMLInputElement>('csv-file'),
+  csvTime: element<HTMLSelectElement>('csv-time'),
+  csvTarget: element<HTMLSelectElement>('csv-target'),
+  csvFeatures: element<HTMLSelectElement>('csv-features'),
   compare: element<HTMLButtonElement>('compare'),
   compareStop: element<HTMLButtonElement>('compare-stop'),
   compareStatus: element<HTMLParagraphElement>('compare-status'),
@@ -80,6 +86,14 @@ const TASK_TEXT: Readonly<Record<TaskName, { label: string; min: number; max: nu
     value: 20,
     help: 'A noisy sine, cut into windows; the network predicts the value after each window.',
     predictions: 'The next value predicted for every window; the shaded part was never trained on.',
+  },
+  csv: {
+    label: 'Window length (time steps)',
+    min: 2,
+    max: 60,
+    value: 12,
+    help: 'Your own CSV: a time column, a target column and feature columns; the network predicts the target after each window.',
+    predictions: 'The next target value predicted for every window (scaled to [−1, 1]); the shaded part was never trained on.',
   },
   addition: {
     label: 'Bits per number (time steps)',
@@ -142,6 +156,21 @@ function applyTaskText(): void {
   ui.timeSteps.value = String(text.value);
   ui.taskHelp.textContent = text.help;
   ui.predictionHelp.textContent = text.predictions;
+  csv.show(ui.task.value === 'csv');
+}
+
+const csv = csvForm(
+  { fields: ui.csvFields, file: ui.csvFile, time: ui.csvTime, target: ui.csvTarget, features: ui.csvFeatures },
+  (message) => showError(message),
+  () => {
+    ui.formError.hidden = true;
+  },
+);
+
+/** The settings, with the CSV task's series read from the chosen file; rejects with a one-line message. */
+async function readFullConfig(): Promise<TrainingConfig> {
+  const config = readConfig();
+  return config.task === 'csv' ? { ...config, csv: await csv.read() } : config;
 }
 
 ui.task.addEventListener('change', applyTaskText);
@@ -277,7 +306,7 @@ function showSnapshot(current: Run, snapshot: Snapshot): void {
 }
 
 function probeHelp(view: TaskView): string {
-  return view.task === 'sine'
+  return view.task !== 'addition'
     ? 'The first test window, step by step, before and after training. Each map: one row per unit, one column per time step.'
     : `The addition ${view.probe.a} + ${view.probe.b}, one bit per step, before and after training. Each map: one row per unit, one column per time step.`;
 }
@@ -315,7 +344,7 @@ function startRun(config: TrainingConfig): void {
   try {
     training = new TrainingRun(config, callbacks, transport);
   } catch (error) {
-    showError(error instanceof Error ? error.message : String(error));
+    showError(oneLine(error));
     return;
   }
   const current: Run = { training, config, view: training.task.view, charts: null, pendingLogs: [], pendingSnapshot: null, lastProgress: -Infinity };
@@ -324,12 +353,13 @@ function startRun(config: TrainingConfig): void {
   ui.accuracyItem.hidden = current.view.task !== 'addition';
   ui.probeHelp.textContent = probeHelp(current.view);
   training.start().catch((error: unknown) => {
-    if (run === current) showError(error instanceof Error ? error.message : String(error));
+    if (run === current) showError(oneLine(error));
   });
 }
 
+/** Shows one line of text (never markup) under the buttons. */
 function showError(message: string): void {
-  ui.formError.textContent = message;
+  ui.formError.textContent = message.split(/\r?\n/)[0]!;
   ui.formError.hidden = false;
 }
 
@@ -338,12 +368,22 @@ function showError(message: string): void {
 ui.form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (run !== null) return;
-  const config = readConfig();
   ui.formError.hidden = true;
-  clearNumbers();
-  clearCharts();
-  ui.probeTitle.textContent = `Inside the ${config.layer}`;
-  startRun(config);
+  ui.start.disabled = true; // while a CSV file is read
+  readFullConfig().then(
+    (config) => {
+      ui.start.disabled = false;
+      if (run !== null || comparing) return;
+      clearNumbers();
+      clearCharts();
+      ui.probeTitle.textContent = `Inside the ${config.layer}`;
+      startRun(config);
+    },
+    (error: unknown) => {
+      ui.start.disabled = false;
+      showError(oneLine(error));
+    },
+  );
 });
 
 ui.pause.addEventListener('click', () => {
@@ -370,7 +410,7 @@ const compare = compareView({
   status: ui.compareStatus,
   lossChart: ui.compareLossChart,
   gradientChart: ui.compareGradientChart,
-  readConfig,
+  readConfig: readFullConfig,
   onBusy(busy) {
     comparing = busy;
     setState((ui.app.dataset.state as PageState | undefined) ?? 'idle');

@@ -220,10 +220,10 @@ export class ProbePanels {
     grid.replaceChildren();
     const { kind, units, time } = probe;
     grid.style.setProperty('--rows', String(Math.ceil((probe.traces.length + 2) / 2)));
-    const isSine = task.task === 'sine';
+    const isSine = task.task !== 'addition';
 
     const inputFigure = isSine
-      ? figure(grid, 'x', 'input x', `the window the layer reads, step by step`)
+      ? figure(grid, 'x', 'input x', task.task === 'csv' ? `the window of ${task.target} the layer reads, step by step` : 'the window the layer reads, step by step')
       : figure(grid, 'x', 'input a, b', `bits of ${task.probe.a} and ${task.probe.b}, least significant first`);
     const input = await mount(
       inputFigure.chart,
@@ -289,7 +289,7 @@ export class ProbePanels {
       updates.push(panel.view.data('cells', cells).runAsync());
     }
     const out = snapshot.stepOutputs;
-    if (this.task.task === 'sine') {
+    if (this.task.task !== 'addition') {
       updates.push(this.output.data('steps', Array.from(out, (v, k) => ({ t: k + 1, v }))).runAsync());
     } else {
       const sum = this.task.probe.sumBits;

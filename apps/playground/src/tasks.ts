@@ -1,14 +1,17 @@
-// The two tasks of the page, as data plus the model that fits them. Kept free of DOM and
-// worker globals so that tests can run them in Node.
+// The built-in tasks of the page, as data plus the model that fits them (the CSV task is in
+// csv-task.ts). Kept free of DOM and worker globals so that tests can run them in Node.
 import { binaryAddition, decodeSequences, encodeBits, sineWithPhaseNoise, slidingWindows, trainTestSplit } from '@rnnkit/datasets';
-import { Dense, GRU, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
-import { type Dataset, predict } from '@rnnkit/model';
+import { Dense, Sequential } from '@rnnkit/layers';
+import { predict } from '@rnnkit/model';
 import { lion } from '@rnnkit/optimizer-lion';
 import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers';
-import { RnnkitError, Tensor } from '@rnnkit/tensor';
-import { type LayerKind, type OptimizerName, type Snapshot, type TaskView, type TrainingConfig, BACKENDS } from './config.js';
+import { RnnkitError } from '@rnnkit/tensor';
+import { type OptimizerName, type TaskView, type TrainingConfig, BACKENDS } from './config.js';
+import { csvTask } from './csv-task.js';
 import { gradientFlow } from './gradient-flow.js';
-import { probeLayer } from './probe.js';
+import { type Task, probeWithOutputs, recurrentLayer, rows, toFloat64 } from './task-common.js';
+
+export { type Task, recurrentOf } from './task-common.js';
 
 /** Sine task: 12 periods of 40 steps with a little phase noise (experiment 3's series, shorter). */
 const SINE = { stepsPerCycle: 40, cycles: 12, noise: 0.05 } as const;
@@ -21,60 +24,6 @@ export const OPTIMIZER_PLUGINS: Readonly<Record<OptimizerName, AnyOptimizerPlugi
   sgd,
   lion, // the example plugin package: a user's own optimizer plugs in the same way
 };
-
-/** A task made ready for training: data, loss, and how to read the model's state. */
-export interface Task {
-  readonly train: Dataset;
-  readonly test: Dataset;
-  readonly loss: 'mse' | 'binary_crossentropy';
-  readonly view: TaskView;
-  /** `[time, features]` of one sample. */
-  readonly inputShape: readonly [number, number];
-  /** The sequence the probe looks at, `[1, time, features]`. */
-  readonly probeInput: Tensor;
-  /** Its target, `[1, …]`, for the gradient flow. */
-  readonly probeTarget: Tensor;
-  /** The network for this task around a recurrent layer of the given kind. */
-  buildModel(config: TrainingConfig): { model: Sequential; recurrent: SimpleRNN | LSTM | GRU };
-  /** Predictions, test metric and probe of the model as it is now. */
-  snapshot(model: Sequential, recurrent: SimpleRNN | LSTM | GRU, epoch: number): Snapshot;
-}
-
-function recurrentLayer(kind: LayerKind, units: number, returnSequences: boolean): SimpleRNN | LSTM | GRU {
-  const options = { units, returnSequences };
-  if (kind === 'LSTM') return new LSTM(options);
-  if (kind === 'GRU') return new GRU(options);
-  return new SimpleRNN(options);
-}
-
-/** The recurrent layer of a model the page built (or its copy trained on the worker). */
-export function recurrentOf(model: Sequential): SimpleRNN | LSTM | GRU {
-  const layer = model.layers.find((l) => l instanceof LSTM || l instanceof GRU || l instanceof SimpleRNN);
-  if (layer === undefined) throw new RnnkitError('playground', 'the model has no SimpleRNN, LSTM or GRU layer');
-  return layer as SimpleRNN | LSTM | GRU;
-}
-
-function toFloat64(t: Tensor | ArrayLike<number>): Float64Array {
-  return Float64Array.from(t instanceof Tensor ? t.data : t);
-}
-
-/**
- * The probe of the recurrent layer, and the output layer applied to its `h_t` at every step
- * (experiment 3's per-step projections): with returnSequences this is exactly the model's
- * output; otherwise it shows how the answer forms as the window goes by.
- */
-function probeWithOutputs(model: Sequential, recurrent: SimpleRNN | LSTM | GRU, x: Tensor): Pick<Snapshot, 'probe' | 'stepOutputs'> {
-  const probe = probeLayer(recurrent, x);
-  const h = probe.traces.find((trace) => trace.name === 'h')!.values;
-  const output = model.layers[1]!.forward(new Tensor(Float32Array.from(h), [probe.time, probe.units])).y;
-  return { probe, stepOutputs: toFloat64(output) };
-}
-
-/** Rows `[start, end)` of a `[n, …]` tensor, as a new tensor. */
-function rows(t: Tensor, start: number, end: number): Tensor {
-  const size = t.size / t.shape[0]!;
-  return new Tensor(t.data.slice(start * size, end * size), [end - start, ...t.shape.slice(1)]);
-}
 
 /**
  * Predict the next value of a noisy sine from the `timeSteps` values before it. The first
@@ -91,6 +40,7 @@ export function sineTask(config: TrainingConfig): Task {
   const probeTarget = rows(test.targets, 0, 1);
   const view: TaskView = {
     task: 'sine',
+    target: 'sine',
     t: Float64Array.from({ length: count }, (_, k) => k + config.timeSteps),
     truth: toFloat64(windows.targets),
     trainCount,
@@ -189,7 +139,7 @@ export function additionTask(config: TrainingConfig): Task {
 /** The limits the page enforces, checked again here before anything is built. */
 export const LIMITS = {
   units: [1, 128],
-  timeSteps: { sine: [2, 60], addition: [3, 16] },
+  timeSteps: { sine: [2, 60], addition: [3, 16], csv: [2, 60] },
   epochs: [1, 5000],
   batchSize: [1, 1024],
   epochDelayMs: [0, 5000],
@@ -207,11 +157,12 @@ export function buildTask(config: TrainingConfig): Task {
   checkInteger('epochs', config.epochs, LIMITS.epochs);
   checkInteger('batch size', config.batchSize, LIMITS.batchSize);
   checkInteger('the pause after each epoch (ms)', config.epochDelayMs, LIMITS.epochDelayMs);
-  checkInteger(config.task === 'sine' ? 'window length' : 'bits', config.timeSteps, LIMITS.timeSteps[config.task]);
+  checkInteger(config.task === 'addition' ? 'bits' : 'window length', config.timeSteps, LIMITS.timeSteps[config.task]);
   if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) {
     throw new RnnkitError('playground', `the learning rate must be a number > 0, got ${config.learningRate}`);
   }
   if (!(config.optimizer in OPTIMIZER_PLUGINS)) throw new RnnkitError('playground', `unknown optimizer "${config.optimizer}"`);
   if (!BACKENDS.includes(config.backend)) throw new RnnkitError('playground', `unknown kernels "${String(config.backend)}"; expected js or wasm`);
+  if (config.task === 'csv') return csvTask(config);
   return config.task === 'sine' ? sineTask(config) : additionTask(config);
 }
