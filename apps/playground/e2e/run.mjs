@@ -10,6 +10,7 @@
 //
 // CHROMIUM=/path/to/chromium overrides the browser; E2E_TIMEOUT_MS the time budget per wait.
 /* global document, window, navigator, MutationObserver, setTimeout */
+import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -270,6 +271,33 @@ async function main() {
       await page.getByRole('heading', { name: 'Gradient flow', exact: true }).waitFor();
       const h = rows.filter((row) => row.state === 'h');
       return `‖∂L/∂h_t‖ from ${h[0].norm.toPrecision(3)} (t = 1) to ${h.at(-1).norm.toPrecision(3)} (t = 12)`;
+    });
+
+    await check('the trained model downloads as TF.js files (model.json that parses, weights) and as ONNX', async () => {
+      const saved = {};
+      const save = async (download) => {
+        const path = await download.path();
+        saved[download.suggestedFilename()] = await readFile(path);
+      };
+      // The TF.js button hands over two files: model.json and the weight file its manifest names.
+      const tfjs = [];
+      const listener = (download) => tfjs.push(download);
+      page.on('download', listener);
+      await page.getByTestId('download-tfjs').click();
+      const started = Date.now();
+      while (tfjs.length < 2 && Date.now() - started < waitMs) await sleep(50);
+      page.off('download', listener);
+      for (const download of tfjs) await save(download);
+      const json = JSON.parse(saved['model.json']?.toString('utf8') ?? 'null');
+      if (json?.format !== 'layers-model') throw new Error(`model.json did not parse as a layers model: ${Object.keys(saved)}`);
+      const weightFile = json.weightsManifest[0].paths[0];
+      const specs = json.weightsManifest.flatMap((group) => group.weights);
+      const expectedBytes = specs.reduce((sum, w) => sum + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+      if (saved[weightFile]?.length !== expectedBytes) throw new Error(`expected ${expectedBytes} bytes in ${weightFile}, got ${saved[weightFile]?.length}`);
+      const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-onnx').click()]);
+      await save(onnx);
+      if (onnx.suggestedFilename() !== 'model.onnx' || !(saved['model.onnx']?.length > 0)) throw new Error('no model.onnx, or an empty one');
+      return Object.entries(saved).map(([name, bytes]) => `${name} ${bytes.length} B`).join(', ');
     });
 
     await check('"Compare cells" trains SimpleRNN, LSTM and GRU and draws them together', async () => {

@@ -4,6 +4,7 @@ import './style.css';
 import { LossChart, PredictionChart } from './charts.js';
 import { compareView } from './compare-view.js';
 import { csvForm, oneLine } from './csv-form.js';
+import { downloadView } from './download-view.js';
 import { GradientFlowChart } from './gradient-chart.js';
 import { gradientRows } from './gradient-flow.js';
 import { ProbePanels } from './probe-panels.js';
@@ -70,6 +71,8 @@ const ui = {
   csvTime: element<HTMLSelectElement>('csv-time'),
   csvTarget: element<HTMLSelectElement>('csv-target'),
   csvFeatures: element<HTMLSelectElement>('csv-features'),
+  downloadTfjs: element<HTMLButtonElement>('download-tfjs'),
+  downloadOnnx: element<HTMLButtonElement>('download-onnx'),
   compare: element<HTMLButtonElement>('compare'),
   compareStop: element<HTMLButtonElement>('compare-stop'),
   compareStatus: element<HTMLParagraphElement>('compare-status'),
@@ -352,9 +355,14 @@ function startRun(config: TrainingConfig): void {
   ui.parameters.textContent = training.parameters.toLocaleString('en-US');
   ui.accuracyItem.hidden = current.view.task !== 'addition';
   ui.probeHelp.textContent = probeHelp(current.view);
-  training.start().catch((error: unknown) => {
-    if (run === current) showError(oneLine(error));
-  });
+  training.start().then(
+    (trained) => {
+      if (run === current && trained !== null) downloads.setModel(trained.model);
+    },
+    (error: unknown) => {
+      if (run === current) showError(oneLine(error));
+    },
+  );
 }
 
 /** Shows one line of text (never markup) under the buttons. */
@@ -395,6 +403,7 @@ ui.pause.addEventListener('click', () => {
 ui.reset.addEventListener('click', () => {
   if (run === null) return;
   run.training.stop();
+  downloads.setModel(null);
   disposeCharts(run);
   run = null;
   clearNumbers();
@@ -403,6 +412,8 @@ ui.reset.addEventListener('click', () => {
   setState('idle');
   ui.task.focus();
 });
+
+const downloads = downloadView({ tfjs: ui.downloadTfjs, onnx: ui.downloadOnnx }, (message) => showError(message));
 
 const compare = compareView({
   button: ui.compare,
