@@ -358,6 +358,33 @@ async function main() {
       return `trained to loss ${loss.toPrecision(3)}; bad cell: ${cell.text}; binary: ${binary.text}`;
     });
 
+    await check('the variable-length task (padded, masked) trains', async () => {
+      await page.getByLabel('Task').selectOption('mean');
+      await page.getByLabel('Recurrent layer').selectOption('LSTM');
+      await page.getByLabel('Units').selectOption('8');
+      await page.getByLabel('Longest sequence (time steps)').fill('10');
+      await page.getByLabel('Epochs').fill('20');
+      await page.evaluate(() => {
+        window.shownLosses = [];
+      });
+      await page.getByTestId('start').click();
+      await page.getByText('Done: trained for 20 epochs.', { exact: false }).waitFor();
+      const losses = await page.evaluate(() => window.shownLosses);
+      const last = await shownLoss(page);
+      if (!(last < losses[0] / 2)) throw new Error(`the loss went from ${losses[0]} to ${last}, not below half`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch') === '20');
+      const points = await page.locator('[data-testid="prediction-chart"] .mark-symbol path').count();
+      if (points !== 128) throw new Error(`expected 128 test sequences in the predictions chart, got ${points}`);
+      const rows = JSON.parse((await page.getByTestId('gradient-flow').getAttribute('data-rows')) ?? '[]');
+      if (rows.length === 0 || !rows.every((row) => Number.isFinite(row.norm) && row.norm > 0)) throw new Error(`bad gradient flow ${JSON.stringify(rows)}`);
+      // The Masking layer has no ONNX form: the page says so in one line instead of downloading.
+      await page.getByTestId('download-onnx').click();
+      await page.waitForFunction(() => !document.querySelector('#form-error').hidden);
+      const message = await page.locator('#form-error').textContent();
+      await page.getByTestId('reset').click();
+      return `loss ${losses[0].toPrecision(3)} → ${last.toPrecision(3)}; ONNX: ${message}`;
+    });
+
     await check('no errors in the page or the worker', async () => {
       if (pageErrors.length > 0) throw new Error(pageErrors.join('\n'));
     });

@@ -3,7 +3,7 @@
 import type { GradientFlow } from './gradient-flow.js';
 import type { Probe } from './probe.js';
 
-export const TASKS = ['sine', 'addition', 'csv'] as const;
+export const TASKS = ['sine', 'addition', 'csv', 'mean'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 export const LAYER_KINDS = ['LSTM', 'GRU', 'SimpleRNN'] as const;
@@ -29,7 +29,7 @@ export interface TrainingConfig {
   readonly task: TaskName;
   readonly layer: LayerKind;
   readonly units: number;
-  /** Sine: the window length; addition: bits per number. */
+  /** Sine, CSV: the window length; addition: bits per number; mean: the longest sequence (the padded length). */
   readonly timeSteps: number;
   readonly optimizer: OptimizerName;
   readonly learningRate: number;
@@ -73,6 +73,19 @@ export type TaskView =
       readonly probeTarget: number;
     }
   | {
+      /** The mean of sequences of random length, padded with zeros and masked. */
+      readonly task: 'mean';
+      readonly target: 'mean';
+      /** The padded length (the longest a sequence may be). */
+      readonly maxLength: number;
+      /** True means of the test sequences shown in the predictions chart, and their lengths. */
+      readonly trueMeans: readonly number[];
+      readonly lengths: readonly number[];
+      /** The probed sequence: the first test sequence without its padding, and its mean. */
+      readonly probeInput: Float64Array;
+      readonly probeTarget: number;
+    }
+  | {
       readonly task: 'addition';
       readonly bits: number;
       /** True sums of the test samples shown in the predictions chart. */
@@ -90,7 +103,7 @@ export type TaskView =
 /** The model's state at one moment: predictions, a test metric and the probe. */
 export interface Snapshot {
   readonly epoch: number;
-  /** Sine: one prediction per window (as `TaskView.truth`); addition: the predicted sums. */
+  /** Sine, CSV: one prediction per window (as `TaskView.truth`); mean: per shown sequence; addition: the predicted sums. */
   readonly predictions: Float64Array;
   /** Addition: share of test additions with every bit right. */
   readonly accuracy?: number;

@@ -98,6 +98,14 @@ const TASK_TEXT: Readonly<Record<TaskName, { label: string; min: number; max: nu
     help: 'Your own CSV: a time column, a target column and feature columns; the network predicts the target after each window.',
     predictions: 'The next target value predicted for every window (scaled to [−1, 1]); the shaded part was never trained on.',
   },
+  mean: {
+    label: 'Longest sequence (time steps)',
+    min: 3,
+    max: 40,
+    value: 12,
+    help: 'Sequences of random length, padded with zeros and masked (a Masking layer); the network predicts the mean of each.',
+    predictions: 'Predicted mean against the true mean for 128 test sequences, coloured by length.',
+  },
   addition: {
     label: 'Bits per number (time steps)',
     min: 3,
@@ -309,6 +317,9 @@ function showSnapshot(current: Run, snapshot: Snapshot): void {
 }
 
 function probeHelp(view: TaskView): string {
+  if (view.task === 'mean') {
+    return `The first test sequence (${view.probeInput.length} steps, without its padding), before and after training. Each map: one row per unit, one column per time step.`;
+  }
   return view.task !== 'addition'
     ? 'The first test window, step by step, before and after training. Each map: one row per unit, one column per time step.'
     : `The addition ${view.probe.a} + ${view.probe.b}, one bit per step, before and after training. Each map: one row per unit, one column per time step.`;

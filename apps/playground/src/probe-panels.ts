@@ -44,6 +44,13 @@ const HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   SimpleRNN: { h: 'tanh(x·W + h·U + b), the state and output' },
 };
 
+/** What the input panel shows, per task with one input value per step. */
+const INPUT_HINTS: Readonly<Record<'sine' | 'csv' | 'mean', string>> = {
+  sine: 'the window the layer reads, step by step',
+  csv: 'the window of {target} the layer reads, step by step',
+  mean: 'the sequence without its padding, step by step',
+};
+
 interface Panel {
   readonly trace: string;
   readonly view: VegaView;
@@ -223,7 +230,7 @@ export class ProbePanels {
     const isSine = task.task !== 'addition';
 
     const inputFigure = isSine
-      ? figure(grid, 'x', 'input x', task.task === 'csv' ? `the window of ${task.target} the layer reads, step by step` : 'the window the layer reads, step by step')
+      ? figure(grid, 'x', 'input x', INPUT_HINTS[task.task].replace('{target}', task.target))
       : figure(grid, 'x', 'input a, b', `bits of ${task.probe.a} and ${task.probe.b}, least significant first`);
     const input = await mount(
       inputFigure.chart,
@@ -255,12 +262,12 @@ export class ProbePanels {
     }
 
     const outputFigure = isSine
-      ? figure(grid, 'y', 'output per step', 'the dense layer on each h_t; dashed: the true next value')
+      ? figure(grid, 'y', 'output per step', `the dense layer on each h_t; dashed: the true ${task.task === 'mean' ? 'mean' : 'next value'}`)
       : figure(grid, 'y', 'output: a + b', `the predicted bits against the true sum ${task.probe.a + task.probe.b}`);
     const output = await mount(
       outputFigure.chart,
       isSine
-        ? stepLineSpec('The output layer applied to h at every step, and the true next value', time, 'ŷ', COLORS.prediction, 'true next value')
+        ? stepLineSpec('The output layer applied to h at every step, and the true answer', time, 'ŷ', COLORS.prediction, task.task === 'mean' ? 'true mean' : 'true next value')
         : bitsSpec('True bits of the sum and the predicted bit probabilities per step', ['sum', 'pred'], time),
     );
     if (isSine) await output.data('reference', [{ v: task.probeTarget }]).runAsync();

@@ -1,5 +1,6 @@
 // The built-in tasks of the page, as data plus the model that fits them (the CSV task is in
-// csv-task.ts). Kept free of DOM and worker globals so that tests can run them in Node.
+// csv-task.ts, the variable-length one in mean-task.ts). Kept free of DOM and worker globals
+// so that tests can run them in Node.
 import { binaryAddition, decodeSequences, encodeBits, sineWithPhaseNoise, slidingWindows, trainTestSplit } from '@rnnkit/datasets';
 import { Dense, Sequential } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
@@ -9,6 +10,7 @@ import { RnnkitError } from '@rnnkit/tensor';
 import { type OptimizerName, type TaskView, type TrainingConfig, BACKENDS } from './config.js';
 import { csvTask } from './csv-task.js';
 import { gradientFlow } from './gradient-flow.js';
+import { meanTask } from './mean-task.js';
 import { type Task, probeWithOutputs, recurrentLayer, rows, toFloat64 } from './task-common.js';
 
 export { type Task, recurrentOf } from './task-common.js';
@@ -139,7 +141,7 @@ export function additionTask(config: TrainingConfig): Task {
 /** The limits the page enforces, checked again here before anything is built. */
 export const LIMITS = {
   units: [1, 128],
-  timeSteps: { sine: [2, 60], addition: [3, 16], csv: [2, 60] },
+  timeSteps: { sine: [2, 60], addition: [3, 16], csv: [2, 60], mean: [3, 40] },
   epochs: [1, 5000],
   batchSize: [1, 1024],
   epochDelayMs: [0, 5000],
@@ -157,12 +159,14 @@ export function buildTask(config: TrainingConfig): Task {
   checkInteger('epochs', config.epochs, LIMITS.epochs);
   checkInteger('batch size', config.batchSize, LIMITS.batchSize);
   checkInteger('the pause after each epoch (ms)', config.epochDelayMs, LIMITS.epochDelayMs);
-  checkInteger(config.task === 'addition' ? 'bits' : 'window length', config.timeSteps, LIMITS.timeSteps[config.task]);
+  const steps = { sine: 'window length', csv: 'window length', addition: 'bits', mean: 'longest sequence' } as const;
+  checkInteger(steps[config.task], config.timeSteps, LIMITS.timeSteps[config.task]);
   if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) {
     throw new RnnkitError('playground', `the learning rate must be a number > 0, got ${config.learningRate}`);
   }
   if (!(config.optimizer in OPTIMIZER_PLUGINS)) throw new RnnkitError('playground', `unknown optimizer "${config.optimizer}"`);
   if (!BACKENDS.includes(config.backend)) throw new RnnkitError('playground', `unknown kernels "${String(config.backend)}"; expected js or wasm`);
   if (config.task === 'csv') return csvTask(config);
+  if (config.task === 'mean') return meanTask(config);
   return config.task === 'sine' ? sineTask(config) : additionTask(config);
 }
