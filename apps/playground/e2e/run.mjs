@@ -5,8 +5,10 @@
 // It serves dist/ on 127.0.0.1 (a free port), opens the page, trains a small LSTM on the
 // sine task through @rnnkit/worker (a train-worker Web Worker), and checks that the loss
 // shown falls, that the heat maps are drawn, that pause freezes training and resume
-// continues it, and that reset clears the page. A screenshot
-// goes to test-results/playground.png. Exit code 0 when every check passes.
+// continues it, that reset clears the page, that the WebAssembly kernels train; then the
+// gradient-flow panel, the model downloads (TF.js files and ONNX), "Compare cells", a CSV
+// upload (and bad files), the variable-length task and the Lion plugin. Screenshots go to
+// test-results/. Exit code 0 when every check passes.
 //
 // CHROMIUM=/path/to/chromium overrides the browser; E2E_TIMEOUT_MS the time budget per wait.
 /* global document, window, navigator, MutationObserver, setTimeout */
@@ -383,6 +385,21 @@ async function main() {
       const message = await page.locator('#form-error').textContent();
       await page.getByTestId('reset').click();
       return `loss ${losses[0].toPrecision(3)} → ${last.toPrecision(3)}; ONNX: ${message}`;
+    });
+
+    await check('the Lion plugin trains on the worker (sent by name, put back in the worker)', async () => {
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+      await page.getByLabel('Task').selectOption('sine');
+      await page.getByLabel('Optimizer').selectOption('lion');
+      await page.getByLabel('Epochs').fill('5');
+      await page.getByTestId('start').click();
+      await page.getByText('Done: trained for 5 epochs.', { exact: false }).waitFor();
+      const loss = await shownLoss(page);
+      if (!Number.isFinite(loss)) throw new Error(`the loss shown is ${loss}`);
+      if (!(await page.locator('#form-error').isHidden())) throw new Error(await page.locator('#form-error').textContent());
+      await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-done.png'), fullPage: true });
+      await page.getByTestId('reset').click();
+      return `loss ${loss.toPrecision(3)} after 5 epochs`;
     });
 
     await check('no errors in the page or the worker', async () => {
