@@ -1,12 +1,13 @@
 // The training worker: @rnnkit/worker's `serveTraining` on this Web Worker, after choosing
 // the kernels. The page names the kernels in the worker's name (`new Worker(url, { name })`),
 // so they are ready before the first message; messages that arrive while the WebAssembly
-// backend loads wait in a queue.
+// backend loads wait in a queue. The Lion optimizer arrives by name and is put in place here
+// (worker-plugins.ts).
 import { createWasmBackend } from '@rnnkit/backend-wasm';
-import { lion } from '@rnnkit/optimizer-lion';
 import { type KernelBackend, jsBackend, setBackend } from '@rnnkit/tensor';
 import { type ToWorker, browserWorkerPort, serveTraining } from '@rnnkit/worker';
 import type { KernelsMessage } from './worker-client.js';
+import { withPlugins } from './worker-plugins.js';
 
 // The worker's global scope, typed by what we use of it (the DOM and WebWorker libraries
 // cannot both be loaded in one program).
@@ -15,16 +16,6 @@ const scope = globalThis as unknown as {
   postMessage(message: unknown, transfer: ArrayBuffer[]): void;
   addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
 };
-
-/**
- * Only plain data crosses to a worker, so an optimizer travels by name; fit knows the
- * built-in names, and the one plugin of the page (Lion, the example of a user's own
- * optimizer package) is put back here, in the worker, before fit sees the options.
- */
-function withPlugins(message: ToWorker): ToWorker {
-  if (message.type !== 'train' || message.options.optimizer !== 'lion') return message;
-  return { ...message, options: { ...message.options, optimizer: lion as unknown as string } };
-}
 
 async function kernels(): Promise<KernelBackend & { readonly threads?: number }> {
   // On one thread per core when the page is cross-origin isolated (SharedArrayBuffer), else on one.

@@ -60,6 +60,18 @@ describe('TrainingRun', () => {
     expect(Array.from(snapshots[1]!.predictions.subarray(-after.length))).toEqual(Array.from(after, (v) => Math.fround(v)));
   });
 
+  it('should pace the epochs without reporting a pause, and train every epoch', async () => {
+    const statuses: RunStatus[] = [];
+    const epochs: number[] = [];
+    const run = new TrainingRun({ ...config, epochs: 4, epochDelayMs: 30 }, {
+      onStatus: (status) => statuses.push(status),
+      onEpoch: (log) => epochs.push(log.epoch),
+    });
+    expect(await run.start()).not.toBeNull();
+    expect(epochs).toEqual([1, 2, 3, 4]);
+    expect(statuses).toEqual(['running', 'done']);
+  });
+
   it('should pause, resume, and end with null when stopped', async () => {
     const statuses: RunStatus[] = [];
     let paused = false;
