@@ -3,12 +3,16 @@
 // (`pnpm --filter @rnnkit/playground build`), then `pnpm --filter @rnnkit/playground test:e2e`.
 //
 // It serves dist/ on 127.0.0.1 (a free port), opens the page, trains a small LSTM on the
-// sine task, and checks that the loss shown falls, that the heat maps are drawn, that pause
-// freezes training and resume continues it, and that reset clears the page. A screenshot
-// goes to test-results/playground.png. Exit code 0 when every check passes.
+// sine task through @rnnkit/worker (a train-worker Web Worker), and checks that the loss
+// shown falls, that the heat maps are drawn, that pause freezes training and resume
+// continues it, that reset clears the page, that the WebAssembly kernels train; then the
+// gradient-flow panel, the model downloads (TF.js files and ONNX), "Compare cells", a CSV
+// upload (and bad files), the variable-length task and the Lion plugin. Screenshots go to
+// test-results/. Exit code 0 when every check passes.
 //
 // CHROMIUM=/path/to/chromium overrides the browser; E2E_TIMEOUT_MS the time budget per wait.
 /* global document, window, navigator, MutationObserver, setTimeout */
+import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -83,6 +87,16 @@ async function check(name, body) {
   }
 }
 
+/** A CSV of hourly rows: a time column, temp (a daily sine), wind and a text column. */
+function weatherCsv(rows) {
+  const lines = ['time,temp,wind,site'];
+  for (let k = 0; k < rows; k++) {
+    const time = new Date(Date.UTC(2024, 0, 1, k)).toISOString();
+    lines.push(`${time},${(10 + 5 * Math.sin((2 * Math.PI * k) / 24)).toFixed(2)},${(3 + Math.cos(k / 7)).toFixed(2)},north`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** The loss the page shows (the `data-value` of the loss figure), or NaN before there is one. */
 async function shownLoss(page) {
   const raw = await page.getByTestId('loss').getAttribute('data-value');
@@ -125,9 +139,13 @@ async function main() {
     page.on('console', (message) => {
       if (message.type() === 'error') pageErrors.push(`console error: ${message.text()}`);
     });
-    page.on('worker', (worker) => worker.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(`worker console error: ${message.text()}`);
-    }));
+    const workerUrls = [];
+    page.on('worker', (worker) => {
+      workerUrls.push(worker.url());
+      worker.on('console', (message) => {
+        if (message.type() === 'error') pageErrors.push(`worker console error: ${message.text()}`);
+      });
+    });
     console.log(`playground e2e: ${url} in ${executablePath}`);
 
     await check('the page loads, ready to train', async () => {
@@ -161,11 +179,15 @@ async function main() {
         (limit) => Number(document.querySelector('[data-testid="loss"]')?.getAttribute('data-value')) < limit,
         firstLoss / 2,
       );
-      return `first shown ${firstLoss.toPrecision(3)}, now ${(await shownLoss(page)).toPrecision(3)}`;
+      // The page's only worker script is the one that serves @rnnkit/worker's trainInWorker.
+      const training = workerUrls.filter((u) => /\/train-worker-[^/]*\.js$/.test(u));
+      if (training.length === 0) throw new Error(`no train-worker was started; workers: ${JSON.stringify(workerUrls)}`);
+      return `first shown ${firstLoss.toPrecision(3)}, now ${(await shownLoss(page)).toPrecision(3)}; through ${training.length} @rnnkit/worker worker(s)`;
     });
 
     await check('the heat maps of the gates and states are drawn', async () => {
-      await page.waitForFunction(() => Number(document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch')) >= 1);
+      // The model stays on the worker while it trains: the maps show it as it started.
+      await page.waitForFunction(() => document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch') === '0');
       const cells = await page.evaluate(() => {
         const count = {};
         for (const panel of document.querySelectorAll('[data-testid="probe"] .panel')) {
@@ -232,6 +254,152 @@ async function main() {
       await page.getByTestId('reset').click();
       await page.getByText('Ready. Choose a task and press Start.').waitFor();
       return `kernels: ${kernels}; first shown ${first.toPrecision(3)}, then below half`;
+    });
+
+    await check('a finished run shows the trained model and its gradient flow, in finite numbers', async () => {
+      await page.getByLabel('Kernels').selectOption('js');
+      await page.getByLabel('Epochs').fill('15');
+      await page.getByTestId('start').click();
+      await page.getByText('Done: trained for 15 epochs.', { exact: false }).waitFor();
+      await page.waitForFunction(() => document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch') === '15');
+      const rows = JSON.parse((await page.getByTestId('gradient-flow').getAttribute('data-rows')) ?? '[]');
+      for (const state of ['h', 'c']) {
+        const steps = rows.filter((row) => row.state === state);
+        if (steps.length !== 12) throw new Error(`expected 12 steps of ‖∂L/∂${state}_t‖, got ${JSON.stringify(rows)}`);
+        if (!steps.every((row) => Number.isFinite(row.norm) && row.norm > 0)) throw new Error(`non-finite norms: ${JSON.stringify(steps)}`);
+      }
+      const lines = await page.locator('[data-testid="gradient-flow"] .mark-line path').count();
+      if (lines < 2) throw new Error(`expected a line for h and one for c, got ${lines}`);
+      await page.getByRole('heading', { name: 'Gradient flow', exact: true }).waitFor();
+      const h = rows.filter((row) => row.state === 'h');
+      return `‖∂L/∂h_t‖ from ${h[0].norm.toPrecision(3)} (t = 1) to ${h.at(-1).norm.toPrecision(3)} (t = 12)`;
+    });
+
+    await check('the trained model downloads as TF.js files (model.json that parses, weights) and as ONNX', async () => {
+      const saved = {};
+      const save = async (download) => {
+        const path = await download.path();
+        saved[download.suggestedFilename()] = await readFile(path);
+      };
+      // The TF.js button hands over two files: model.json and the weight file its manifest names.
+      const tfjs = [];
+      const listener = (download) => tfjs.push(download);
+      page.on('download', listener);
+      await page.getByTestId('download-tfjs').click();
+      const started = Date.now();
+      while (tfjs.length < 2 && Date.now() - started < waitMs) await sleep(50);
+      page.off('download', listener);
+      for (const download of tfjs) await save(download);
+      const json = JSON.parse(saved['model.json']?.toString('utf8') ?? 'null');
+      if (json?.format !== 'layers-model') throw new Error(`model.json did not parse as a layers model: ${Object.keys(saved)}`);
+      const weightFile = json.weightsManifest[0].paths[0];
+      const specs = json.weightsManifest.flatMap((group) => group.weights);
+      const expectedBytes = specs.reduce((sum, w) => sum + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
+      if (saved[weightFile]?.length !== expectedBytes) throw new Error(`expected ${expectedBytes} bytes in ${weightFile}, got ${saved[weightFile]?.length}`);
+      const [onnx] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download-onnx').click()]);
+      await save(onnx);
+      if (onnx.suggestedFilename() !== 'model.onnx' || !(saved['model.onnx']?.length > 0)) throw new Error('no model.onnx, or an empty one');
+      return Object.entries(saved).map(([name, bytes]) => `${name} ${bytes.length} B`).join(', ');
+    });
+
+    await check('"Compare cells" trains SimpleRNN, LSTM and GRU and draws them together', async () => {
+      await page.getByTestId('reset').click();
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+      await page.getByLabel('Epochs').fill('10');
+      await page.getByRole('heading', { name: 'Compare cells', exact: true }).waitFor();
+      await page.getByTestId('compare').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="compare-status"]')?.getAttribute('data-cells') === 'SimpleRNN,LSTM,GRU');
+      const lines = await page.locator('[data-testid="compare-loss"] .mark-line path').count();
+      if (lines < 6) throw new Error(`expected training and test lines for 3 cells, got ${lines}`);
+      const rows = JSON.parse((await page.getByTestId('compare-gradient-flow').getAttribute('data-rows')) ?? '[]');
+      const series = [...new Set(rows.map((row) => row.series))];
+      for (const cell of ['SimpleRNN', 'LSTM', 'GRU']) {
+        if (!series.some((name) => name.startsWith(`${cell} `))) throw new Error(`no gradient flow for ${cell}: ${JSON.stringify(series)}`);
+      }
+      if (!rows.every((row) => Number.isFinite(row.norm) && row.norm > 0)) throw new Error('non-finite gradient norms');
+      if (await page.getByTestId('start').isDisabled()) throw new Error('Start is still locked after the comparison');
+      return (await page.getByTestId('compare-status').textContent()) ?? '';
+    });
+
+    await check('an uploaded CSV trains as a time-series task; bad files give one escaped line', async () => {
+      await page.getByLabel('Task').selectOption('csv');
+      await page.getByLabel('CSV file').setInputFiles({ name: 'weather.csv', mimeType: 'text/csv', buffer: Buffer.from(weatherCsv(120)) });
+      await page.waitForFunction(() => document.querySelector('#csv-fields')?.getAttribute('data-columns') === '4');
+      await page.getByLabel('Target column').selectOption('temp');
+      await page.getByLabel('Feature columns').selectOption(['wind']);
+      await page.getByLabel('Window length (time steps)').fill('8');
+      await page.getByLabel('Epochs').fill('10');
+      await page.getByTestId('start').click();
+      await page.getByText('Done: trained for 10 epochs.', { exact: false }).waitFor();
+      const loss = await shownLoss(page);
+      if (!(loss > 0 && Number.isFinite(loss))) throw new Error(`the loss shown is ${loss}`);
+      if ((await page.locator('[data-testid="prediction-chart"] .mark-line path').count()) < 2) throw new Error('no prediction lines');
+      await page.getByTestId('reset').click();
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+
+      const shownError = async () => page.evaluate(() => {
+        const p = document.querySelector('#form-error');
+        return { hidden: p.hidden, text: p.textContent, html: p.innerHTML };
+      });
+      // A cell with markup in it: parseTimeSeries' message quotes it, the page shows it as text.
+      await page.getByLabel('CSV file').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('time,temp\n2024-01-01 00:00,1\n2024-01-01 01:00,<img src=x onerror=alert(1)>\n') });
+      await page.waitForFunction(() => document.querySelector('#csv-fields')?.getAttribute('data-columns') === '2');
+      await page.getByTestId('start').click();
+      await page.waitForFunction(() => !document.querySelector('#form-error').hidden);
+      const cell = await shownError();
+      if (!cell.text.includes('<img src=x onerror=alert(1)>') || cell.html.includes('<img') || cell.text.includes('\n')) {
+        throw new Error(`expected the bad cell as one line of text, got ${JSON.stringify(cell)}`);
+      }
+      if ((await page.locator('#form-error img').count()) !== 0) throw new Error('markup from the file became an element');
+      // A binary file: refused when chosen.
+      await page.getByLabel('CSV file').setInputFiles({ name: 'data.zip', mimeType: 'application/zip', buffer: Buffer.from([0x50, 0x4b, 3, 4, 0, 0, 0, 0]) });
+      await page.waitForFunction(() => /not text/.test(document.querySelector('#form-error').textContent));
+      const binary = await shownError();
+      if (await page.getByLabel('Task').isDisabled()) throw new Error('the page locked after a bad file');
+      await page.getByLabel('Task').selectOption('sine');
+      return `trained to loss ${loss.toPrecision(3)}; bad cell: ${cell.text}; binary: ${binary.text}`;
+    });
+
+    await check('the variable-length task (padded, masked) trains', async () => {
+      await page.getByLabel('Task').selectOption('mean');
+      await page.getByLabel('Recurrent layer').selectOption('LSTM');
+      await page.getByLabel('Units').selectOption('8');
+      await page.getByLabel('Longest sequence (time steps)').fill('10');
+      await page.getByLabel('Epochs').fill('20');
+      await page.evaluate(() => {
+        window.shownLosses = [];
+      });
+      await page.getByTestId('start').click();
+      await page.getByText('Done: trained for 20 epochs.', { exact: false }).waitFor();
+      const losses = await page.evaluate(() => window.shownLosses);
+      const last = await shownLoss(page);
+      if (!(last < losses[0] / 2)) throw new Error(`the loss went from ${losses[0]} to ${last}, not below half`);
+      await page.waitForFunction(() => document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch') === '20');
+      const points = await page.locator('[data-testid="prediction-chart"] .mark-symbol path').count();
+      if (points !== 128) throw new Error(`expected 128 test sequences in the predictions chart, got ${points}`);
+      const rows = JSON.parse((await page.getByTestId('gradient-flow').getAttribute('data-rows')) ?? '[]');
+      if (rows.length === 0 || !rows.every((row) => Number.isFinite(row.norm) && row.norm > 0)) throw new Error(`bad gradient flow ${JSON.stringify(rows)}`);
+      // The Masking layer has no ONNX form: the page says so in one line instead of downloading.
+      await page.getByTestId('download-onnx').click();
+      await page.waitForFunction(() => !document.querySelector('#form-error').hidden);
+      const message = await page.locator('#form-error').textContent();
+      await page.getByTestId('reset').click();
+      return `loss ${losses[0].toPrecision(3)} → ${last.toPrecision(3)}; ONNX: ${message}`;
+    });
+
+    await check('the Lion plugin trains on the worker (sent by name, put back in the worker)', async () => {
+      await page.getByText('Ready. Choose a task and press Start.').waitFor();
+      await page.getByLabel('Task').selectOption('sine');
+      await page.getByLabel('Optimizer').selectOption('lion');
+      await page.getByLabel('Epochs').fill('5');
+      await page.getByTestId('start').click();
+      await page.getByText('Done: trained for 5 epochs.', { exact: false }).waitFor();
+      const loss = await shownLoss(page);
+      if (!Number.isFinite(loss)) throw new Error(`the loss shown is ${loss}`);
+      if (!(await page.locator('#form-error').isHidden())) throw new Error(await page.locator('#form-error').textContent());
+      await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-done.png'), fullPage: true });
+      await page.getByTestId('reset').click();
+      return `loss ${loss.toPrecision(3)} after 5 epochs`;
     });
 
     await check('no errors in the page or the worker', async () => {

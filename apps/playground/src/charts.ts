@@ -5,7 +5,7 @@
 import { type View as VegaView, changeset } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { COLORS, Y_AXIS_WIDTH, mount } from './chart-style.js';
-import type { EpochLog, Snapshot, TaskView } from './protocol.js';
+import type { EpochLog, Snapshot, TaskView } from './config.js';
 
 // ———————————————————————————————————————— loss
 
@@ -64,12 +64,16 @@ export class PredictionChart {
   ) {}
 
   static async create(container: HTMLElement, task: TaskView): Promise<PredictionChart> {
-    return new PredictionChart(await mount(container, task.task === 'sine' ? sineSpec(task) : additionSpec(task)), task);
+    const spec = task.task === 'addition' ? additionSpec(task) : task.task === 'mean' ? meanSpec(task) : sineSpec(task);
+    return new PredictionChart(await mount(container, spec), task);
   }
 
   async update(snapshot: Snapshot): Promise<void> {
     const p = snapshot.predictions;
-    if (this.task.task === 'sine') {
+    if (this.task.task === 'mean') {
+      const { trueMeans, lengths } = this.task;
+      this.view.data('points', trueMeans.map((truth, k) => ({ truth, predicted: p[k], length: lengths[k] })));
+    } else if (this.task.task !== 'addition') {
       const t = this.task.t;
       this.view.data('prediction', Array.from(p, (value, k) => ({ t: t[k], value })));
     } else {
@@ -87,7 +91,7 @@ export class PredictionChart {
   }
 }
 
-function sineSpec(task: Extract<TaskView, { task: 'sine' }>): TopLevelSpec {
+function sineSpec(task: Extract<TaskView, { task: 'sine' | 'csv' }>): TopLevelSpec {
   const truth = Array.from(task.truth, (value, k) => ({ t: task.t[k], value }));
   const split = { from: task.t[task.trainCount]!, to: task.t[task.t.length - 1]! };
   const y = { field: 'value', type: 'quantitative', title: null, scale: { domain: [-1.4, 1.4], clamp: true }, axis: { tickCount: 5, minExtent: Y_AXIS_WIDTH, maxExtent: Y_AXIS_WIDTH } } as const;
@@ -166,6 +170,43 @@ function additionSpec(task: Extract<TaskView, { task: 'addition' }>): TopLevelSp
           tooltip: [
             { field: 'truth', type: 'quantitative', title: 'true sum' },
             { field: 'predicted', type: 'quantitative', title: 'predicted' },
+          ],
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+function meanSpec(task: Extract<TaskView, { task: 'mean' }>): TopLevelSpec {
+  const axis = (title: string) => ({ field: 'v', type: 'quantitative', title, scale: { domain: [-1, 1], nice: false } }) as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    description: 'Predicted mean against the true mean of test sequences of random length; points on the diagonal are right',
+    width: 'container',
+    height: 210,
+    autosize: { type: 'fit-x', contains: 'padding' },
+    layer: [
+      {
+        data: { values: [{ v: -1 }, { v: 1 }] },
+        mark: { type: 'line', color: '#cbd2d9', strokeDash: [4, 4] },
+        encoding: { x: axis('true mean'), y: { ...axis('predicted mean'), axis: { minExtent: Y_AXIS_WIDTH, maxExtent: Y_AXIS_WIDTH } } },
+      },
+      {
+        data: { name: 'points' },
+        mark: { type: 'circle', size: 36, opacity: 0.75 },
+        encoding: {
+          x: { field: 'truth', type: 'quantitative' },
+          y: { field: 'predicted', type: 'quantitative', scale: { clamp: true } },
+          color: {
+            field: 'length',
+            type: 'quantitative',
+            scale: { scheme: 'viridis', domain: [2, task.maxLength] },
+            legend: { orient: 'top', title: 'length', direction: 'horizontal', gradientLength: 120 },
+          },
+          tooltip: [
+            { field: 'length', type: 'quantitative' },
+            { field: 'truth', type: 'quantitative', format: '.3f', title: 'true mean' },
+            { field: 'predicted', type: 'quantitative', format: '.3f', title: 'predicted' },
           ],
         },
       },

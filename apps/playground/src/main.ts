@@ -1,22 +1,27 @@
-// The page: reads the settings, drives the training worker, and keeps the numbers and
-// charts up to date. Training never runs here, so the page stays responsive.
+// The page: reads the settings, runs training on a Web Worker through @rnnkit/worker, and
+// keeps the numbers and charts up to date. Training never runs here, so the page stays responsive.
 import './style.css';
 import { LossChart, PredictionChart } from './charts.js';
+import { compareView } from './compare-view.js';
+import { csvForm, oneLine } from './csv-form.js';
+import { downloadView } from './download-view.js';
+import { GradientFlowChart } from './gradient-chart.js';
+import { gradientRows } from './gradient-flow.js';
 import { ProbePanels } from './probe-panels.js';
 import {
   type BackendName,
-  type Command,
   DEFAULT_LEARNING_RATES,
   type EpochLog,
   type LayerKind,
   type OptimizerName,
-  type Report,
   type RunStatus,
   type Snapshot,
   type TaskName,
   type TaskView,
   type TrainingConfig,
-} from './protocol.js';
+} from './config.js';
+import { TrainingRun } from './training.js';
+import { webWorkerTransport } from './worker-client.js';
 
 function element<T extends HTMLElement>(id: string): T {
   const found = document.getElementById(id);
@@ -60,6 +65,19 @@ const ui = {
   probeTitle: element<HTMLHeadingElement>('probe-title'),
   probeHelp: element<HTMLParagraphElement>('probe-help'),
   probe: element<HTMLDivElement>('probe'),
+  gradientChart: element<HTMLDivElement>('gradient-chart'),
+  csvFields: element<HTMLDivElement>('csv-fields'),
+  csvFile: element<HTMLInputElement>('csv-file'),
+  csvTime: element<HTMLSelectElement>('csv-time'),
+  csvTarget: element<HTMLSelectElement>('csv-target'),
+  csvFeatures: element<HTMLSelectElement>('csv-features'),
+  downloadTfjs: element<HTMLButtonElement>('download-tfjs'),
+  downloadOnnx: element<HTMLButtonElement>('download-onnx'),
+  compare: element<HTMLButtonElement>('compare'),
+  compareStop: element<HTMLButtonElement>('compare-stop'),
+  compareStatus: element<HTMLParagraphElement>('compare-status'),
+  compareLossChart: element<HTMLDivElement>('compare-loss-chart'),
+  compareGradientChart: element<HTMLDivElement>('compare-gradient-chart'),
 };
 
 /** Per task: the time-steps field and the words around the predictions chart. */
@@ -71,6 +89,22 @@ const TASK_TEXT: Readonly<Record<TaskName, { label: string; min: number; max: nu
     value: 20,
     help: 'A noisy sine, cut into windows; the network predicts the value after each window.',
     predictions: 'The next value predicted for every window; the shaded part was never trained on.',
+  },
+  csv: {
+    label: 'Window length (time steps)',
+    min: 2,
+    max: 60,
+    value: 12,
+    help: 'Your own CSV: a time column, a target column and feature columns; the network predicts the target after each window.',
+    predictions: 'The next target value predicted for every window (scaled to [−1, 1]); the shaded part was never trained on.',
+  },
+  mean: {
+    label: 'Longest sequence (time steps)',
+    min: 3,
+    max: 40,
+    value: 12,
+    help: 'Sequences of random length, padded with zeros and masked (a Masking layer); the network predicts the mean of each.',
+    predictions: 'Predicted mean against the true mean for 128 test sequences, coloured by length.',
   },
   addition: {
     label: 'Bits per number (time steps)',
@@ -84,26 +118,28 @@ const TASK_TEXT: Readonly<Record<TaskName, { label: string; min: number; max: nu
 
 type PageState = 'idle' | RunStatus;
 
+interface Charts {
+  readonly loss: LossChart;
+  readonly predictions: PredictionChart;
+  readonly probe: ProbePanels;
+  readonly gradients: GradientFlowChart;
+}
+
 /** One run as the page sees it. */
 interface Run {
-  readonly id: number;
+  readonly training: TrainingRun;
   readonly config: TrainingConfig;
-  status: PageState;
-  /** The charts, once the worker has described the task. */
-  charts: Promise<{ loss: LossChart; predictions: PredictionChart; probe: ProbePanels }> | null;
+  readonly view: TaskView;
+  /** The charts, made at the first snapshot. */
+  charts: Promise<Charts> | null;
   /** Epochs not yet drawn, and the newest snapshot not yet drawn. */
   pendingLogs: EpochLog[];
   pendingSnapshot: Snapshot | null;
-  view: TaskView | null;
+  /** When the loss within an epoch was last shown (progress arrives every batch). */
+  lastProgress: number;
 }
 
-const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
-let nextId = 1;
 let run: Run | null = null;
-
-function send(command: Command): void {
-  worker.postMessage(command);
-}
 
 // ———————————————————————————————————————— settings
 
@@ -131,6 +167,21 @@ function applyTaskText(): void {
   ui.timeSteps.value = String(text.value);
   ui.taskHelp.textContent = text.help;
   ui.predictionHelp.textContent = text.predictions;
+  csv.show(ui.task.value === 'csv');
+}
+
+const csv = csvForm(
+  { fields: ui.csvFields, file: ui.csvFile, time: ui.csvTime, target: ui.csvTarget, features: ui.csvFeatures },
+  (message) => showError(message),
+  () => {
+    ui.formError.hidden = true;
+  },
+);
+
+/** The settings, with the CSV task's series read from the chosen file; rejects with a one-line message. */
+async function readFullConfig(): Promise<TrainingConfig> {
+  const config = readConfig();
+  return config.task === 'csv' ? { ...config, csv: await csv.read() } : config;
 }
 
 ui.task.addEventListener('change', applyTaskText);
@@ -167,12 +218,16 @@ const STATUS_TEXT: Readonly<Record<PageState, (epoch: number) => string>> = {
   failed: (epoch) => `Training stopped at epoch ${epoch}.`,
 };
 
+/** True while "Compare cells" trains: the page's own run waits. */
+let comparing = false;
+
 function setState(state: PageState, epoch = 0): void {
   const focused = document.activeElement; // before disabling anything, which drops focus
   ui.app.dataset.state = state;
   ui.status.textContent = STATUS_TEXT[state](epoch);
-  ui.fields.disabled = state !== 'idle';
-  ui.start.disabled = state !== 'idle';
+  ui.fields.disabled = state !== 'idle' || comparing;
+  ui.start.disabled = state !== 'idle' || comparing;
+  compare.setAvailable(state === 'idle');
   ui.pause.disabled = state !== 'running' && state !== 'paused';
   ui.pause.textContent = state === 'paused' ? 'Resume' : 'Pause';
   ui.reset.disabled = state === 'idle';
@@ -216,7 +271,9 @@ async function draw(): Promise<void> {
   current.pendingLogs = [];
   current.pendingSnapshot = null;
   const work: Promise<void>[] = [charts.loss.append(logs)];
-  if (snapshot) work.push(charts.predictions.update(snapshot), charts.probe.update(snapshot));
+  if (snapshot) {
+    work.push(charts.predictions.update(snapshot), charts.probe.update(snapshot), charts.gradients.update(gradientRows(snapshot.gradientFlow)));
+  }
   await Promise.all(work);
   if (snapshot) ui.probe.dataset.epoch = String(snapshot.epoch); // lets tests see the maps are drawn
 }
@@ -226,108 +283,138 @@ function disposeCharts(current: Run): void {
     charts.loss.dispose();
     charts.predictions.dispose();
     charts.probe.dispose();
+    charts.gradients.dispose();
   });
 }
 
 function clearCharts(): void {
-  for (const container of [ui.lossChart, ui.predictionChart, ui.probe]) container.replaceChildren();
+  for (const container of [ui.lossChart, ui.predictionChart, ui.probe, ui.gradientChart]) container.replaceChildren();
+  delete ui.gradientChart.dataset.rows;
   delete ui.probe.dataset.epoch;
   ui.probeHelp.textContent =
     'Press Start to see one input sequence travel through the layer: each map has one row per unit and one column per time step.';
 }
 
-// ———————————————————————————————————————— worker reports
+// ———————————————————————————————————————— training reports
 
-function onReport(report: Report): void {
-  const current = run;
-  if (current === null || report.id !== current.id) return; // from a run that was reset
-  switch (report.type) {
-    case 'kernels':
-      ui.kernels.textContent = `${report.name}${report.threads > 1 ? `, ${report.threads} threads` : ''}`;
-      break;
-    case 'setup': {
-      current.view = report.view;
-      ui.parameters.textContent = report.parameters.toLocaleString('en-US');
-      ui.accuracyItem.hidden = report.view.task !== 'addition';
-      ui.probeHelp.textContent =
-        report.view.task === 'sine'
-          ? 'The first test window, step by step. Each map: one row per unit, one column per time step.'
-          : `The addition ${report.view.probe.a} + ${report.view.probe.b}, one bit per step. Each map: one row per unit, one column per time step.`;
-      break;
-    }
-    case 'epochs': {
-      const { logs, snapshot } = report;
-      current.pendingLogs.push(...logs);
-      current.pendingSnapshot = snapshot;
-      const last = logs.at(-1);
-      if (last) {
-        showLoss(last.loss);
-        ui.testLoss.textContent = formatLoss(last.testLoss);
-      }
-      ui.epoch.textContent = `${snapshot.epoch} / ${current.config.epochs}`;
-      if (snapshot.accuracy !== undefined) ui.accuracy.textContent = `${Math.round(snapshot.accuracy * 100)} %`;
-      if (current.charts === null && current.view !== null) {
-        const view = current.view;
-        current.charts = (async () => ({
-          loss: await LossChart.create(ui.lossChart),
-          predictions: await PredictionChart.create(ui.predictionChart, view),
-          probe: await ProbePanels.create(ui.probe, view, snapshot.probe),
-        }))();
-        current.charts.catch((error: unknown) => showError(`Could not draw the charts: ${String(error)}`));
-      }
-      scheduleDraw();
-      break;
-    }
-    case 'progress':
-      showLoss(report.loss);
-      ui.epoch.textContent = `${report.epoch} / ${current.config.epochs}`;
-      ui.speed.textContent = `${Math.round(report.samplesPerSecond).toLocaleString('en-US')} samples/s`;
-      break;
-    case 'status':
-      current.status = report.status;
-      setState(report.status, report.epoch);
-      break;
-    case 'error':
-      showError(report.message);
-      break;
+/** How often (ms) the loss within an epoch is shown. */
+const PROGRESS_MS = 100;
+
+function showSnapshot(current: Run, snapshot: Snapshot): void {
+  current.pendingSnapshot = snapshot;
+  if (snapshot.accuracy !== undefined) ui.accuracy.textContent = `${Math.round(snapshot.accuracy * 100)} %`;
+  if (current.charts === null) {
+    const view = current.view;
+    current.charts = (async () => ({
+      loss: await LossChart.create(ui.lossChart),
+      predictions: await PredictionChart.create(ui.predictionChart, view),
+      probe: await ProbePanels.create(ui.probe, view, snapshot.probe),
+      gradients: await GradientFlowChart.create(ui.gradientChart, gradientRows(snapshot.gradientFlow)),
+    }))();
+    current.charts.catch((error: unknown) => showError(`Could not draw the charts: ${String(error)}`));
   }
+  scheduleDraw();
 }
 
+function probeHelp(view: TaskView): string {
+  if (view.task === 'mean') {
+    return `The first test sequence (${view.probeInput.length} steps, without its padding), before and after training. Each map: one row per unit, one column per time step.`;
+  }
+  return view.task !== 'addition'
+    ? 'The first test window, step by step, before and after training. Each map: one row per unit, one column per time step.'
+    : `The addition ${view.probe.a} + ${view.probe.b}, one bit per step, before and after training. Each map: one row per unit, one column per time step.`;
+}
+
+function startRun(config: TrainingConfig): void {
+  const callbacks = {
+    onProgress(event: { epoch: number; loss: number; samplesPerSecond: number }) {
+      if (run !== current) return;
+      const now = performance.now();
+      if (now - current.lastProgress < PROGRESS_MS) return;
+      current.lastProgress = now;
+      showLoss(event.loss);
+      ui.epoch.textContent = `${event.epoch} / ${config.epochs}`;
+      ui.speed.textContent = `${Math.round(event.samplesPerSecond).toLocaleString('en-US')} samples/s`;
+    },
+    onEpoch(log: EpochLog) {
+      if (run !== current) return;
+      current.pendingLogs.push(log);
+      showLoss(log.loss);
+      ui.testLoss.textContent = formatLoss(log.testLoss);
+      ui.epoch.textContent = `${log.epoch} / ${config.epochs}`;
+      scheduleDraw();
+    },
+    onSnapshot(snapshot: Snapshot) {
+      if (run === current) showSnapshot(current, snapshot);
+    },
+    onStatus(status: RunStatus, epoch: number) {
+      if (run === current) setState(status, epoch);
+    },
+  };
+  const transport = webWorkerTransport(config.backend, (kernels) => {
+    if (run === current) ui.kernels.textContent = `${kernels.name}${kernels.threads > 1 ? `, ${kernels.threads} threads` : ''}`;
+  });
+  let training: TrainingRun;
+  try {
+    training = new TrainingRun(config, callbacks, transport);
+  } catch (error) {
+    showError(oneLine(error));
+    return;
+  }
+  const current: Run = { training, config, view: training.task.view, charts: null, pendingLogs: [], pendingSnapshot: null, lastProgress: -Infinity };
+  run = current;
+  ui.parameters.textContent = training.parameters.toLocaleString('en-US');
+  ui.accuracyItem.hidden = current.view.task !== 'addition';
+  ui.probeHelp.textContent = probeHelp(current.view);
+  training.start().then(
+    (trained) => {
+      if (run === current && trained !== null) downloads.setModel(trained.model);
+    },
+    (error: unknown) => {
+      if (run === current) showError(oneLine(error));
+    },
+  );
+}
+
+/** Shows one line of text (never markup) under the buttons. */
 function showError(message: string): void {
-  ui.formError.textContent = message;
+  ui.formError.textContent = message.split(/\r?\n/)[0]!;
   ui.formError.hidden = false;
 }
-
-worker.addEventListener('message', (event: MessageEvent<Report>) => onReport(event.data));
-worker.addEventListener('error', (event) => {
-  showError(`The training worker failed: ${event.message || 'unknown error'}`);
-  if (run) setState('failed', 0);
-});
 
 // ———————————————————————————————————————— buttons
 
 ui.form.addEventListener('submit', (event) => {
   event.preventDefault();
   if (run !== null) return;
-  const config = readConfig();
   ui.formError.hidden = true;
-  clearNumbers();
-  clearCharts();
-  ui.probeTitle.textContent = `Inside the ${config.layer}`;
-  run = { id: nextId++, config, status: 'running', charts: null, pendingLogs: [], pendingSnapshot: null, view: null };
-  setState('running');
-  send({ type: 'start', id: run.id, config });
+  ui.start.disabled = true; // while a CSV file is read
+  readFullConfig().then(
+    (config) => {
+      ui.start.disabled = false;
+      if (run !== null || comparing) return;
+      clearNumbers();
+      clearCharts();
+      ui.probeTitle.textContent = `Inside the ${config.layer}`;
+      startRun(config);
+    },
+    (error: unknown) => {
+      ui.start.disabled = false;
+      showError(oneLine(error));
+    },
+  );
 });
 
 ui.pause.addEventListener('click', () => {
   if (run === null) return;
-  if (run.status === 'running') send({ type: 'pause', id: run.id });
-  else if (run.status === 'paused') send({ type: 'resume', id: run.id });
+  if (run.training.status === 'running') void run.training.pause();
+  else if (run.training.status === 'paused') run.training.resume();
 });
 
 ui.reset.addEventListener('click', () => {
   if (run === null) return;
-  send({ type: 'reset', id: run.id });
+  run.training.stop();
+  downloads.setModel(null);
   disposeCharts(run);
   run = null;
   clearNumbers();
@@ -335,6 +422,21 @@ ui.reset.addEventListener('click', () => {
   ui.formError.hidden = true;
   setState('idle');
   ui.task.focus();
+});
+
+const downloads = downloadView({ tfjs: ui.downloadTfjs, onnx: ui.downloadOnnx }, (message) => showError(message));
+
+const compare = compareView({
+  button: ui.compare,
+  stopButton: ui.compareStop,
+  status: ui.compareStatus,
+  lossChart: ui.compareLossChart,
+  gradientChart: ui.compareGradientChart,
+  readConfig: readFullConfig,
+  onBusy(busy) {
+    comparing = busy;
+    setState((ui.app.dataset.state as PageState | undefined) ?? 'idle');
+  },
 });
 
 applyTaskText();

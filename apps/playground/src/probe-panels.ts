@@ -6,7 +6,7 @@ import type { View as VegaView } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { COLORS, Y_AXIS_WIDTH, mount, schemeGradient } from './chart-style.js';
 import type { Probe, ProbeTrace, TraceRange } from './probe.js';
-import type { Snapshot, TaskView } from './protocol.js';
+import type { Snapshot, TaskView } from './config.js';
 
 /** Colour scheme and domain of each kind of trace. */
 const RANGE_SCALES: Readonly<Record<TraceRange, { scheme: string; domain?: [number, number] }>> = {
@@ -42,6 +42,13 @@ const HINTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     h: 'the state and output of each step',
   },
   SimpleRNN: { h: 'tanh(x·W + h·U + b), the state and output' },
+};
+
+/** What the input panel shows, per task with one input value per step. */
+const INPUT_HINTS: Readonly<Record<'sine' | 'csv' | 'mean', string>> = {
+  sine: 'the window the layer reads, step by step',
+  csv: 'the window of {target} the layer reads, step by step',
+  mean: 'the sequence without its padding, step by step',
 };
 
 interface Panel {
@@ -220,10 +227,10 @@ export class ProbePanels {
     grid.replaceChildren();
     const { kind, units, time } = probe;
     grid.style.setProperty('--rows', String(Math.ceil((probe.traces.length + 2) / 2)));
-    const isSine = task.task === 'sine';
+    const isSine = task.task !== 'addition';
 
     const inputFigure = isSine
-      ? figure(grid, 'x', 'input x', `the window the layer reads, step by step`)
+      ? figure(grid, 'x', 'input x', INPUT_HINTS[task.task].replace('{target}', task.target))
       : figure(grid, 'x', 'input a, b', `bits of ${task.probe.a} and ${task.probe.b}, least significant first`);
     const input = await mount(
       inputFigure.chart,
@@ -255,12 +262,12 @@ export class ProbePanels {
     }
 
     const outputFigure = isSine
-      ? figure(grid, 'y', 'output per step', 'the dense layer on each h_t; dashed: the true next value')
+      ? figure(grid, 'y', 'output per step', `the dense layer on each h_t; dashed: the true ${task.task === 'mean' ? 'mean' : 'next value'}`)
       : figure(grid, 'y', 'output: a + b', `the predicted bits against the true sum ${task.probe.a + task.probe.b}`);
     const output = await mount(
       outputFigure.chart,
       isSine
-        ? stepLineSpec('The output layer applied to h at every step, and the true next value', time, 'ŷ', COLORS.prediction, 'true next value')
+        ? stepLineSpec('The output layer applied to h at every step, and the true answer', time, 'ŷ', COLORS.prediction, task.task === 'mean' ? 'true mean' : 'true next value')
         : bitsSpec('True bits of the sum and the predicted bit probabilities per step', ['sum', 'pred'], time),
     );
     if (isSine) await output.data('reference', [{ v: task.probeTarget }]).runAsync();
@@ -289,7 +296,7 @@ export class ProbePanels {
       updates.push(panel.view.data('cells', cells).runAsync());
     }
     const out = snapshot.stepOutputs;
-    if (this.task.task === 'sine') {
+    if (this.task.task !== 'addition') {
       updates.push(this.output.data('steps', Array.from(out, (v, k) => ({ t: k + 1, v }))).runAsync());
     } else {
       const sum = this.task.probe.sumBits;

@@ -1,7 +1,7 @@
 import { fit } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
 import { describe, expect, it } from 'vitest';
-import type { TrainingConfig } from './protocol.js';
+import type { TrainingConfig } from './config.js';
 import { additionTask, buildTask, sineTask } from './tasks.js';
 
 const base: TrainingConfig = {
@@ -50,6 +50,15 @@ describe('sineTask', () => {
     const snapshot = task.snapshot(model, recurrent, 0);
     expect(snapshot.stepOutputs.length).toBe(12);
     expect(snapshot.stepOutputs.at(-1)).toBeCloseTo(snapshot.predictions[task.view.trainCount]!, 5);
+  });
+
+  it('should trace the gradient flow of the probed window and its target', () => {
+    const task = sineTask(base);
+    const { model, recurrent } = task.buildModel(base);
+    const snapshot = task.snapshot(model, recurrent, 0);
+    expect(Array.from(task.probeTarget.data)).toEqual([task.test.y.data[0]]);
+    expect(snapshot.gradientFlow.kind).toBe('gru');
+    expect(snapshot.gradientFlow.series[0]!.norms.length).toBe(12);
   });
 });
 

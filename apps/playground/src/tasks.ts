@@ -1,13 +1,19 @@
-// The two tasks of the page, as data plus the model that fits them. Kept free of DOM and
-// worker globals so that tests can run them in Node.
+// The built-in tasks of the page, as data plus the model that fits them (the CSV task is in
+// csv-task.ts, the variable-length one in mean-task.ts). Kept free of DOM and worker globals
+// so that tests can run them in Node.
 import { binaryAddition, decodeSequences, encodeBits, sineWithPhaseNoise, slidingWindows, trainTestSplit } from '@rnnkit/datasets';
-import { Dense, GRU, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
-import { type Dataset, predict } from '@rnnkit/model';
+import { Dense, Sequential } from '@rnnkit/layers';
+import { predict } from '@rnnkit/model';
 import { lion } from '@rnnkit/optimizer-lion';
 import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers';
-import { RnnkitError, Tensor } from '@rnnkit/tensor';
-import { type LayerKind, type OptimizerName, type Snapshot, type TaskView, type TrainingConfig, BACKENDS } from './protocol.js';
-import { probeLayer } from './probe.js';
+import { RnnkitError } from '@rnnkit/tensor';
+import { type OptimizerName, type TaskView, type TrainingConfig, BACKENDS } from './config.js';
+import { csvTask } from './csv-task.js';
+import { gradientFlow } from './gradient-flow.js';
+import { meanTask } from './mean-task.js';
+import { type Task, probeWithOutputs, recurrentLayer, rows, toFloat64 } from './task-common.js';
+
+export { type Task, recurrentOf } from './task-common.js';
 
 /** Sine task: 12 periods of 40 steps with a little phase noise (experiment 3's series, shorter). */
 const SINE = { stepsPerCycle: 40, cycles: 12, noise: 0.05 } as const;
@@ -21,51 +27,6 @@ export const OPTIMIZER_PLUGINS: Readonly<Record<OptimizerName, AnyOptimizerPlugi
   lion, // the example plugin package: a user's own optimizer plugs in the same way
 };
 
-/** A task made ready for training: data, loss, and how to read the model's state. */
-export interface Task {
-  readonly train: Dataset;
-  readonly test: Dataset;
-  readonly loss: 'mse' | 'binary_crossentropy';
-  readonly view: TaskView;
-  /** `[time, features]` of one sample. */
-  readonly inputShape: readonly [number, number];
-  /** The sequence the probe looks at, `[1, time, features]`. */
-  readonly probeInput: Tensor;
-  /** The network for this task around a recurrent layer of the given kind. */
-  buildModel(config: TrainingConfig): { model: Sequential; recurrent: SimpleRNN | LSTM | GRU };
-  /** Predictions, test metric and probe of the model as it is now. */
-  snapshot(model: Sequential, recurrent: SimpleRNN | LSTM | GRU, epoch: number): Snapshot;
-}
-
-function recurrentLayer(kind: LayerKind, units: number, returnSequences: boolean): SimpleRNN | LSTM | GRU {
-  const options = { units, returnSequences };
-  if (kind === 'LSTM') return new LSTM(options);
-  if (kind === 'GRU') return new GRU(options);
-  return new SimpleRNN(options);
-}
-
-function toFloat64(t: Tensor | ArrayLike<number>): Float64Array {
-  return Float64Array.from(t instanceof Tensor ? t.data : t);
-}
-
-/**
- * The probe of the recurrent layer, and the output layer applied to its `h_t` at every step
- * (experiment 3's per-step projections): with returnSequences this is exactly the model's
- * output; otherwise it shows how the answer forms as the window goes by.
- */
-function probeWithOutputs(model: Sequential, recurrent: SimpleRNN | LSTM | GRU, x: Tensor): Pick<Snapshot, 'probe' | 'stepOutputs'> {
-  const probe = probeLayer(recurrent, x);
-  const h = probe.traces.find((trace) => trace.name === 'h')!.values;
-  const output = model.layers[1]!.forward(new Tensor(Float32Array.from(h), [probe.time, probe.units])).y;
-  return { probe, stepOutputs: toFloat64(output) };
-}
-
-/** Rows `[start, end)` of a `[n, …]` tensor, as a new tensor. */
-function rows(t: Tensor, start: number, end: number): Tensor {
-  const size = t.size / t.shape[0]!;
-  return new Tensor(t.data.slice(start * size, end * size), [end - start, ...t.shape.slice(1)]);
-}
-
 /**
  * Predict the next value of a noisy sine from the `timeSteps` values before it. The first
  * 80 % of the windows train, the rest test (never shuffled across: no peeking at the future).
@@ -78,8 +39,10 @@ export function sineTask(config: TrainingConfig): Task {
   const count = windows.inputs.shape[0]!;
   const trainCount = train.inputs.shape[0]!;
   const probeInput = rows(test.inputs, 0, 1);
+  const probeTarget = rows(test.targets, 0, 1);
   const view: TaskView = {
     task: 'sine',
+    target: 'sine',
     t: Float64Array.from({ length: count }, (_, k) => k + config.timeSteps),
     truth: toFloat64(windows.targets),
     trainCount,
@@ -93,6 +56,7 @@ export function sineTask(config: TrainingConfig): Task {
     view,
     inputShape: [config.timeSteps, 1],
     probeInput,
+    probeTarget,
     buildModel(c) {
       const recurrent = recurrentLayer(c.layer, c.units, false);
       const model = new Sequential({ layers: [recurrent, new Dense({ units: 1 })], inputShape: [c.timeSteps, 1], seed: c.seed });
@@ -103,6 +67,7 @@ export function sineTask(config: TrainingConfig): Task {
         epoch,
         predictions: toFloat64(predict(model, windows.inputs)),
         ...probeWithOutputs(model, recurrent, probeInput),
+        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'mse'),
       };
     },
   };
@@ -126,6 +91,7 @@ export function additionTask(config: TrainingConfig): Task {
   const a = test.a[probeIndex]!;
   const b = test.b[probeIndex]!;
   const probeInput = rows(test.inputs, probeIndex, probeIndex + 1);
+  const probeTarget = rows(test.targets, probeIndex, probeIndex + 1);
   const trueSums = test.a.map((v, i) => v + test.b[i]!);
   const view: TaskView = {
     task: 'addition',
@@ -146,6 +112,7 @@ export function additionTask(config: TrainingConfig): Task {
     view,
     inputShape: [bits, 2],
     probeInput,
+    probeTarget,
     buildModel(c) {
       const recurrent = recurrentLayer(c.layer, c.units, true);
       const model = new Sequential({
@@ -165,15 +132,16 @@ export function additionTask(config: TrainingConfig): Task {
         predictions: Float64Array.from(sums.slice(0, shown)),
         accuracy: exact / sums.length,
         ...probeWithOutputs(model, recurrent, probeInput),
+        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'binary_crossentropy'),
       };
     },
   };
 }
 
-/** The limits the page enforces, checked again here because the worker trusts no one. */
+/** The limits the page enforces, checked again here before anything is built. */
 export const LIMITS = {
   units: [1, 128],
-  timeSteps: { sine: [2, 60], addition: [3, 16] },
+  timeSteps: { sine: [2, 60], addition: [3, 16], csv: [2, 60], mean: [3, 40] },
   epochs: [1, 5000],
   batchSize: [1, 1024],
   epochDelayMs: [0, 5000],
@@ -191,11 +159,14 @@ export function buildTask(config: TrainingConfig): Task {
   checkInteger('epochs', config.epochs, LIMITS.epochs);
   checkInteger('batch size', config.batchSize, LIMITS.batchSize);
   checkInteger('the pause after each epoch (ms)', config.epochDelayMs, LIMITS.epochDelayMs);
-  checkInteger(config.task === 'sine' ? 'window length' : 'bits', config.timeSteps, LIMITS.timeSteps[config.task]);
+  const steps = { sine: 'window length', csv: 'window length', addition: 'bits', mean: 'longest sequence' } as const;
+  checkInteger(steps[config.task], config.timeSteps, LIMITS.timeSteps[config.task]);
   if (!(config.learningRate > 0 && Number.isFinite(config.learningRate))) {
     throw new RnnkitError('playground', `the learning rate must be a number > 0, got ${config.learningRate}`);
   }
   if (!(config.optimizer in OPTIMIZER_PLUGINS)) throw new RnnkitError('playground', `unknown optimizer "${config.optimizer}"`);
   if (!BACKENDS.includes(config.backend)) throw new RnnkitError('playground', `unknown kernels "${String(config.backend)}"; expected js or wasm`);
+  if (config.task === 'csv') return csvTask(config);
+  if (config.task === 'mean') return meanTask(config);
   return config.task === 'sine' ? sineTask(config) : additionTask(config);
 }

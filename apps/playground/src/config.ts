@@ -1,8 +1,9 @@
-// The messages between the page and the training worker. Plain data only: everything here
-// crosses `postMessage` by structured clone (typed arrays included).
+// What defines a run and what the page draws of it: the settings, the task's view of its
+// data and a snapshot of the model. Plain data, free of DOM and worker globals.
+import type { GradientFlow } from './gradient-flow.js';
 import type { Probe } from './probe.js';
 
-export const TASKS = ['sine', 'addition'] as const;
+export const TASKS = ['sine', 'addition', 'csv', 'mean'] as const;
 export type TaskName = (typeof TASKS)[number];
 
 export const LAYER_KINDS = ['LSTM', 'GRU', 'SimpleRNN'] as const;
@@ -28,7 +29,7 @@ export interface TrainingConfig {
   readonly task: TaskName;
   readonly layer: LayerKind;
   readonly units: number;
-  /** Sine: the window length; addition: bits per number. */
+  /** Sine, CSV: the window length; addition: bits per number; mean: the longest sequence (the padded length). */
   readonly timeSteps: number;
   readonly optimizer: OptimizerName;
   readonly learningRate: number;
@@ -39,26 +40,48 @@ export interface TrainingConfig {
   readonly epochDelayMs: number;
   /** The kernels: plain JavaScript, or WebAssembly SIMD (on worker threads where the page allows). */
   readonly backend: BackendName;
+  /** The `csv` task's series, read from the user's file (csv-task.ts). */
+  readonly csv?: CsvSeries;
 }
 
-/** Page → worker. `id` names a run, so late messages of an earlier run can be told apart. */
-export type Command =
-  | { readonly type: 'start'; readonly id: number; readonly config: TrainingConfig }
-  | { readonly type: 'pause'; readonly id: number }
-  | { readonly type: 'resume'; readonly id: number }
-  | { readonly type: 'reset'; readonly id: number };
+/** A series read from a CSV file: the target column first, then the feature columns. */
+export interface CsvSeries {
+  /** The file's name, for the page's words. */
+  readonly name: string;
+  /** Column names, the target first. */
+  readonly columns: readonly string[];
+  /** Row-major `[rows, columns.length]`, in time order. */
+  readonly values: Float32Array;
+  readonly rows: number;
+}
 
 /** What the page needs to know about the data once, to draw the truth. */
 export type TaskView =
   | {
-      readonly task: 'sine';
+      /** The next value of a series: the noisy sine, or the target column of a CSV file (scaled to [−1, 1]). */
+      readonly task: 'sine' | 'csv';
+      /** What is predicted, in words (`sine`, or the CSV's target column). */
+      readonly target: string;
       /** Time index of each target (the step after its window). */
       readonly t: Float64Array;
       /** The true next value of each window, training windows first. */
       readonly truth: Float64Array;
       /** Windows before this index are training data, the rest test data. */
       readonly trainCount: number;
-      /** The probed sequence: the first test window, one value per step. */
+      /** The probed sequence: the first test window, one value (of the target) per step. */
+      readonly probeInput: Float64Array;
+      readonly probeTarget: number;
+    }
+  | {
+      /** The mean of sequences of random length, padded with zeros and masked. */
+      readonly task: 'mean';
+      readonly target: 'mean';
+      /** The padded length (the longest a sequence may be). */
+      readonly maxLength: number;
+      /** True means of the test sequences shown in the predictions chart, and their lengths. */
+      readonly trueMeans: readonly number[];
+      readonly lengths: readonly number[];
+      /** The probed sequence: the first test sequence without its padding, and its mean. */
       readonly probeInput: Float64Array;
       readonly probeTarget: number;
     }
@@ -80,7 +103,7 @@ export type TaskView =
 /** The model's state at one moment: predictions, a test metric and the probe. */
 export interface Snapshot {
   readonly epoch: number;
-  /** Sine: one prediction per window (as `TaskView.truth`); addition: the predicted sums. */
+  /** Sine, CSV: one prediction per window (as `TaskView.truth`); mean: per shown sequence; addition: the predicted sums. */
   readonly predictions: Float64Array;
   /** Addition: share of test additions with every bit right. */
   readonly accuracy?: number;
@@ -90,6 +113,8 @@ export interface Snapshot {
    * answer if the sequence ended there (sine), or each predicted bit's probability (addition).
    */
   readonly stepOutputs: Float64Array;
+  /** ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) of the probed sample, step by step. */
+  readonly gradientFlow: GradientFlow;
 }
 
 export interface EpochLog {
@@ -99,23 +124,3 @@ export interface EpochLog {
 }
 
 export type RunStatus = 'running' | 'paused' | 'done' | 'failed';
-
-/** Worker → page. */
-export type Report =
-  | { readonly type: 'setup'; readonly id: number; readonly view: TaskView; readonly parameters: number; readonly trainSamples: number; readonly testSamples: number }
-  | { readonly type: 'status'; readonly id: number; readonly status: RunStatus; readonly epoch: number }
-  /** The kernels the run uses: the backend's name and its thread count. */
-  | { readonly type: 'kernels'; readonly id: number; readonly name: string; readonly threads: number }
-  | {
-      readonly type: 'progress';
-      readonly id: number;
-      /** 1-based epoch in progress and batch within it. */
-      readonly epoch: number;
-      readonly batch: number;
-      readonly batches: number;
-      /** Mean training loss of this epoch so far. */
-      readonly loss: number;
-      readonly samplesPerSecond: number;
-    }
-  | { readonly type: 'epochs'; readonly id: number; readonly logs: readonly EpochLog[]; readonly snapshot: Snapshot }
-  | { readonly type: 'error'; readonly id: number; readonly message: string };
