@@ -13,32 +13,14 @@
 // with dropout, (1) reads each gate's masked inputs (Keras 2, implementation 1): x̂_z =
 // (x_t ⊙ m_z)·W_z + b_z, a_z = (h_{t−1} ⊙ n_z)·U_z + b′_z, and so for r, h̃ (see gated-cell.ts).
 import type { Shape } from '@rnnkit/tensor';
-import { type Activation, type ActivationName, getActivation } from '../activations.js';
+import { type Activation, getActivation } from '../activations.js';
 import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addBiasRows, addColumnSums, booleanOption, checkOptionKeys } from '../common.js';
-import { type BaseCellConfig, type CellOptions, CELL_OPTION_KEYS, GatedCell } from './gated-cell.js';
+import { GatedCell } from './gated-cell.js';
+import { type GRUCellConfig, type GRUCellOptions, GRU_CELL_OPTION_KEYS } from './gru-cell-options.js';
 import { GRU_PARTS, resetBefore } from './gru-reset-before.js';
 
-/** Options of {@link gruCell}. */
-export interface GRUCellOptions extends CellOptions {
-  /** Activation of the update and reset gates. Keras' default, not TF.js' hard sigmoid. @defaultValue 'sigmoid' */
-  readonly recurrentActivation?: ActivationName | Activation;
-  /**
-   * Apply the reset gate after the recurrent product (`r ⊙ (h·U_h + b′_h)`, Keras 2's default
-   * and cuDNN's, bias `[2, 3·units]`) rather than before it (`(r ⊙ h)·U_h`, Keras 1 and
-   * TF.js, bias `[3·units]`).
-   * @defaultValue true
-   */
-  readonly resetAfter?: boolean;
-}
-
-/** The configuration of a {@link GRUCell}. */
-export interface GRUCellConfig extends BaseCellConfig {
-  readonly recurrentActivation: string;
-  readonly resetAfter: boolean;
-}
-
-export const GRU_CELL_OPTION_KEYS = [...CELL_OPTION_KEYS, 'recurrentActivation', 'resetAfter'] as const;
+export type { GRUCellConfig, GRUCellOptions } from './gru-cell-options.js';
 
 /** The GRU cell (see the equations above); `api` names the caller in errors. */
 export class GRUCell extends GatedCell implements RecurrentCell {

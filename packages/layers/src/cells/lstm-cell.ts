@@ -12,32 +12,13 @@
 // While training with dropout, (1) reads each gate's masked inputs (Keras 2, implementation 1):
 // z_i = (x_t ⊙ m_i)·W_i + (h_{t−1} ⊙ n_i)·U_i + b_i, and so for f, g, o (see gated-cell.ts).
 import type { TypedArray } from '@rnnkit/tensor';
-import { type Activation, type ActivationName, activations, getActivation } from '../activations.js';
+import { type Activation, activations, getActivation } from '../activations.js';
 import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addColumnSums, booleanOption, checkOptionKeys, oneOf } from '../common.js';
-import { type BaseCellConfig, type CellOptions, CELL_OPTION_KEYS, GatedCell } from './gated-cell.js';
+import { GatedCell } from './gated-cell.js';
+import { type CellOutput, type LSTMCellConfig, type LSTMCellOptions, LSTM_CELL_OPTION_KEYS } from './lstm-cell-options.js';
 
-/** What the LSTM applies to the cell state to form the output `h`. */
-export type CellOutput = 'activation' | 'none';
-
-/** Options of {@link lstmCell}. */
-export interface LSTMCellOptions extends CellOptions {
-  /** Activation of the input, forget and output gates. Keras' default, not TF.js' hard sigmoid. @defaultValue 'sigmoid' */
-  readonly recurrentActivation?: ActivationName | Activation;
-  /** Start the forget-gate bias at 1 (Jozefowicz et al., 2015), as Keras does. @defaultValue true */
-  readonly unitForgetBias?: boolean;
-  /** `'activation'`: Keras' `h = o ⊙ activation(c)`; `'none'`: `h = o ⊙ c` (experiments 1–2). @defaultValue 'activation' */
-  readonly cellOutput?: CellOutput;
-}
-
-/** The configuration of an {@link LSTMCell}. */
-export interface LSTMCellConfig extends BaseCellConfig {
-  readonly recurrentActivation: string;
-  readonly unitForgetBias: boolean;
-  readonly cellOutput: CellOutput;
-}
-
-export const LSTM_CELL_OPTION_KEYS = [...CELL_OPTION_KEYS, 'recurrentActivation', 'unitForgetBias', 'cellOutput'] as const;
+export type { CellOutput, LSTMCellConfig, LSTMCellOptions } from './lstm-cell-options.js';
 
 /** The LSTM cell (see the equations above); `api` names the caller in errors. */
 export class LSTMCell extends GatedCell implements RecurrentCell {
