@@ -241,7 +241,7 @@ async function main() {
         window.shownLosses = [];
       });
       await page.getByTestId('start').click();
-      await page.waitForFunction(() => /^wasm-simd/.test(document.querySelector('[data-testid="kernels"]')?.textContent ?? ''));
+      await page.waitForFunction(() => /^wasm-(relaxed-)?simd/.test(document.querySelector('[data-testid="kernels"]')?.textContent ?? ''));
       await page.waitForFunction(() => window.shownLosses.length > 0);
       const first = await page.evaluate(() => window.shownLosses[0]);
       await page.waitForFunction(

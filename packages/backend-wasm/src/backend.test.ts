@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { RnnkitError, Tensor, getBackend, jsBackend, matmul, setBackend } from '@rnnkit/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KERNELS_SHARED_WASM_BASE64 } from './generated/kernels-wasm.js';
-import { createWasmBackend, useWasmBackend, wasmSimdSupported } from './index.js';
+import { createWasmBackend, relaxedSimdSupported, useWasmBackend, wasmSimdSupported } from './index.js';
 import { startThreads } from './threads.js';
 
 function values(size: number, seed: number, float64 = false): Float32Array | Float64Array {
@@ -23,8 +23,18 @@ describe('createWasmBackend', () => {
   });
 
   it('should make a backend named wasm-simd by default, and take a name', async () => {
-    expect((await createWasmBackend()).name).toBe('wasm-simd');
+    // Node 20 validates relaxed SIMD only behind a flag (relaxed.props.test.ts sets it), so 'auto' takes the 128-bit build here.
+    expect(relaxedSimdSupported()).toBe(false);
+    const backend = await createWasmBackend();
+    expect([backend.name, backend.relaxedSimd]).toEqual(['wasm-simd', false]);
     expect((await createWasmBackend({ name: 'simd' })).name).toBe('simd');
+  });
+
+  it('should refuse relaxedSimd: true where the engine cannot run it, and a value that is not true, false or auto', async () => {
+    await expect(createWasmBackend({ relaxedSimd: true })).rejects.toThrow(
+      /^createWasmBackend: relaxedSimd: true, but this JavaScript engine cannot run relaxed SIMD \(Chrome\/Edge ≥ 114, Node ≥ 22, or Node 20 with --experimental-wasm-relaxed-simd\); use relaxedSimd: 'auto' or false$/,
+    );
+    await expect(createWasmBackend({ relaxedSimd: 'yes' as never })).rejects.toThrow(/^createWasmBackend: relaxedSimd must be true, false or 'auto', got "yes"$/);
   });
 
   it('should reject unknown options, naming the valid ones', async () => {
