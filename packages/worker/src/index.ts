@@ -12,7 +12,9 @@ export {
   type ToWorker,
   type FromWorker,
   type ErrorMessage,
+  type ModelSnapshot,
 } from './protocol.js';
+export { type SnapshotOptions, applySnapshot } from './snapshot.js';
 export { type WorkerPort, serveTraining } from './serve.js';
 export {
   type WorkerTransport,

@@ -41,6 +41,17 @@ export interface WorkerFitOptions {
   readonly yieldEveryMs?: number;
 }
 
+/**
+ * The model's weights at the end of one epoch, sent along with that epoch's numbers when
+ * `trainInWorker` asks for snapshots: one tensor per weight, in `getWeights` order. Load it
+ * with `applySnapshot` (into a model of the same architecture) or the job's `modelAt`.
+ */
+export interface ModelSnapshot {
+  /** The epoch that had just ended (1 is the first). */
+  readonly epoch: number;
+  readonly weights: readonly TensorMessage[];
+}
+
 /** What the worker's `fit` returned, without the optimizer object (which stays in the worker). */
 export type WorkerHistory = Omit<History, 'optimizer'>;
 
@@ -52,6 +63,8 @@ export type ToWorker =
       readonly x: TensorMessage;
       readonly y: TensorMessage;
       readonly options: WorkerFitOptions;
+      /** Send a {@link ModelSnapshot} with every epoch whose number is a multiple of this. @defaultValue none */
+      readonly snapshotEvery?: number;
     }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' };
@@ -59,7 +72,7 @@ export type ToWorker =
 /** Messages from the worker. */
 export type FromWorker =
   | { readonly type: 'progress'; readonly event: ProgressEvent }
-  | { readonly type: 'epoch'; readonly logs: EpochLogs }
+  | { readonly type: 'epoch'; readonly logs: EpochLogs; readonly snapshot?: ModelSnapshot }
   | { readonly type: 'paused' }
   | { readonly type: 'done'; readonly artifacts: ModelArtifacts; readonly history: WorkerHistory }
   | { readonly type: 'error'; readonly error: ErrorMessage };

@@ -1,8 +1,9 @@
 // The worker's side: receive a model, data and options, train with `fit`, report progress,
 // wait while paused, and send the trained model back as saved artifacts.
 import { type FitOptions, fit, loadModel, saveModel } from '@rnnkit/model';
+import type { Sequential } from '@rnnkit/layers';
 import { RnnkitError } from '@rnnkit/tensor';
-import { type ErrorMessage, type FromWorker, type ToWorker, decodeTensor } from './protocol.js';
+import { type ErrorMessage, type FromWorker, type ModelSnapshot, type ToWorker, decodeTensor } from './protocol.js';
 
 /** The worker's end of the channel: what `serveTraining` needs of `self` or `parentPort`. */
 export interface WorkerPort {
@@ -33,14 +34,26 @@ export function serveTraining(port: WorkerPort): void {
     });
   }
 
+  /** The weights as they are now, and their buffers to transfer (`getWeights` copies, so they are the snapshot's own). */
+  function snapshotOf(model: Sequential, epoch: number): { snapshot: ModelSnapshot; transfer: ArrayBuffer[] } {
+    const weights = model.getWeights().map((w) => ({ data: w.data as Float32Array | Float64Array, shape: [...w.shape] }));
+    return { snapshot: { epoch, weights }, transfer: weights.map((w) => w.data.buffer as ArrayBuffer) };
+  }
+
   async function train(message: Extract<ToWorker, { type: 'train' }>): Promise<void> {
     const { model } = loadModel(message.artifacts);
+    const every = message.snapshotEvery;
     const history = await fit(model, { x: decodeTensor(message.x), y: decodeTensor(message.y) }, {
       ...message.options,
       callbacks: {
         onBatchEnd: waitWhilePaused,
         onProgress: (event) => port.post({ type: 'progress', event }),
-        onEpochEnd: (logs) => port.post({ type: 'epoch', logs }),
+        onEpochEnd: (logs) => {
+          // Only reading the weights (a copy), after the epoch's update: training goes on unchanged.
+          if (every === undefined || logs.epoch % every !== 0) return port.post({ type: 'epoch', logs });
+          const { snapshot, transfer } = snapshotOf(model, logs.epoch);
+          port.post({ type: 'epoch', logs, snapshot }, transfer);
+        },
       },
     } as FitOptions);
     const { optimizer: _optimizer, ...rest } = history;

@@ -3,7 +3,8 @@ import type { Sequential } from '@rnnkit/layers';
 import { type EpochLogs, type ModelArtifacts, type ProgressEvent, loadModel, saveModel } from '@rnnkit/model';
 import { RnnkitError, Tensor, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import { nodeWorkerTransport } from './node.js';
-import { type FromWorker, type WorkerFitOptions, type WorkerHistory, encodeTensor } from './protocol.js';
+import { type FromWorker, type ModelSnapshot, type WorkerFitOptions, type WorkerHistory, encodeTensor } from './protocol.js';
+import { type SnapshotOptions, applySnapshot, snapshotEvery } from './snapshot.js';
 import type { WorkerTransport } from './transport.js';
 
 const API = 'trainInWorker';
@@ -12,8 +13,17 @@ const API = 'trainInWorker';
 export interface TrainInWorkerOptions extends WorkerFitOptions {
   /** Called on this thread with each progress event of the worker's `fit` (one per batch). */
   readonly onProgress?: (event: ProgressEvent) => void;
-  /** Called on this thread with the numbers of each finished epoch. */
-  readonly onEpochEnd?: (logs: EpochLogs) => void;
+  /**
+   * Called on this thread with the numbers of each finished epoch, and the model's weights at
+   * that point when {@link TrainInWorkerOptions.snapshots} asks for them at this epoch.
+   */
+  readonly onEpochEnd?: (logs: EpochLogs, snapshot?: ModelSnapshot) => void;
+  /**
+   * Send the model's weights back while it trains, with `onEpochEnd`: `'epoch'` after every
+   * epoch, `{ every: n }` after every n-th (epochs n, 2n, …). The training is the same with or
+   * without them. @defaultValue none
+   */
+  readonly snapshots?: SnapshotOptions | 'epoch';
   /** Aborting stops the worker at once; the result then rejects with an error named `AbortError`. */
   readonly signal?: AbortSignal;
   /**
@@ -45,11 +55,16 @@ export interface TrainingJob {
   pause(): Promise<void>;
   /** Lets a paused worker go on. */
   resume(): void;
+  /**
+   * A new model of the job's architecture with a snapshot's weights (from `onEpochEnd`). To
+   * follow the training in one model, load each snapshot into it with `applySnapshot`.
+   */
+  modelAt(snapshot: ModelSnapshot): Sequential;
 }
 
 const OPTION_KEYS = [
   'loss', 'optimizer', 'optimizerOptions', 'epochs', 'batchSize', 'shuffle', 'seed', 'validationSplit', 'metrics',
-  'earlyStopping', 'yieldEveryMs', 'onProgress', 'onEpochEnd', 'signal', 'transport',
+  'earlyStopping', 'yieldEveryMs', 'onProgress', 'onEpochEnd', 'snapshots', 'signal', 'transport',
 ] as const;
 
 function isArtifacts(spec: unknown): spec is ModelArtifacts {
@@ -60,7 +75,8 @@ function isModelLike(spec: unknown): spec is Sequential {
   return typeof spec === 'object' && spec !== null && typeof (spec as Sequential).getWeights === 'function';
 }
 
-function checkOptions(options: TrainInWorkerOptions): void {
+/** Checks the options; returns the epochs between snapshots (undefined: none). */
+function checkOptions(options: TrainInWorkerOptions): number | undefined {
   checkOptionKeys(API, options, OPTION_KEYS);
   // Functions and objects with methods cannot be sent to a worker: only names can.
   for (const key of ['loss', 'optimizer'] as const) {
@@ -79,6 +95,7 @@ function checkOptions(options: TrainInWorkerOptions): void {
   if (options.signal !== undefined && typeof options.signal?.aborted !== 'boolean') {
     throw new RnnkitError(API, `signal must be an AbortSignal (from an AbortController), got ${describeValue(options.signal)}`);
   }
+  return snapshotEvery(API, options.snapshots);
 }
 
 /** The error the result rejects with when the signal aborts: an RnnkitError named `AbortError`. */
@@ -100,8 +117,9 @@ function rebuildError(error: Extract<FromWorker, { type: 'error' }>['error']): E
  * Trains a model with `fit` on a worker thread, so this thread stays free. `spec` is the
  * model: a Sequential (saved for you with `saveModel`; it is not changed) or its saved
  * artifacts. The data's values are copied into the worker; progress comes back through
- * `onProgress` and `onEpochEnd`, and the trained model comes back loaded. With the same
- * `seed` the result is bit for bit that of `fit` on this thread.
+ * `onProgress` and `onEpochEnd` (with the model's weights, when `snapshots` asks), and the
+ * trained model comes back loaded. With the same `seed` the result is bit for bit that of
+ * `fit` on this thread, with or without snapshots.
  *
  * ```ts
  * const job = trainInWorker(model, { x, y }, { loss: 'mse', optimizer: 'adam', epochs: 10 });
@@ -121,8 +139,8 @@ export function trainInWorker(
   if (data === null || typeof data !== 'object' || !(data.x instanceof Tensor) || !(data.y instanceof Tensor)) {
     throw new RnnkitError(API, `data must be { x, y } with two Tensors, got ${describeValue(data)}`);
   }
-  checkOptions(options);
-  const { onProgress, onEpochEnd, signal, transport: startTransport = nodeWorkerTransport, ...fitOptions } = options;
+  const every = checkOptions(options);
+  const { onProgress, onEpochEnd, snapshots: _snapshots, signal, transport: startTransport = nodeWorkerTransport, ...fitOptions } = options;
   const x = encodeTensor(data.x);
   const y = encodeTensor(data.y);
   // The weights are copied too: the caller keeps its artifacts usable.
@@ -168,7 +186,7 @@ export function trainInWorker(
           call(() => onProgress?.(message.event));
           break;
         case 'epoch':
-          call(() => onEpochEnd?.(message.logs));
+          call(() => onEpochEnd?.(message.logs, message.snapshot));
           break;
         case 'paused':
           paused = true;
@@ -201,7 +219,10 @@ export function trainInWorker(
           return;
         }
         started.listen(onMessage, onLost);
-        started.post({ type: 'train', artifacts: sent, x: x.message, y: y.message, options: fitOptions }, [sent.weights, x.transfer, y.transfer]);
+        started.post(
+          { type: 'train', artifacts: sent, x: x.message, y: y.message, options: fitOptions, ...(every !== undefined ? { snapshotEvery: every } : {}) },
+          [sent.weights, x.transfer, y.transfer],
+        );
         if (pauseWaiters.length > 0) started.post({ type: 'pause' });
       })
       .catch((error: unknown) => finish(() => reject(new RnnkitError(API, `could not start the worker: ${error instanceof Error ? error.message : String(error)}`))));
@@ -221,6 +242,12 @@ export function trainInWorker(
       paused = false;
       wakePauseWaiters();
       transport?.post({ type: 'resume' });
+    },
+    modelAt(snapshot) {
+      // The architecture (and the weights the snapshot replaces) of the artifacts the job started from.
+      const { model } = loadModel(artifacts);
+      applySnapshot(model, snapshot);
+      return model;
     },
   };
 }
