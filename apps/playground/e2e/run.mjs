@@ -4,8 +4,9 @@
 //
 // It serves dist/ on 127.0.0.1 (a free port), opens the page, trains a small LSTM on the
 // sine task through @rnnkit/worker (a train-worker Web Worker), and checks that the loss
-// shown falls, that the heat maps are drawn, that pause freezes training and resume
-// continues it, that reset clears the page, that the WebAssembly kernels train; then the
+// shown falls, that the heat maps are drawn and follow the model as it trains, that pause
+// freezes training and resume continues it, that reset clears the page, that the WebAssembly
+// kernels train; then the
 // gradient-flow panel, the model downloads (TF.js files and ONNX), "Compare cells", a CSV
 // upload (and bad files), the variable-length task and the Lion plugin. Screenshots go to
 // test-results/. Exit code 0 when every check passes.
@@ -186,8 +187,7 @@ async function main() {
     });
 
     await check('the heat maps of the gates and states are drawn', async () => {
-      // The model stays on the worker while it trains: the maps show it as it started.
-      await page.waitForFunction(() => document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch') === '0');
+      await page.waitForFunction(() => document.querySelector('[data-testid="probe"]')?.hasAttribute('data-epoch'));
       const cells = await page.evaluate(() => {
         const count = {};
         for (const panel of document.querySelectorAll('[data-testid="probe"] .panel')) {
@@ -201,6 +201,25 @@ async function main() {
       const lines = await page.locator('[data-testid="loss-chart"] .mark-line path').count();
       if (lines < 1) throw new Error('the loss chart has no line');
       return `cells per map: ${JSON.stringify(cells)}`;
+    });
+
+    await check('the heat maps, predictions and gradient flow follow the model while it trains', async () => {
+      // The worker sends its weights back after epochs (@rnnkit/worker's snapshots): the panels
+      // show the model after an epoch past 0 while the run (100 epochs) is still training.
+      const shown = await page.waitForFunction(() => {
+        const epochs = ['probe', 'prediction-chart', 'gradient-flow'].map((id) =>
+          Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-epoch')),
+        );
+        return epochs[0] > 0 && epochs.every((e) => e === epochs[0]) ? epochs[0] : false;
+      });
+      const epoch = await shown.jsonValue();
+      const status = await page.getByTestId('status').textContent();
+      const total = Number((await page.getByTestId('epoch').textContent())?.split('/')[1]);
+      if (!/^Training/.test(status ?? '') || !(epoch < total)) throw new Error(`expected an epoch before the last (${total}) while training, got ${epoch} ("${status}")`);
+      // And again later, for a newer epoch.
+      await page.waitForFunction((before) => Number(document.querySelector('[data-testid="probe"]')?.getAttribute('data-epoch')) > before, epoch);
+      const later = Number(await page.getByTestId('probe').getAttribute('data-epoch'));
+      return `drawn for epoch ${epoch}, then ${later}, of ${total}, during the run`;
     });
 
     await check('the page stays responsive while the worker trains', async () => {

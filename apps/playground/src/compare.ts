@@ -48,6 +48,8 @@ export async function compareCells(config: TrainingConfig, options: CompareOptio
         },
       },
       options.transport?.(layer),
+      // Only the trained model's gradient flow is shown: no snapshots while training.
+      { live: false },
     );
     return { layer, run, logs, flow: () => flow };
   });

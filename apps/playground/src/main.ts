@@ -275,7 +275,8 @@ async function draw(): Promise<void> {
     work.push(charts.predictions.update(snapshot), charts.probe.update(snapshot), charts.gradients.update(gradientRows(snapshot.gradientFlow)));
   }
   await Promise.all(work);
-  if (snapshot) ui.probe.dataset.epoch = String(snapshot.epoch); // lets tests see the maps are drawn
+  // Lets tests see which epoch's model the maps, the predictions and the gradient flow show.
+  if (snapshot) for (const container of [ui.probe, ui.predictionChart, ui.gradientChart]) container.dataset.epoch = String(snapshot.epoch);
 }
 
 function disposeCharts(current: Run): void {
@@ -290,7 +291,7 @@ function disposeCharts(current: Run): void {
 function clearCharts(): void {
   for (const container of [ui.lossChart, ui.predictionChart, ui.probe, ui.gradientChart]) container.replaceChildren();
   delete ui.gradientChart.dataset.rows;
-  delete ui.probe.dataset.epoch;
+  for (const container of [ui.probe, ui.predictionChart, ui.gradientChart]) delete container.dataset.epoch;
   ui.probeHelp.textContent =
     'Press Start to see one input sequence travel through the layer: each map has one row per unit and one column per time step.';
 }
@@ -318,11 +319,11 @@ function showSnapshot(current: Run, snapshot: Snapshot): void {
 
 function probeHelp(view: TaskView): string {
   if (view.task === 'mean') {
-    return `The first test sequence (${view.probeInput.length} steps, without its padding), before and after training. Each map: one row per unit, one column per time step.`;
+    return `The first test sequence (${view.probeInput.length} steps, without its padding), before, while and after training. Each map: one row per unit, one column per time step.`;
   }
   return view.task !== 'addition'
-    ? 'The first test window, step by step, before and after training. Each map: one row per unit, one column per time step.'
-    : `The addition ${view.probe.a} + ${view.probe.b}, one bit per step, before and after training. Each map: one row per unit, one column per time step.`;
+    ? 'The first test window, step by step, before, while and after training. Each map: one row per unit, one column per time step.'
+    : `The addition ${view.probe.a} + ${view.probe.b}, one bit per step, before, while and after training. Each map: one row per unit, one column per time step.`;
 }
 
 function startRun(config: TrainingConfig): void {

@@ -1,12 +1,14 @@
 // One training run: the task's data and model are built here, and @rnnkit/worker's
 // `trainInWorker` trains the model on a worker (a Web Worker in the page, a Node worker
-// thread in the tests), with progress, pause, resume and stop. The model stays on the worker
-// until training ends, so the page draws a snapshot of the untrained model at the start and
-// of the trained one at the end; the losses arrive epoch by epoch. Free of DOM globals.
+// thread in the tests), with progress, pause, resume and stop. The losses arrive epoch by
+// epoch. The page draws a snapshot of the untrained model at the start, of the trained one at
+// the end, and (unless `live` is off) of the model as it trains: the worker sends its weights
+// back after epochs (@rnnkit/worker's snapshots), which a model on this thread takes on; those
+// snapshots are throttled so that computing them leaves the page responsive. Free of DOM globals.
 import type { GRU, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { type ProgressEvent } from '@rnnkit/model';
 import { Tensor } from '@rnnkit/tensor';
-import { type TrainingJob, type WorkerTransport, trainInWorker } from '@rnnkit/worker';
+import { type ModelSnapshot, type TrainingJob, type WorkerTransport, applySnapshot, trainInWorker } from '@rnnkit/worker';
 import type { EpochLog, RunStatus, Snapshot, TrainingConfig } from './config.js';
 import { type Task, buildTask, recurrentOf } from './tasks.js';
 
@@ -16,6 +18,28 @@ export interface RunCallbacks {
   onEpoch?(log: EpochLog): void;
   onSnapshot?(snapshot: Snapshot): void;
   onStatus?(status: RunStatus, epoch: number): void;
+}
+
+/** How a run shows the model while it trains. */
+export interface RunOptions {
+  /**
+   * Report snapshots of the model during training too (`onSnapshot`), not only before and
+   * after. @defaultValue true
+   */
+  readonly live?: boolean;
+  /**
+   * The least time between the end of one live snapshot's computation and the next, in ms
+   * (at least 4 times the last computation's time, so this thread stays mostly free). @defaultValue 250
+   */
+  readonly liveIntervalMs?: number;
+}
+
+/** At most about this many epochs' weights are sent back by the worker in a run. */
+const LIVE_SNAPSHOTS = 50;
+
+/** The epochs between the weights the worker sends: every epoch up to 50 epochs, then about 50 in a run. */
+export function liveSnapshotEvery(epochs: number): number {
+  return Math.max(1, Math.ceil(epochs / LIVE_SNAPSHOTS));
 }
 
 /** A trained run's model and task, for the views drawn after training (gradient flow, downloads). */
@@ -55,9 +79,21 @@ export class TrainingRun {
   #status: RunStatus | 'idle' | 'stopped' = 'idle';
   /** Pausing between paced epochs (not the user's pause). */
   #pacing = false;
+  readonly #live: boolean;
+  readonly #liveIntervalMs: number;
+  /** The model on this thread that takes on the worker's weights as they arrive (made at the first). */
+  #liveModel: { model: Sequential; recurrent: SimpleRNN | LSTM | GRU } | null = null;
+  /** The newest weights not yet shown, when the last snapshot was computed, and the timer that shows them. */
+  #liveWeights: ModelSnapshot | null = null;
+  #liveShownAt = -Infinity;
+  #liveCostMs = 0;
+  #liveTimer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Builds the data and the model; throws (an RnnkitError) on a bad configuration. */
-  constructor(config: TrainingConfig, callbacks: RunCallbacks = {}, transport?: () => WorkerTransport) {
+  /**
+   * Builds the data and the model; throws (an RnnkitError) on a bad configuration. `model`
+   * stays the untrained model: the worker trains a copy.
+   */
+  constructor(config: TrainingConfig, callbacks: RunCallbacks = {}, transport?: () => WorkerTransport, options: RunOptions = {}) {
     this.config = config;
     this.task = buildTask(config);
     const { model, recurrent } = this.task.buildModel(config);
@@ -65,6 +101,8 @@ export class TrainingRun {
     this.recurrent = recurrent;
     this.#callbacks = callbacks;
     this.#transport = transport;
+    this.#live = options.live ?? true;
+    this.#liveIntervalMs = options.liveIntervalMs ?? 250;
   }
 
   get parameters(): number {
@@ -101,18 +139,21 @@ export class TrainingRun {
         yieldEveryMs: 15,
         signal: this.#controller.signal,
         ...(this.#transport ? { transport: this.#transport } : {}),
+        ...(this.#live ? { snapshots: { every: liveSnapshotEvery(config.epochs) } } : {}),
         onProgress: (event) => {
           if (this.#status === 'running') this.#callbacks.onProgress?.(event);
         },
-        onEpochEnd: (logs) => {
+        onEpochEnd: (logs, weights) => {
           this.#epoch = logs.epoch;
           this.#callbacks.onEpoch?.({ epoch: logs.epoch, loss: logs.loss, testLoss: logs.valLoss ?? Number.NaN });
+          // The last epoch's model is the trained one, shown when the result arrives.
+          if (weights && logs.epoch < config.epochs) this.#queueLive(weights);
           if (config.epochDelayMs > 0 && logs.epoch < config.epochs) void this.#pace();
         },
       },
     );
     try {
-      const { model } = await this.#job.result;
+      const { model } = await this.#job.result.finally(() => this.#dropLive());
       const recurrent = recurrentOf(model);
       this.#callbacks.onSnapshot?.(task.snapshot(model, recurrent, this.#epoch));
       this.#setStatus('done');
@@ -142,7 +183,45 @@ export class TrainingRun {
   stop(): void {
     if (this.#status === 'done' || this.#status === 'failed') return;
     this.#status = 'stopped';
+    this.#dropLive();
     this.#controller.abort();
+  }
+
+  /**
+   * Shows the newest weights the worker sent, at most once per `liveIntervalMs` (or 4 times
+   * the last computation's time, if longer: predictions over a large CSV take a while) counted
+   * from the end of the last computation; weights that arrive meanwhile replace those waiting.
+   */
+  #queueLive(weights: ModelSnapshot): void {
+    this.#liveWeights = weights;
+    if (this.#liveTimer !== undefined) return;
+    const gap = Math.max(this.#liveIntervalMs, 4 * this.#liveCostMs);
+    const wait = Math.max(0, this.#liveShownAt + gap - performance.now());
+    this.#liveTimer = setTimeout(() => this.#showLive(), wait);
+  }
+
+  #showLive(): void {
+    this.#liveTimer = undefined;
+    const weights = this.#liveWeights;
+    this.#liveWeights = null;
+    if (weights === null || this.#job === null || (this.#status !== 'running' && this.#status !== 'paused')) return;
+    const started = performance.now();
+    if (this.#liveModel === null) {
+      const model = this.#job.modelAt(weights);
+      this.#liveModel = { model, recurrent: recurrentOf(model) };
+    } else {
+      applySnapshot(this.#liveModel.model, weights);
+    }
+    this.#callbacks.onSnapshot?.(this.task.snapshot(this.#liveModel.model, this.#liveModel.recurrent, weights.epoch));
+    this.#liveShownAt = performance.now();
+    this.#liveCostMs = this.#liveShownAt - started;
+  }
+
+  /** Forgets weights still waiting to be shown: the run has ended. */
+  #dropLive(): void {
+    clearTimeout(this.#liveTimer);
+    this.#liveTimer = undefined;
+    this.#liveWeights = null;
   }
 
   /** A pause after an epoch, so a person can watch the first epochs (the worker stops within a batch or two). */
