@@ -23,6 +23,8 @@ export default defineConfig({
     // so the page's code stays small and both cache separately.
     chunkSizeWarningLimit: 1200,
     rolldownOptions: {
+      // The page, and the worker-equivalence check the end-to-end test opens (worker-check.html).
+      input: { main: 'index.html', 'worker-check': 'worker-check.html' },
       output: {
         codeSplitting: {
           groups: [{ name: 'vega', test: /node_modules[\\/].*vega/ }],

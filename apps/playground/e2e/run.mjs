@@ -421,6 +421,19 @@ async function main() {
       return `loss ${loss.toPrecision(3)} after 5 epochs`;
     });
 
+    await check('trainInWorker on a Web Worker gives the weights fit gives on the page, bit for bit (worker-check.html)', async () => {
+      const checkPage = await browser.newPage();
+      checkPage.setDefaultTimeout(waitMs);
+      checkPage.on('pageerror', (error) => pageErrors.push(`worker-check page error: ${error.message}`));
+      await checkPage.goto(`${url}worker-check.html`, { waitUntil: 'load' });
+      await checkPage.waitForFunction(() => document.querySelector('[data-testid="result"]')?.getAttribute('data-result') !== '');
+      const result = await checkPage.getByTestId('result').getAttribute('data-result');
+      const detail = await checkPage.getByTestId('result').textContent();
+      await checkPage.close();
+      if (result !== 'equal') throw new Error(`the worker's weights are not fit's: ${detail}`);
+      return detail;
+    });
+
     await check('no errors in the page or the worker', async () => {
       if (pageErrors.length > 0) throw new Error(pageErrors.join('\n'));
     });
