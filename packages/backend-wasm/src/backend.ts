@@ -5,9 +5,9 @@
 import { type KernelBackend, RnnkitError, type TypedArray, jsBackend, setBackend } from '@rnnkit/tensor';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 import { recurrentPasses } from './recurrent-passes.js';
-import { type PassSizes, checkGemm, checkPassBuffers, checkPassSizes } from './checks.js';
+import { type PassBufferCheck, type PassSizes, checkGemm, checkPassBuffers, checkPassSizes } from './checks.js';
 import { GRU_BACKWARD, GRU_FORWARD, LSTM_BACKWARD, LSTM_FORWARD, type PassShape, type PassSpec } from './pass-specs.js';
-import { copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
+import { copyBytesIn32, copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
 import { align, bump } from './layout.js';
 import { type GradientSlots, loadGradients, storeGradients, takeGradients } from './gradient-slots.js';
 import {
@@ -303,7 +303,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const w = spec.gates * units;
     const shape: PassShape = { batch, time, features, units, w, step: batch * units };
     const buffers = spec.buffers;
-    const arrays: (Float32Array | null)[] = [];
+    const arrays: (Float32Array | Uint8Array | null)[] = [];
     // Which of the buffers that get no room when absent are absent: part of the layout.
     let absent = 0;
     for (let i = 0; i < buffers.length; i++) {
@@ -315,10 +315,10 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const grads = spec.gradients?.of(args) ?? null;
     const slots = layout.slots;
     reserve(layout.end);
-    const checks: [string, Float32Array | null, number][] = [];
+    const checks: PassBufferCheck[] = [];
     for (let i = 0; i < buffers.length; i++) {
       const buffer = buffers[i]!;
-      if (buffer.array) checks.push([buffer.name, arrays[i]!, buffer.needs?.(shape, args) ?? layout.sizes[i]!]);
+      if (buffer.array) checks.push([buffer.name, arrays[i]!, buffer.needs?.(shape, args) ?? layout.sizes[i]!, buffer.bytes ? Uint8Array : Float32Array]);
     }
     if (grads && slots) {
       const [kernel, recurrent, bias] = slots.sizes as [number, number, number];
@@ -332,9 +332,13 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
         if (buffer.whenNull === 'zeros') f32.fill(0, start, start + size);
         continue;
       }
+      if (buffer.bytes) {
+        copyBytesIn32(f32, start, array as Uint8Array, size);
+        continue;
+      }
       const range = buffer.copyIn ? buffer.copyIn(shape) : null;
-      if (!buffer.copyIn) copyIn32(f32, start, array, 0, size);
-      else if (range !== null) copyIn32(f32, start + range[0], array, range[0], range[1]);
+      if (!buffer.copyIn) copyIn32(f32, start, array as Float32Array, 0, size);
+      else if (range !== null) copyIn32(f32, start + range[0], array as Float32Array, range[0], range[1]);
     }
     if (grads && slots) loadGradients(f32, slots, grads.kernelGrad, grads.recurrentKernelGrad);
     const kernelArgs = layout.kernelArgs;
@@ -342,7 +346,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     for (let i = 0; i < buffers.length; i++) {
       const array = arrays[i]!;
       const range = array && buffers[i]!.copyOut?.(shape, args);
-      if (range) copyOut32(f32, (layout.addresses[i]! >>> 2) + range[0], array, range[0], range[1]);
+      if (range) copyOut32(f32, (layout.addresses[i]! >>> 2) + range[0], array as Float32Array, range[0], range[1]);
     }
     if (grads && slots) storeGradients(f32, exports, slots, grads.kernelGrad, grads.recurrentKernelGrad, grads.biasGrad);
   }
