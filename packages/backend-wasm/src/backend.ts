@@ -50,7 +50,8 @@ const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationR
  * of `@rnnkit/tensor` — `matmul`, `tensordot`, the layers' forward and backward passes —
  * then runs in WebAssembly, with results equal to the JS backend's within float32 rounding.
  * Recurrent layers over Keras' default LSTM or GRU cell (float32) run each whole pass in
- * one call, split across `threads` (the passes in `fused`, see recurrent-passes.ts).
+ * one call, split across `threads`, padded (masked) sequences included (the passes in `fused`,
+ * see recurrent-passes.ts).
  *
  * Operands are copied into the module's own memory (grown as needed) and the results are
  * copied back, so tensors stay ordinary typed arrays. Each backend has its own memory.
