@@ -25,6 +25,9 @@ export function outputShape(c: BenchCase): number[] {
  * - W1, W2: windows of a noisy sine, each predicting the value after it;
  * - W3: two random bits per step, the target bit their carry-free sum (XOR), per step;
  * - W4: standard normal inputs and targets in (−1, 1);
+ * - W6: sequences of 1 to `time` steps of standard normal inputs (never exactly 0), padded at
+ *   the end with zero steps (which Masking masks), the target the mean of the first feature
+ *   over the sequence's steps;
  * - W5: windows of `time + 1` points of a noisy sine of `samples + time` points; the
  *   input is the first `time` points, the target every next point (a sequence model).
  */
@@ -61,6 +64,19 @@ export function makeData(c: BenchCase, seed = 1): BenchData {
     case 'W4': {
       for (let i = 0; i < x.length; i++) x[i] = random.normal();
       for (let i = 0; i < y.length; i++) y[i] = random.uniform(-1, 1);
+      break;
+    }
+    case 'W6': {
+      const features = c.features;
+      for (let s = 0; s < n; s++) {
+        const length = random.integer(1, c.time + 1);
+        let sum = 0;
+        for (let t = 0; t < length; t++) {
+          for (let f = 0; f < features; f++) x[(s * c.time + t) * features + f] = random.normal() || 1e-3;
+          sum += x[(s * c.time + t) * features]!;
+        }
+        y[s] = sum / length;
+      }
       break;
     }
     case 'W5': {

@@ -12,6 +12,13 @@ export interface ModelSpec {
   readonly returnSequences: boolean;
   /** A Dense layer on top, or null for the recurrent layer alone. */
   readonly dense: { readonly units: number; readonly activation: 'linear' | 'sigmoid' } | null;
+  /** The recurrent layer wrapped in Bidirectional (outputs concatenated). @defaultValue false */
+  readonly bidirectional?: boolean;
+  /**
+   * A Masking layer (mask value 0) in front: the data's sequences have different lengths,
+   * padded with zero steps at the end, and the recurrent layers skip the padding. @defaultValue false
+   */
+  readonly masking?: boolean;
 }
 
 export type OptimizerName = 'adam' | 'rmsprop' | 'sgd';
@@ -22,7 +29,7 @@ export type Phase = 'train' | 'predict';
 export interface BenchCase {
   /** Row id, e.g. `"W1 b75"` or `"W2 predict"`. */
   readonly id: string;
-  readonly workload: 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
+  readonly workload: 'W1' | 'W2' | 'W3' | 'W4' | 'W5' | 'W6';
   /** What the row measures, e.g. `"LSTM(32)+Dense(1), T=25, in=1, Adam, batch 75"`. */
   readonly title: string;
   readonly phase: Phase;
@@ -52,12 +59,14 @@ export type Scale = 'full' | 'tiny';
 /**
  * Floating-point operations of one sample's forward pass through the recurrent layer,
  * counted as in docs/benchmarks.md: 2·gates·units·(in + units)·T (the products only; the Dense and
- * the elementwise gate maths are left out). Training counts 3× (forward, and the two
+ * the elementwise gate maths are left out), twice for a Bidirectional layer; padded steps count
+ * like the others (the fused passes compute every step). Training counts 3× (forward, and the two
  * products of the backward pass: input gradients and weight gradients).
  */
 export function forwardFlopsPerSample(c: BenchCase): number {
   const gates = c.model.cell === 'lstm' ? 4 : 1;
-  return 2 * gates * c.model.units * (c.features + c.model.units) * c.time;
+  const directions = c.model.bidirectional === true ? 2 : 1;
+  return 2 * directions * gates * c.model.units * (c.features + c.model.units) * c.time;
 }
 
 /** FLOPs per sample of the row's phase (training 3× forward). */
@@ -166,5 +175,30 @@ export function benchCases(scale: Scale): BenchCase[] {
     samples: tiny ? 5 : 75,
     target: { ratio: 10, against: 'brain.js' },
   };
-  return [w1(1), w1(75), w2('train'), w2('predict'), w3(1), w3(100), w4('train'), w4('predict'), w5];
+  // W6: Bidirectional(LSTM(64)) over padded batches of sequences of different lengths (a
+  // Masking layer makes the mask), the shape of a text or event-sequence classifier.
+  const w6 = (phase: 'train' | 'predict'): BenchCase => ({
+    id: `W6 ${phase}`,
+    workload: 'W6',
+    title: `Masking+Bidirectional(LSTM(64))+Dense(1), T≤40 padded, in=16, Adam, batch 64, ${phase}`,
+    phase,
+    model: {
+      cell: 'lstm',
+      units: tiny ? 4 : 64,
+      activation: 'tanh',
+      returnSequences: false,
+      dense: { units: 1, activation: 'linear' },
+      bidirectional: true,
+      masking: true,
+    },
+    batch: tiny ? 4 : 64,
+    time: tiny ? 4 : 40,
+    features: tiny ? 3 : 16,
+    optimizer: 'adam',
+    learningRate: 1e-3,
+    loss: 'mse',
+    samples: tiny ? 8 : 256,
+    target: null,
+  });
+  return [w1(1), w1(75), w2('train'), w2('predict'), w3(1), w3(100), w4('train'), w4('predict'), w5, w6('train'), w6('predict')];
 }

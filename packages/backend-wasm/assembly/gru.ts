@@ -3,7 +3,7 @@
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
 import { gemm } from './gemm';
-import { inputAndWeightGradients, rowAt } from './recurrent';
+import { carryMasked, counts, inputAndWeightGradients, maskAt, rowAt } from './recurrent';
 import { useScratch } from './scratch';
 
 // Whole GRU layers (Keras' resetAfter variant, σ gates and tanh, f32), as the LSTM passes of lstm.ts:
@@ -12,10 +12,13 @@ import { useScratch } from './scratch';
 //     a_t = h_{t−1}·U + b_rec                   (kept in `recurrent`, [T, batch, 3u])
 //     z = σ(x·W_z + b_z + a_z)   r = σ(x·W_r + b_r + a_r)   h̃ = tanh(x·W_h + b_h + r ⊙ a_h)
 //     h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
+//
+// A step mask (see recurrent.ts) carries a masked row's h over, and backward passes its ∂h through.
 
 /**
  * Forward pass. `bias` holds b_in then b_rec (6u values, zeros for a layer without bias).
  * Writes the gate values [z | r | h̃] to `gates`, a_t to `recurrent` and h_1 … h_T to `h`.
+ * `mask` is the step mask (0: none).
  */
 export function gruForward(
   r0: i32,
@@ -27,6 +30,7 @@ export function gruForward(
   x: usize,
   kernel: usize,
   recurrentKernel: usize,
+  mask: usize,
   bias: usize,
   gates: usize,
   h: usize,
@@ -86,6 +90,7 @@ export function gruForward(
         store<f32>(hNext + s + o, z * load<f32>(hPrev + s + o) + (<f32>1 - z) * hh);
       }
     }
+    carryMasked(mask, t, batch, r0, rows, units, h);
   }
 }
 
@@ -94,7 +99,8 @@ export function gruForward(
  * a_t and h. `dh` [batch, u] enters holding ∂L/∂h_T and leaves holding ∂L/∂h_0; `dz`
  * receives ∂L/∂(x·W + b_in) and `dRec` ∂L/∂a, both [T, batch, 3u]. Writes `dx`, adds ∂L/∂W
  * and ∂L/∂U, and sums ∂L/∂b_in and ∂L/∂b_rec into this thread's `biasGrad` (6u, zeroed
- * first).
+ * first). At a step where `mask` (0: none) masks a row, that row's ∂z and ∂a are 0 and its
+ * ∂h passes through.
  */
 export function gruBackward(
   r0: i32,
@@ -106,6 +112,7 @@ export function gruBackward(
   x: usize,
   kernel: usize,
   recurrentKernel: usize,
+  mask: usize,
   gates: usize,
   recurrent: usize,
   h: usize,
@@ -135,12 +142,18 @@ export function gruBackward(
     const hPrev = rowAt(h, t, batch, r0, units);
     const dzt = rowAt(dz, t, batch, r0, w);
     const drt = rowAt(dRec, t, batch, r0, w);
+    const maskRow = maskAt(mask, t, batch, r0);
     for (let r = 0; r < rows; r++) {
       const gr = g + <usize>r * 3 * rowBytes;
       const ar = a + <usize>r * 3 * rowBytes;
       const dzr = dzt + <usize>r * 3 * rowBytes;
       const drr = drt + <usize>r * 3 * rowBytes;
       const s = <usize>r * rowBytes;
+      if (!counts(maskRow, r)) {
+        memory.fill(dzr, 0, 3 * rowBytes);
+        memory.fill(drr, 0, 3 * rowBytes);
+        continue;
+      }
       let k = 0;
       for (; k + 4 <= units; k += 4) {
         const o = <usize>k << 2;

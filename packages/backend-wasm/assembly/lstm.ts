@@ -4,12 +4,13 @@
 //     z = gates + recurrent + bias,  i = σ(z_i)  f = σ(z_f)  c̃ = tanh(z_c)  o = σ(z_o)
 //     c_t = f ⊙ c_{t−1} + i ⊙ c̃,  a = tanh(c_t),  h_t = o ⊙ a
 //
-// σ and tanh are those of activations.ts.
+// σ and tanh are those of activations.ts. A step mask (see recurrent.ts) carries a masked
+// row's h and c over, and backward passes its ∂h and ∂c through.
 
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
 import { gemm } from './gemm';
-import { inputAndWeightGradients, rowAt } from './recurrent';
+import { carryMasked, counts, inputAndWeightGradients, maskAt, rowAt } from './recurrent';
 import { useScratch } from './scratch';
 
 /**
@@ -84,7 +85,8 @@ function lstmStep(
  * Forward pass: z_t = x_t·W + h_{t−1}·U + b, then the cell. Reads x [T, batch, features],
  * W [features, 4u], U [u, 4u], bias [4u], h_0 and c_0; writes the gate values to `gates`
  * [T, batch, 4u], h_1 … h_T and c_1 … c_T ([T + 1, batch, u]) and tanh(c_t) to
- * `activation` [T, batch, u]. `recurrent` is room for rows × 4u values.
+ * `activation` [T, batch, u]. `mask` is the step mask (0: none). `recurrent` is room for
+ * rows × 4u values.
  */
 export function lstmForward(
   r0: i32,
@@ -96,6 +98,7 @@ export function lstmForward(
   x: usize,
   kernel: usize,
   recurrentKernel: usize,
+  mask: usize,
   bias: usize,
   gates: usize,
   h: usize,
@@ -124,6 +127,8 @@ export function lstmForward(
       rowAt(activation, t, batch, r0, units),
       rowAt(h, t + 1, batch, r0, units),
     );
+    carryMasked(mask, t, batch, r0, rows, units, h);
+    carryMasked(mask, t, batch, r0, rows, units, c);
   }
 }
 
@@ -133,7 +138,8 @@ export function lstmForward(
  * enter holding ∂L/∂h_T and ∂L/∂c_T and leave holding ∂L/∂h_0 and ∂L/∂c_0. Writes ∂L/∂z to
  * `dz` [T, batch, 4u] and ∂L/∂x to `dx` [T, batch, features]; adds ∂L/∂W, ∂L/∂U and ∂L/∂b
  * to kernelGrad, recurrentKernelGrad and biasGrad (biasGrad is zeroed first: it is this
- * thread's own sum).
+ * thread's own sum). At a step where `mask` (0: none) masks a row, that row's ∂z is 0 and its
+ * ∂h and ∂c pass through.
  */
 export function lstmBackward(
   r0: i32,
@@ -145,6 +151,7 @@ export function lstmBackward(
   x: usize,
   kernel: usize,
   recurrentKernel: usize,
+  mask: usize,
   gates: usize,
   h: usize,
   c: usize,
@@ -178,8 +185,10 @@ export function lstmBackward(
       dcRows,
       dzt,
       biasGrad,
+      maskAt(mask, t, batch, r0),
     );
-    gemm<f32>(false, true, rows, units, w, dzt, recurrentKernel, 0, dhRows); // ∂h_{t−1} = dz_t·Uᵀ
+    // ∂h_{t−1} = dz_t·Uᵀ: the cell zeroed the ∂h it used, and a masked row's (dz = 0) stays.
+    gemm<f32>(false, true, rows, units, w, dzt, recurrentKernel, 1, dhRows);
   }
   inputAndWeightGradients(r0, rows, batch, time, features, units, w, x, kernel, h, dz, dz, dx, kernelGrad, recurrentKernelGrad);
 }
@@ -187,7 +196,9 @@ export function lstmBackward(
 /**
  * One step of the standard cell backwards for `rows` sequences, with σ′ = σ(1 − σ) and
  * tanh′ = 1 − tanh² from the kept values: through h_t = o ⊙ tanh(c_t) and
- * c_t = f ⊙ c_{t−1} + i ⊙ c̃. dc leaves holding ∂L/∂c_{t−1}; db accumulates ∂L/∂z.
+ * c_t = f ⊙ c_{t−1} + i ⊙ c̃. dc leaves holding ∂L/∂c_{t−1} and dh zero (∂h_{t−1} is added
+ * after); db accumulates ∂L/∂z. A row masked in `maskRow` (see maskAt) gets dz = 0 and keeps
+ * its dh and dc.
  */
 function lstmCellBackward(
   rows: i32,
@@ -199,6 +210,7 @@ function lstmCellBackward(
   dc: usize,
   dz: usize,
   db: usize,
+  maskRow: usize,
 ): void {
   const rowBytes = <usize>units << 2;
   const one = f32x4.splat(1);
@@ -206,6 +218,10 @@ function lstmCellBackward(
     const z = gates + <usize>r * 4 * rowBytes;
     const d = dz + <usize>r * 4 * rowBytes;
     const s = <usize>r * rowBytes;
+    if (!counts(maskRow, r)) {
+      memory.fill(d, 0, 4 * rowBytes);
+      continue;
+    }
     let k = 0;
     for (; k + 4 <= units; k += 4) {
       const o = <usize>k << 2;
@@ -225,6 +241,7 @@ function lstmCellBackward(
       v128.store(d + 2 * rowBytes + o, dzc);
       v128.store(d + 3 * rowBytes + o, dzo);
       v128.store(dc + s + o, f32x4.mul(dct, f));
+      v128.store(dh + s + o, f32x4.splat(0));
       v128.store(db + o, f32x4.add(v128.load(db + o), dzi));
       v128.store(db + rowBytes + o, f32x4.add(v128.load(db + rowBytes + o), dzf));
       v128.store(db + 2 * rowBytes + o, f32x4.add(v128.load(db + 2 * rowBytes + o), dzc));
@@ -248,6 +265,7 @@ function lstmCellBackward(
       store<f32>(d + 2 * rowBytes + o, dzc);
       store<f32>(d + 3 * rowBytes + o, dzo);
       store<f32>(dc + s + o, dct * f);
+      store<f32>(dh + s + o, 0);
       store<f32>(db + o, load<f32>(db + o) + dzi);
       store<f32>(db + rowBytes + o, load<f32>(db + rowBytes + o) + dzf);
       store<f32>(db + 2 * rowBytes + o, load<f32>(db + 2 * rowBytes + o) + dzc);

@@ -1,11 +1,41 @@
-// Helpers shared by the LSTM and GRU passes (lstm.ts, gru.ts): time-major row addresses and
-// the input and weight gradients after a backward pass's time loop.
+// Helpers shared by the LSTM and GRU passes (lstm.ts, gru.ts): time-major row addresses, the
+// step mask, and the input and weight gradients after a backward pass's time loop.
+//
+// The step mask (0 when there is none) is f32 [T, batch], 1 where a step counts. Forward, a
+// masked row's states carry over (slot t + 1 := slot t, whatever the cell computed); backward,
+// the cells write ∂L/∂z = 0 for that row and leave its state gradients as they are, so they
+// pass to step t − 1 unchanged and the row adds nothing to ∂x, ∂W, ∂U or ∂b.
 
 import { gemm } from './gemm';
 
 /** Byte address of row `row` of step t in a time-major [T, batch, width] f32 buffer. */
 export function rowAt(base: usize, t: i32, batch: i32, row: i32, width: i32): usize {
   return base + ((<usize>(t * batch + row) * <usize>width) << 2);
+}
+
+/**
+ * Address of the mask value of step t, row `row` (0 when there is no mask): the cells read
+ * row r of their share at maskRow + 4r.
+ */
+export function maskAt(mask: usize, t: i32, batch: i32, row: i32): usize {
+  return mask == 0 ? 0 : rowAt(mask, t, batch, row, 1);
+}
+
+/** Whether row r counts at the step whose mask row `maskRow` is ({@link maskAt}). */
+export function counts(maskRow: usize, r: i32): bool {
+  return maskRow == 0 || load<f32>(maskRow + (<usize>r << 2)) != 0;
+}
+
+/**
+ * After forward step t: each masked row of r0 … r0+rows keeps its state, copied from slot t
+ * to slot t + 1 of `history` [T + 1, batch, units].
+ */
+export function carryMasked(mask: usize, t: i32, batch: i32, r0: i32, rows: i32, units: i32, history: usize): void {
+  const maskRow = maskAt(mask, t, batch, r0);
+  if (maskRow == 0) return;
+  for (let r = 0; r < rows; r++) {
+    if (!counts(maskRow, r)) memory.copy(rowAt(history, t + 1, batch, r0 + r, units), rowAt(history, t, batch, r0 + r, units), <usize>units << 2);
+  }
 }
 
 /**

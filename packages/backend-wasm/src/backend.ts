@@ -5,9 +5,9 @@
 import { type KernelBackend, RnnkitError, type TypedArray, checkGemm, jsBackend, setBackend } from '@rnnkit/tensor';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 import { recurrentPasses } from './recurrent-passes.js';
-import { type PassSizes, checkPassBuffers, checkPassSizes } from './checks.js';
+import { type PassBufferCheck, type PassSizes, checkPassBuffers, checkPassSizes } from './checks.js';
 import { GRU_BACKWARD, GRU_FORWARD, LSTM_BACKWARD, LSTM_FORWARD, type PassShape, type PassSpec } from './pass-specs.js';
-import { copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
+import { copyBytesIn32, copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
 import { align, bump } from './layout.js';
 import { type GradientSlots, loadGradients, storeGradients, takeGradients } from './gradient-slots.js';
 import {
@@ -53,7 +53,8 @@ const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationR
  * of `@rnnkit/tensor` — `matmul`, `tensordot`, the layers' forward and backward passes —
  * then runs in WebAssembly, with results equal to the JS backend's within float32 rounding.
  * Recurrent layers over Keras' default LSTM or GRU cell (float32) run each whole pass in
- * one call, split across `threads` (the passes in `fused`, see recurrent-passes.ts).
+ * one call, split across `threads`, padded (masked) sequences included (the passes in `fused`,
+ * see recurrent-passes.ts).
  *
  * Operands are copied into the module's own memory (grown as needed) and the results are
  * copied back, so tensors stay ordinary typed arrays. Each backend has its own memory.
@@ -320,7 +321,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const w = spec.gates * units;
     const shape: PassShape = { batch, time, features, units, w, step: batch * units };
     const buffers = spec.buffers;
-    const arrays: (Float32Array | null)[] = [];
+    const arrays: (Float32Array | Uint8Array | null)[] = [];
     // Which of the buffers that get no room when absent are absent: part of the layout.
     let absent = 0;
     for (let i = 0; i < buffers.length; i++) {
@@ -332,10 +333,10 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     const grads = spec.gradients?.of(args) ?? null;
     const slots = layout.slots;
     reserve(layout.end);
-    const checks: [string, Float32Array | null, number][] = [];
+    const checks: PassBufferCheck[] = [];
     for (let i = 0; i < buffers.length; i++) {
       const buffer = buffers[i]!;
-      if (buffer.array) checks.push([buffer.name, arrays[i]!, buffer.needs?.(shape, args) ?? layout.sizes[i]!]);
+      if (buffer.array) checks.push([buffer.name, arrays[i]!, buffer.needs?.(shape, args) ?? layout.sizes[i]!, buffer.bytes ? Uint8Array : Float32Array]);
     }
     if (grads && slots) {
       const [kernel, recurrent, bias] = slots.sizes as [number, number, number];
@@ -349,9 +350,13 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
         if (buffer.whenNull === 'zeros') f32.fill(0, start, start + size);
         continue;
       }
+      if (buffer.bytes) {
+        copyBytesIn32(f32, start, array as Uint8Array, size);
+        continue;
+      }
       const range = buffer.copyIn ? buffer.copyIn(shape) : null;
-      if (!buffer.copyIn) copyIn32(f32, start, array, 0, size);
-      else if (range !== null) copyIn32(f32, start + range[0], array, range[0], range[1]);
+      if (!buffer.copyIn) copyIn32(f32, start, array as Float32Array, 0, size);
+      else if (range !== null) copyIn32(f32, start + range[0], array as Float32Array, range[0], range[1]);
     }
     if (grads && slots) loadGradients(f32, slots, grads.kernelGrad, grads.recurrentKernelGrad);
     const kernelArgs = layout.kernelArgs;
@@ -359,7 +364,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     for (let i = 0; i < buffers.length; i++) {
       const array = arrays[i]!;
       const range = array && buffers[i]!.copyOut?.(shape, args);
-      if (range) copyOut32(f32, (layout.addresses[i]! >>> 2) + range[0], array, range[0], range[1]);
+      if (range) copyOut32(f32, (layout.addresses[i]! >>> 2) + range[0], array as Float32Array, range[0], range[1]);
     }
     if (grads && slots) storeGradients(f32, exports, slots, grads.kernelGrad, grads.recurrentKernelGrad, grads.biasGrad);
   }

@@ -19,6 +19,7 @@ function lstmForwardArgs(batch: number, time: number, features: number, units: n
     gates: new Float32Array(0),
     cellActivation: new Float32Array(0),
     keep: false,
+    valid: null as Uint8Array | null,
   };
 }
 
@@ -36,6 +37,7 @@ function lstmForward(target: WasmBackend, args: ReturnType<typeof lstmForwardArg
     states: [args.h, args.c],
     kept: [args.gates, args.cellActivation],
     keep: args.keep,
+    valid: args.valid,
   });
 }
 
@@ -83,6 +85,16 @@ describe('the fused passes of the WebAssembly backend', () => {
   it('should refuse a buffer too short for the sizes', () => {
     const args = { ...lstmForwardArgs(2, 3, 3, 4), x: new Float32Array(10) };
     expect(() => lstmForward(backend, args)).toThrow(/^wasm-simd: lstmForward with batch=2, time=3, features=3, units=4: x holds 10 values, needs 18$/);
+  });
+
+  it('should refuse a step mask too short for time × batch, or not of bytes', () => {
+    expect(() => lstmForward(backend, { ...lstmForwardArgs(2, 3, 3, 4), valid: new Uint8Array(5) })).toThrow(
+      /^wasm-simd: lstmForward with batch=2, time=3, features=3, units=4: mask holds 5 values, needs 6$/,
+    );
+    const floats = new Float32Array(6) as unknown as Uint8Array;
+    expect(() => lstmForward(backend, { ...lstmForwardArgs(2, 3, 3, 4), valid: floats })).toThrow(
+      /^wasm-simd: lstmForward with batch=2, time=3, features=3, units=4: mask must be a Uint8Array, got \[object Float32Array\]$/,
+    );
   });
 
   it('should give the memory error, not a trap, for a pass needing more than 4 GiB (one thread) or 2 GiB (threads)', async () => {

@@ -26,20 +26,15 @@ export function checkPassSizes(name: string, kernel: string, sizes: PassSizes): 
   throw new RnnkitError(name, `${passCall(kernel, sizes)}: sizes must be integers from 0 to 2147483647`);
 }
 
-/**
- * Checks that each of a pass's buffers holds the values the pass reads or writes:
- * `[label, array (null: absent, nothing to check), values needed]`.
- */
-export function checkPassBuffers(
-  name: string,
-  kernel: string,
-  sizes: PassSizes,
-  buffers: readonly (readonly [label: string, array: Float32Array | null, values: number])[],
-): void {
-  for (const [label, array, size] of buffers) {
+/** One buffer of a pass to check: its label, the caller's array (null: absent, nothing to check), the values needed, and its type (default Float32Array). */
+export type PassBufferCheck = readonly [label: string, array: Float32Array | Uint8Array | null, values: number, type?: typeof Float32Array | typeof Uint8Array];
+
+/** Checks that each of a pass's buffers has its type and holds the values the pass reads or writes. */
+export function checkPassBuffers(name: string, kernel: string, sizes: PassSizes, buffers: readonly PassBufferCheck[]): void {
+  for (const [label, array, size, type = Float32Array] of buffers) {
     if (array === null) continue;
-    if (!(array instanceof Float32Array)) {
-      throw new RnnkitError(name, `${passCall(kernel, sizes)}: ${label} must be a Float32Array, got ${Object.prototype.toString.call(array)}`);
+    if (!(array instanceof type)) {
+      throw new RnnkitError(name, `${passCall(kernel, sizes)}: ${label} must be a ${type.name}, got ${Object.prototype.toString.call(array)}`);
     }
     if (array.length < size) throw new RnnkitError(name, `${passCall(kernel, sizes)}: ${label} holds ${array.length} values, needs ${size}`);
   }

@@ -16,6 +16,11 @@ export function copyIn32(memory: Float32Array, at: number, source: Float32Array,
   }
 }
 
+/** Copies bytes (a step mask of 0s and 1s) into float32 memory as the same values. */
+export function copyBytesIn32(memory: Float32Array, at: number, source: Uint8Array, size: number): void {
+  for (let i = 0; i < size; i++) memory[at + i] = source[i]!;
+}
+
 export function copyOut32(memory: Float32Array, at: number, target: Float32Array, offset: number, size: number): void {
   if (size <= COPY_LOOP_MAX) {
     for (let i = 0; i < size; i++) target[offset + i] = memory[at + i]!;

@@ -2,6 +2,14 @@
 // time-major buffers), which recurrent-passes.ts builds from the buffers of a RecurrentPass.
 
 /**
+ * The step mask of a pass, time-major `[time, batch]` (1: the step counts, 0: masked), or
+ * null when every step counts. Forward, a masked step carries a row's states over (h_{t+1} =
+ * h_t, and c for the LSTM); backward, it passes the row's state gradients through unchanged
+ * and adds nothing to ∂x, ∂W, ∂U or ∂b.
+ */
+export type StepMask = Uint8Array | null;
+
+/**
  * Arguments of the WebAssembly `gruForward`: the GRU of Keras with `resetAfter` (σ gates,
  * tanh candidate, gate order z, r, h̃) over `time` steps of `batch` sequences, float32, every
  * buffer time-major and contiguous from index 0:
@@ -21,6 +29,8 @@ export interface GruForwardArgs {
   readonly kernel: Float32Array;
   /** U `[units, 3·units]`. */
   readonly recurrentKernel: Float32Array;
+  /** See {@link StepMask}. */
+  readonly mask: StepMask;
   /** `[2, 3·units]`: the input bias, then the recurrent bias; null for none. */
   readonly bias: Float32Array | null;
   /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written. */
@@ -42,6 +52,8 @@ export interface GruBackwardArgs {
   readonly x: Float32Array;
   readonly kernel: Float32Array;
   readonly recurrentKernel: Float32Array;
+  /** See {@link StepMask}. */
+  readonly mask: StepMask;
   /** From the forward pass: gate values, a_t and h_0 … h_T. */
   readonly gates: Float32Array;
   readonly recurrent: Float32Array;
@@ -77,6 +89,8 @@ export interface LstmForwardArgs {
   readonly kernel: Float32Array;
   /** U `[units, 4·units]`. */
   readonly recurrentKernel: Float32Array;
+  /** See {@link StepMask}. */
+  readonly mask: StepMask;
   /** b `[4·units]`, or null for none. */
   readonly bias: Float32Array | null;
   /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written. */
@@ -106,6 +120,8 @@ export interface LstmBackwardArgs {
   readonly x: Float32Array;
   readonly kernel: Float32Array;
   readonly recurrentKernel: Float32Array;
+  /** See {@link StepMask}. */
+  readonly mask: StepMask;
   /** From the forward pass: gate values, h_0 … h_T, c_0 … c_T and tanh(c_1 … c_T). */
   readonly gates: Float32Array;
   readonly h: Float32Array;

@@ -2,7 +2,7 @@
 // (assembly/lstm.ts, assembly/gru.ts). From a table the backend derives the memory layout,
 // the checks of the caller's arrays, what is copied in before the kernels run and out
 // after, and the kernel's positional arguments — instead of four hand-written lists each.
-import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
+import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs, StepMask } from './pass-args.js';
 
 /** The sizes of a pass and the widths derived from them. */
 export interface PassShape {
@@ -26,7 +26,9 @@ export interface BufferSpec<A> {
   /** Values it holds; `rows` is the thread's share of the batch for a per-thread buffer. */
   readonly size: (shape: PassShape, rows: number) => number;
   /** The caller's array behind it (null when the caller has none); absent for the kernels' own. */
-  readonly array?: (args: A) => Float32Array | null;
+  readonly array?: (args: A) => Float32Array | Uint8Array | null;
+  /** The caller's array is a Uint8Array of 0s and 1s (a step mask), held as float32 0 and 1. */
+  readonly bytes?: boolean;
   /** For a null array: 'zeros' gives a zeroed buffer (no bias), 'none' address 0 and no room (no dhOut). */
   readonly whenNull?: 'zeros' | 'none';
   /** The values read from the caller before the kernels run (default all of them; null: none). */
@@ -101,10 +103,12 @@ function stateGradient<A>(name: string, array: (args: A) => Float32Array): Buffe
   return { name, size: (shape) => shape.step, array, copyOut: firstStep };
 }
 
-const weights = <A extends { x: Float32Array; kernel: Float32Array; recurrentKernel: Float32Array }>(): BufferSpec<A>[] => [
+/** The input, the weights and the step mask (no room when there is none: the kernels see address 0). */
+const weights = <A extends { x: Float32Array; kernel: Float32Array; recurrentKernel: Float32Array; mask: StepMask }>(): BufferSpec<A>[] => [
   input('x', (args) => args.x, inputs),
   input('kernel', (args) => args.kernel, (shape) => shape.features * shape.w),
   input('recurrentKernel', (args) => args.recurrentKernel, (shape) => shape.units * shape.w),
+  { name: 'mask', size: (shape) => shape.time * shape.batch, array: (args) => args.mask, bytes: true, whenNull: 'none' },
 ];
 
 const forwardWork = (shape: PassShape): number => shape.time * shape.batch * shape.w * (shape.units + shape.features);

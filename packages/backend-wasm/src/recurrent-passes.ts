@@ -1,7 +1,8 @@
 // The backend's whole-sequence kernels as RecurrentPass objects of @rnnkit/layers: the
 // recurrent layer finds them in `backend.fused` and hands over the buffers of a pass, which
-// have the layouts the kernels use (LSTM kept [gates | tanh(c)], GRU kept [gates | a]).
-import type { GRUCell, LSTMCell, RecurrentCell, RecurrentPass } from '@rnnkit/layers';
+// have the layouts the kernels use (LSTM kept [gates | tanh(c)], GRU kept [gates | a]), and
+// the step mask of a masked sequence (the passes apply masks: `masks: true`).
+import type { GRUCell, LSTMCell, PassBackward, PassForward, RecurrentCell, RecurrentPass } from '@rnnkit/layers';
 import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
 
 /** The whole-pass kernels of one backend (see backend.ts). */
@@ -16,6 +17,7 @@ export interface RecurrentKernels {
 // built-in ones of those names (an Activation object must not reuse a built-in's name for a
 // different function). They know no dropout: a cell whose dropout masks are set (a training
 // pass with dropout) runs its own steps; at inference the masks are unset and the kernels run.
+// Step masks (padding) are another matter: the kernels apply them.
 
 /** Whether the cell has no dropout masks set (the layer sets them only during a training pass with dropout). */
 function withoutDropoutMasks(cell: RecurrentCell): boolean {
@@ -48,100 +50,83 @@ function isStandardGru(cell: RecurrentCell): cell is GRUCell {
   );
 }
 
+// The arguments of both cells' kernels, built by one function per direction so each is
+// written once: the cells share every buffer but their second state and kept buffer — the
+// LSTM's c and tanh(c), the GRU's a_t (`recurrent`; the GRU has no c). Each object has every
+// field of both, so all four calls build objects of one shape per direction (written out,
+// not spread: a pass runs per batch, and spreading built slower, shape-shifting objects).
+
+/** Stands in for the GRU's absent c and ∂c (the GRU's kernels never read them). */
+const NO_STATE = new Float32Array(0);
+
+function forwardArgs(run: PassForward): LstmForwardArgs & GruForwardArgs {
+  const cell = run.cell as LSTMCell | GRUCell;
+  const bias = cell.biasParam;
+  const second = run.kept[1] as Float32Array;
+  return {
+    batch: run.batch,
+    time: run.time,
+    features: run.features,
+    units: cell.units,
+    x: run.x as Float32Array,
+    kernel: cell.kernelParam.value.data as Float32Array,
+    recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
+    mask: run.valid ?? null,
+    bias: bias === null ? null : (bias.value.data as Float32Array),
+    h: run.states[0] as Float32Array,
+    c: (run.states[1] ?? NO_STATE) as Float32Array,
+    gates: run.kept[0] as Float32Array,
+    cellActivation: second,
+    recurrent: second,
+    keep: run.keep,
+  };
+}
+
+function backwardArgs(run: PassBackward): LstmBackwardArgs & GruBackwardArgs {
+  const cell = run.cell as LSTMCell | GRUCell;
+  const bias = cell.biasParam;
+  const second = run.kept[1] as Float32Array;
+  return {
+    batch: run.batch,
+    time: run.time,
+    features: run.features,
+    units: cell.units,
+    x: run.x as Float32Array,
+    kernel: cell.kernelParam.value.data as Float32Array,
+    recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
+    mask: run.valid ?? null,
+    dhOut: run.dOutputs as Float32Array | null,
+    dx: run.dx as Float32Array,
+    kernelGrad: cell.kernelParam.grad.data as Float32Array,
+    recurrentKernelGrad: cell.recurrentKernelParam.grad.data as Float32Array,
+    biasGrad: bias === null ? null : (bias.grad.data as Float32Array),
+    gates: run.kept[0] as Float32Array,
+    h: run.states[0] as Float32Array,
+    c: (run.states[1] ?? NO_STATE) as Float32Array,
+    cellActivation: second,
+    recurrent: second,
+    dh: run.dStates[0] as Float32Array,
+    dc: (run.dStates[1] ?? NO_STATE) as Float32Array,
+  };
+}
+
 /** The LSTM and GRU passes of a backend named `name`. */
 export function recurrentPasses(kernels: RecurrentKernels, name: string): RecurrentPass[] {
   const lstm: RecurrentPass = {
     family: 'recurrent',
     name: `${name} lstm`,
+    masks: true,
     supports: isStandardLstm,
-    forward(run) {
-      const cell = run.cell as LSTMCell;
-      const bias = cell.biasParam;
-      kernels.lstmForward({
-        batch: run.batch,
-        time: run.time,
-        features: run.features,
-        units: cell.units,
-        x: run.x as Float32Array,
-        kernel: cell.kernelParam.value.data as Float32Array,
-        recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
-        bias: bias === null ? null : (bias.value.data as Float32Array),
-        h: run.states[0] as Float32Array,
-        c: run.states[1] as Float32Array,
-        gates: run.kept[0] as Float32Array,
-        cellActivation: run.kept[1] as Float32Array,
-        keep: run.keep,
-      });
-    },
-    backward(run) {
-      const cell = run.cell as LSTMCell;
-      kernels.lstmBackward({
-        // Written out, not spread: a pass runs per batch, and spreading built slower, shape-shifting objects.
-        batch: run.batch,
-        time: run.time,
-        features: run.features,
-        units: cell.units,
-        x: run.x as Float32Array,
-        kernel: cell.kernelParam.value.data as Float32Array,
-        recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
-        dhOut: run.dOutputs as Float32Array | null,
-        dx: run.dx as Float32Array,
-        kernelGrad: cell.kernelParam.grad.data as Float32Array,
-        recurrentKernelGrad: cell.recurrentKernelParam.grad.data as Float32Array,
-        biasGrad: cell.biasParam === null ? null : (cell.biasParam.grad.data as Float32Array),
-        gates: run.kept[0] as Float32Array,
-        h: run.states[0] as Float32Array,
-        c: run.states[1] as Float32Array,
-        cellActivation: run.kept[1] as Float32Array,
-        dh: run.dStates[0] as Float32Array,
-        dc: run.dStates[1] as Float32Array,
-      });
-    },
+    forward: (run) => kernels.lstmForward(forwardArgs(run)),
+    backward: (run) => kernels.lstmBackward(backwardArgs(run)),
   };
   const gru: RecurrentPass = {
     family: 'recurrent',
     name: `${name} gru`,
+    masks: true,
     supports: isStandardGru,
-    forward(run) {
-      const cell = run.cell as GRUCell;
-      const bias = cell.biasParam;
-      kernels.gruForward({
-        batch: run.batch,
-        time: run.time,
-        features: run.features,
-        units: cell.units,
-        x: run.x as Float32Array,
-        kernel: cell.kernelParam.value.data as Float32Array,
-        recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
-        bias: bias === null ? null : (bias.value.data as Float32Array),
-        h: run.states[0] as Float32Array,
-        gates: run.kept[0] as Float32Array,
-        recurrent: run.kept[1] as Float32Array,
-        keep: run.keep,
-      });
-    },
-    backward(run) {
-      const cell = run.cell as GRUCell;
-      kernels.gruBackward({
-        // Written out, not spread: a pass runs per batch, and spreading built slower, shape-shifting objects.
-        batch: run.batch,
-        time: run.time,
-        features: run.features,
-        units: cell.units,
-        x: run.x as Float32Array,
-        kernel: cell.kernelParam.value.data as Float32Array,
-        recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
-        dhOut: run.dOutputs as Float32Array | null,
-        dx: run.dx as Float32Array,
-        kernelGrad: cell.kernelParam.grad.data as Float32Array,
-        recurrentKernelGrad: cell.recurrentKernelParam.grad.data as Float32Array,
-        biasGrad: cell.biasParam === null ? null : (cell.biasParam.grad.data as Float32Array),
-        gates: run.kept[0] as Float32Array,
-        recurrent: run.kept[1] as Float32Array,
-        h: run.states[0] as Float32Array,
-        dh: run.dStates[0] as Float32Array,
-      });
-    },
+    forward: (run) => kernels.gruForward(forwardArgs(run)),
+    backward: (run) => kernels.gruBackward(backwardArgs(run)),
   };
   return [lstm, gru];
 }

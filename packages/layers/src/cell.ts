@@ -179,13 +179,23 @@ export interface PassForward {
    * recomputes it).
    */
   readonly keep: boolean;
+  /**
+   * The step mask in processing order, time-major `[T, batch]` (1: the step counts), given
+   * only to a pass with `masks: true`; absent or null when every step counts. At a masked
+   * step a row's states carry over unchanged (slot t + 1 equals slot t), whatever the cell
+   * would have computed.
+   */
+  readonly valid?: Uint8Array | null;
 }
 
 /** What a fused backward pass is given: the forward buffers (complete) and the gradients. */
 export interface PassBackward extends PassForward {
   /**
    * ∂L/∂h_t for every step, `[T, batch, units]`, when every step is an output
-   * (returnSequences), else null (then ∂L/∂h_T is already in `dStates[0]`).
+   * (returnSequences), else null (then ∂L/∂h_T is already in `dStates[0]`). With a mask these
+   * are the gradients of the history slots h_1 … h_T (at a masked step the carried state):
+   * the layer has already dropped those of outputs that are zeros (before a row's first
+   * valid step).
    */
   readonly dOutputs: TypedArray | null;
   /** As {@link BackwardSteps.dStates}: final-state gradients in, initial-state gradients out. */
@@ -208,6 +218,13 @@ export interface RecurrentPass extends FusedKernel {
    * while the cell has `dropoutMasks` set, unless the pass applies them).
    */
   supports(cell: RecurrentCell): boolean;
+  /**
+   * True when the pass applies a step mask (`valid` of {@link PassForward}): a masked step
+   * carries a row's states over, and backward passes that row's state gradients through
+   * unchanged, adding nothing to its input or parameter gradients. Without it a masked
+   * sequence runs the cell's own steps. @defaultValue false
+   */
+  readonly masks?: boolean;
   forward(run: PassForward): void;
   /** Adds the parameter gradients into each `Param.grad` of `run.cell`, like `backStep`. */
   backward(run: PassBackward): void;

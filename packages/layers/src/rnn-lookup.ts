@@ -19,13 +19,18 @@ export function isCell(value: unknown): value is RecurrentCell {
   );
 }
 
-/** The first fused pass of the current backend that computes this cell, if any. */
-export function findPass(cell: RecurrentCell): RecurrentPass | undefined {
+/**
+ * The first fused pass of the current backend that computes this cell, if any; for a
+ * `masked` sequence, the first that also applies step masks.
+ */
+export function findPass(cell: RecurrentCell, masked: boolean): RecurrentPass | undefined {
   const fused = getBackend().fused;
   if (fused === undefined) return undefined;
   for (let i = 0; i < fused.length; i++) {
     const k = fused[i]!;
-    if (k.family === 'recurrent' && (k as RecurrentPass).supports(cell)) return k as RecurrentPass;
+    if (k.family !== 'recurrent') continue;
+    const pass = k as RecurrentPass;
+    if ((!masked || pass.masks === true) && pass.supports(cell)) return pass;
   }
   return undefined;
 }

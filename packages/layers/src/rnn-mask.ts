@@ -5,7 +5,8 @@
 // cell works unchanged. Backward mirrors it: through a masked step a row's state gradients pass
 // straight to the step before and the cell's step sees zero gradients for that row (so it adds
 // nothing to the parameter or input gradients); an output gradient at a masked step flows to
-// the step whose output was repeated.
+// the step whose output was repeated. A backend's fused pass that applies masks itself
+// (`masks: true`) gets the mask and output gradients prepared by `maskedPassGradients`.
 import { type TypedArray, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
 import { describeValue } from './common.js';
 
@@ -117,6 +118,34 @@ export function afterMaskedBackStep(m: MaskedBackward, valid: Uint8Array, t: num
     for (let s = 0; s < dStates.length; s++) {
       const size = sizes[s]!, from = b * size;
       copyRow(m.stash[s]!, from, dStates[s]!, from, size);
+    }
+  }
+}
+
+/**
+ * The output gradients as a masked fused pass reads them: gradients of the history slots
+ * h_1 … h_T. A masked step's output equals its slot (the carried h), so its gradient may go
+ * there and pass through with the state gradient — except before a row's first valid step,
+ * where the output is zeros, not the initial state: those gradients are dropped. With
+ * returnSequences `dOutputs` (time-major) is changed in place; else (null) the last output's
+ * gradient `dy` `[batch, units]` is added to ∂h_T, for the rows with a valid step.
+ */
+export function maskedPassGradients(
+  valid: Uint8Array,
+  batch: number,
+  time: number,
+  units: number,
+  dOutputs: TypedArray | null,
+  dy: TypedArray,
+  dh: TypedArray,
+): void {
+  for (let b = 0; b < batch; b++) {
+    let first = 0; // the row's first valid step (time when there is none)
+    while (first < time && valid[first * batch + b] !== 1) first++;
+    if (dOutputs !== null) {
+      for (let t = 0; t < first; t++) dOutputs.fill(0, (t * batch + b) * units, (t * batch + b + 1) * units);
+    } else if (first < time) {
+      for (let k = b * units; k < (b + 1) * units; k++) dh[k]! += dy[k]!;
     }
   }
 }

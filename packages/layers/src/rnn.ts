@@ -39,7 +39,15 @@ import type {
 import { findPass, isCell } from './rnn-lookup.js';
 import { type BackwardScratch, type InitialStateSource, backwardScratch, layoutDiffers, setInitialStates, timeMajorInput, toBatchMajor } from './rnn-buffers.js';
 import { DropoutMaskSource, withDropoutMasks } from './rnn-dropout.js';
-import { afterMaskedBackStep, beforeMaskedBackStep, carryMaskedStates, maskedBackward, maskedOutputs, processingMask } from './rnn-mask.js';
+import {
+  afterMaskedBackStep,
+  beforeMaskedBackStep,
+  carryMaskedStates,
+  maskedBackward,
+  maskedOutputs,
+  maskedPassGradients,
+  processingMask,
+} from './rnn-mask.js';
 import { type StatefulConfig, type StatefulOptions, StatefulRecurrentLayer } from './rnn-stateful.js';
 
 /** Options of {@link RNN}. */
@@ -241,9 +249,9 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     // goBackwards is only this: the steps are read last first, so cells and passes run unchanged.
     const xTime = timeMajorInput(x, this.dtype, this.goBackwards);
     const valid = options.mask === undefined ? null : processingMask(this.api, options.mask, batch, time, this.goBackwards);
-    // Masked steps run the cell's own steps (no fused pass knows masks yet), and so do dropout masks.
+    // A masked sequence needs a fused pass that applies masks; dropout masks run the cell's own steps.
     const dropoutMasks = this.#dropout.masks(cell, batch, options.training === true);
-    const pass = valid === null && dropoutMasks === null ? findPass(cell) : undefined;
+    const pass = dropoutMasks === null ? findPass(cell, valid !== null) : undefined;
     // A fused inference pass may skip what only backward needs; the cell's own steps use the
     // kept buffers as working storage, so they always get them.
     const keep = pass === undefined || options.training === true;
@@ -252,7 +260,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     const initialFromParam = setInitialStates(this.initialStateSource(), batch, options.initialState ?? this.carriedStates(x.shape), states);
 
     withDropoutMasks(cell, dropoutMasks, () => {
-      if (pass !== undefined) pass.forward({ cell, batch, time, features, x: xTime, states, kept, keep });
+      if (pass !== undefined) pass.forward({ cell, batch, time, features, x: xTime, states, kept, keep, valid });
       else this.forwardSteps({ batch, time, features, t: 0, x: xTime, states, kept }, valid);
     });
     this.carryFinalStates(states, batch, time);
@@ -396,20 +404,21 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
       for (let i = 0; i < size; i++) dh[i]! += dy.data[i]!;
     }
 
-    const pass = valid === null && cache.dropoutMasks === null ? findPass(cell) : undefined;
+    const pass = cache.dropoutMasks === null ? findPass(cell, valid !== null) : undefined;
     if (!cache.complete) {
       // After an inference pass of a fused kernel: run forward again, keeping everything,
       // from the same initial states (slot 0 of the histories, which no pass writes).
       const kept = this.allocateKept(batch, time, true);
       const frame = { batch, time, features, t: 0, x: cache.x, states: cache.states, kept };
-      if (pass !== undefined) pass.forward({ ...frame, cell, keep: true });
+      if (pass !== undefined) pass.forward({ ...frame, cell, keep: true, valid });
       else this.forwardSteps(frame, valid);
       cache.kept = kept;
       cache.complete = true;
     }
     const { x, states, kept } = cache;
     if (pass !== undefined) {
-      pass.backward({ cell, batch, time, features, x, states, kept, keep: true, dOutputs, dStates, dx: dxTime });
+      if (valid !== null) maskedPassGradients(valid, batch, time, units, dOutputs, dy.data, dStates[0]!);
+      pass.backward({ cell, batch, time, features, x, states, kept, keep: true, valid, dOutputs, dStates, dx: dxTime });
     } else {
       const gradients = scratch.gradients;
       for (let i = 0; i < gradients.length; i++) gradients[i]!.fill(0);

@@ -4,7 +4,7 @@
 // the counterpart of TF.js' `trainOnBatch`.
 import { setFlagsFromString } from 'node:v8';
 import { createWasmBackend } from '@rnnkit/backend-wasm';
-import { type Layer, Sequential, dense, lstm, simpleRNN } from '@rnnkit/layers';
+import { type Layer, Sequential, bidirectional, dense, lstm, masking, simpleRNN } from '@rnnkit/layers';
 import { type Loss, binaryCrossentropy, meanSquaredError } from '@rnnkit/losses';
 import { adam, createOptimizer, rmsprop, sgd } from '@rnnkit/optimizers';
 import { type KernelBackend, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
@@ -15,11 +15,13 @@ import type { BenchCase } from '../workloads.js';
 /** An rnnkit model of the case's spec, seeded. */
 export function rnnkitModel(c: BenchCase, seed = 7): Sequential {
   const { model } = c;
-  const layers: Layer[] = [
+  const recurrent =
     model.cell === 'lstm'
       ? lstm({ units: model.units, activation: model.activation, returnSequences: model.returnSequences })
-      : simpleRNN({ units: model.units, activation: model.activation, returnSequences: model.returnSequences }),
-  ];
+      : simpleRNN({ units: model.units, activation: model.activation, returnSequences: model.returnSequences });
+  const layers: Layer[] = [];
+  if (model.masking === true) layers.push(masking({ maskValue: 0 }));
+  layers.push(model.bidirectional === true ? bidirectional({ layer: recurrent }) : recurrent);
   if (model.dense !== null) layers.push(dense({ units: model.dense.units, activation: model.dense.activation }));
   return new Sequential({ layers, inputShape: [c.time, c.features], seed });
 }

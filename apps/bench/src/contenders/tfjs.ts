@@ -11,14 +11,17 @@ import type { BenchCase } from '../workloads.js';
 function tfModel(c: BenchCase): tf.Sequential {
   const { model } = c;
   const net = tf.sequential();
-  const common = {
-    units: model.units,
-    activation: model.activation,
-    returnSequences: model.returnSequences,
-    inputShape: [c.time, c.features],
-  };
+  const inputShape = [c.time, c.features];
+  const first = model.masking === true || model.bidirectional === true ? {} : { inputShape };
+  const common = { units: model.units, activation: model.activation, returnSequences: model.returnSequences, ...first };
+  if (model.masking === true) net.add(tf.layers.masking({ maskValue: 0, inputShape }));
   // Keras' sigmoid gates (TF.js defaults to the hard sigmoid), as rnnkit uses.
-  net.add(model.cell === 'lstm' ? tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid' }) : tf.layers.simpleRNN(common));
+  const recurrent = model.cell === 'lstm' ? tf.layers.lstm({ ...common, recurrentActivation: 'sigmoid' }) : tf.layers.simpleRNN(common);
+  if (model.bidirectional === true) {
+    net.add(tf.layers.bidirectional({ layer: recurrent as tf.RNN, mergeMode: 'concat', ...(model.masking === true ? {} : { inputShape }) }));
+  } else {
+    net.add(recurrent);
+  }
   if (model.dense !== null) net.add(tf.layers.dense({ units: model.dense.units, activation: model.dense.activation }));
   const optimizer =
     c.optimizer === 'adam'
@@ -30,7 +33,7 @@ function tfModel(c: BenchCase): tf.Sequential {
   return net;
 }
 
-/** TF.js on one of its backends; it takes part in W1–W4. */
+/** TF.js on one of its backends; it takes part in every workload but W5 (brain.js'). */
 export function tfjsContender(id: Extract<ContenderId, 'tfjs-cpu' | 'tfjs-wasm'>): Contender {
   const backendName = id === 'tfjs-cpu' ? 'cpu' : 'wasm';
   const activate = async (): Promise<boolean> => {
