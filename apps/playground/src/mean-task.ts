@@ -3,7 +3,7 @@
 // predicts the mean of its real values. A Masking layer (maskValue 0) in front of the
 // recurrent layer marks the padding, so the layer carries its state over the padded steps
 // unchanged, as if the sequence had ended. Free of DOM and worker globals.
-import { Dense, GRU, LSTM, Masking, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { Dense, Masking, Sequential } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
 import { Random, Tensor } from '@rnnkit/tensor';
 import type { TaskView, TrainingConfig } from './config.js';
@@ -45,27 +45,10 @@ export function variableLengthMeans(count: number, maxLength: number, seed: numb
   return { inputs: new Tensor(inputs, [count, maxLength, 1]), targets: new Tensor(targets, [count, 1]), lengths };
 }
 
-function kindOf(layer: SimpleRNN | LSTM | GRU): 'SimpleRNN' | 'LSTM' | 'GRU' {
-  return layer instanceof LSTM ? 'LSTM' : layer instanceof GRU ? 'GRU' : 'SimpleRNN';
-}
-
-/**
- * The model without its Masking layer, with the same weights: on a sequence without padding
- * the mask keeps every step, so both compute the same. traceSequence
- * does not trace masked inputs yet, so the gradient flow is read from this copy.
- */
-export function withoutMasking(model: Sequential, recurrent: SimpleRNN | LSTM | GRU): Sequential {
-  const copy = new Sequential({
-    layers: [recurrentLayer(kindOf(recurrent), recurrent.units, false), new Dense({ units: 1 })],
-    inputShape: [null, 1],
-  });
-  copy.setWeights(model.getWeights());
-  return copy;
-}
-
 /**
  * Predict the mean of a sequence of random length (2 … `timeSteps`), padded with zeros and
- * masked. The probe and the gradient flow look at the first test sequence without its padding.
+ * masked. The probe and the gradient flow look at the first test sequence without its padding,
+ * run through the model itself, Masking layer included (every step of it counts).
  */
 export function meanTask(config: TrainingConfig): Task {
   const maxLength = config.timeSteps;
@@ -102,12 +85,11 @@ export function meanTask(config: TrainingConfig): Task {
       return { model, recurrent };
     },
     snapshot(model, recurrent, epoch) {
-      const unmasked = withoutMasking(model, recurrent);
       return {
         epoch,
         predictions: Float64Array.from(predict(model, shown).data),
         ...probeWithOutputs(model, recurrent, probeInput),
-        gradientFlow: gradientFlow(unmasked, probeInput, probeTarget, 'mse'),
+        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'mse'),
       };
     },
   };

@@ -1,7 +1,8 @@
 // The fused GRU pass of the WebAssembly backend (Keras' resetAfter cell), on one thread and
 // on three, against the GRU cell's own reference steps (recurrentKernelLaws of
 // @rnnkit/testing): state histories, kept values, input, initial-state and weight gradients,
-// in training and inference passes, over batches with unit and uneven tails.
+// in training and inference passes, on sequences with and without step masks, over batches
+// with unit and uneven tails.
 import { Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import { gru, gruCell } from '@rnnkit/layers';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 // The fused LSTM pass of the WebAssembly backend, on one thread and on three, against the
 // LSTM cell's own reference steps (recurrentKernelLaws of @rnnkit/testing): state histories,
 // kept values, input, initial-state and weight gradients, in training and inference passes,
-// over batches with unit and uneven tails.
+// over batches with unit and uneven tails, on sequences with and without step masks.
 import { Random, jsBackend } from '@rnnkit/tensor';
 import { lstm, lstmCell } from '@rnnkit/layers';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkGradients } from '@rnnkit/gradcheck';
-import { Dense, GRU, LSTM, Masking, Sequential, SimpleRNN } from '@rnnkit/layers';
-import { getLoss } from '@rnnkit/losses';
+import { Dense, Embedding, GRU, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { type Loss, getLoss } from '@rnnkit/losses';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { traceSequence } from './trace.js';
 
@@ -156,15 +156,76 @@ describe('traceSequence', () => {
     for (const p of m.params()) expect(p.grad.data.every((v) => v === 0.25)).toBe(true);
   });
 
-  it('should trace SimpleRNN too, and refuse what it cannot trace with one-line errors', () => {
+  it('should trace SimpleRNN too, and refuse bad input with one-line errors', () => {
     const m = new Sequential({ layers: [new SimpleRNN({ units: 2, dtype: 'float64' })], inputShape: [null, 2], seed: 1, dtype: 'float64' });
     const trace = traceSequence(m, x, uniform([2, 2], random), { loss: 'mse' }).layers[0]!;
     expect(Object.keys(trace.states)).toEqual(['h']);
     expect(Object.keys(trace.stepContributions)).toEqual(['kernel', 'recurrentKernel', 'bias']);
-    const masked = new Sequential({ layers: [new Masking({ dtype: 'float64' }), new SimpleRNN({ units: 2, dtype: 'float64' })], inputShape: [null, 2], dtype: 'float64' });
-    const padded = new Tensor(Float64Array.from(x.data).fill(0, 8, 10), x.shape); // sample 0, step 4 is padding
-    expect(() => traceSequence(masked, padded, uniform([2, 2], random), { loss: 'mse' })).toThrow('traceSequence: masked inputs are not traced yet');
+    expect(trace.masked).toEqual([Array(5).fill(false), Array(5).fill(false)]);
     expect(() => traceSequence({} as never, x, y, { loss: 'mse' })).toThrow('traceSequence: expected a Sequential model, got an object');
     expect(() => traceSequence(m, x, y, { loss: 'mse', epochs: 1 } as never)).toThrow('traceSequence: unknown option "epochs"');
+    expect(() => traceSequence(m, x, y, { loss: 'mse', mask: 'pad' } as never)).toThrow('traceSequence: mask must be a Tensor [batch, time], got "pad"');
+  });
+
+  it('should record for c only what reaches c_t from step t + 1: ∂L/∂c_{t+1} ⊙ f_{t+1}, without the path through h_t', () => {
+    const lstm = traceSequence(model(6), x, y, { loss: 'mse' }).layers[0]!;
+    const [dc, dh] = [lstm.stateGradients.c!.data, lstm.stateGradients.h!.data];
+    const [f, o, tanhC] = [lstm.kept['gates.f']!.data, lstm.kept['gates.o']!.data, lstm.kept.cellActivation!.data];
+    // Sample 1, step t = 2: the whole ∂L/∂c_{t+1} is the record plus the path through h_{t+1}.
+    for (let k = 0; k < 3; k++) {
+      const next = (1 * 5 + 3) * 3 + k; // step t + 1 = 3 of sample 1 (kept index); its state is slot 4
+      const slot = (1 * 6 + 4) * 3 + k;
+      const whole = dc[slot]! + dh[slot]! * o[next]! * (1 - tanhC[next]! ** 2);
+      expect(dc[(1 * 6 + 3) * 3 + k]).toBeCloseTo(whole * f[next]!, 12);
+    }
+  });
+
+  it('should drop the gradients of outputs before a sequence\'s first kept step (zeros, not states), as backwardWithStates does', () => {
+    // A loss that ignores the output mask, so that masked output steps get gradients.
+    const mse = getLoss('mse');
+    const unmasked: Loss = { name: 'unmasked mse', compute: (p, t) => mse.compute(p, t), value: (p, t) => mse.value(p, t), getConfig: () => ({ name: 'unmasked mse' }) };
+    for (const returnSequences of [true, false]) {
+      const lstm = new LSTM({ units: 3, returnSequences, dtype: 'float64' });
+      const m = new Sequential({ layers: [lstm], inputShape: [null, 2], seed: 8, dtype: 'float64' });
+      // Sample 0: two steps of padding at the start; sample 1: every step masked.
+      const mask = new Tensor(Float64Array.of(0, 0, 1, 1, 0, 0, 0, 0, 0, 0), [2, 5]);
+      const target = uniform(returnSequences ? [2, 5, 3] : [2, 3], random);
+      const trace = traceSequence(m, x, target, { loss: unmasked, mask }).layers[0]!;
+      expect(trace.masked).toEqual([
+        [true, true, false, false, true],
+        [true, true, true, true, true],
+      ]);
+      const { y: prediction, cache } = lstm.forward(x, { training: true, mask });
+      const { dx, initialStateGrads } = lstm.backwardWithStates(mse.compute(prediction, target).grad, cache);
+      for (const [s, name] of ['h', 'c'].entries()) {
+        const g = trace.stateGradients[name]!.data;
+        for (let b = 0; b < 2; b++) {
+          for (let k = 0; k < 3; k++) expect(Math.abs(g[(b * 6) * 3 + k]! - initialStateGrads[s]!.data[b * 3 + k]!), `${name} ${b}`).toBeLessThan(1e-12);
+        }
+      }
+      // The sequence with every step masked: no gradient reaches its states, nor its input.
+      expect(trace.stateGradients.h!.data.subarray(18).every((v) => v === 0)).toBe(true);
+      expect(dx.data.subarray(10).every((v) => v === 0)).toBe(true);
+    }
+  });
+
+  it('should trace a model whose Embedding (maskZero) makes the mask: padding steps carried, contributions of a padded step zero', () => {
+    const m = new Sequential({
+      layers: [new Embedding({ inputDim: 5, outputDim: 2, maskZero: true, dtype: 'float64' }), new GRU({ units: 3, dtype: 'float64' }), new Dense({ units: 1, dtype: 'float64' })],
+      inputShape: [null],
+      seed: 9,
+      dtype: 'float64',
+    });
+    const ids = new Tensor(Float64Array.of(3, 1, 0, 4, 0), [1, 5]);
+    const gru = traceSequence(m, ids, new Tensor(Float64Array.of(0.5), [1, 1]), { loss: 'mse' }).layers[0]!;
+    expect(gru.masked).toEqual([[false, false, true, false, true]]);
+    for (const t of [2, 4]) {
+      expect(Array.from(gru.states.h!.data.subarray((t + 1) * 3, (t + 2) * 3))).toEqual(Array.from(gru.states.h!.data.subarray(t * 3, (t + 1) * 3)));
+      for (const steps of Object.values(gru.stepContributions)) {
+        const size = steps.size / 5;
+        expect(steps.data.subarray(t * size, (t + 1) * size).every((v) => v === 0)).toBe(true);
+      }
+    }
+    expect(gru.stepContributions.kernel!.data.subarray(0, 6).some((v) => v !== 0)).toBe(true);
   });
 });

@@ -9,11 +9,17 @@
 // off on its own. The numbers are exactly the cell's; summed over the steps they are the
 // gradients `backward` computes (a test checks it, and the gradient check against central
 // differences).
+//
+// A masked step (Keras' masking: a Masking layer, Embedding with maskZero, or a `mask` given)
+// is traced as the layer computes it: the sequence's states carry over, its state gradients
+// pass straight through to the step before, and the cell's step sees zero gradients for that
+// sequence, so it adds nothing to ∂L/∂x or to the step's parameter contributions.
 import type { Layer, RecurrentCell, RNNCache, Sequential } from '@rnnkit/layers';
 import { RNN } from '@rnnkit/layers';
 import type { Loss } from '@rnnkit/losses';
 import { RnnkitError, Tensor, type TypedArray, allocate, checkOptionKeys, describeValue } from '@rnnkit/tensor';
 import { resolveLoss } from './fit.js';
+import { lossOptions, outputMask } from './weights.js';
 
 const API = 'traceSequence';
 
@@ -21,6 +27,12 @@ const API = 'traceSequence';
 export interface TraceOptions {
   /** The loss whose gradients are traced: a Loss or a loss name (`'mse'`, …). */
   readonly loss: Loss | string;
+  /**
+   * The mask of the input, `[batch, time]` (1 for a step that counts, 0 for padding), as
+   * `forward`'s `mask`; a Masking layer or an Embedding with maskZero makes one itself.
+   * @defaultValue none
+   */
+  readonly mask?: Tensor;
 }
 
 /** One recurrent layer's pass, step by step. Step t is the t-th step the layer processed (reversed with goBackwards). */
@@ -33,6 +45,13 @@ export interface RecurrentTrace {
   readonly batch: number;
   readonly time: number;
   readonly goBackwards: boolean;
+  /**
+   * `masked[b][t]`: the mask skipped step t of sequence b (all false without a mask). There
+   * that sequence's states carry over (slot t + 1 equals slot t), its state gradients pass
+   * through unchanged, and its entries of `gradients` and its share of `stepContributions`
+   * are zero; what `kept` holds there was not used.
+   */
+  readonly masked: readonly (readonly boolean[])[];
   /** Each state (`h`, and `c` for LSTM), `[batch, time + 1, size]`: slot 0 the initial state, slot t + 1 after step t. */
   readonly states: Readonly<Record<string, Tensor>>;
   /**
@@ -41,7 +60,15 @@ export interface RecurrentTrace {
    * block by block (`gates.i`, `gates.f`, …).
    */
   readonly kept: Readonly<Record<string, Tensor>>;
-  /** ∂L/∂state, `[batch, time + 1, size]`: slot t + 1 as it reached step t (outputs included), slot 0 the initial state's. */
+  /**
+   * ∂L/∂state, `[batch, time + 1, size]`: slot t + 1 is the gradient with respect to the state
+   * after step t along every path that leaves step t — the layer's output at t and step t + 1
+   * — and slot 0 the initial state's (whole). For h (state 0) that is the whole ∂L/∂h_t. For
+   * another state it leaves out the paths inside step t: the LSTM's `c` at slot t + 1 is
+   * ∂L/∂c_{t+1} ⊙ f_{t+1} only, without the path through h_t = o_t ⊙ tanh(c_t), which adds
+   * ∂L/∂h_t ⊙ o_t ⊙ (1 − tanh² c_t) (so `c` is 0 at the last slot). At a masked step the
+   * state is the one carried over, and its gradient the one passed through.
+   */
   readonly stateGradients: Readonly<Record<string, Tensor>>;
   /** The cell's per-step gradients, `[batch, time, size]` (LSTM: `dz` = ∂L/∂z per gate pre-activation, and `dz.i`, …). */
   readonly gradients: Readonly<Record<string, Tensor>>;
@@ -65,21 +92,26 @@ export interface SequenceTrace {
  * Runs `model` forward on `x` and backward from `loss(prediction, y)`, and returns every
  * recurrent layer's quantities per time step (see {@link RecurrentTrace}). The model is left
  * as it was: its weights are not changed and its parameters' gradients are restored.
- * Masked inputs and layers wrapped in Bidirectional are not traced (the latter are run as
- * usual and left out of `layers`). Recurrent dropout is traced with the masks of the pass.
+ * Masked steps are traced as the layer runs them (see {@link RecurrentTrace.masked}) and the
+ * loss skips masked output steps, as `fit` does. Layers wrapped in Bidirectional are not
+ * traced (they are run as usual and left out of `layers`). Recurrent dropout is traced with
+ * the masks of the pass.
  */
 export function traceSequence(model: Sequential, x: Tensor, y: Tensor, options: TraceOptions): SequenceTrace {
   if (model === null || typeof model !== 'object' || !Array.isArray((model as Partial<Sequential>).layers)) {
     throw new RnnkitError(API, `expected a Sequential model, got ${describeValue(model)}`);
   }
-  checkOptionKeys(API, options, ['loss']);
+  checkOptionKeys(API, options, ['loss', 'mask']);
   if (!(x instanceof Tensor) || !(y instanceof Tensor)) throw new RnnkitError(API, `expected x and y to be Tensors, got ${describeValue(x)} and ${describeValue(y)}`);
   const loss = resolveLoss(API, options?.loss);
+  const mask = options.mask;
+  if (mask !== undefined && !(mask instanceof Tensor)) throw new RnnkitError(API, `mask must be a Tensor [batch, time], got ${describeValue(mask)}`);
   const params = model.params();
   const saved = params.map((p) => Float64Array.from(p.grad.data));
   try {
-    const { y: prediction, cache } = model.forward(x, { training: true });
-    const result = loss.compute(prediction, y);
+    const { y: prediction, cache } = model.forward(x, mask === undefined ? { training: true } : { training: true, mask });
+    const lossCall = lossOptions(outputMask(cache), undefined);
+    const result = lossCall === undefined ? loss.compute(prediction, y) : loss.compute(prediction, y, lossCall);
     const traces: RecurrentTrace[] = [];
     let grad = result.grad;
     for (let i = model.layers.length - 1; i >= 0; i--) {
@@ -131,7 +163,6 @@ function traceRecurrent(layer: RNN, index: number, dy: Tensor, cache: RNNCache):
   const { batch, time, features, states, kept } = cache;
   const dtype = layer.dtype;
   const units = layer.units;
-  if (cache.valid !== null) throw new RnnkitError(API, 'masked inputs are not traced yet');
   if (!cache.complete) throw new RnnkitError(API, `layer "${layer.name}" ran an inference pass; the trace needs a training pass`);
   const dStates = cell.states.map((s) => allocate(dtype, batch * s.size));
   const stateGrads = cell.states.map((s) => allocate(dtype, (time + 1) * batch * s.size));
@@ -139,8 +170,20 @@ function traceRecurrent(layer: RNN, index: number, dy: Tensor, cache: RNNCache):
   const dxTime = allocate(dtype, time * batch * features);
   const cellParams = cell.params();
   const contributions = cellParams.map((p) => allocate(dtype, time * p.value.size));
-  // The output gradient: every step's (returnSequences, already in processing order) or the last one's.
-  if (!layer.returnSequences) dStates[0]!.set(dy.data);
+  const valid = cache.valid;
+  const isMasked = (t: number, b: number): boolean => valid !== null && valid[t * batch + b] === 0;
+  // Each sequence's first step the mask keeps (time when none): its outputs before that step
+  // are zeros, not its states, so their gradients reach no state (as the layer drops them).
+  const first = Array.from({ length: batch }, (_, b) => {
+    let t = 0;
+    while (t < time && isMasked(t, b)) t++;
+    return t;
+  });
+  // The output gradient: every step's (returnSequences, already in processing order) or the
+  // last one's, which is the state after the sequence's last kept step, carried to the end.
+  if (!layer.returnSequences) {
+    for (let b = 0; b < batch; b++) if (first[b]! < time) dStates[0]!.set(dy.data.subarray(b * units, (b + 1) * units), b * units);
+  }
 
   // A training pass with dropout: its masks on the cell while stepping back, as the layer's own backward does.
   if (cache.dropoutMasks !== null) cell.dropoutMasks = cache.dropoutMasks;
@@ -148,7 +191,9 @@ function traceRecurrent(layer: RNN, index: number, dy: Tensor, cache: RNNCache):
     for (let t = time - 1; t >= 0; t--) {
       if (layer.returnSequences) {
         const dh = dStates[0]!;
-        for (let b = 0; b < batch; b++) for (let k = 0; k < units; k++) dh[b * units + k]! += dy.data[(b * time + t) * units + k]!;
+        for (let b = 0; b < batch; b++) {
+          if (t >= first[b]!) for (let k = 0; k < units; k++) dh[b * units + k]! += dy.data[(b * time + t) * units + k]!;
+        }
       }
       cell.states.forEach((s, i) => stateGrads[i]!.set(dStates[i]!, (t + 1) * batch * s.size));
       for (const p of cellParams) p.grad.data.fill(0);
@@ -165,8 +210,19 @@ function traceRecurrent(layer: RNN, index: number, dy: Tensor, cache: RNNCache):
         dx: slots(dxTime, t, t + 1, batch * features),
         gradients: gradients.map((g, i) => slots(g, t, t + 1, batch * cell.gradients![i]!.size)),
       };
+      // A sequence masked at step t: its state gradients set aside and zeroed, so the cell's
+      // step adds nothing for it, then put back, passing through to step t − 1 unchanged.
+      const skipped = valid === null ? [] : Array.from({ length: batch }, (_, b) => b).filter((b) => isMasked(t, b));
+      const stash = skipped.map((b) =>
+        cell.states.map((s, i) => {
+          const row = dStates[i]!.slice(b * s.size, (b + 1) * s.size);
+          dStates[i]!.fill(0, b * s.size, (b + 1) * s.size);
+          return row;
+        }),
+      );
       cell.backStep(frame);
       cell.afterBackward?.(frame);
+      skipped.forEach((b, r) => cell.states.forEach((s, i) => dStates[i]!.set(stash[r]![i]!, b * s.size)));
       cellParams.forEach((p, k) => contributions[k]!.set(p.grad.data, t * p.value.size));
     }
   } finally {
@@ -212,6 +268,7 @@ function traceRecurrent(layer: RNN, index: number, dy: Tensor, cache: RNNCache):
     batch,
     time,
     goBackwards: layer.goBackwards,
+    masked: Array.from({ length: batch }, (_, b) => Array.from({ length: time }, (_, t) => isMasked(t, b))),
     states: stateTensors,
     kept: keptTensors,
     stateGradients: stateGradTensors,

@@ -47,7 +47,32 @@ interface PassCase {
   readonly units: number;
   /** Every step is an output (dOutputs given) rather than only the last state. */
   readonly returnSequences: boolean;
+  /** Row b's padding is `paddings[b % length]` (masked laws only; null: every step counts). */
+  readonly paddings: readonly Padding[] | null;
+  /** Steps of padding at the start or end. */
+  readonly cut: number;
   readonly seed: number;
+}
+
+/** How a row of a masked case is padded: at the start, at the end, at random steps, every step, or not at all. */
+type Padding = 'start' | 'end' | 'middle' | 'all' | 'none';
+const PADDINGS: readonly Padding[] = ['start', 'end', 'middle', 'all', 'none'];
+
+/** The step mask of a masked case, time-major `[T, batch]` (1: the step counts), or null. */
+function stepMask(c: PassCase, random: Random): Uint8Array | null {
+  if (c.paddings === null) return null;
+  const { batch, time } = c;
+  const valid = new Uint8Array(time * batch);
+  for (let b = 0; b < batch; b++) {
+    const padding = c.paddings[b % c.paddings.length]!;
+    const pad = Math.min(c.cut, time);
+    for (let t = 0; t < time; t++) {
+      const masked =
+        padding === 'all' || (padding === 'start' && t < pad) || (padding === 'end' && t >= time - pad) || (padding === 'middle' && random.next() < 0.5);
+      valid[t * batch + b] = masked ? 0 : 1;
+    }
+  }
+  return valid;
 }
 
 function uniform(dtype: CellUnderTest['dtype'], size: number, random: Random): TypedArray {
@@ -69,6 +94,11 @@ function uniform(dtype: CellUnderTest['dtype'], size: number, random: Random): T
  *   must give everything above;
  * - the state histories start as NaN after slot 0: a pass may not read a state it has
  *   not written (kept buffers start at zero, as the layer gives them);
+ * - for a pass declaring `masks: true`, both of the above on masked sequences too: random
+ *   step masks (`valid`) with padding at the start, the end or in the middle, rows with every
+ *   step masked and rows with none; at a masked step a row's states carry over and its state
+ *   gradients pass through, adding nothing to ∂L/∂x or the parameter gradients; `dOutputs`
+ *   are the gradients of the history slots (kept values are owed at counted steps only);
  * - for each of `otherCells` the pass claims, the same (claiming a cell is promising all this);
  * - over random batches including 1, 5 and 7 rows (unit and uneven tails), units from 1,
  *   and random weights (biases too); and it leaves x and the output gradients unchanged.
@@ -94,11 +124,19 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
     features: fc.integer({ min: 1, max: maxTime }),
     units: fc.integer({ min: 1, max: options.maxUnits ?? 11 }),
     returnSequences: fc.boolean(),
+    paddings: fc.constant(null),
+    cut: fc.constant(0),
     seed: fc.nat(),
   });
+  // Masked cases: each row padded at the start, the end, in the middle, on every step or not at all.
+  const maskedCaseArb: fc.Arbitrary<PassCase> = caseArb.chain((c) =>
+    fc.record({ paddings: fc.array(fc.constantFrom(...PADDINGS), { minLength: 1, maxLength: 5 }), cut: fc.integer({ min: 1, max: maxTime }) }).map((m) => ({ ...c, ...m })),
+  );
   const where = (c: PassCase, keep: boolean): string =>
     `${pass.name} on ${c.label} (batch ${c.batch}, time ${c.time}, features ${c.features}, units ${c.units}, ` +
-    `returnSequences ${c.returnSequences}, keep ${keep}, seed ${c.seed})`;
+    `returnSequences ${c.returnSequences}, keep ${keep}, ` +
+    (c.paddings === null ? '' : `paddings ${c.paddings.join('/')} by ${c.cut}, `) +
+    `seed ${c.seed})`;
 
   /** A built cell with random weights, an input, initial states and output gradients. */
   const setUp = (c: PassCase) => {
@@ -114,16 +152,17 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
     const initialStates = cell.states.map((v) => uniform(cell.dtype, batch * v.size, random));
     const dOutputs = c.returnSequences ? uniform(cell.dtype, time * batch * cell.units, random) : null;
     const finalStateGrads = cell.states.map((v) => uniform(cell.dtype, batch * v.size, random));
-    return { cell, x, initialStates, dOutputs, finalStateGrads, random };
+    const valid = stepMask(c, random);
+    return { cell, x, initialStates, dOutputs, finalStateGrads, valid, random };
   };
 
   /** The reference: the cell's own steps, forward then backward, gradients from zero. */
   const reference = (s: ReturnType<typeof setUp>, c: PassCase) => {
     const buffers = allocateForward(s.cell, c.batch, c.time, s.x, s.initialStates);
-    forwardSteps(s.cell, buffers);
+    forwardSteps(s.cell, buffers, s.valid);
     for (const p of s.cell.params()) p.zeroGrad();
     const dStates = s.finalStateGrads.map((g) => g.slice());
-    const dx = backwardSteps(s.cell, buffers, s.dOutputs, dStates);
+    const dx = backwardSteps(s.cell, buffers, s.dOutputs, dStates, s.valid);
     const paramGrads = s.cell.params().map((p) => p.grad.data.slice());
     return { buffers, dx, dStates, paramGrads };
   };
@@ -133,11 +172,15 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
     if (stray !== null) throw new Error(`${at}: ${what}${stray}`);
   };
 
-  const law = (inference: boolean): Law => ({
-    name: inference
-      ? 'should equal the cell’s reference steps in an inference pass (outputs, final states), then in a training pass over its buffers'
-      : 'should equal the cell’s reference steps in a training pass (states, kept values, every gradient)',
-    property: fc.property(caseArb, (c) => {
+  const law = (inference: boolean, masked: boolean): Law => ({
+    name: masked
+      ? inference
+        ? 'should equal the cell’s reference steps on masked sequences in an inference pass (outputs, final states), then in a training pass over its buffers'
+        : 'should equal the cell’s reference steps on masked sequences in a training pass (carried states, kept values of counted steps, every gradient)'
+      : inference
+        ? 'should equal the cell’s reference steps in an inference pass (outputs, final states), then in a training pass over its buffers'
+        : 'should equal the cell’s reference steps in a training pass (states, kept values, every gradient)',
+    property: fc.property(masked ? maskedCaseArb : caseArb, (c) => {
       const s = setUp(c);
       if (!pass.supports(s.cell)) {
         if (Object.hasOwn(options.cells, c.label)) throw new Error(`${where(c, !inference)}: the pass does not support this cell`);
@@ -150,7 +193,7 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
       // not read a state it has not written), kept buffers zero (as the contract promises).
       const buffers: StepsForward = allocateForward(s.cell, batch, time, s.x.slice(), s.initialStates);
       buffers.states.forEach((history, k) => history.fill(NaN, batch * s.cell.states[k]!.size));
-      const run = { cell: s.cell, batch, time, features: c.features, x: buffers.x, states: buffers.states, kept: buffers.kept };
+      const run = { cell: s.cell, batch, time, features: c.features, x: buffers.x, states: buffers.states, kept: buffers.kept, ...(s.valid === null ? {} : { valid: s.valid }) };
       const compareStates = (at: string, owed: 'all' | 'outputs and final states') =>
         s.cell.states.forEach((v, k) => {
           const size = batch * v.size;
@@ -168,7 +211,8 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
       const at = where(c, true) + (inference ? ' after an inference pass' : '');
       pass.forward({ ...run, keep: true });
       compareStates(at, 'all');
-      s.cell.kept.forEach((v, k) => check(at, `kept ${v.name}`, buffers.kept[k]!, want.buffers.kept[k]!));
+      // What a masked step computed is not used, so only the kept values of counted steps are owed.
+      s.cell.kept.forEach((v, k) => check(at, `kept ${v.name}`, countedOnly(buffers.kept[k]!, s.valid, v.size), countedOnly(want.buffers.kept[k]!, s.valid, v.size)));
 
       // Backward, adding into gradients that already hold something.
       const before = s.cell.params().map((p) => {
@@ -191,5 +235,13 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
       }
     }),
   });
-  return [law(false), law(true)];
+  return pass.masks === true ? [law(false, false), law(true, false), law(false, true), law(true, true)] : [law(false, false), law(true, false)];
+}
+
+/** A kept buffer `[T, batch, size]` with the rows of masked steps zeroed (itself when every step counts). */
+function countedOnly(kept: TypedArray, valid: Uint8Array | null, size: number): TypedArray {
+  if (valid === null) return kept;
+  const out = kept.slice();
+  valid.forEach((v, row) => v === 0 && out.fill(0, row * size, (row + 1) * size));
+  return out;
 }

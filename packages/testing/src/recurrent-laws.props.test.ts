@@ -95,6 +95,26 @@ describe('recurrentKernelLaws (property)', () => {
     runLaws(recurrentKernelLaws(toyPass(), { cells, otherCells }), RUNS);
   });
 
+  it('should check masked sequences only for a pass that declares masks', () => {
+    expect(kernelLaws('none').filter((law) => /masked sequences/.test(law.name))).toHaveLength(2);
+    const unmasked = { ...toyPass(), masks: false };
+    expect(recurrentKernelLaws(unmasked, { cells }).map((law) => law.name).filter((name) => /masked/.test(name))).toEqual([]);
+  });
+
+  it('should catch a pass that declares masks and ignores them', () => {
+    const masked = (bug: ToyPassBug) => kernelLaws(bug).filter((law) => /masked sequences/.test(law.name));
+    expect(() => runLaws(masked('ignoresMask').slice(0, 1), RUNS)).toThrow(/toy pass \(ignoresMask\).*paddings .*h history/);
+    expect(() => runLaws(masked('ignoresMask').slice(1), RUNS)).toThrow(/keep false.*h history/);
+  });
+
+  it('should catch a masked pass whose backward does not pass the state gradients through masked steps', () => {
+    const laws = kernelLaws('masksForwardOnly');
+    // Right on sequences without a mask …
+    runLaws(laws.filter((law) => !/masked sequences/.test(law.name)), RUNS);
+    // … wrong on masked ones.
+    expect(() => runLaws(laws.filter((law) => /masked sequences/.test(law.name)).slice(0, 1), RUNS)).toThrow(/paddings .*(gradient|dx)/);
+  });
+
   it('should refuse an empty list of cells', () => {
     expect(() => recurrentKernelLaws(toyPass(), { cells: {} })).toThrow(/no cells given/);
   });

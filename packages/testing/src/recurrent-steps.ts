@@ -57,6 +57,8 @@ export interface PassForwardLike {
   readonly states: readonly TypedArray[];
   readonly kept: readonly TypedArray[];
   readonly keep: boolean;
+  /** The step mask, time-major `[T, batch]` (1: the step counts), for a pass with `masks: true`; absent or null when every step counts. */
+  readonly valid?: Uint8Array | null;
 }
 
 /** A fused pass's backward arguments (see `PassBackward` of `@rnnkit/layers`). */
@@ -71,6 +73,8 @@ export interface RecurrentPassUnderTest {
   readonly family: string;
   readonly name: string;
   supports(cell: CellUnderTest): boolean;
+  /** True when the pass applies a step mask (`valid`); the laws then check masked sequences too. */
+  readonly masks?: boolean;
   forward(run: PassForwardLike): void;
   backward(run: PassBackwardLike): void;
 }
@@ -105,13 +109,30 @@ export function allocateForward(
   return { batch, time, features: cell.features, x, states, kept };
 }
 
-/** The reference forward pass: `beforeForward`, then `step` for t = 0 … T − 1. */
-export function forwardSteps(cell: CellUnderTest, buffers: StepsForward): void {
+/** Whether row `b` is masked at step t of `valid` (time-major `[T, batch]`, null: every step counts). */
+function isMasked(valid: Uint8Array | null, t: number, batch: number, b: number): boolean {
+  return valid !== null && valid[t * batch + b] === 0;
+}
+
+/**
+ * The reference forward pass: `beforeForward`, then `step` for t = 0 … T − 1. With a step
+ * mask `valid` (time-major `[T, batch]`, 1: the step counts), a row masked at step t keeps its
+ * states (slot t + 1 becomes a copy of slot t), whatever the step computed — Keras' masking.
+ */
+export function forwardSteps(cell: CellUnderTest, buffers: StepsForward, valid: Uint8Array | null = null): void {
+  const { batch } = buffers;
   const s: ForwardStepsLike = { ...buffers, t: 0 };
   cell.beforeForward?.(s);
   for (let t = 0; t < buffers.time; t++) {
     s.t = t;
     cell.step(s);
+    for (let b = 0; b < batch; b++) {
+      if (!isMasked(valid, t, batch, b)) continue;
+      cell.states.forEach((v, k) => {
+        const from = (t * batch + b) * v.size;
+        buffers.states[k]!.copyWithin(from + batch * v.size, from, from + v.size);
+      });
+    }
   }
 }
 
@@ -120,13 +141,16 @@ export function forwardSteps(cell: CellUnderTest, buffers: StepsForward): void {
  * (`dOutputs`, time-major `[T, batch, units]`, when every step is an output) is added into
  * `dStates[0]`, which starts as the final states' gradients. Returns ∂L/∂x (time-major) and
  * leaves the initial states' gradients in `dStates`; parameter gradients are added into
- * each `Param.grad`.
+ * each `Param.grad`. With a step mask `valid`, `dOutputs` are the gradients of the history
+ * slots, and at a masked step a row's state gradients pass through unchanged: the cell's
+ * step sees zeros for that row, so it adds nothing to its input or parameter gradients.
  */
 export function backwardSteps(
   cell: CellUnderTest,
   buffers: StepsForward,
   dOutputs: TypedArray | null,
   dStates: readonly TypedArray[],
+  valid: Uint8Array | null = null,
 ): TypedArray {
   const { batch, time, features } = buffers;
   const dx = allocate(cell.dtype, time * batch * features);
@@ -139,7 +163,14 @@ export function backwardSteps(
       const dh = dStates[0]!;
       for (let i = 0; i < rows; i++) dh[i] = dh[i]! + dOutputs[t * rows + i]!;
     }
+    const passing: [number, TypedArray[]][] = [];
+    for (let b = 0; b < batch; b++) {
+      if (!isMasked(valid, t, batch, b)) continue;
+      passing.push([b, cell.states.map((v, k) => dStates[k]!.slice(b * v.size, (b + 1) * v.size))]);
+      cell.states.forEach((v, k) => dStates[k]!.fill(0, b * v.size, (b + 1) * v.size));
+    }
     cell.backStep(s);
+    for (const [b, rows] of passing) cell.states.forEach((v, k) => dStates[k]!.set(rows[k]!, b * v.size));
   }
   cell.afterBackward?.(s);
   return dx;

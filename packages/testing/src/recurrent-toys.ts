@@ -213,9 +213,11 @@ export type ToyPassBug =
   | 'overwritesGrads' // zeroes Param.grad instead of adding
   | 'onlyFinalOutput' // an inference pass writes h_T but not h_1 … h_{T−1}
   | 'changesX' // writes into the input
-  | 'assumesScaleOne'; // claims every toy cell but computes with scale 1
+  | 'assumesScaleOne' // claims every toy cell but computes with scale 1
+  | 'ignoresMask' // declares masks but runs every step
+  | 'masksForwardOnly'; // carries masked states forward, but backward steps through every row
 
-/** A "fused" pass that runs the cell's own steps — correct unless given a bug. */
+/** A "fused" pass that runs the cell's own steps, masks applied — correct unless given a bug. */
 export function toyPass(bug: ToyPassBug = 'none'): RecurrentPassUnderTest {
   /** The cell whose steps the pass runs: the given one, or a view of it with scale 1. */
   const maths = (cell: CellUnderTest): CellUnderTest =>
@@ -227,7 +229,7 @@ export function toyPass(bug: ToyPassBug = 'none'): RecurrentPassUnderTest {
     const states = bug === 'onlyFinalOutput' && !run.keep ? run.states.map((h) => h.slice()) : [...run.states];
     const buffers = { batch: run.batch, time: run.time, features: run.features, x: run.x, states, kept };
     const saved = bug === 'skipsLastRow' && run.batch % 4 !== 0 ? run.states.map((s) => s.slice()) : null;
-    forwardSteps(maths(run.cell), buffers);
+    forwardSteps(maths(run.cell), buffers, bug === 'ignoresMask' ? null : (run.valid ?? null));
     if (states[0] !== run.states[0]) {
       // onlyFinalOutput: the pass computed in buffers of its own and hands over slot T only.
       run.cell.states.forEach((v, k) => run.states[k]!.set(states[k]!.subarray(run.time * run.batch * v.size), run.time * run.batch * v.size));
@@ -245,10 +247,12 @@ export function toyPass(bug: ToyPassBug = 'none'): RecurrentPassUnderTest {
     family: 'recurrent',
     name: `toy pass (${bug})`,
     supports: (cell) => bug !== 'supportsNothing' && cell.kind === 'toy',
+    masks: true,
     forward,
     backward: (run: PassBackwardLike) => {
       if (bug === 'overwritesGrads') for (const p of run.cell.params()) p.zeroGrad();
-      const dx = backwardSteps(maths(run.cell), { ...run, states: [...run.states], kept: [...run.kept] }, run.dOutputs, run.dStates);
+      const valid = bug === 'ignoresMask' || bug === 'masksForwardOnly' ? null : (run.valid ?? null);
+      const dx = backwardSteps(maths(run.cell), { ...run, states: [...run.states], kept: [...run.kept] }, run.dOutputs, run.dStates, valid);
       run.dx.set(dx);
       if (bug === 'changesX') run.x[0] = run.x[0]! + 1;
     },
