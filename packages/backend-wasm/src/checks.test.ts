@@ -65,7 +65,6 @@ describe('gemm of the WebAssembly backend', () => {
     );
     expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 1, 0, out, 0)).toThrow(/: B needs 4 elements from offset 1, but its storage has 4$/);
     expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 0, 0, out, -1)).toThrow(/: cOffset must be an integer from 0 to 2147483647, got -1$/);
-    expect(() => backend.gemm(false, false, 2, 2, 2, two, 0, two, 0, 0, two, 0)).toThrow(/^wasm-simd\.gemm: C must not overlap A or B$/);
   });
 
   it('should refuse operands of different element types', () => {
