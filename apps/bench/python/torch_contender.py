@@ -1,7 +1,7 @@
 """PyTorch CPU as a bench contender (apps/bench/src/contenders/pytorch.ts starts it).
 
 Speaks JSON lines on stdin/stdout, one request, one reply:
-  {"op": "setup", "case": <BenchCase>, "threads": n}  -> {"ok": true, "torch": "<version>"}
+  {"op": "setup", "case": <BenchCase>, "threads": n}  -> {"ok": true, "torch": "<version>", "blas": "<library>"}
   {"op": "time", "runs": n}                           -> {"ms": <milliseconds for n runs>}
   {"op": "close"}                                     -> (exits)
 Errors come back as {"error": "<one line>"}. The work is timed here, with
@@ -18,6 +18,27 @@ import time
 
 import torch
 from torch import nn
+
+
+def blas_library():
+    """The BLAS library this process has loaded, after a product that needs one (Linux), else "unknown".
+
+    Debian's python3-torch calls whatever libblas.so.3 points at; without an optimised one
+    (libopenblas0-pthread) that is the reference BLAS, 10-30x slower, not a fair yardstick.
+    """
+    torch.ones(64, 64) @ torch.ones(64, 64)
+    try:
+        with open("/proc/self/maps") as maps:
+            names = {line.split()[-1] for line in maps if ".so" in line}
+    except OSError:
+        return "unknown"
+    for name in sorted(names):
+        for library in ("openblas", "mkl", "blis", "atlas"):
+            if library in name:
+                return library
+    if any("/blas/libblas.so" in name for name in names):
+        return "reference"
+    return "unknown"
 
 
 class LastOrEvery(nn.Module):
@@ -110,7 +131,7 @@ def main():
             if op == "setup":
                 torch.set_num_threads(int(request.get("threads", 1)))
                 row = Row(request["case"])
-                reply = {"ok": True, "torch": torch.__version__}
+                reply = {"ok": True, "torch": torch.__version__, "blas": blas_library()}
             elif op == "time":
                 if row is None:
                     raise ValueError("time before setup")

@@ -5,7 +5,10 @@ import { createInterface } from 'node:readline';
 createInterface({ input: process.stdin }).on('line', (line) => {
   const request = JSON.parse(line);
   let reply;
-  if (request.op === 'setup') reply = request.case.id === 'refused' ? { error: 'RuntimeError: no such row' } : { ok: true, torch: 'stub' };
+  if (request.op === 'setup') {
+    if (request.case.id === 'refused') reply = { error: 'RuntimeError: no such row' };
+    else reply = { ok: true, torch: 'stub', blas: request.case.id === 'slow blas' ? 'reference' : 'openblas' };
+  }
   else if (request.op === 'time') reply = { ms: request.runs * 2 };
   else if (request.op === 'close') process.exit(0);
   else reply = { error: `unknown op ${request.op}` };

@@ -34,11 +34,14 @@ describe('the PyTorch contender', () => {
     ]);
   });
 
-  it('should report n/a with the reason when there is no Python with torch, and when the process refuses the row', async () => {
+  it('should report n/a with the reason when there is no Python with torch, when the process refuses the row, and on the reference BLAS', async () => {
     const missing = await measureCase(row, [pytorchContender({ python: '/nonexistent/python3' })], timing);
     expect(missing.measurements[0]).toMatchObject({ status: 'n/a' });
     expect(missing.measurements[0]!.reason).toMatch(/^the PyTorch process ended: .*ENOENT.* \(needs a python3 with torch, e.g\. Debian's python3-torch\)$/);
     const refused = await measureCase({ ...row, id: 'refused' } as BenchCase, [pytorchContender({ python: process.execPath, script: stub })], timing);
     expect(refused.measurements[0]).toMatchObject({ status: 'n/a', reason: 'PyTorch: RuntimeError: no such row' });
+    const slow = await measureCase({ ...row, id: 'slow blas' } as BenchCase, [pytorchContender({ python: process.execPath, script: stub })], timing);
+    expect(slow.measurements[0]).toMatchObject({ status: 'n/a' });
+    expect(slow.measurements[0]!.reason).toMatch(/^PyTorch runs on the reference BLAS here, .* libopenblas0-pthread\)$/);
   });
 });

@@ -88,7 +88,12 @@ export function pytorchContender(options: PytorchOptions = {}): Contender {
     async setup(c: BenchCase): Promise<Task> {
       const channel = new Channel(python, [script]);
       try {
-        await channel.request({ op: 'setup', case: c, threads });
+        const reply = await channel.request({ op: 'setup', case: c, threads });
+        if (reply.blas === 'reference') {
+          throw new Error(
+            "PyTorch runs on the reference BLAS here, 10–30× slower than an optimised one: not a fair yardstick (install one, e.g. Debian's libopenblas0-pthread)",
+          );
+        }
       } catch (error) {
         channel.close();
         throw error;
