@@ -1,11 +1,12 @@
-// Masked sequences on the fused LSTM and GRU passes (one thread and three), against the
+// Masked sequences on the fused LSTM, GRU (both forms) and SimpleRNN passes (one thread and
+// three), against the
 // reference: the same layer on the JS backend, where the cells' own steps run and the layer
 // applies the mask (rnn-mask.ts of @rnnkit/layers). Outputs of inference and training passes,
 // final states, the input gradient, the initial-state gradients and every weight gradient, over
 // random shapes and masks (padding at the start, the end or in the middle, samples with every
 // step masked), with goBackwards, returnSequences and returnState; Bidirectional over a masked
 // batch; and proof that a masked sequence ran the fused pass rather than the cells' steps.
-import { type Layer, type RecurrentLayer, type RecurrentPass, bidirectional, gru, lstm } from '@rnnkit/layers';
+import { type Layer, type RecurrentLayer, type RecurrentPass, bidirectional, gru, lstm, simpleRNN } from '@rnnkit/layers';
 import { type KernelBackend, Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -29,8 +30,20 @@ function sampleMask(kind: MaskKind, time: number, cut: number, random: Random): 
   });
 }
 
+/** The layers whose cells have a fused pass, by that pass's name. */
+const LAYERS = {
+  lstm: (options: LayerOptions) => lstm(options),
+  gru: (options: LayerOptions) => gru(options),
+  'gru-reset-before': (options: LayerOptions) => gru({ ...options, resetAfter: false }),
+  'simple-rnn': (options: LayerOptions) => simpleRNN(options),
+  'simple-rnn (sigmoid)': (options: LayerOptions) => simpleRNN({ ...options, activation: 'sigmoid' }),
+} as const;
+type LayerOptions = { units: number; returnSequences?: boolean; goBackwards?: boolean; returnState?: boolean; useBias?: boolean };
+type CellName = keyof typeof LAYERS;
+const passName = (cell: CellName): string => cell.replace(' (sigmoid)', '');
+
 const caseArb = fc.record({
-  cell: fc.constantFrom('lstm', 'gru'),
+  cell: fc.constantFrom(...(Object.keys(LAYERS) as CellName[])),
   batch: fc.integer({ min: 1, max: 5 }),
   time: fc.integer({ min: 1, max: 6 }),
   features: fc.integer({ min: 1, max: 4 }),
@@ -70,7 +83,7 @@ function runCase(layer: Layer & RecurrentLayer, backend: KernelBackend, x: Tenso
 function makeCase(c: Case) {
   const random = new Random(c.seed);
   const options = { units: c.units, goBackwards: c.goBackwards, returnSequences: c.returnSequences, returnState: c.returnState, useBias: c.useBias };
-  const layer = c.cell === 'lstm' ? lstm(options) : gru(options);
+  const layer = LAYERS[c.cell](options);
   layer.build([null, c.time, c.features], random);
   for (const p of layer.params()) random.fillUniform(p.value.data, -0.7, 0.7);
   const x = randomTensor([c.batch, c.time, c.features], random);
@@ -99,16 +112,16 @@ for (const [label, backend] of backends) {
           const got = runCase(layer, backend, x, mask, dy, stateGrads);
           expectClose(got, want, JSON.stringify(c));
         }),
-        { numRuns: 60 },
+        { numRuns: 100 },
       );
     });
 
     it('should run a masked sequence on the fused pass, forward and backward', () => {
-      for (const name of ['lstm', 'gru'] as const) {
-        const pass: RecurrentPass = passOf(backend, name);
+      for (const name of Object.keys(LAYERS) as CellName[]) {
+        const pass: RecurrentPass = passOf(backend, passName(name));
         const forward = vi.spyOn(pass, 'forward');
         const backward = vi.spyOn(pass, 'backward');
-        const layer = name === 'lstm' ? lstm({ units: 4, returnSequences: true }) : gru({ units: 4, returnSequences: true });
+        const layer = LAYERS[name]({ units: 4, returnSequences: true });
         layer.build([null, 3, 2], new Random(3));
         const x = randomTensor([2, 3, 2], new Random(4));
         const mask = new Tensor(Float32Array.from([1, 1, 0, 0, 1, 1]), [2, 3]);
@@ -120,6 +133,7 @@ for (const [label, backend] of backends) {
         expect(forward).toHaveBeenCalledTimes(2);
         expect(backward).toHaveBeenCalledTimes(1);
         expect(Array.from(forward.mock.calls[0]![0].valid ?? [])).toEqual([1, 0, 1, 1, 0, 1]); // time-major
+        vi.restoreAllMocks();
       }
     });
   });
@@ -129,6 +143,7 @@ describe('Bidirectional over a masked batch on the fused passes', () => {
   const cases: readonly [string, () => Layer & RecurrentLayer][] = [
     ['Bidirectional(LSTM) concat, sequences', () => bidirectional({ layer: lstm({ units: 5, returnSequences: true }) })],
     ['Bidirectional(GRU) sum, last step, states', () => bidirectional({ layer: gru({ units: 4, returnState: true }), mergeMode: 'sum' })],
+    ['Bidirectional(SimpleRNN) concat, sequences', () => bidirectional({ layer: simpleRNN({ units: 5, returnSequences: true }) })],
   ];
   for (const [label, make] of cases) {
     for (const [name, backend] of backends) {
@@ -144,7 +159,7 @@ describe('Bidirectional over a masked batch on the fused passes', () => {
         setBackend(jsBackend);
         const shape = layer.forward(x, { mask }).y.shape;
         const dy = randomTensor([...shape], random);
-        const calls = vi.spyOn(passOf(backend, label.includes('LSTM') ? 'lstm' : 'gru'), 'backward');
+        const calls = vi.spyOn(passOf(backend, label.includes('LSTM') ? 'lstm' : label.includes('GRU') ? 'gru' : 'simple-rnn'), 'backward');
         const want = runCase(layer, jsBackend, x, mask, dy, []);
         const got = runCase(layer, backend, x, mask, dy, []);
         expectClose(got, want, label);
