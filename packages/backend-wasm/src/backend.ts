@@ -305,7 +305,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   }
 
   /**
-   * Runs an LSTM kernel for each share of the batch: the shares after the first on
+   * Runs a pass kernel for each share of the batch: the shares after the first on
    * workers, the first on this thread, then waits for all. `argsOf(part, r0, rows)` builds
    * the arguments (once per layer pass, so it may allocate).
    */
