@@ -7,12 +7,16 @@
 //   gemm-thin.ts     its vector–matrix and matrix–vector paths for thin products
 //   activations.ts   σ and tanh (Cephes' expf), vectorised and scalar
 //   add.ts           elementwise sums of the threads' partial results
-//   recurrent.ts     helpers shared by the LSTM and GRU passes
+//   recurrent.ts     helpers shared by the recurrent passes
 //   lstm.ts          LSTM whole-layer passes (one step is a private helper)
 //   gru.ts           GRU whole-layer passes (Keras' resetAfter cell)
+//   gru-reset-before.ts  GRU whole-layer passes (the resetAfter: false cell of Keras 1, TF.js)
+//   simple-rnn.ts    SimpleRNN whole-layer passes (tanh or σ)
 
 export { heapBase, scratchBytes } from './scratch';
 export { gemmF32, gemmF64 } from './gemm';
 export { lstmBackward, lstmForward } from './lstm';
 export { addF32, addF64 } from './add';
 export { gruBackward, gruForward } from './gru';
+export { simpleRnnBackward, simpleRnnForward } from './simple-rnn';
+export { gruResetBeforeBackward, gruResetBeforeForward } from './gru-reset-before';

@@ -1,5 +1,6 @@
-// Helpers shared by the LSTM and GRU passes (lstm.ts, gru.ts): time-major row addresses, the
-// step mask, and the input and weight gradients after a backward pass's time loop.
+// Helpers shared by the recurrent passes (lstm.ts, gru.ts, gru-reset-before.ts, simple-rnn.ts):
+// time-major row addresses, the step mask, and the input and weight gradients after a backward
+// pass's time loop.
 //
 // The step mask (0 when there is none) is f32 [T, batch], 1 where a step counts. Forward, a
 // masked row's states carry over (slot t + 1 := slot t, whatever the cell computed); backward,
@@ -61,16 +62,32 @@ export function inputAndWeightGradients(
   kernelGrad: usize,
   recurrentKernelGrad: usize,
 ): void {
+  inputGradients(r0, rows, batch, time, features, w, x, kernel, dz, dx, kernelGrad);
+  addTransposedProduct(r0, rows, batch, time, units, w, h, dA, recurrentKernelGrad);
+}
+
+/** dx = dZ·Wᵀ and dW += Xᵀ·dZ over rows r0 … r0+rows (see {@link inputAndWeightGradients}). */
+export function inputGradients(r0: i32, rows: i32, batch: i32, time: i32, features: i32, w: i32, x: usize, kernel: usize, dz: usize, dx: usize, kernelGrad: usize): void {
   if (rows == batch) {
     gemm<f32>(false, true, time * batch, features, w, dz, kernel, 0, dx);
     gemm<f32>(true, false, features, w, time * batch, x, dz, 1, kernelGrad);
-    gemm<f32>(true, false, units, w, time * batch, h, dA, 1, recurrentKernelGrad);
     return;
   }
   for (let t = 0; t < time; t++) {
     const dzt = rowAt(dz, t, batch, r0, w);
     gemm<f32>(false, true, rows, features, w, dzt, kernel, 0, rowAt(dx, t, batch, r0, features));
     gemm<f32>(true, false, features, w, rows, rowAt(x, t, batch, r0, features), dzt, 1, kernelGrad);
-    gemm<f32>(true, false, units, w, rows, rowAt(h, t, batch, r0, units), rowAt(dA, t, batch, r0, w), 1, recurrentKernelGrad);
   }
+}
+
+/**
+ * target [k, n] += Aᵀ·B over the rows r0 … r0+rows of every step, A [T, batch, k] and B
+ * [T, batch, n] time-major (one product with the whole batch, one per step for a share).
+ */
+export function addTransposedProduct(r0: i32, rows: i32, batch: i32, time: i32, k: i32, n: i32, a: usize, b: usize, target: usize): void {
+  if (rows == batch) {
+    gemm<f32>(true, false, k, n, time * batch, a, b, 1, target);
+    return;
+  }
+  for (let t = 0; t < time; t++) gemm<f32>(true, false, k, n, rows, rowAt(a, t, batch, r0, k), rowAt(b, t, batch, r0, n), 1, target);
 }

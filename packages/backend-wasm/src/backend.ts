@@ -3,10 +3,30 @@
 // sharing them out among worker threads. The module itself is in module.ts, the options in
 // options.ts.
 import { type KernelBackend, RnnkitError, type TypedArray, checkGemm, jsBackend, setBackend } from '@rnnkit/tensor';
-import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs } from './pass-args.js';
+import type {
+  GruBackwardArgs,
+  GruForwardArgs,
+  GruResetBeforeBackwardArgs,
+  GruResetBeforeForwardArgs,
+  LstmBackwardArgs,
+  LstmForwardArgs,
+  SimpleRnnBackwardArgs,
+  SimpleRnnForwardArgs,
+} from './pass-args.js';
 import { recurrentPasses } from './recurrent-passes.js';
 import { type PassBufferCheck, type PassSizes, checkPassBuffers, checkPassSizes } from './checks.js';
-import { GRU_BACKWARD, GRU_FORWARD, LSTM_BACKWARD, LSTM_FORWARD, type PassShape, type PassSpec } from './pass-specs.js';
+import {
+  GRU_BACKWARD,
+  GRU_FORWARD,
+  GRU_RESET_BEFORE_BACKWARD,
+  GRU_RESET_BEFORE_FORWARD,
+  LSTM_BACKWARD,
+  LSTM_FORWARD,
+  type PassShape,
+  type PassSpec,
+  SIMPLE_RNN_BACKWARD,
+  SIMPLE_RNN_FORWARD,
+} from './pass-specs.js';
 import { copyBytesIn32, copyIn32, copyIn64, copyOut32, copyOut64 } from './copies.js';
 import { align, bump } from './layout.js';
 import { type GradientSlots, loadGradients, storeGradients, takeGradients } from './gradient-slots.js';
@@ -52,9 +72,9 @@ const abandoned = typeof FinalizationRegistry === 'function' ? new FinalizationR
  * `setBackend(await createWasmBackend())` (or {@link useWasmBackend}); every later product
  * of `@rnnkit/tensor` — `matmul`, `tensordot`, the layers' forward and backward passes —
  * then runs in WebAssembly, with results equal to the JS backend's within float32 rounding.
- * Recurrent layers over Keras' default LSTM or GRU cell (float32) run each whole pass in
- * one call, split across `threads`, padded (masked) sequences included (the passes in `fused`,
- * see recurrent-passes.ts).
+ * Recurrent layers over Keras' default LSTM cell, either GRU form or a tanh or σ SimpleRNN
+ * (float32) run each whole pass in one call, split across `threads`, padded (masked)
+ * sequences included (the passes in `fused`, see recurrent-passes.ts).
  *
  * Operands are copied into the module's own memory (grown as needed) and the results are
  * copied back, so tensors stay ordinary typed arrays. Each backend has its own memory.
@@ -285,7 +305,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   }
 
   /**
-   * Runs an LSTM kernel for each share of the batch: the shares after the first on
+   * Runs a pass kernel for each share of the batch: the shares after the first on
    * workers, the first on this thread, then waits for all. `argsOf(part, r0, rows)` builds
    * the arguments (once per layer pass, so it may allocate).
    */
@@ -360,6 +380,10 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     }
     if (grads && slots) loadGradients(f32, slots, grads.kernelGrad, grads.recurrentKernelGrad);
     const kernelArgs = layout.kernelArgs;
+    if (spec.mode) {
+      const mode = spec.mode(args);
+      for (let part = 0; part < kernelArgs.length; part++) kernelArgs[part]![MODE_ARGUMENT] = mode;
+    }
     runShares(THREAD_KERNELS.indexOf(spec.name), layout.rows, (part) => kernelArgs[part]!);
     for (let i = 0; i < buffers.length; i++) {
       const array = arrays[i]!;
@@ -383,6 +407,8 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     readonly kernelArgs: readonly number[][];
   }
   const passLayouts = new Map<string, PassLayout>();
+  /** Where a kernel's mode argument goes (see PassSpec.mode): after r0, rows and the four sizes. */
+  const MODE_ARGUMENT = 6;
 
   function passLayout<A>(spec: PassSpec<A>, shape: PassShape, rows: readonly number[], absent: number): PassLayout {
     const kept = passLayouts.get(spec.name);
@@ -408,6 +434,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     rows.forEach((count, part) => {
       kernelArgs.push([
         r0, count, shape.batch, shape.time, shape.features, shape.units,
+        ...(spec.mode ? [0] : []), // at MODE_ARGUMENT, set by each call
         ...spec.buffers.map((buffer, i) => perThread[i]![buffer.perThread ? part : 0]!),
         ...(slots ? [slots.kernel[part]!, slots.recurrent[part]!, slots.bias[part]!] : []),
         heapStart + part * stride,
@@ -423,11 +450,18 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   const lstmBackward = (args: LstmBackwardArgs): void => runPass(LSTM_BACKWARD, args);
   const gruForward = (args: GruForwardArgs): void => runPass(GRU_FORWARD, args);
   const gruBackward = (args: GruBackwardArgs): void => runPass(GRU_BACKWARD, args);
+  const gruResetBeforeForward = (args: GruResetBeforeForwardArgs): void => runPass(GRU_RESET_BEFORE_FORWARD, args);
+  const gruResetBeforeBackward = (args: GruResetBeforeBackwardArgs): void => runPass(GRU_RESET_BEFORE_BACKWARD, args);
+  const simpleRnnForward = (args: SimpleRnnForwardArgs): void => runPass(SIMPLE_RNN_FORWARD, args);
+  const simpleRnnBackward = (args: SimpleRnnBackwardArgs): void => runPass(SIMPLE_RNN_BACKWARD, args);
 
   const backend: WasmBackend = {
     name: settings.name,
     gemm,
-    fused: recurrentPasses({ lstmForward, lstmBackward, gruForward, gruBackward }, settings.name),
+    fused: recurrentPasses(
+      { lstmForward, lstmBackward, gruForward, gruBackward, gruResetBeforeForward, gruResetBeforeBackward, simpleRnnForward, simpleRnnBackward },
+      settings.name,
+    ),
     relaxedSimd: settings.relaxed,
     get threads() {
       return workers + 1;

@@ -1,13 +1,13 @@
-// Masked sequences on the fused LSTM and GRU passes (one thread and three), through the
-// recurrent layer. The passes' own maths on masked sequences — carried states and every
-// gradient against the cells' reference steps, over random masks and uneven batches — is the
-// law of recurrentKernelLaws (lstm-pass and gru-pass tests). Here: what the layer adds around a
+// Masked sequences on the fused LSTM, GRU (both forms) and SimpleRNN passes (one thread and
+// three), through the recurrent layer. The passes' own maths on masked sequences — carried
+// states and every gradient against the cells' reference steps, over random masks and uneven
+// batches — is the law of recurrentKernelLaws (the *-pass.props tests). Here: what the layer adds around a
 // pass, against the same layer on the JS backend (where the cells' own steps run and the layer
 // applies the mask, rnn-mask.ts of @rnnkit/layers) — the mask reversed for goBackwards, the
 // output gradients it prepares (returnSequences, the last output), returnState, the inference
 // pass finished before backward; Bidirectional over a masked batch; and proof that a masked
 // sequence ran the fused pass rather than the cells' steps.
-import { type Layer, type RecurrentLayer, type RecurrentPass, bidirectional, gru, lstm } from '@rnnkit/layers';
+import { type Layer, type RecurrentLayer, type RecurrentPass, bidirectional, gru, lstm, simpleRNN } from '@rnnkit/layers';
 import { type KernelBackend, Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -31,8 +31,20 @@ function sampleMask(kind: MaskKind, time: number, cut: number, random: Random): 
   });
 }
 
+/** The layers whose cells have a fused pass, by that pass's name. */
+const LAYERS = {
+  lstm: (options: LayerOptions) => lstm(options),
+  gru: (options: LayerOptions) => gru(options),
+  'gru-reset-before': (options: LayerOptions) => gru({ ...options, resetAfter: false }),
+  'simple-rnn': (options: LayerOptions) => simpleRNN(options),
+  'simple-rnn (sigmoid)': (options: LayerOptions) => simpleRNN({ ...options, activation: 'sigmoid' }),
+} as const;
+type LayerOptions = { units: number; returnSequences?: boolean; goBackwards?: boolean; returnState?: boolean; useBias?: boolean };
+type CellName = keyof typeof LAYERS;
+const passName = (cell: CellName): string => cell.replace(' (sigmoid)', '');
+
 const caseArb = fc.record({
-  cell: fc.constantFrom('lstm', 'gru'),
+  cell: fc.constantFrom(...(Object.keys(LAYERS) as CellName[])),
   batch: fc.integer({ min: 1, max: 5 }),
   time: fc.integer({ min: 1, max: 6 }),
   features: fc.integer({ min: 1, max: 4 }),
@@ -72,7 +84,7 @@ function runCase(layer: Layer & RecurrentLayer, backend: KernelBackend, x: Tenso
 function makeCase(c: Case) {
   const random = new Random(c.seed);
   const options = { units: c.units, goBackwards: c.goBackwards, returnSequences: c.returnSequences, returnState: c.returnState, useBias: c.useBias };
-  const layer = c.cell === 'lstm' ? lstm(options) : gru(options);
+  const layer = LAYERS[c.cell](options);
   layer.build([null, c.time, c.features], random);
   for (const p of layer.params()) random.fillUniform(p.value.data, -0.7, 0.7);
   const x = randomTensor([c.batch, c.time, c.features], random);
@@ -101,16 +113,16 @@ for (const [label, backend] of backends) {
           const got = runCase(layer, backend, x, mask, dy, stateGrads);
           expectClose(got, want, JSON.stringify(c));
         }),
-        { numRuns: 25 }, // the passes' maths over many masks is the kernel law's; this is the layer around them
+        { numRuns: 40 }, // the passes' maths over many masks is the kernel law's; this is the layer around them (five cells)
       );
     });
 
     it('should run a masked sequence on the fused pass, forward and backward', () => {
-      for (const name of ['lstm', 'gru'] as const) {
-        const pass: RecurrentPass = passOf(backend, name);
+      for (const name of Object.keys(LAYERS) as CellName[]) {
+        const pass: RecurrentPass = passOf(backend, passName(name));
         const forward = vi.spyOn(pass, 'forward');
         const backward = vi.spyOn(pass, 'backward');
-        const layer = name === 'lstm' ? lstm({ units: 4, returnSequences: true }) : gru({ units: 4, returnSequences: true });
+        const layer = LAYERS[name]({ units: 4, returnSequences: true });
         layer.build([null, 3, 2], new Random(3));
         const x = randomTensor([2, 3, 2], new Random(4));
         const mask = new Tensor(Float32Array.from([1, 1, 0, 0, 1, 1]), [2, 3]);
@@ -122,6 +134,7 @@ for (const [label, backend] of backends) {
         expect(forward).toHaveBeenCalledTimes(2);
         expect(backward).toHaveBeenCalledTimes(1);
         expect(Array.from(forward.mock.calls[0]![0].valid ?? [])).toEqual([1, 0, 1, 1, 0, 1]); // time-major
+        vi.restoreAllMocks();
       }
     });
   });
@@ -131,6 +144,7 @@ describe('Bidirectional over a masked batch on the fused passes', () => {
   const cases: readonly [string, () => Layer & RecurrentLayer][] = [
     ['Bidirectional(LSTM) concat, sequences', () => bidirectional({ layer: lstm({ units: 5, returnSequences: true }) })],
     ['Bidirectional(GRU) sum, last step, states', () => bidirectional({ layer: gru({ units: 4, returnState: true }), mergeMode: 'sum' })],
+    ['Bidirectional(SimpleRNN) concat, sequences', () => bidirectional({ layer: simpleRNN({ units: 5, returnSequences: true }) })],
   ];
   for (const [label, make] of cases) {
     for (const [name, backend] of backends) {
@@ -146,7 +160,7 @@ describe('Bidirectional over a masked batch on the fused passes', () => {
         setBackend(jsBackend);
         const shape = layer.forward(x, { mask }).y.shape;
         const dy = randomTensor([...shape], random);
-        const calls = vi.spyOn(passOf(backend, label.includes('LSTM') ? 'lstm' : 'gru'), 'backward');
+        const calls = vi.spyOn(passOf(backend, label.includes('LSTM') ? 'lstm' : label.includes('GRU') ? 'gru' : 'simple-rnn'), 'backward');
         const want = runCase(layer, jsBackend, x, mask, dy, []);
         const got = runCase(layer, backend, x, mask, dy, []);
         expectClose(got, want, label);

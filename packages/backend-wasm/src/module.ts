@@ -19,12 +19,27 @@ export interface KernelExports {
   lstmBackward(...args: number[]): void;
   gruForward(...args: number[]): void;
   gruBackward(...args: number[]): void;
+  gruResetBeforeForward(...args: number[]): void;
+  gruResetBeforeBackward(...args: number[]): void;
+  simpleRnnForward(...args: number[]): void;
+  simpleRnnBackward(...args: number[]): void;
   addF32(target: number, source: number, count: number): void;
   addF64(target: number, source: number, count: number): void;
 }
 
 /** Exports a worker thread may run, by index (the pool's kernel numbers). */
-export const THREAD_KERNELS = ['lstmForward', 'lstmBackward', 'gemmF32', 'gemmF64', 'gruForward', 'gruBackward'] as const;
+export const THREAD_KERNELS = [
+  'lstmForward',
+  'lstmBackward',
+  'gemmF32',
+  'gemmF64',
+  'gruForward',
+  'gruBackward',
+  'gruResetBeforeForward',
+  'gruResetBeforeBackward',
+  'simpleRnnForward',
+  'simpleRnnBackward',
+] as const;
 export const GEMM_F32 = 2;
 export const GEMM_F64 = 3;
 

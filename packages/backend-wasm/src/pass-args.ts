@@ -1,5 +1,6 @@
-// Arguments of the whole-pass recurrent kernels of backend.ts (LSTM and GRU, float32,
-// time-major buffers), which recurrent-passes.ts builds from the buffers of a RecurrentPass.
+// Arguments of the whole-pass recurrent kernels of backend.ts (LSTM, both GRU forms and
+// SimpleRNN, float32, time-major buffers), which recurrent-passes.ts builds from the buffers
+// of a RecurrentPass.
 
 /**
  * The step mask of a pass, time-major `[time, batch]` (1: the step counts, 0: masked), or
@@ -136,6 +137,120 @@ export interface LstmBackwardArgs {
   /** Written with ∂L/∂x `[time, batch, features]`. */
   readonly dx: Float32Array;
   /** ∂L/∂W, ∂L/∂U and ∂L/∂b are added to these (accumulated, not overwritten). */
+  readonly kernelGrad: Float32Array;
+  readonly recurrentKernelGrad: Float32Array;
+  readonly biasGrad: Float32Array | null;
+}
+
+/**
+ * Arguments of the WebAssembly `gruResetBeforeForward`: the GRU of Keras 1 and TF.js
+ * (`resetAfter: false`, σ gates, tanh candidate, gate order z, r, h̃), float32, time-major.
+ * With U's column blocks U_zr [u, 2u] and U_h [u, u]:
+ *
+ *     z = σ(x_t·W_z + b_z + h_{t−1}·U_z)   r = σ(x_t·W_r + b_r + h_{t−1}·U_r)
+ *     h̃ = tanh(x_t·W_h + b_h + (r ⊙ h_{t−1})·U_h),   h_t = z ⊙ h_{t−1} + (1 − z) ⊙ h̃
+ */
+export interface GruResetBeforeForwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  /** Input `[time, batch, features]`. */
+  readonly x: Float32Array;
+  /** W `[features, 3·units]`. */
+  readonly kernel: Float32Array;
+  /** U `[units, 3·units]`. */
+  readonly recurrentKernel: Float32Array;
+  /** See {@link StepMask}. */
+  readonly mask: StepMask;
+  /** b `[3·units]`, or null for none. */
+  readonly bias: Float32Array | null;
+  /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written. */
+  readonly h: Float32Array;
+  /** Written with the gate values `[z | r | h̃]`, `[time, batch, 3·units]`, when `keep` (may be empty otherwise). */
+  readonly gates: Float32Array;
+  /** Written with r ⊙ h_{t−1}, `[time, batch, units]`, when `keep` (may be empty otherwise). */
+  readonly resetHidden: Float32Array;
+  /** False when no backward pass will follow: only `h` must be written. */
+  readonly keep: boolean;
+}
+
+/** Arguments of the WebAssembly `gruResetBeforeBackward`: backpropagation through time of {@link GruResetBeforeForwardArgs}' pass. */
+export interface GruResetBeforeBackwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  readonly x: Float32Array;
+  readonly kernel: Float32Array;
+  readonly recurrentKernel: Float32Array;
+  /** See {@link StepMask}. */
+  readonly mask: StepMask;
+  /** From the forward pass: gate values, r ⊙ h_{t−1} and h_0 … h_T. */
+  readonly gates: Float32Array;
+  readonly resetHidden: Float32Array;
+  readonly h: Float32Array;
+  /** ∂L/∂h_t for every step `[time, batch, units]`, or null when only h_T is an output. */
+  readonly dhOut: Float32Array | null;
+  /** `[batch, units]`: enters holding ∂L/∂h_T, leaves holding ∂L/∂h_0. */
+  readonly dh: Float32Array;
+  /** Written with ∂L/∂x `[time, batch, features]`. */
+  readonly dx: Float32Array;
+  /** ∂L/∂W, ∂L/∂U and ∂L/∂b (`[3·units]`) are added to these. */
+  readonly kernelGrad: Float32Array;
+  readonly recurrentKernelGrad: Float32Array;
+  readonly biasGrad: Float32Array | null;
+}
+
+/** The activations the SimpleRNN kernels compute. */
+export type SimpleRnnActivation = 'tanh' | 'sigmoid';
+
+/**
+ * Arguments of the WebAssembly `simpleRnnForward`: Keras' SimpleRNN cell, float32, time-major:
+ *
+ *     h_t = activation(x_t·W + h_{t−1}·U + b)
+ */
+export interface SimpleRnnForwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  readonly activation: SimpleRnnActivation;
+  /** Input `[time, batch, features]`. */
+  readonly x: Float32Array;
+  /** W `[features, units]`. */
+  readonly kernel: Float32Array;
+  /** U `[units, units]`. */
+  readonly recurrentKernel: Float32Array;
+  /** See {@link StepMask}. */
+  readonly mask: StepMask;
+  /** b `[units]`, or null for none. */
+  readonly bias: Float32Array | null;
+  /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written (nothing else is kept). */
+  readonly h: Float32Array;
+}
+
+/** Arguments of the WebAssembly `simpleRnnBackward`: backpropagation through time of {@link SimpleRnnForwardArgs}' pass, from h. */
+export interface SimpleRnnBackwardArgs {
+  readonly batch: number;
+  readonly time: number;
+  readonly features: number;
+  readonly units: number;
+  readonly activation: SimpleRnnActivation;
+  readonly x: Float32Array;
+  readonly kernel: Float32Array;
+  readonly recurrentKernel: Float32Array;
+  /** See {@link StepMask}. */
+  readonly mask: StepMask;
+  /** h_0 … h_T from the forward pass. */
+  readonly h: Float32Array;
+  /** ∂L/∂h_t for every step `[time, batch, units]`, or null when only h_T is an output. */
+  readonly dhOut: Float32Array | null;
+  /** `[batch, units]`: enters holding ∂L/∂h_T, leaves holding ∂L/∂h_0. */
+  readonly dh: Float32Array;
+  /** Written with ∂L/∂x `[time, batch, features]`. */
+  readonly dx: Float32Array;
+  /** ∂L/∂W, ∂L/∂U and ∂L/∂b are added to these. */
   readonly kernelGrad: Float32Array;
   readonly recurrentKernelGrad: Float32Array;
   readonly biasGrad: Float32Array | null;

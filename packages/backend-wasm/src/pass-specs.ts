@@ -1,8 +1,18 @@
 // The buffers of each fused pass, declared once, in the order of the kernel's arguments
-// (assembly/lstm.ts, assembly/gru.ts). From a table the backend derives the memory layout,
+// (assembly/lstm.ts, gru.ts, gru-reset-before.ts, simple-rnn.ts). From a table the backend derives the memory layout,
 // the checks of the caller's arrays, what is copied in before the kernels run and out
 // after, and the kernel's positional arguments — instead of four hand-written lists each.
-import type { GruBackwardArgs, GruForwardArgs, LstmBackwardArgs, LstmForwardArgs, StepMask } from './pass-args.js';
+import type {
+  GruBackwardArgs,
+  GruForwardArgs,
+  GruResetBeforeBackwardArgs,
+  GruResetBeforeForwardArgs,
+  LstmBackwardArgs,
+  LstmForwardArgs,
+  SimpleRnnBackwardArgs,
+  SimpleRnnForwardArgs,
+  StepMask,
+} from './pass-args.js';
 
 /** The sizes of a pass and the widths derived from them. */
 export interface PassShape {
@@ -10,7 +20,7 @@ export interface PassShape {
   readonly time: number;
   readonly features: number;
   readonly units: number;
-  /** Gate columns: 4·units (LSTM) or 3·units (GRU). */
+  /** Gate columns: 4·units (LSTM), 3·units (GRU) or units (SimpleRNN). */
   readonly w: number;
   /** Values of one state at one step: batch·units. */
   readonly step: number;
@@ -41,12 +51,25 @@ export interface BufferSpec<A> {
   readonly perThread?: boolean;
 }
 
+/** The WebAssembly exports of the fused passes. */
+export type PassKernel =
+  | 'lstmForward'
+  | 'lstmBackward'
+  | 'gruForward'
+  | 'gruBackward'
+  | 'gruResetBeforeForward'
+  | 'gruResetBeforeBackward'
+  | 'simpleRnnForward'
+  | 'simpleRnnBackward';
+
 /** What the backend needs to run one fused pass. */
 export interface PassSpec<A> {
   /** The kernel's name (its WebAssembly export, and in errors). */
-  readonly name: 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward';
-  /** Gate blocks: 4 (LSTM) or 3 (GRU). */
+  readonly name: PassKernel;
+  /** Gate blocks: 4 (LSTM), 3 (GRU) or 1 (SimpleRNN). */
   readonly gates: number;
+  /** An integer argument the kernel takes after the sizes (the SimpleRNN's activation), if any. */
+  readonly mode?: (args: A) => number;
   /** Multiply–adds of the pass: how many threads it is worth. */
   readonly work: (shape: PassShape) => number;
   /** Values of the column a thread's scratch may gather (its longest thin product). */
@@ -193,4 +216,85 @@ export const GRU_BACKWARD: PassSpec<GruBackwardArgs> = {
     output('dx', (args) => args.dx, inputs),
   ],
   gradients: { of: (args) => args, bias: (shape) => 2 * shape.w },
+};
+
+/** A buffer of the kernels' own, one per thread (sized for its share of the batch). */
+function ownPerThread<A>(name: string, size: (shape: PassShape, rows: number) => number): BufferSpec<A> {
+  return { name, size, perThread: true };
+}
+
+/** U's column blocks U_zr and U_h, copied out by each thread (assembly/gru-reset-before.ts). */
+const splitKernel = (shape: PassShape): number => shape.units * shape.w;
+
+export const GRU_RESET_BEFORE_FORWARD: PassSpec<GruResetBeforeForwardArgs> = {
+  name: 'gruResetBeforeForward',
+  gates: 3,
+  work: forwardWork,
+  gather: forwardGather,
+  buffers: [
+    ...weights<GruResetBeforeForwardArgs>(),
+    { name: 'bias', size: (shape) => shape.w, array: (args) => args.bias, whenNull: 'zeros' },
+    kept('gates', (args) => args.gates, gateValues),
+    { name: 'h', size: states, array: (args) => args.h, copyIn: firstStep, copyOut: laterSteps },
+    kept('resetHidden', (args) => args.resetHidden, steps),
+    ownPerThread('split', splitKernel),
+    // A step's h·U_zr, then (r ⊙ h)·U_h.
+    ownPerThread('product', (shape, rows) => rows * shape.w),
+  ],
+};
+
+export const GRU_RESET_BEFORE_BACKWARD: PassSpec<GruResetBeforeBackwardArgs> = {
+  name: 'gruResetBeforeBackward',
+  gates: 3,
+  work: backwardWork,
+  gather: backwardGather,
+  buffers: [
+    ...weights<GruResetBeforeBackwardArgs>(),
+    input('gates', (args) => args.gates, gateValues),
+    input('resetHidden', (args) => args.resetHidden, steps),
+    input('h', (args) => args.h, states),
+    { name: 'dhOut', size: steps, array: (args) => args.dhOut, whenNull: 'none' },
+    stateGradient('dh', (args) => args.dh),
+    own('dz', gateValues),
+    // ∂(h·U_zr) [T, batch, 2u], then ∂((r ⊙ h)·U_h) [T, batch, u].
+    own('dRecurrent', gateValues),
+    output('dx', (args) => args.dx, inputs),
+    ownPerThread('split', splitKernel),
+    // A step's ∂(r ⊙ h_{t−1}).
+    ownPerThread('product', (shape, rows) => rows * shape.units),
+  ],
+  gradients: { of: (args) => args, bias: (shape) => shape.w },
+};
+
+/** The SimpleRNN kernels' activation argument (assembly/simple-rnn.ts). */
+const activationMode = (args: SimpleRnnForwardArgs | SimpleRnnBackwardArgs): number => (args.activation === 'sigmoid' ? 1 : 0);
+
+export const SIMPLE_RNN_FORWARD: PassSpec<SimpleRnnForwardArgs> = {
+  name: 'simpleRnnForward',
+  gates: 1,
+  mode: activationMode,
+  work: forwardWork,
+  gather: forwardGather,
+  buffers: [
+    ...weights<SimpleRnnForwardArgs>(),
+    { name: 'bias', size: (shape) => shape.w, array: (args) => args.bias, whenNull: 'zeros' },
+    { name: 'h', size: states, array: (args) => args.h, copyIn: firstStep, copyOut: laterSteps },
+  ],
+};
+
+export const SIMPLE_RNN_BACKWARD: PassSpec<SimpleRnnBackwardArgs> = {
+  name: 'simpleRnnBackward',
+  gates: 1,
+  mode: activationMode,
+  work: backwardWork,
+  gather: backwardGather,
+  buffers: [
+    ...weights<SimpleRnnBackwardArgs>(),
+    input('h', (args) => args.h, states),
+    { name: 'dhOut', size: steps, array: (args) => args.dhOut, whenNull: 'none' },
+    stateGradient('dh', (args) => args.dh),
+    own('dz', steps),
+    output('dx', (args) => args.dx, inputs),
+  ],
+  gradients: { of: (args) => args, bias: (shape) => shape.w },
 };

@@ -1,4 +1,4 @@
-// Helpers of the fused-pass property tests (LSTM and GRU): the backends under test (one
+// Helpers of the fused-pass property tests (LSTM, GRU, SimpleRNN): the backends under test (one
 // thread, and three threads sharing out even the smallest pass), their passes by name, and a
 // run of the recurrentKernelLaws of @rnnkit/testing — the oracle there is always the cell's
 // own reference steps, run on the plain-JS backend.

@@ -1,4 +1,4 @@
-import { type RecurrentCell, type RecurrentPass, gru, gruCell, lstm, lstmCell, simpleRNNCell } from '@rnnkit/layers';
+import { type RecurrentCell, type RecurrentPass, gru, gruCell, lstm, lstmCell, simpleRNN, simpleRNNCell } from '@rnnkit/layers';
 import { Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWasmBackend } from './index.js';
@@ -15,26 +15,34 @@ const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
 };
 
 describe('recurrent passes of the WebAssembly backend', () => {
-  it('should list an LSTM and a GRU pass in the recurrent family', () => {
-    expect(passes.map((p) => [p.family, p.name])).toEqual([
-      ['recurrent', 'wasm-simd lstm'],
-      ['recurrent', 'wasm-simd gru'],
+  it('should list an LSTM, a GRU (each form) and a SimpleRNN pass in the recurrent family, all applying masks', () => {
+    expect(passes.map((p) => [p.family, p.name, p.masks])).toEqual([
+      ['recurrent', 'wasm-simd lstm', true],
+      ['recurrent', 'wasm-simd gru', true],
+      ['recurrent', 'wasm-simd gru-reset-before', true],
+      ['recurrent', 'wasm-simd simple-rnn', true],
     ]);
   });
 
-  it("should support exactly Keras' default LSTM and GRU cells in float32", () => {
+  it("should support exactly Keras' default LSTM, σ/tanh GRUs of either form and tanh or σ SimpleRNNs, in float32", () => {
     expect(supporting(lstmCell({ units: 3 }))).toEqual(['wasm-simd lstm']);
     expect(supporting(lstmCell({ units: 3, useBias: false }))).toEqual(['wasm-simd lstm']);
     expect(supporting(gruCell({ units: 3 }))).toEqual(['wasm-simd gru']);
+    expect(supporting(gruCell({ units: 3, resetAfter: false }))).toEqual(['wasm-simd gru-reset-before']);
+    expect(supporting(simpleRNNCell({ units: 3 }))).toEqual(['wasm-simd simple-rnn']);
+    expect(supporting(simpleRNNCell({ units: 3, activation: 'sigmoid', useBias: false }))).toEqual(['wasm-simd simple-rnn']);
     for (const cell of [
       lstmCell({ units: 3, dtype: 'float64' }),
       lstmCell({ units: 3, cellOutput: 'none' }),
       lstmCell({ units: 3, recurrentActivation: 'hardSigmoid' }),
       lstmCell({ units: 3, activation: 'relu' }),
-      gruCell({ units: 3, resetAfter: false }),
       gruCell({ units: 3, dtype: 'float64' }),
       gruCell({ units: 3, recurrentActivation: 'hardSigmoid' }),
-      simpleRNNCell({ units: 3 }),
+      gruCell({ units: 3, resetAfter: false, activation: 'relu' }),
+      gruCell({ units: 3, resetAfter: false, dtype: 'float64' }),
+      simpleRNNCell({ units: 3, activation: 'relu' }),
+      simpleRNNCell({ units: 3, activation: 'linear' }),
+      simpleRNNCell({ units: 3, dtype: 'float64' }),
     ]) {
       expect(supporting(cell)).toEqual([]);
     }
@@ -44,6 +52,8 @@ describe('recurrent passes of the WebAssembly backend', () => {
     for (const [cell, name] of [
       [lstmCell({ units: 3, dropout: 0.2, recurrentDropout: 0.3 }), 'wasm-simd lstm'],
       [gruCell({ units: 3, dropout: 0.2 }), 'wasm-simd gru'],
+      [gruCell({ units: 3, resetAfter: false, recurrentDropout: 0.2 }), 'wasm-simd gru-reset-before'],
+      [simpleRNNCell({ units: 3, dropout: 0.2 }), 'wasm-simd simple-rnn'],
     ] as const) {
       cell.build(2, new Random(1));
       expect(supporting(cell)).toEqual([name]);
@@ -55,7 +65,12 @@ describe('recurrent passes of the WebAssembly backend', () => {
   });
 
   it("should run a training pass with dropout on the cell's steps, with its masks, and inference on the fused pass", () => {
-    for (const make of [() => lstm({ units: 4, dropout: 0.3, recurrentDropout: 0.4, seed: 5 }), () => gru({ units: 4, dropout: 0.3, recurrentDropout: 0.4, seed: 5 })]) {
+    for (const make of [
+      () => lstm({ units: 4, dropout: 0.3, recurrentDropout: 0.4, seed: 5 }),
+      () => gru({ units: 4, dropout: 0.3, recurrentDropout: 0.4, seed: 5 }),
+      () => gru({ units: 4, resetAfter: false, dropout: 0.3, recurrentDropout: 0.4, seed: 5 }),
+      () => simpleRNN({ units: 4, activation: 'sigmoid', dropout: 0.3, recurrentDropout: 0.4, seed: 5 }),
+    ]) {
       const x = new Tensor(Float32Array.from({ length: 3 * 5 * 2 }, (_, i) => Math.sin(i)), [3, 5, 2]);
       const [onWasm, onJs] = [make(), make()];
       onWasm.build([null, 5, 2], new Random(1));
@@ -86,8 +101,13 @@ describe('recurrent passes of the WebAssembly backend', () => {
     expect(layer.forward(x).cache.complete).toBe(true);
   });
 
-  it('should carry the final states of a stateful layer from its inference pass (LSTM [h, c], GRU [h]) as the steps of the cell do', () => {
-    for (const make of [() => lstm({ units: 4, returnSequences: true, stateful: true }), () => gru({ units: 4, returnSequences: true, stateful: true })]) {
+  it('should carry the final states of a stateful layer from its inference pass (LSTM [h, c], GRU and SimpleRNN [h]) as the steps of the cell do', () => {
+    for (const make of [
+      () => lstm({ units: 4, returnSequences: true, stateful: true }),
+      () => gru({ units: 4, returnSequences: true, stateful: true }),
+      () => gru({ units: 4, resetAfter: false, returnSequences: true, stateful: true }),
+      () => simpleRNN({ units: 4, returnSequences: true, stateful: true }),
+    ]) {
       const fused = make();
       fused.build([null, null, 2], new Random(2));
       const reference = make();

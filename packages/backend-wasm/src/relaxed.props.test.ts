@@ -1,11 +1,12 @@
 // The relaxed-SIMD build of the kernels under the same laws as the 128-bit SIMD build: gemm
-// against its definition, the fused LSTM and GRU passes against the cells' reference steps.
+// against its definition, the fused LSTM, GRU (both forms) and SimpleRNN passes against the
+// cells' reference steps.
 // Node 20 validates relaxed SIMD only behind a V8 flag; this file sets it for its own
 // process (vitest runs each test file in a process of its own), the other files run the
 // default build.
 import { setFlagsFromString } from 'node:v8';
 import fc from 'fast-check';
-import { gruCell, lstmCell } from '@rnnkit/layers';
+import { gruCell, lstmCell, simpleRNNCell } from '@rnnkit/layers';
 import { kernelLaws } from '@rnnkit/testing';
 import { describe, expect, it } from 'vitest';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
@@ -76,4 +77,11 @@ const backends = await backendsUnderTest({ relaxedSimd: true });
 for (const [label, backend] of backends) {
   describeKernelLaws(`relaxed SIMD, ${label}`, passOf(backend, 'lstm'), { lstm: (units) => lstmCell({ units }) }, {}, 30);
   describeKernelLaws(`relaxed SIMD, ${label}`, passOf(backend, 'gru'), { gru: (units) => gruCell({ units }) }, {}, 30);
+  const gruResetBefore = { 'gru with the reset gate before': (units: number) => gruCell({ units, resetAfter: false }) };
+  describeKernelLaws(`relaxed SIMD, ${label}`, passOf(backend, 'gru-reset-before'), gruResetBefore, {}, 30);
+  const simpleRnns = {
+    'simple-rnn (tanh)': (units: number) => simpleRNNCell({ units }),
+    'simple-rnn (sigmoid)': (units: number) => simpleRNNCell({ units, activation: 'sigmoid' }),
+  };
+  describeKernelLaws(`relaxed SIMD, ${label}`, passOf(backend, 'simple-rnn'), simpleRnns, {}, 30);
 }

@@ -30,7 +30,7 @@ const STATUS = 4;
 const GONE = 5;
 const ARGUMENT_COUNT = 6;
 const ARGUMENTS = 7;
-/** Most arguments a kernel takes (lstmBackward has 23). */
+/** Most arguments a kernel takes (gruResetBeforeBackward has 24). */
 export const MAX_ARGUMENTS = SLOT_WORDS - ARGUMENTS;
 const STOP = -1;
 
