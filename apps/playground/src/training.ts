@@ -29,7 +29,8 @@ export interface RunOptions {
   readonly live?: boolean;
   /**
    * The least time between the end of one live snapshot's computation and the next, in ms
-   * (at least 4 times the last computation's time, so this thread stays mostly free). @defaultValue 250
+   * (at least 4 times the last computation's time, so this thread stays mostly free); 0 shows
+   * every snapshot as it arrives, unthrottled. @defaultValue 250
    */
   readonly liveIntervalMs?: number;
 }
@@ -194,6 +195,11 @@ export class TrainingRun {
    */
   #queueLive(weights: ModelSnapshot): void {
     this.#liveWeights = weights;
+    if (this.#liveIntervalMs === 0) {
+      // No throttle asked: every snapshot is shown as it arrives (the tests count on each epoch).
+      this.#showLive();
+      return;
+    }
     if (this.#liveTimer !== undefined) return;
     const gap = Math.max(this.#liveIntervalMs, 4 * this.#liveCostMs);
     const wait = Math.max(0, this.#liveShownAt + gap - performance.now());
