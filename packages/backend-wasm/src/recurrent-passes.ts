@@ -119,37 +119,18 @@ function passArgs(run: PassForward | PassBackward): PassArgs {
 
 /** The LSTM, GRU (both forms) and SimpleRNN passes of a backend named `name`. */
 export function recurrentPasses(kernels: RecurrentKernels, name: string): RecurrentPass[] {
-  const lstm: RecurrentPass = {
+  const pass = (cell: string, supports: (cell: RecurrentCell) => boolean, forward: (args: PassArgs) => void, backward: (args: PassArgs) => void): RecurrentPass => ({
     family: 'recurrent',
-    name: `${name} lstm`,
+    name: `${name} ${cell}`,
     masks: true,
-    supports: isStandardLstm,
-    forward: (run) => kernels.lstmForward(passArgs(run)),
-    backward: (run) => kernels.lstmBackward(passArgs(run)),
-  };
-  const gru: RecurrentPass = {
-    family: 'recurrent',
-    name: `${name} gru`,
-    masks: true,
-    supports: (cell) => isStandardGru(cell, true),
-    forward: (run) => kernels.gruForward(passArgs(run)),
-    backward: (run) => kernels.gruBackward(passArgs(run)),
-  };
-  const gruResetBefore: RecurrentPass = {
-    family: 'recurrent',
-    name: `${name} gru-reset-before`,
-    masks: true,
-    supports: (cell) => isStandardGru(cell, false),
-    forward: (run) => kernels.gruResetBeforeForward(passArgs(run)),
-    backward: (run) => kernels.gruResetBeforeBackward(passArgs(run)),
-  };
-  const simpleRnn: RecurrentPass = {
-    family: 'recurrent',
-    name: `${name} simple-rnn`,
-    masks: true,
-    supports: isKnownSimpleRnn,
-    forward: (run) => kernels.simpleRnnForward(passArgs(run)),
-    backward: (run) => kernels.simpleRnnBackward(passArgs(run)),
-  };
-  return [lstm, gru, gruResetBefore, simpleRnn];
+    supports,
+    forward: (run) => forward(passArgs(run)),
+    backward: (run) => backward(passArgs(run)),
+  });
+  return [
+    pass('lstm', isStandardLstm, (args) => kernels.lstmForward(args), (args) => kernels.lstmBackward(args)),
+    pass('gru', (cell) => isStandardGru(cell, true), (args) => kernels.gruForward(args), (args) => kernels.gruBackward(args)),
+    pass('gru-reset-before', (cell) => isStandardGru(cell, false), (args) => kernels.gruResetBeforeForward(args), (args) => kernels.gruResetBeforeBackward(args)),
+    pass('simple-rnn', isKnownSimpleRnn, (args) => kernels.simpleRnnForward(args), (args) => kernels.simpleRnnBackward(args)),
+  ];
 }
