@@ -12,7 +12,7 @@ export type StepMask = Uint8Array | null;
 
 /**
  * What every pass kernel reads, forward and backward: the sizes, the input, the weights and
- * the step mask. The widths of W and U (4·units, 3·units or units) are the cell's.
+ * the step mask. W and U have w columns: 4·units (LSTM), 3·units (GRU) or units (SimpleRNN).
  */
 export interface PassInputs {
   readonly batch: number;
@@ -21,23 +21,23 @@ export interface PassInputs {
   readonly units: number;
   /** Input `[time, batch, features]`. */
   readonly x: Float32Array;
-  /** W `[features, gates·units]`. */
+  /** W `[features, w]`. */
   readonly kernel: Float32Array;
-  /** U `[units, gates·units]`. */
+  /** U `[units, w]`. */
   readonly recurrentKernel: Float32Array;
   /** See {@link StepMask}. */
   readonly mask: StepMask;
 }
 
-/** What a forward pass adds: the bias (its layout is the cell's) and the hidden states. */
+/** What every forward pass adds: the bias and the hidden states. */
 export interface ForwardInputs extends PassInputs {
-  /** The bias (layout per kernel below), or null for none. */
+  /** The bias (its layout is each kernel's, below), or null for none. */
   readonly bias: Float32Array | null;
   /** h_0 … h_T `[time + 1, batch, units]`: h_0 is read, the rest written. */
   readonly h: Float32Array;
 }
 
-/** What a backward pass adds: h_0 … h_T from the forward pass, the gradients in and the gradients out. */
+/** What every backward pass adds: h_0 … h_T from the forward pass, the gradients in and the gradients out. */
 export interface BackwardInputs extends PassInputs {
   /** h_0 … h_T from the forward pass. */
   readonly h: Float32Array;
