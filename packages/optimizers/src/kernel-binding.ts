@@ -6,6 +6,7 @@
 // the JS path's rollback (rollback.ts) does, without copying the state through JavaScript.
 import { type DType, RnnkitError, firstNonFinite } from '@rnnkit/tensor';
 import type { OptimizerKernelDeclaration, OptimizerKernelWorkspace, OptimizerKernels } from './kernel.js';
+import { shortcutFits } from './plugin.js';
 import { NonFiniteStepError } from './rollback.js';
 import type { Slot } from './slot.js';
 
@@ -60,12 +61,13 @@ export class KernelBinding<Options, State> {
    */
   static bind<Options, State>(
     api: string,
-    plugin: { readonly kernel?: unknown; readonly beforeGradient?: unknown },
+    plugin: { readonly kernel?: unknown; readonly beforeGradient?: unknown; readonly update: unknown },
     kernels: readonly OptimizerKernels[],
     included: readonly Slot<Options, State>[],
   ): KernelBinding<Options, State> | null {
     const declaration = plugin.kernel as OptimizerKernelDeclaration<Options, State> | undefined;
     if (declaration === undefined || plugin.beforeGradient !== undefined || kernels.length === 0) return null;
+    if (!shortcutFits(declaration, plugin.update)) return null; // a copied plugin whose update was replaced
     const dtype = commonDtype(included);
     if (dtype === null || overlapping(included)) return null;
     const { name, slots, scalarCount } = declaration;

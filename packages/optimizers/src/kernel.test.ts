@@ -5,6 +5,7 @@ import { loadOptimizer } from './load-optimizer.js';
 import { createOptimizer } from './optimizer.js';
 import { defineOptimizer } from './plugin.js';
 import { NonFiniteStepError } from './rollback.js';
+import { rmsprop } from './rmsprop.js';
 import { rmspropNesterov } from './rmsprop-nesterov.js';
 import { sgd } from './sgd.js';
 
@@ -53,6 +54,13 @@ function jsKernels(): OptimizerKernels & { runs: number; layouts: OptimizerKerne
   };
   return kernels;
 }
+
+/** RMSprop's own update under another identity, counting its calls: what a copy with a replaced update runs. */
+let twinCalls = 0;
+const rmspropUpdateTwin: typeof rmsprop.update = function (this: unknown, context) {
+  twinCalls++;
+  return rmsprop.update.call(this, context);
+};
 
 function params(): Param[] {
   return [new Param('w', tensor([[0.5, -1.5, 2], [1, 0, -3]])), new Param('b', tensor([0.25, -0.75]))];
@@ -133,6 +141,39 @@ describe('optimizer kernels', () => {
     const [w] = params();
     const alias = new Param('alias', w!.value);
     expect(createOptimizer(sgd, [w!, alias], { kernels }).kernel).toBeNull();
+  });
+
+  it("should not run a copied plugin's old shortcuts once its update is replaced (kernel, updateInPlace)", () => {
+    const halve: typeof sgd.update = ({ grad, state, out }) => {
+      for (let i = 0; i < grad.length; i++) out[i] = -grad[i]! / 2;
+      return { update: out, state };
+    };
+    const kernels = jsKernels();
+    const ps = params();
+    const copied = createOptimizer({ ...sgd, update: halve }, ps, { learningRate: 0.1, momentum: 0.9, kernels: [kernels] });
+    expect(copied.kernel).toBeNull();
+    setGradients(ps, 1);
+    copied.step();
+    expect(kernels.runs).toBe(0);
+    expect(Array.from(ps[1]!.value.data)).toEqual([0.25 + 1, -0.75 + 2]); // gradients −2, −4, halved
+    // A copy that keeps its update keeps its kernel; defining a copy with a replaced update and the old shortcuts is refused.
+    expect(createOptimizer({ ...sgd, name: 'sgdCopy' }, params(), { kernels: [kernels] }).kernel).toBe('js test kernels: rnnkit.sgd');
+    expect(defineOptimizer({ ...sgd, name: 'sgdCopy' }).kernel).toEqual(sgd.kernel);
+    expect(() => defineOptimizer({ ...sgd, name: 'halving', update: halve })).toThrow(
+      'defineOptimizer: halving: kernel was defined for another update (copied from a plugin whose update was replaced?): define it with the update it computes, or leave it out',
+    );
+    expect(() => defineOptimizer({ ...rmsprop, name: 'mine', kernel: undefined, update: rmsprop.update })).not.toThrow();
+    expect(() => defineOptimizer({ ...rmsprop, name: 'mine', kernel: undefined, update: halve as never })).toThrow('mine: updateInPlace was defined for another update');
+    const inPlaceCopy = params();
+    const plain = params();
+    const viaCopy = createOptimizer({ ...rmsprop, update: rmspropUpdateTwin }, inPlaceCopy, { learningRate: 0.01 });
+    const viaPlain = createOptimizer(rmsprop, plain, { learningRate: 0.01 });
+    setGradients(inPlaceCopy, 1);
+    setGradients(plain, 1);
+    viaCopy.step();
+    viaPlain.step();
+    expect(twinCalls).toBe(2);
+    expect(inPlaceCopy.map((p) => Array.from(p.value.data))).toEqual(plain.map((p) => Array.from(p.value.data)));
   });
 
   it('should refuse kernels that are no optimizer kernels, and a malformed kernel declaration', () => {

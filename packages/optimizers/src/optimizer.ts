@@ -4,7 +4,7 @@
 import { type Param, RnnkitError, describeValue } from '@rnnkit/tensor';
 import { type ClipBounds, clipGradients } from './clipping.js';
 import { KernelBinding } from './kernel-binding.js';
-import type { OptimizerPlugin, OptionValue, OptionsShape, StateShape, StateValue } from './plugin.js';
+import { type OptimizerPlugin, type OptionValue, type OptionsShape, type StateShape, type StateValue, shortcutFits } from './plugin.js';
 import { nonFiniteError, restoreSlots, saveSlots } from './rollback.js';
 import {
   type OptimizerOptions,
@@ -202,7 +202,8 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     this.#atomically(step, 'step', () => {
       if (this.#clipping) clipGradients(this.#slots, this.#clipBounds);
       const update = this.plugin.update;
-      const inPlace = this.plugin.updateInPlace;
+      // A copied plugin whose update was replaced keeps no in-place shortcut of the old one.
+      const inPlace = shortcutFits(this.plugin.updateInPlace, update) ? this.plugin.updateInPlace : undefined;
       for (const slot of this.#slots) {
         if (!slot.included || !slot.param.trainable) continue;
         const context = slot.context;

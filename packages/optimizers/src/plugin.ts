@@ -216,12 +216,41 @@ export function defineOptimizer<Options extends OptionsShape<Options>, State ext
   }
   const kernel = definition.kernel;
   if (kernel !== undefined) checkKernelDeclaration(api, name, kernel);
-  return Object.freeze({
+  for (const [what, fast] of [['kernel', kernel], ['updateInPlace', definition.updateInPlace]] as const) {
+    if (fast !== undefined && !shortcutFits(fast, definition.update)) {
+      throw new RnnkitError(api, `${name}: ${what} was defined for another update (copied from a plugin whose update was replaced?): define it with the update it computes, or leave it out`);
+    }
+  }
+  const plugin = Object.freeze({
     ...definition,
     defaults: Object.freeze({ ...defaults }),
     ...(kernel === undefined ? {} : { kernel: Object.freeze({ ...kernel, slots: Object.freeze([...kernel.slots]) }) }),
     kind: 'rnnkit.optimizer' as const,
   });
+  if (plugin.kernel !== undefined) definedFor(plugin.kernel, plugin.update);
+  if (plugin.updateInPlace !== undefined) definedFor(plugin.updateInPlace, plugin.update);
+  return plugin;
+}
+
+// `kernel` and `updateInPlace` are shortcuts that must compute what `update` computes. Each
+// remembers the updates it was defined with, so a plugin copied with its update replaced
+// (`{ ...rmsprop, update: mine }`) does not run the old shortcut in place of the new update.
+const SHORTCUT_OF = new WeakMap<object, Set<unknown>>();
+
+function definedFor(shortcut: object, update: unknown): void {
+  const updates = SHORTCUT_OF.get(shortcut);
+  if (updates === undefined) SHORTCUT_OF.set(shortcut, new Set([update]));
+  else updates.add(update);
+}
+
+/**
+ * Whether a plugin's `kernel` or `updateInPlace` may stand in for its `update`: true unless
+ * it was defined with other updates only (false when there is no shortcut).
+ */
+export function shortcutFits(shortcut: object | undefined, update: unknown): boolean {
+  if (shortcut === undefined) return false;
+  const updates = SHORTCUT_OF.get(shortcut);
+  return updates === undefined || updates.has(update);
 }
 
 function checkKernelDeclaration(api: string, name: string, kernel: unknown): void {
