@@ -11,7 +11,7 @@ import { meanAbsoluteError } from '@rnnkit/losses';
 import { createStream, fit, forecast, mae, mase, persistenceForecast, predict } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
 import { Random, Tensor, allocate } from '@rnnkit/tensor';
-import { lineChartSvg } from '../charts.js';
+import { lineChartSvg, lossChartSvg } from '../charts.js';
 import { DemoError } from '../errors.js';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
 
@@ -309,16 +309,7 @@ export const turbineForecast: Experiment = {
     );
     out.write(
       'loss.svg',
-      await lineChartSvg({
-        title: 'turbine-forecast: mean absolute error per epoch of the z-scored target',
-        series: [
-          { name: 'training', x: history.loss.map((_, i) => i + 1), y: [...history.loss] },
-          { name: 'validation', x: history.valLoss.map((_, i) => i + 1), y: [...history.valLoss] },
-        ],
-        xLabel: 'epoch',
-        yLabel: 'MAE',
-        logY: true,
-      }),
+      await lossChartSvg('turbine-forecast: mean absolute error per epoch of the z-scored target', history, 'MAE'),
     );
 
     return {
