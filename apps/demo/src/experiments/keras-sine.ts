@@ -9,6 +9,7 @@ import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers'
 import { Random, type Tensor } from '@rnnkit/tensor';
 import { lineChartSvg, lossChartSvg } from '../charts.js';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
+import { batchProgress } from '../reporter.js';
 
 /** The original's setup. */
 export const KERAS_SINE_DEFAULTS = {
@@ -118,14 +119,7 @@ export const kerasSine: Experiment = {
         seed: random.split().nextUint32(),
         validationSplit: defaults.validationSplit,
         callbacks: {
-          onProgress: (event) =>
-            reporter.progress({
-              label: optimizerName,
-              done: (event.epoch - 1) * event.batches + event.batch,
-              total: event.epochs * event.batches,
-              loss: event.loss,
-              samplesPerSecond: event.samplesPerSecond,
-            }),
+          onProgress: (event) => reporter.progress(batchProgress(optimizerName, event)),
         },
       },
     );

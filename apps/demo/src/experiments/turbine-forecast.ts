@@ -14,6 +14,7 @@ import { Random, Tensor, allocate } from '@rnnkit/tensor';
 import { lineChartSvg, lossChartSvg } from '../charts.js';
 import { DemoError } from '../errors.js';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
+import { batchProgress } from '../reporter.js';
 
 /** The defaults, and the seed whose run is quoted in the README. */
 export const TURBINE_FORECAST_DEFAULTS = {
@@ -221,14 +222,7 @@ export const turbineForecast: Experiment = {
         validationData: { x: validation.inputs, y: validation.targets },
         earlyStopping: { patience: defaults.patience, restoreBestWeights: true },
         callbacks: {
-          onProgress: (event) =>
-            reporter.progress({
-              label: 'adam',
-              done: (event.epoch - 1) * event.batches + event.batch,
-              total: event.epochs * event.batches,
-              loss: event.loss,
-              samplesPerSecond: event.samplesPerSecond,
-            }),
+          onProgress: (event) => reporter.progress(batchProgress('adam', event)),
         },
       },
     );
