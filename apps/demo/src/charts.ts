@@ -22,6 +22,17 @@ export interface LineChartOptions {
   readonly pointSeries?: readonly string[];
 }
 
+/**
+ * The loss per epoch of a training run on a log axis: `history.loss` as "training", and
+ * `history.valLoss` as "validation" when the run had validation data.
+ */
+export function lossChartSvg(title: string, history: { readonly loss: readonly number[]; readonly valLoss: readonly number[] }, yLabel: string): Promise<string> {
+  const epochs = (values: readonly number[]) => values.map((_, i) => i + 1);
+  const series: Series[] = [{ name: 'training', x: epochs(history.loss), y: [...history.loss] }];
+  if (history.valLoss.length > 0) series.push({ name: 'validation', x: epochs(history.valLoss), y: [...history.valLoss] });
+  return lineChartSvg({ title, series, xLabel: 'epoch', yLabel, logY: true });
+}
+
 /** Renders a multi-series line chart to an SVG document. */
 export async function lineChartSvg(options: LineChartOptions): Promise<string> {
   const rows: { x: number; y: number; series: string }[] = [];

@@ -1,23 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { OutputDirectory } from './files.js';
-
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, '..', 'bin', 'rnnkit-demo.js');
-
-async function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, INIT_CWD: tmpdir() } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { demo } from './cli.test-util.js';
 
 describe('rnnkit-demo command line', () => {
   it('should list every experiment of docs/experiments.md in --help', async () => {

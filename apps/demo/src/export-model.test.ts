@@ -1,13 +1,12 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bidirectional, Dense, GRU, LSTM, Sequential } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
-import { saveModelToDirectory } from '@rnnkit/model/node';
-import { Random, Tensor } from '@rnnkit/tensor';
+import { Tensor } from '@rnnkit/tensor';
 import { runExport } from './export-model.js';
 import { isOnnxFile, runPredict } from './predict.js';
+import { savedModelDirectory } from './cli.test-util.js';
 
 /** The PyTorch fixtures of @rnnkit/onnx (see packages/onnx/scripts/make-fixtures.py). */
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'packages', 'onnx', 'fixtures');
@@ -20,13 +19,9 @@ const input = [
 ];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rnnkit-export-'));
   const layers = [new Bidirectional({ layer: new GRU({ units: 3, returnSequences: true }), mergeMode: 'sum' }), new LSTM({ units: 4, goBackwards: true }), new Dense({ units: 2 })];
   model = new Sequential({ layers, inputShape: [null, 2], seed: 5 });
-  const random = new Random(6);
-  model.setWeights(model.getWeights().map((w) => new Tensor(random.fillNormal(new Float32Array(w.size), 0, 0.5), w.shape)));
-  await saveModelToDirectory(model, join(dir, 'model'));
-  await writeFile(join(dir, 'input.json'), JSON.stringify(input));
+  dir = await savedModelDirectory('rnnkit-export-', model, 6, input);
 });
 
 afterAll(async () => {

@@ -1,26 +1,10 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bidirectional, Dense, LSTM, Sequential } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
-import { saveModelToDirectory } from '@rnnkit/model/node';
-import { Random, Tensor } from '@rnnkit/tensor';
-
-const run = promisify(execFile);
-const bin = join(import.meta.dirname, '..', 'bin', 'rnnkit-demo.js');
-
-async function demo(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, INIT_CWD: tmpdir() } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { Tensor } from '@rnnkit/tensor';
+import { demo, savedModelDirectory } from './cli.test-util.js';
 
 let dir: string;
 let model: Sequential;
@@ -30,12 +14,8 @@ const input = [
 ];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rnnkit-onnx-cli-'));
   model = new Sequential({ layers: [new Bidirectional({ layer: new LSTM({ units: 3 }), mergeMode: 'concat' }), new Dense({ units: 2, activation: 'tanh' })], inputShape: [null, 2], seed: 3 });
-  const random = new Random(4);
-  model.setWeights(model.getWeights().map((w) => new Tensor(random.fillNormal(new Float32Array(w.size), 0, 0.5), w.shape)));
-  await saveModelToDirectory(model, join(dir, 'model'));
-  await writeFile(join(dir, 'input.json'), JSON.stringify(input));
+  dir = await savedModelDirectory('rnnkit-onnx-cli-', model, 4, input);
 });
 
 afterAll(async () => {

@@ -1,6 +1,7 @@
 // How the demo talks while it works: a progress bar on a terminal, plain periodic lines
 // when the output is a pipe or a file, and nothing at all on stdout in --json mode.
 import cliProgress from 'cli-progress';
+import type { ProgressEvent } from '@rnnkit/model';
 
 /** One progress update from a training loop. */
 export interface Progress {
@@ -12,6 +13,17 @@ export interface Progress {
   readonly loss: number;
   /** Training samples processed per second, when known. */
   readonly samplesPerSecond?: number;
+}
+
+/** A `fit` progress event as a {@link Progress} in batches: `done` counts the batches of every epoch so far. */
+export function batchProgress(label: string, event: ProgressEvent): Progress {
+  return {
+    label,
+    done: (event.epoch - 1) * event.batches + event.batch,
+    total: event.epochs * event.batches,
+    loss: event.loss,
+    samplesPerSecond: event.samplesPerSecond,
+  };
 }
 
 export interface Reporter {

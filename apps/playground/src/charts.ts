@@ -140,76 +140,88 @@ function sineSpec(task: Extract<TaskView, { task: 'sine' | 'csv' }>): TopLevelSp
   } as TopLevelSpec;
 }
 
-function additionSpec(task: Extract<TaskView, { task: 'addition' }>): TopLevelSpec {
-  const max = 2 ** task.bits - 1;
-  const axis = (title: string) => ({ field: 'v', type: 'quantitative', title, scale: { domain: [0, max], nice: false } }) as const;
+/** What a predicted-against-true scatter shows: see {@link againstTruthSpec}. */
+interface AgainstTruth {
+  readonly description: string;
+  /** The range of both axes, and the ends of the diagonal (where the predictions are right). */
+  readonly domain: readonly [number, number];
+  readonly truthTitle: string;
+  readonly predictedTitle: string;
+  /** Clamp predictions outside the domain to its edge. */
+  readonly clamp: boolean;
+  /** The points' colour encoding. */
+  readonly color: object;
+  readonly tooltip: readonly object[];
+}
+
+/** Each test sample's prediction against its true value (`points`: truth, predicted, …), over a dashed diagonal. */
+function againstTruthSpec(chart: AgainstTruth): TopLevelSpec {
+  const [low, high] = chart.domain;
+  const axis = (title: string) => ({ field: 'v', type: 'quantitative', title, scale: { domain: [low, high], nice: false } }) as const;
+  const predicted = { field: 'predicted', type: 'quantitative' } as const;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    description: 'Predicted sum against the true sum for test additions; points on the diagonal are exact',
+    description: chart.description,
     width: 'container',
     height: 210,
     autosize: { type: 'fit-x', contains: 'padding' },
     layer: [
       {
-        data: { values: [{ v: 0 }, { v: max }] },
+        data: { values: [{ v: low }, { v: high }] },
         mark: { type: 'line', color: '#cbd2d9', strokeDash: [4, 4] },
-        encoding: { x: axis('true sum a + b'), y: { ...axis('predicted sum'), axis: { minExtent: Y_AXIS_WIDTH, maxExtent: Y_AXIS_WIDTH } } },
+        encoding: { x: axis(chart.truthTitle), y: { ...axis(chart.predictedTitle), axis: { minExtent: Y_AXIS_WIDTH, maxExtent: Y_AXIS_WIDTH } } },
       },
       {
         data: { name: 'points' },
         mark: { type: 'circle', size: 36, opacity: 0.75 },
         encoding: {
           x: { field: 'truth', type: 'quantitative' },
-          y: { field: 'predicted', type: 'quantitative' },
-          color: {
-            field: 'result',
-            type: 'nominal',
-            scale: { domain: ['exact', 'wrong'], range: [COLORS.good, COLORS.bad] },
-            legend: { orient: 'top', title: null, direction: 'horizontal' },
-          },
-          tooltip: [
-            { field: 'truth', type: 'quantitative', title: 'true sum' },
-            { field: 'predicted', type: 'quantitative', title: 'predicted' },
-          ],
+          y: chart.clamp ? { ...predicted, scale: { clamp: true } } : predicted,
+          color: chart.color,
+          tooltip: chart.tooltip,
         },
       },
     ],
   } as TopLevelSpec;
 }
 
-function meanSpec(task: Extract<TaskView, { task: 'mean' }>): TopLevelSpec {
-  const axis = (title: string) => ({ field: 'v', type: 'quantitative', title, scale: { domain: [-1, 1], nice: false } }) as const;
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    description: 'Predicted mean against the true mean of test sequences of random length; points on the diagonal are right',
-    width: 'container',
-    height: 210,
-    autosize: { type: 'fit-x', contains: 'padding' },
-    layer: [
-      {
-        data: { values: [{ v: -1 }, { v: 1 }] },
-        mark: { type: 'line', color: '#cbd2d9', strokeDash: [4, 4] },
-        encoding: { x: axis('true mean'), y: { ...axis('predicted mean'), axis: { minExtent: Y_AXIS_WIDTH, maxExtent: Y_AXIS_WIDTH } } },
-      },
-      {
-        data: { name: 'points' },
-        mark: { type: 'circle', size: 36, opacity: 0.75 },
-        encoding: {
-          x: { field: 'truth', type: 'quantitative' },
-          y: { field: 'predicted', type: 'quantitative', scale: { clamp: true } },
-          color: {
-            field: 'length',
-            type: 'quantitative',
-            scale: { scheme: 'viridis', domain: [2, task.maxLength] },
-            legend: { orient: 'top', title: 'length', direction: 'horizontal', gradientLength: 120 },
-          },
-          tooltip: [
-            { field: 'length', type: 'quantitative' },
-            { field: 'truth', type: 'quantitative', format: '.3f', title: 'true mean' },
-            { field: 'predicted', type: 'quantitative', format: '.3f', title: 'predicted' },
-          ],
-        },
-      },
+function additionSpec(task: Extract<TaskView, { task: 'addition' }>): TopLevelSpec {
+  return againstTruthSpec({
+    description: 'Predicted sum against the true sum for test additions; points on the diagonal are exact',
+    domain: [0, 2 ** task.bits - 1],
+    truthTitle: 'true sum a + b',
+    predictedTitle: 'predicted sum',
+    clamp: false,
+    color: {
+      field: 'result',
+      type: 'nominal',
+      scale: { domain: ['exact', 'wrong'], range: [COLORS.good, COLORS.bad] },
+      legend: { orient: 'top', title: null, direction: 'horizontal' },
+    },
+    tooltip: [
+      { field: 'truth', type: 'quantitative', title: 'true sum' },
+      { field: 'predicted', type: 'quantitative', title: 'predicted' },
     ],
-  } as TopLevelSpec;
+  });
+}
+
+function meanSpec(task: Extract<TaskView, { task: 'mean' }>): TopLevelSpec {
+  return againstTruthSpec({
+    description: 'Predicted mean against the true mean of test sequences of random length; points on the diagonal are right',
+    domain: [-1, 1],
+    truthTitle: 'true mean',
+    predictedTitle: 'predicted mean',
+    clamp: true,
+    color: {
+      field: 'length',
+      type: 'quantitative',
+      scale: { scheme: 'viridis', domain: [2, task.maxLength] },
+      legend: { orient: 'top', title: 'length', direction: 'horizontal', gradientLength: 120 },
+    },
+    tooltip: [
+      { field: 'length', type: 'quantitative' },
+      { field: 'truth', type: 'quantitative', format: '.3f', title: 'true mean' },
+      { field: 'predicted', type: 'quantitative', format: '.3f', title: 'predicted' },
+    ],
+  });
 }

@@ -4,12 +4,11 @@
 // (trainTestSplit); the network predicts the target's next value from each window of every
 // picked column. Free of DOM and worker globals.
 import { fitMinMaxScaler, parseTimeSeries, slidingWindows, trainTestSplit } from '@rnnkit/datasets';
-import { Dense, Sequential } from '@rnnkit/layers';
+import { Dense } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
 import { RnnkitError, Tensor } from '@rnnkit/tensor';
 import type { CsvSeries, TaskView, TrainingConfig } from './config.js';
-import { gradientFlow } from './gradient-flow.js';
-import { type Task, probeWithOutputs, recurrentLayer, rows, toFloat64 } from './task-common.js';
+import { type Task, makeTask, rows, toFloat64 } from './task-common.js';
 
 const API = 'playground CSV';
 
@@ -141,26 +140,16 @@ export function csvTask(config: TrainingConfig): Task {
     probeInput: Float64Array.from({ length: window }, (_, t) => probeInput.data[t * features]!),
     probeTarget: test.targets.data[0]!,
   };
-  return {
-    train: { x: train.inputs, y: train.targets },
-    test: { x: test.inputs, y: test.targets },
+  return makeTask({
+    train,
+    test,
     loss: 'mse',
     view,
     inputShape: [window, features],
     probeInput,
     probeTarget,
-    buildModel(c) {
-      const recurrent = recurrentLayer(c.layer, c.units, false);
-      const model = new Sequential({ layers: [recurrent, new Dense({ units: 1 })], inputShape: [window, features], seed: c.seed });
-      return { model, recurrent };
-    },
-    snapshot(model, recurrent, epoch) {
-      return {
-        epoch,
-        predictions: toFloat64(predict(model, windows.inputs)),
-        ...probeWithOutputs(model, recurrent, probeInput),
-        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'mse'),
-      };
-    },
-  };
+    returnSequences: false,
+    network: (recurrent) => ({ layers: [recurrent, new Dense({ units: 1 })], inputShape: [window, features] }),
+    measure: (model) => ({ predictions: toFloat64(predict(model, windows.inputs)) }),
+  });
 }

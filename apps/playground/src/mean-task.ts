@@ -3,12 +3,11 @@
 // predicts the mean of its real values. A Masking layer (maskValue 0) in front of the
 // recurrent layer marks the padding, so the layer carries its state over the padded steps
 // unchanged, as if the sequence had ended. Free of DOM and worker globals.
-import { Dense, Masking, Sequential } from '@rnnkit/layers';
+import { Dense, Masking } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
 import { Random, Tensor } from '@rnnkit/tensor';
 import type { TaskView, TrainingConfig } from './config.js';
-import { gradientFlow } from './gradient-flow.js';
-import { type Task, probeWithOutputs, recurrentLayer } from './task-common.js';
+import { type Task, makeTask } from './task-common.js';
 
 /** Fresh sequences for training and for testing; the chart shows the first `shownCount` test ones. */
 const MEAN = { trainCount: 1024, testCount: 256, shownCount: 128, minLength: 2 } as const;
@@ -67,30 +66,19 @@ export function meanTask(config: TrainingConfig): Task {
     probeInput: Float64Array.from(probeInput.data),
     probeTarget: test.targets.data[0]!,
   };
-  return {
-    train: { x: train.inputs, y: train.targets },
-    test: { x: test.inputs, y: test.targets },
+  return makeTask({
+    train,
+    test,
     loss: 'mse',
     view,
     inputShape: [maxLength, 1],
     probeInput,
     probeTarget,
-    buildModel(c) {
-      const recurrent = recurrentLayer(c.layer, c.units, false);
-      const model = new Sequential({
-        layers: [new Masking({ maskValue: 0 }), recurrent, new Dense({ units: 1 })],
-        inputShape: [null, 1], // any length: padded batches, or one sequence without its padding
-        seed: c.seed,
-      });
-      return { model, recurrent };
-    },
-    snapshot(model, recurrent, epoch) {
-      return {
-        epoch,
-        predictions: Float64Array.from(predict(model, shown).data),
-        ...probeWithOutputs(model, recurrent, probeInput),
-        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'mse'),
-      };
-    },
-  };
+    returnSequences: false,
+    network: (recurrent) => ({
+      layers: [new Masking({ maskValue: 0 }), recurrent, new Dense({ units: 1 })],
+      inputShape: [null, 1], // any length: padded batches, or one sequence without its padding
+    }),
+    measure: (model) => ({ predictions: Float64Array.from(predict(model, shown).data) }),
+  });
 }

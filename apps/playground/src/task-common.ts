@@ -1,9 +1,10 @@
 // What every task of the page shares: the Task shape, the recurrent layer of a kind, and
 // the probe with the output layer applied at every step. Free of DOM and worker globals.
-import { GRU, LSTM, type Sequential, SimpleRNN } from '@rnnkit/layers';
+import { GRU, LSTM, Sequential, type SequentialOptions, SimpleRNN } from '@rnnkit/layers';
 import type { Dataset } from '@rnnkit/model';
 import { RnnkitError, Tensor } from '@rnnkit/tensor';
 import type { LayerKind, Snapshot, TaskView, TrainingConfig } from './config.js';
+import { gradientFlow } from './gradient-flow.js';
 import { probeLayer } from './probe.js';
 
 /** A task made ready for training: data, loss, and how to read the model's state. */
@@ -22,6 +23,47 @@ export interface Task {
   buildModel(config: TrainingConfig): { model: Sequential; recurrent: SimpleRNN | LSTM | GRU };
   /** Predictions, test metric and probe of the model as it is now. */
   snapshot(model: Sequential, recurrent: SimpleRNN | LSTM | GRU, epoch: number): Snapshot;
+}
+
+/** What a task defines; {@link makeTask} adds what every task does with it. */
+export interface TaskParts extends Pick<Task, 'loss' | 'view' | 'inputShape' | 'probeInput' | 'probeTarget'> {
+  /** The training samples, `inputs` `[n, time, features]` and their `targets`. */
+  readonly train: { readonly inputs: Tensor; readonly targets: Tensor };
+  /** The test samples, likewise. */
+  readonly test: { readonly inputs: Tensor; readonly targets: Tensor };
+  /** Whether the recurrent layer outputs every step. */
+  readonly returnSequences: boolean;
+  /** The network's layers around its recurrent layer, and its input shape. */
+  network(recurrent: SimpleRNN | LSTM | GRU, config: TrainingConfig): Pick<SequentialOptions, 'layers' | 'inputShape'>;
+  /** The snapshot's predictions (and accuracy) of the model as it is now. */
+  measure(model: Sequential): Pick<Snapshot, 'predictions' | 'accuracy'>;
+}
+
+/**
+ * A task from its parts: the samples as datasets, the model built around a recurrent layer of
+ * the configured kind and size (seeded by the configuration), and snapshots that add the probe
+ * with its per-step outputs and the gradient flow of the probed sample to `measure`'s numbers.
+ */
+export function makeTask(parts: TaskParts): Task {
+  const { train, test, returnSequences, network, measure, ...shared } = parts;
+  return {
+    train: { x: train.inputs, y: train.targets },
+    test: { x: test.inputs, y: test.targets },
+    ...shared,
+    buildModel(c) {
+      const recurrent = recurrentLayer(c.layer, c.units, returnSequences);
+      const model = new Sequential({ ...network(recurrent, c), seed: c.seed });
+      return { model, recurrent };
+    },
+    snapshot(model, recurrent, epoch) {
+      return {
+        epoch,
+        ...measure(model),
+        ...probeWithOutputs(model, recurrent, shared.probeInput),
+        gradientFlow: gradientFlow(model, shared.probeInput, shared.probeTarget, shared.loss),
+      };
+    },
+  };
 }
 
 export function recurrentLayer(kind: LayerKind, units: number, returnSequences: boolean): SimpleRNN | LSTM | GRU {

@@ -2,16 +2,15 @@
 // csv-task.ts, the variable-length one in mean-task.ts). Kept free of DOM and worker globals
 // so that tests can run them in Node.
 import { binaryAddition, decodeSequences, encodeBits, sineWithPhaseNoise, slidingWindows, trainTestSplit } from '@rnnkit/datasets';
-import { Dense, Sequential } from '@rnnkit/layers';
+import { Dense } from '@rnnkit/layers';
 import { predict } from '@rnnkit/model';
 import { lion } from '@rnnkit/optimizer-lion';
 import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers';
 import { RnnkitError } from '@rnnkit/tensor';
 import { type OptimizerName, type TaskView, type TrainingConfig, BACKENDS } from './config.js';
 import { csvTask } from './csv-task.js';
-import { gradientFlow } from './gradient-flow.js';
 import { meanTask } from './mean-task.js';
-import { type Task, probeWithOutputs, recurrentLayer, rows, toFloat64 } from './task-common.js';
+import { type Task, makeTask, rows, toFloat64 } from './task-common.js';
 
 export { type Task, recurrentOf } from './task-common.js';
 
@@ -49,28 +48,18 @@ export function sineTask(config: TrainingConfig): Task {
     probeInput: toFloat64(probeInput),
     probeTarget: test.targets.data[0]!,
   };
-  return {
-    train: { x: train.inputs, y: train.targets },
-    test: { x: test.inputs, y: test.targets },
+  return makeTask({
+    train,
+    test,
     loss: 'mse',
     view,
     inputShape: [config.timeSteps, 1],
     probeInput,
     probeTarget,
-    buildModel(c) {
-      const recurrent = recurrentLayer(c.layer, c.units, false);
-      const model = new Sequential({ layers: [recurrent, new Dense({ units: 1 })], inputShape: [c.timeSteps, 1], seed: c.seed });
-      return { model, recurrent };
-    },
-    snapshot(model, recurrent, epoch) {
-      return {
-        epoch,
-        predictions: toFloat64(predict(model, windows.inputs)),
-        ...probeWithOutputs(model, recurrent, probeInput),
-        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'mse'),
-      };
-    },
-  };
+    returnSequences: false,
+    network: (recurrent, c) => ({ layers: [recurrent, new Dense({ units: 1 })], inputShape: [c.timeSteps, 1] }),
+    measure: (model) => ({ predictions: toFloat64(predict(model, windows.inputs)) }),
+  });
 }
 
 /** True when adding a and b carries at least once (a more telling sample to look inside). */
@@ -105,37 +94,24 @@ export function additionTask(config: TrainingConfig): Task {
       sumBits: encodeBits(a + b, { bits }),
     },
   };
-  return {
-    train: { x: train.inputs, y: train.targets },
-    test: { x: test.inputs, y: test.targets },
+  return makeTask({
+    train,
+    test,
     loss: 'binary_crossentropy',
     view,
     inputShape: [bits, 2],
     probeInput,
     probeTarget,
-    buildModel(c) {
-      const recurrent = recurrentLayer(c.layer, c.units, true);
-      const model = new Sequential({
-        layers: [recurrent, new Dense({ units: 1, activation: 'sigmoid' })],
-        inputShape: [bits, 2],
-        seed: c.seed,
-      });
-      return { model, recurrent };
-    },
-    snapshot(model, recurrent, epoch) {
+    returnSequences: true,
+    network: (recurrent) => ({ layers: [recurrent, new Dense({ units: 1, activation: 'sigmoid' })], inputShape: [bits, 2] }),
+    measure(model) {
       const output = predict(model, test.inputs); // [count, bits, 1] bit probabilities
       const sums = decodeSequences(output);
       let exact = 0;
       for (let i = 0; i < sums.length; i++) if (sums[i] === trueSums[i]) exact++;
-      return {
-        epoch,
-        predictions: Float64Array.from(sums.slice(0, shown)),
-        accuracy: exact / sums.length,
-        ...probeWithOutputs(model, recurrent, probeInput),
-        gradientFlow: gradientFlow(model, probeInput, probeTarget, 'binary_crossentropy'),
-      };
+      return { predictions: Float64Array.from(sums.slice(0, shown)), accuracy: exact / sums.length };
     },
-  };
+  });
 }
 
 /** The limits the page enforces, checked again here before anything is built. */

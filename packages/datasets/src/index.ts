@@ -41,29 +41,9 @@ export {
   scalerFromParams,
 } from './scalers.js';
 export { type ForwardFillLeading, type ForwardFillOptions, forwardFill } from './fill.js';
-export {
-  type AngleTransform,
-  type DuplicatePolicy,
-  type FillPolicy,
-  type ScadaLeadingPolicy,
-  type TimeInput,
-  type ScadaOptions,
-  type ScadaReport,
-  type ScadaData,
-} from './scada/options.js';
-export { ScadaError } from './scada/reader.js';
-export { parseScada, type ScadaInput } from './scada/parse-scada.js';
+// The SCADA and time-series parsers and their types, which the Node entry exports too.
+export * from './csv-parsers.js';
 export { parseDateTime } from './scada/date-time.js';
-export {
-  type TimeSeriesDuplicates,
-  type TimeSeriesFill,
-  type TimeSeriesOptions,
-  type TimeSeries,
-  type TimeSeriesReport,
-  type TimeSeriesData,
-} from './time-series/options.js';
-export { CsvError, type CsvLocation } from './time-series/csv-error.js';
-export { parseTimeSeries, type TimeSeriesInput } from './time-series/parse-time-series.js';
 export {
   type SyntheticScadaOptions,
   SYNTHETIC_SCADA_COLUMNS,

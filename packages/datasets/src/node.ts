@@ -11,28 +11,8 @@ import { CsvError } from './time-series/csv-error.js';
 import type { TimeSeriesData, TimeSeriesOptions } from './time-series/options.js';
 import { readTimeSeries } from './time-series/reader.js';
 
-export {
-  type AngleTransform,
-  type DuplicatePolicy,
-  type FillPolicy,
-  type ScadaLeadingPolicy,
-  type TimeInput,
-  type ScadaOptions,
-  type ScadaReport,
-  type ScadaData,
-} from './scada/options.js';
-export { ScadaError } from './scada/reader.js';
-export { parseScada, type ScadaInput } from './scada/parse-scada.js';
-export {
-  type TimeSeriesDuplicates,
-  type TimeSeriesFill,
-  type TimeSeriesOptions,
-  type TimeSeries,
-  type TimeSeriesReport,
-  type TimeSeriesData,
-} from './time-series/options.js';
-export { CsvError, type CsvLocation } from './time-series/csv-error.js';
-export { parseTimeSeries, type TimeSeriesInput } from './time-series/parse-time-series.js';
+// The parsers and types of the main entry that go with the loaders below.
+export * from './csv-parsers.js';
 
 const createParser = parse as unknown as CsvParserFactory;
 

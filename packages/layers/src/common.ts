@@ -146,6 +146,13 @@ export function setParamValues(api: string, params: readonly Param[], weights: r
   params.forEach((p, i) => p.value.data.set(weights[i]!.data));
 }
 
+/** Throws unless `dy`, the gradient a layer's backward is given, is a Tensor of the output's shape `expected`. */
+export function checkOutputGradient(api: string, dy: unknown, expected: readonly number[]): asserts dy is Tensor {
+  if (!(dy instanceof Tensor) || !sameShape(dy.shape, expected)) {
+    throw new RnnkitError(api, `expected an output gradient of shape ${formatShape(expected)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`);
+  }
+}
+
 /** Formats a symbolic shape, `null` printed as `batch`-style placeholders by the caller. */
 export function formatSymbolic(shape: SymbolicShape): string {
   return `[${shape.map((d) => (d === null ? 'null' : String(d))).join(', ')}]`;

@@ -1,4 +1,4 @@
-import { type DType, type InitializerSpec, type Random, type TypedArray, Param, RnnkitError, Tensor, allocate, formatShape, gemm, sameShape } from '@rnnkit/tensor';
+import { type DType, type InitializerSpec, type Random, type TypedArray, Param, RnnkitError, Tensor, allocate, formatShape, gemm } from '@rnnkit/tensor';
 import { type Activation, type ActivationName, getActivation } from './activations.js';
 import {
   type InitializerConfigValue,
@@ -6,6 +6,7 @@ import {
   initializerConfigOf,
   booleanOption,
   checkOptionKeys,
+  checkOutputGradient,
   checkSymbolicShape,
   describeValue,
   dtypeOption,
@@ -161,9 +162,7 @@ export class Dense implements Layer<DenseCache> {
   backward(dy: Tensor, cache: DenseCache): Tensor {
     const kernel = this.#requireBuilt();
     const { x, y } = cache;
-    if (!(dy instanceof Tensor) || !sameShape(dy.shape, y.shape)) {
-      throw new RnnkitError(API, `expected an output gradient of shape ${formatShape(y.shape)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`);
-    }
+    checkOutputGradient(API, dy, y.shape);
     this.#checkDType(dy, 'output gradient');
     const features = this.#inputFeatures;
     const units = this.units;

@@ -2,12 +2,13 @@
 // (integers held in the float tensor every layer takes) become `[batch, time, outputDim]`,
 // row `id` of the `[inputDim, outputDim]` table at each step. Its backward pass adds each
 // step's output gradient into the row it read; the ids themselves get a zero gradient.
-import { type DType, type InitializerSpec, type Param, type Random, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
+import { type DType, type InitializerSpec, type Param, type Random, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
 import {
   type InitializerConfigValue,
   type ResolvedInitializer,
   booleanOption,
   checkOptionKeys,
+  checkOutputGradient,
   checkSymbolicShape,
   describeValue,
   dtypeOption,
@@ -145,9 +146,7 @@ export class Embedding implements Layer<EmbeddingCache> {
   backward(dy: Tensor, cache: EmbeddingCache): Tensor {
     const grad = this.#requireBuilt().grad.data;
     const expected = [...cache.inputShape, this.outputDim];
-    if (!(dy instanceof Tensor) || !sameShape(dy.shape, expected)) {
-      throw new RnnkitError(API, `expected an output gradient of shape ${formatShape(expected)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`);
-    }
+    checkOutputGradient(API, dy, expected);
     if (dy.dtype !== this.dtype) throw new RnnkitError(API, `expected a ${this.dtype} output gradient (the layer's dtype), got ${dy.dtype}`);
     const units = this.outputDim;
     cache.ids.forEach((id, s) => {

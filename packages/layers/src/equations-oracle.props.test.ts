@@ -105,28 +105,42 @@ function stepCell(cell: RecurrentCell, xs: number[][]): number[][] {
   return Array.from({ length: time }, (_, t) => Array.from(s.states[0]!.subarray((t + 1) * cell.units, (t + 2) * cell.units)));
 }
 
+/**
+ * Builds `layer` (returnSequences, float64) for case `c` with random weights and checks, for
+ * every sequence of a random batch, that the published `equations` give its cell's steps and
+ * the layer's outputs within 1e-12. Returns the bias, for checks of its layout.
+ */
+function expectEquations(
+  c: { readonly seed: number; readonly batch: number; readonly time: number; readonly features: number; readonly units: number },
+  layer: GRU | LSTM,
+  equations: (xs: number[][], kernel: Tensor, recurrent: Tensor, bias: Tensor, units: number) => number[][],
+): Tensor {
+  const random = new Random(c.seed);
+  layer.build([null, c.time, c.features], random);
+  randomizeParams(layer, random);
+  const [kernel, recurrent, bias] = layer.getWeights() as [Tensor, Tensor, Tensor];
+  const x = uniform([c.batch, c.time, c.features], random);
+  const y = layer.forward(x).y;
+  const expected: number[] = [];
+  for (let b = 0; b < c.batch; b++) {
+    const xs = Array.from({ length: c.time }, (_, t) =>
+      Array.from({ length: c.features }, (_, f) => x.get(b, t, f)),
+    );
+    const steps = equations(xs, kernel, recurrent, bias, c.units);
+    expect(maxAbsDiff(stepCell(layer.cell, xs).flat(), steps.flat())).toBeLessThanOrEqual(1e-12);
+    expected.push(...steps.flat());
+  }
+  expect(maxAbsDiff(y, expected)).toBeLessThanOrEqual(1e-12);
+  return bias;
+}
+
 describe('oracle: published equations', () => {
   it("should compute Keras' GRU with reset_after=True (bias [2, 3u]: input row, recurrent row)", () => {
     fc.assert(
       fc.property(recurrentCaseArb, (c) => {
-        const random = new Random(c.seed);
         const layer = new GRU({ units: c.units, resetAfter: true, returnSequences: true, dtype: 'float64' });
-        layer.build([null, c.time, c.features], random);
-        randomizeParams(layer, random);
-        const [kernel, recurrent, bias] = layer.getWeights() as [Tensor, Tensor, Tensor];
+        const bias = expectEquations(c, layer, kerasGruResetAfter);
         expect(bias.shape).toEqual([2, 3 * c.units]);
-        const x = uniform([c.batch, c.time, c.features], random);
-        const y = layer.forward(x).y;
-        const expected: number[] = [];
-        for (let b = 0; b < c.batch; b++) {
-          const xs = Array.from({ length: c.time }, (_, t) =>
-            Array.from({ length: c.features }, (_, f) => x.get(b, t, f)),
-          );
-          const equations = kerasGruResetAfter(xs, kernel, recurrent, bias, c.units);
-          expect(maxAbsDiff(stepCell(layer.cell, xs).flat(), equations.flat())).toBeLessThanOrEqual(1e-12);
-          expected.push(...equations.flat());
-        }
-        expect(maxAbsDiff(y, expected)).toBeLessThanOrEqual(1e-12);
       }),
       RUNS,
     );
@@ -135,23 +149,8 @@ describe('oracle: published equations', () => {
   it("should compute experiment 1's LSTM cell (h = s ⊙ o) with cellOutput 'none'", () => {
     fc.assert(
       fc.property(recurrentCaseArb, (c) => {
-        const random = new Random(c.seed);
         const layer = new LSTM({ units: c.units, cellOutput: 'none', returnSequences: true, dtype: 'float64' });
-        layer.build([null, c.time, c.features], random);
-        randomizeParams(layer, random);
-        const [kernel, recurrent, bias] = layer.getWeights() as [Tensor, Tensor, Tensor];
-        const x = uniform([c.batch, c.time, c.features], random);
-        const y = layer.forward(x).y;
-        const expected: number[] = [];
-        for (let b = 0; b < c.batch; b++) {
-          const xs = Array.from({ length: c.time }, (_, t) =>
-            Array.from({ length: c.features }, (_, f) => x.get(b, t, f)),
-          );
-          const equations = experiment1Lstm(xs, kernel, recurrent, bias, c.units);
-          expect(maxAbsDiff(stepCell(layer.cell, xs).flat(), equations.flat())).toBeLessThanOrEqual(1e-12);
-          expected.push(...equations.flat());
-        }
-        expect(maxAbsDiff(y, expected)).toBeLessThanOrEqual(1e-12);
+        expectEquations(c, layer, experiment1Lstm);
       }),
       RUNS,
     );

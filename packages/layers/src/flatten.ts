@@ -1,7 +1,7 @@
 // Keras' Flatten: `[batch, …]` to `[batch, product of the rest]`, the values in the same
 // (row-major) order; backward gives the gradient the input's shape back.
-import { type DType, RnnkitError, Tensor, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { type DType, RnnkitError, Tensor, formatShape } from '@rnnkit/tensor';
+import { checkOptionKeys, checkOutputGradient, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
 import { WeightlessLayer } from './weightless-layer.js';
 
@@ -71,9 +71,7 @@ export class Flatten extends WeightlessLayer implements Layer<FlattenCache> {
     const batch = cache.inputShape[0]!;
     const size = cache.inputShape.reduce((a, b) => a * b, 1);
     const expected = [batch, batch === 0 ? 0 : size / batch];
-    if (!(dy instanceof Tensor) || !sameShape(dy.shape, expected)) {
-      throw new RnnkitError(API, `expected an output gradient of shape ${formatShape(expected)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`);
-    }
+    checkOutputGradient(API, dy, expected);
     if (dy.dtype !== this.dtype) throw new RnnkitError(API, `expected a ${this.dtype} output gradient (the layer's dtype), got ${dy.dtype}`);
     return new Tensor(dy.data.slice(), cache.inputShape);
   }

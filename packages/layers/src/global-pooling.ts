@@ -7,7 +7,7 @@
 // (padding included) and TF.js 4.22's pooling layers refuse one; without a mask all three
 // agree. A sample with no valid step pools to zeros (Keras' average would give 0/0 = NaN).
 import { type DType, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
+import { checkOptionKeys, checkOutputGradient, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
 import { WeightlessLayer } from './weightless-layer.js';
 
@@ -90,9 +90,7 @@ abstract class GlobalPooling1D<Cache extends { readonly inputShape: readonly [nu
   /** Checks `dy` against the cache: `[batch, features]` of the layer's dtype. */
   protected checkBackward(dy: Tensor, cache: Cache): [number, number, number] {
     const [batch, time, features] = cache.inputShape;
-    if (!(dy instanceof Tensor) || !sameShape(dy.shape, [batch, features])) {
-      throw new RnnkitError(this.api, `expected an output gradient of shape [${batch}, ${features}], got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`);
-    }
+    checkOutputGradient(this.api, dy, [batch, features]);
     if (dy.dtype !== this.dtype) throw new RnnkitError(this.api, `expected a ${this.dtype} output gradient (the layer's dtype), got ${dy.dtype}`);
     return [batch, time, features];
   }

@@ -1,9 +1,7 @@
 import type { Activation, ActivationName } from './activations.js';
 import { type GRUCellOptions, GRUCell } from './cells/gru-cell.js';
-import { checkOptionKeys } from './common.js';
 import type { LayerConfig } from './layer.js';
-import { type RecurrentConfig, type RecurrentOptions, RECURRENT_OPTION_KEYS, recurrentConfig, splitOptions } from './recurrent.js';
-import { RNN } from './rnn.js';
+import { type RecurrentConfig, type RecurrentOptions, KerasRecurrentLayer } from './recurrent.js';
 
 /** Options of {@link GRU}. */
 export interface GRUOptions extends RecurrentOptions {
@@ -30,14 +28,11 @@ export interface GRUConfig extends RecurrentConfig {
  * `U` `[units, 3·units]`, gate blocks z (update), r (reset), h̃ (candidate); with resetAfter
  * the bias is `[2, 3·units]` (input bias, then recurrent bias).
  */
-export class GRU extends RNN {
+export class GRU extends KerasRecurrentLayer<GRUCell> {
   override readonly className: string = 'GRU';
-  declare readonly cell: GRUCell;
 
   constructor(options: GRUOptions) {
-    checkOptionKeys('GRU', options, [...RECURRENT_OPTION_KEYS, 'recurrentActivation', 'resetAfter']);
-    const { cell, layer } = splitOptions(options);
-    super({ ...layer, cell: new GRUCell(cell as unknown as GRUCellOptions, 'GRU') }, { api: 'GRU', defaultName: 'gru' });
+    super('GRU', 'gru', options, ['recurrentActivation', 'resetAfter'], (cell) => new GRUCell(cell as unknown as GRUCellOptions, 'GRU'));
   }
 
   /** Rebuilds a layer from {@link getConfig}'s output (custom functions must be passed again). */
@@ -45,26 +40,8 @@ export class GRU extends RNN {
     return new GRU(config as unknown as GRUOptions);
   }
 
-  get activation(): Activation {
-    return this.cell.activation;
-  }
-
   get recurrentActivation(): Activation {
     return this.cell.recurrentActivation;
-  }
-
-  get useBias(): boolean {
-    return this.cell.useBias;
-  }
-
-  /** Fraction of the inputs dropped while training. */
-  get dropout(): number {
-    return this.cell.dropout;
-  }
-
-  /** Fraction of the recurrent state dropped while training. */
-  get recurrentDropout(): number {
-    return this.cell.recurrentDropout;
   }
 
   get resetAfter(): boolean {
@@ -74,7 +51,7 @@ export class GRU extends RNN {
   override getConfig(): GRUConfig {
     const cell = this.cell.getConfig();
     return {
-      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
+      ...this.commonConfig(cell),
       recurrentActivation: cell.recurrentActivation,
       resetAfter: cell.resetAfter,
     };

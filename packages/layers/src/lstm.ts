@@ -1,9 +1,7 @@
 import type { Activation, ActivationName } from './activations.js';
 import { type CellOutput, type LSTMCellOptions, LSTMCell } from './cells/lstm-cell.js';
-import { checkOptionKeys } from './common.js';
 import type { LayerConfig } from './layer.js';
-import { type RecurrentConfig, type RecurrentOptions, RECURRENT_OPTION_KEYS, recurrentConfig, splitOptions } from './recurrent.js';
-import { RNN } from './rnn.js';
+import { type RecurrentConfig, type RecurrentOptions, KerasRecurrentLayer } from './recurrent.js';
 
 /** Options of {@link LSTM}. */
 export interface LSTMOptions extends RecurrentOptions {
@@ -36,14 +34,11 @@ export interface LSTMConfig extends RecurrentConfig {
  * recurrent kernel `U` `[units, 4·units]`, bias `[4·units]`, gate blocks i, f, c̃, o.
  * States: `[h, c]`.
  */
-export class LSTM extends RNN {
+export class LSTM extends KerasRecurrentLayer<LSTMCell> {
   override readonly className: string = 'LSTM';
-  declare readonly cell: LSTMCell;
 
   constructor(options: LSTMOptions) {
-    checkOptionKeys('LSTM', options, [...RECURRENT_OPTION_KEYS, 'recurrentActivation', 'unitForgetBias', 'cellOutput']);
-    const { cell, layer } = splitOptions(options);
-    super({ ...layer, cell: new LSTMCell(cell as unknown as LSTMCellOptions, 'LSTM') }, { api: 'LSTM', defaultName: 'lstm' });
+    super('LSTM', 'lstm', options, ['recurrentActivation', 'unitForgetBias', 'cellOutput'], (cell) => new LSTMCell(cell as unknown as LSTMCellOptions, 'LSTM'));
   }
 
   /** Rebuilds a layer from {@link getConfig}'s output (custom functions must be passed again). */
@@ -51,26 +46,8 @@ export class LSTM extends RNN {
     return new LSTM(config as unknown as LSTMOptions);
   }
 
-  get activation(): Activation {
-    return this.cell.activation;
-  }
-
   get recurrentActivation(): Activation {
     return this.cell.recurrentActivation;
-  }
-
-  get useBias(): boolean {
-    return this.cell.useBias;
-  }
-
-  /** Fraction of the inputs dropped while training. */
-  get dropout(): number {
-    return this.cell.dropout;
-  }
-
-  /** Fraction of the recurrent state dropped while training. */
-  get recurrentDropout(): number {
-    return this.cell.recurrentDropout;
   }
 
   get unitForgetBias(): boolean {
@@ -84,7 +61,7 @@ export class LSTM extends RNN {
   override getConfig(): LSTMConfig {
     const cell = this.cell.getConfig();
     return {
-      ...recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
+      ...this.commonConfig(cell),
       recurrentActivation: cell.recurrentActivation,
       unitForgetBias: cell.unitForgetBias,
       cellOutput: cell.cellOutput,

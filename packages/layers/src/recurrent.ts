@@ -2,9 +2,11 @@
 // configuration (Keras' layer options, the cell's and the layer's in one object).
 import type { DType } from '@rnnkit/tensor';
 import type { Activation, ActivationName } from './activations.js';
-import type { BaseCellConfig, CellOptions } from './cells/gated-cell.js';
-import type { InitializerConfigValue } from './common.js';
+import type { RecurrentCell } from './cell.js';
+import type { BaseCellConfig, CellOptions, GatedCell } from './cells/gated-cell.js';
+import { type InitializerConfigValue, checkOptionKeys } from './common.js';
 import type { LayerConfig } from './layer.js';
+import { RNN } from './rnn.js';
 import type { StatefulConfig, StatefulOptions } from './rnn-stateful.js';
 
 /** Options shared by {@link SimpleRNN}, {@link LSTM} and {@link GRU}: the cell's and the layer's. */
@@ -108,4 +110,55 @@ export function recurrentConfig(
     recurrentDropout: cell.recurrentDropout,
     ...(seed === undefined ? {} : { seed }),
   };
+}
+
+/** A built-in cell as {@link KerasRecurrentLayer} sees it: the common options and a Keras configuration. */
+type KerasCell = GatedCell & RecurrentCell & { getConfig(): BaseCellConfig };
+
+/**
+ * The common part of SimpleRNN, LSTM and GRU: the generic {@link RNN} over one built-in cell,
+ * built from Keras' flat options (the cell's and the layer's in one object), with the cell's
+ * common options readable on the layer.
+ */
+export abstract class KerasRecurrentLayer<C extends KerasCell> extends RNN {
+  declare readonly cell: C;
+
+  /**
+   * Checks `options` against the common keys and `cellKeys` (the cell's own), then builds the
+   * cell from its share of them with `makeCell`.
+   */
+  protected constructor(
+    api: string,
+    defaultName: string,
+    options: RecurrentOptions,
+    cellKeys: readonly string[],
+    makeCell: (cellOptions: Record<string, unknown>) => C,
+  ) {
+    checkOptionKeys(api, options, [...RECURRENT_OPTION_KEYS, ...cellKeys]);
+    const { cell, layer } = splitOptions(options);
+    super({ ...layer, cell: makeCell(cell) }, { api, defaultName });
+  }
+
+  get activation(): Activation {
+    return this.cell.activation;
+  }
+
+  get useBias(): boolean {
+    return this.cell.useBias;
+  }
+
+  /** Fraction of the inputs dropped while training. */
+  get dropout(): number {
+    return this.cell.dropout;
+  }
+
+  /** Fraction of the recurrent state dropped while training. */
+  get recurrentDropout(): number {
+    return this.cell.recurrentDropout;
+  }
+
+  /** The configuration every recurrent layer records (see {@link recurrentConfig}), from the cell's. */
+  protected commonConfig(cell: BaseCellConfig): RecurrentConfig {
+    return recurrentConfig(this.name, cell, this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed);
+  }
 }

@@ -1,8 +1,8 @@
 // Keras' RepeatVector: `[batch, features]` to `[batch, n, features]`, the input repeated at
 // each of n steps (an encoder's summary fed to every step of a decoder). Backward sums the n
 // steps' gradients.
-import { type DType, RnnkitError, Tensor, allocate, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkOptionKeys, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption, positiveInteger } from './common.js';
+import { type DType, RnnkitError, Tensor, allocate, formatShape } from '@rnnkit/tensor';
+import { checkOptionKeys, checkOutputGradient, checkSymbolicShape, describeValue, dtypeOption, formatSymbolic, nameOption, positiveInteger } from './common.js';
 import type { ForwardOptions, ForwardResult, Layer, LayerConfig, SymbolicShape } from './layer.js';
 import { WeightlessLayer } from './weightless-layer.js';
 
@@ -76,9 +76,7 @@ export class RepeatVector extends WeightlessLayer implements Layer<RepeatVectorC
   /** ∂x[b, f] = Σ_t dy[b, t, f]. */
   backward(dy: Tensor, cache: RepeatVectorCache): Tensor {
     const [batch, features] = cache.inputShape;
-    if (!(dy instanceof Tensor) || !sameShape(dy.shape, [batch, this.n, features])) {
-      throw new RnnkitError(API, `expected an output gradient of shape [${batch}, ${this.n}, ${features}], got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`);
-    }
+    checkOutputGradient(API, dy, [batch, this.n, features]);
     if (dy.dtype !== this.dtype) throw new RnnkitError(API, `expected a ${this.dtype} output gradient (the layer's dtype), got ${dy.dtype}`);
     const dx = allocate(this.dtype, batch * features);
     for (let b = 0; b < batch; b++) {

@@ -19,6 +19,7 @@ import {
   allocateBlocks,
   booleanOption,
   checkOptionKeys,
+  checkOutputGradient,
   checkSymbolicShape,
   describeValue,
   formatSymbolic,
@@ -356,12 +357,7 @@ export class RNN extends StatefulRecurrentLayer implements RecurrentLayer<RNNCac
     const size = batch * units;
     const stateCount = this.stateCount;
     const yShape = this.returnSequences ? [batch, time, units] : [batch, units];
-    if (!(dy instanceof Tensor) || !sameShape(dy.shape, yShape)) {
-      throw new RnnkitError(
-        this.api,
-        `expected an output gradient of shape ${formatShape(yShape)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`,
-      );
-    }
+    checkOutputGradient(this.api, dy, yShape);
     this.checkDType(dy, 'output gradient');
     const given = options.stateGrads ?? [];
     if (!Array.isArray(given) || given.length > stateCount || (given.length > 0 && !this.returnState)) {

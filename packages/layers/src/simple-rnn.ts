@@ -1,9 +1,6 @@
-import type { Activation } from './activations.js';
 import { type SimpleRNNCellOptions, SimpleRNNCell } from './cells/simple-rnn-cell.js';
-import { checkOptionKeys } from './common.js';
 import type { LayerConfig } from './layer.js';
-import { type RecurrentConfig, type RecurrentOptions, RECURRENT_OPTION_KEYS, recurrentConfig, splitOptions } from './recurrent.js';
-import { RNN } from './rnn.js';
+import { type RecurrentConfig, type RecurrentOptions, KerasRecurrentLayer } from './recurrent.js';
 
 /** Options of {@link SimpleRNN}. */
 export interface SimpleRNNOptions extends RecurrentOptions {
@@ -28,14 +25,11 @@ export interface SimpleRNNConfig extends RecurrentConfig {
  * `activation: 'tanh'` and `learnableInitialState: true` it is the state update of
  * experiment 4 (`S_k = tanh(Z_k + S_{k−1}·W + b)` with a learnable `S_0`).
  */
-export class SimpleRNN extends RNN {
+export class SimpleRNN extends KerasRecurrentLayer<SimpleRNNCell> {
   override readonly className: string = 'SimpleRNN';
-  declare readonly cell: SimpleRNNCell;
 
   constructor(options: SimpleRNNOptions) {
-    checkOptionKeys('SimpleRNN', options, [...RECURRENT_OPTION_KEYS, 'learnableInitialState']);
-    const { cell, layer } = splitOptions(options);
-    super({ ...layer, cell: new SimpleRNNCell(cell as unknown as SimpleRNNCellOptions, 'SimpleRNN') }, { api: 'SimpleRNN', defaultName: 'simple_rnn' });
+    super('SimpleRNN', 'simple_rnn', options, ['learnableInitialState'], (cell) => new SimpleRNNCell(cell as unknown as SimpleRNNCellOptions, 'SimpleRNN'));
   }
 
   /** Rebuilds a layer from {@link getConfig}'s output (custom functions must be passed again). */
@@ -43,27 +37,9 @@ export class SimpleRNN extends RNN {
     return new SimpleRNN(config as unknown as SimpleRNNOptions);
   }
 
-  get activation(): Activation {
-    return this.cell.activation;
-  }
-
-  get useBias(): boolean {
-    return this.cell.useBias;
-  }
-
-  /** Fraction of the inputs dropped while training. */
-  get dropout(): number {
-    return this.cell.dropout;
-  }
-
-  /** Fraction of the recurrent state dropped while training. */
-  get recurrentDropout(): number {
-    return this.cell.recurrentDropout;
-  }
-
   override getConfig(): SimpleRNNConfig {
     return {
-      ...recurrentConfig(this.name, this.cell.getConfig(), this.returnSequences, this.returnState, this.goBackwards, this.stateful, this.seed),
+      ...this.commonConfig(this.cell.getConfig()),
       learnableInitialState: this.learnableInitialState,
     };
   }

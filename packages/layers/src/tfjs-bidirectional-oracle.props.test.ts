@@ -2,7 +2,7 @@
 // same gradients (weights and input) as TensorFlow.js' tf.layers.bidirectional, for each
 // merge mode, returnSequences both ways, over LSTM, GRU (resetAfter false) and SimpleRNN.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random, type Tensor } from '@rnnkit/tensor';
 import { Bidirectional, type MergeMode } from './bidirectional.js';
@@ -10,17 +10,10 @@ import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { uniform } from './test-support.js';
-import { expectClose, loadTf } from './tfjs-oracle.test-util.js';
+import { expectClose, forwardBackward, withTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
-
-beforeAll(async () => {
-  tf = await loadTf();
-});
-
-afterAll(() => {
-  tf?.disposeVariables();
-});
+withTf((loaded) => (tf = loaded));
 
 const RUNS = { numRuns: 6 };
 
@@ -43,10 +36,7 @@ function compare(c: Case, mergeMode: MergeMode, returnSequences: boolean): void 
   layer.build([null, c.time, c.features], random);
   for (const p of layer.params()) random.fillUniform(p.value.data, -0.6, 0.6);
   const x = uniform([c.batch, c.time, c.features], random, 'float32');
-  const { y, cache } = layer.forward(x);
-  const w = uniform(y.shape, random, 'float32'); // loss = Σ y ⊙ w, so ∂loss/∂y = w
-  for (const p of layer.params()) p.zeroGrad();
-  const dx = layer.backward(w, cache);
+  const { y, w, dx } = forwardBackward(layer, x, random); // loss = Σ y ⊙ w
 
   tf.tidy(() => {
     const toTf = (t: Tensor): TF.Tensor => tf.tensor(t.data, [...t.shape]);

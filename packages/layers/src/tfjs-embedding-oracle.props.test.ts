@@ -2,25 +2,17 @@
 // outputs, and the gradient of the table (TF.js differentiates its gather) — alone, and with
 // maskZero before an LSTM that skips the padding. The ids have no gradient in either library.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { Embedding } from './embedding.js';
 import type { Layer } from './layer.js';
 import { LSTM } from './lstm.js';
 import { Sequential } from './sequential.js';
-import { uniform } from './test-support.js';
-import { expectClose, loadTf } from './tfjs-oracle.test-util.js';
+import { expectClose, forwardBackward, withTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
-
-beforeAll(async () => {
-  tf = await loadTf();
-});
-
-afterAll(() => {
-  tf?.disposeVariables();
-});
+withTf((loaded) => (tf = loaded));
 
 const RUNS = { numRuns: 10 };
 
@@ -42,10 +34,7 @@ function compare(c: Case, withLstm: boolean): void {
   const ids = new Float32Array(c.batch * c.time);
   for (let i = 0; i < ids.length; i++) ids[i] = Math.min(c.inputDim - 1, Math.floor(random.uniform() * c.inputDim));
   const x = new Tensor(ids, [c.batch, c.time]);
-  const { y, cache } = model.forward(x);
-  const w = uniform(y.shape, random, 'float32'); // loss = Σ y ⊙ w
-  for (const p of model.params()) p.zeroGrad();
-  model.backward(w, cache);
+  const { y, w } = forwardBackward(model, x, random); // loss = Σ y ⊙ w
 
   tf.tidy(() => {
     const toTf = (t: Tensor): TF.Tensor => tf.tensor(t.data, [...t.shape]);

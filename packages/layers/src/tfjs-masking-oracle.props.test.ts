@@ -4,7 +4,7 @@
 // (resetAfter false, the form TF.js has) and SimpleRNN, forwards and goBackwards, alone and
 // inside Bidirectional, with padding anywhere in the sequence (random steps are all zeros).
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { Bidirectional } from './bidirectional.js';
@@ -15,17 +15,10 @@ import { Masking } from './masking.js';
 import { Sequential } from './sequential.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { uniform } from './test-support.js';
-import { expectClose, loadTf } from './tfjs-oracle.test-util.js';
+import { expectClose, forwardBackward, withTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
-
-beforeAll(async () => {
-  tf = await loadTf();
-});
-
-afterAll(() => {
-  tf?.disposeVariables();
-});
+withTf((loaded) => (tf = loaded));
 
 const RUNS = { numRuns: 10 };
 
@@ -53,10 +46,7 @@ function compare({ c, padding }: Case, returnSequences: boolean, bidirectional: 
   for (const p of model.params()) random.fillUniform(p.value.data, -0.6, 0.6);
   const x = uniform([c.batch, c.time, c.features], random, 'float32');
   padding.forEach((pad, s) => pad && x.data.fill(0, s * c.features, (s + 1) * c.features));
-  const { y, cache } = model.forward(x, { training: true });
-  const w = uniform(y.shape, random, 'float32'); // loss = Σ y ⊙ w, so ∂loss/∂y = w
-  for (const p of model.params()) p.zeroGrad();
-  const dx = model.backward(w, cache);
+  const { y, w, dx } = forwardBackward(model, x, random, { training: true }); // loss = Σ y ⊙ w
 
   tf.tidy(() => {
     const toTf = (t: Tensor): TF.Tensor => tf.tensor(t.data, [...t.shape]);

@@ -3,7 +3,7 @@
 // tf.layers, in float32, forwards and with goBackwards (TF.js' outputs then come in
 // processing order, as Keras'). TF.js is a devDependency of these tests only.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { Dense } from './dense.js';
@@ -12,17 +12,10 @@ import type { RecurrentLayer } from './layer.js';
 import { LSTM } from './lstm.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { uniform } from './test-support.js';
-import { expectClose, loadTf } from './tfjs-oracle.test-util.js';
+import { expectClose, withTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
-
-beforeAll(async () => {
-  tf = await loadTf();
-});
-
-afterAll(() => {
-  tf?.disposeVariables();
-});
+withTf((loaded) => (tf = loaded));
 
 const RUNS = { numRuns: 10 };
 

@@ -4,7 +4,7 @@
 // refuse), the masked mean Σ m·x / Σ m and the masked max written in TF.js ops, and their
 // TF.js gradients.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { Dense } from './dense.js';
@@ -12,17 +12,10 @@ import { GlobalAveragePooling1D, GlobalMaxPooling1D } from './global-pooling.js'
 import type { Layer } from './layer.js';
 import { Sequential } from './sequential.js';
 import { uniform } from './test-support.js';
-import { expectClose, loadTf } from './tfjs-oracle.test-util.js';
+import { expectClose, forwardBackward, withTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
-
-beforeAll(async () => {
-  tf = await loadTf();
-});
-
-afterAll(() => {
-  tf?.disposeVariables();
-});
+withTf((loaded) => (tf = loaded));
 
 const RUNS = { numRuns: 10 };
 
@@ -44,10 +37,7 @@ function compareLayers({ c }: Case): void {
   const model = new Sequential({ layers: [new Dense({ units: c.units }), pooling], inputShape: [c.time, c.features], seed: c.seed });
   for (const p of model.params()) random.fillUniform(p.value.data, -0.6, 0.6);
   const x = uniform([c.batch, c.time, c.features], random, 'float32');
-  const { y, cache } = model.forward(x);
-  const w = uniform(y.shape, random, 'float32'); // loss = Σ y ⊙ w
-  for (const p of model.params()) p.zeroGrad();
-  const dx = model.backward(w, cache);
+  const { y, w, dx } = forwardBackward(model, x, random); // loss = Σ y ⊙ w
 
   tf.tidy(() => {
     const toTf = (t: Tensor): TF.Tensor => tf.tensor(t.data, [...t.shape]);

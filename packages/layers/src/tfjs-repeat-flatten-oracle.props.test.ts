@@ -2,7 +2,7 @@
 // Flatten → Dense compute what the same TensorFlow.js 4.22 model computes: outputs, every
 // weight gradient and the input gradient, within 1e-5.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { Dense } from './dense.js';
@@ -11,17 +11,10 @@ import { LSTM } from './lstm.js';
 import { RepeatVector } from './repeat-vector.js';
 import { Sequential } from './sequential.js';
 import { uniform } from './test-support.js';
-import { expectClose, loadTf } from './tfjs-oracle.test-util.js';
+import { expectClose, forwardBackward, withTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
-
-beforeAll(async () => {
-  tf = await loadTf();
-});
-
-afterAll(() => {
-  tf?.disposeVariables();
-});
+withTf((loaded) => (tf = loaded));
 
 const caseArb = fc.record({
   batch: fc.integer({ min: 1, max: 3 }),
@@ -42,10 +35,7 @@ function compare(c: Case): void {
   });
   for (const p of model.params()) random.fillUniform(p.value.data, -0.6, 0.6);
   const x = uniform([c.batch, c.features], random, 'float32');
-  const { y, cache } = model.forward(x);
-  const w = uniform(y.shape, random, 'float32'); // loss = Σ y ⊙ w
-  for (const p of model.params()) p.zeroGrad();
-  const dx = model.backward(w, cache);
+  const { y, w, dx } = forwardBackward(model, x, random); // loss = Σ y ⊙ w
 
   tf.tidy(() => {
     const toTf = (t: Tensor): TF.Tensor => tf.tensor(t.data, [...t.shape]);

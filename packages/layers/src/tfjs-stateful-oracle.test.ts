@@ -1,39 +1,15 @@
 // Oracle: a stateful LSTM matches TF.js' stateful tf.layers.lstm (same Keras-layout weights)
 // over consecutive calls — the second call continues the sequences of the first — and after
 // resetting the states on both sides, in float32.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random } from '@rnnkit/tensor';
 import { LSTM } from './lstm.js';
 import { uniform } from './test-support.js';
+import { expectClose, withTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
-
-beforeAll(async () => {
-  const output = (globalThis as unknown as { console: Record<'warn' | 'log', (...args: unknown[]) => void> }).console;
-  const quiet = [vi.spyOn(output, 'warn').mockImplementation(() => {}), vi.spyOn(output, 'log').mockImplementation(() => {})];
-  try {
-    tf = await import('@tensorflow/tfjs');
-    await tf.setBackend('cpu');
-    await tf.ready();
-    tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync()); // the greeting of the first operation, silenced
-  } finally {
-    for (const spy of quiet) spy.mockRestore();
-  }
-});
-
-afterAll(() => {
-  tf?.disposeVariables();
-});
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i]! - expected[i]!) <= 1e-5 * Math.max(1, Math.abs(expected[i]!)))) {
-      throw new Error(`${what}[${i}]: rnnkit ${actual[i]}, TF.js ${expected[i]}`);
-    }
-  }
-}
+withTf((loaded) => (tf = loaded));
 
 describe('oracle: TensorFlow.js stateful LSTM', () => {
   it('should give the same outputs over consecutive calls and after resetting the states (float32)', () => {

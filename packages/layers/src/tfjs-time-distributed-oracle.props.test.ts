@@ -3,7 +3,7 @@
 // gradient within 1e-5; and after Masking → LSTM, the outputs with the mask passed through
 // to a second LSTM.
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { describe, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { Dense } from './dense.js';
@@ -13,17 +13,10 @@ import { Masking } from './masking.js';
 import { Sequential } from './sequential.js';
 import { uniform } from './test-support.js';
 import { TimeDistributed } from './time-distributed.js';
-import { expectClose, loadTf } from './tfjs-oracle.test-util.js';
+import { expectClose, forwardBackward, withTf } from './tfjs-oracle.test-util.js';
 
 let tf: typeof TF;
-
-beforeAll(async () => {
-  tf = await loadTf();
-});
-
-afterAll(() => {
-  tf?.disposeVariables();
-});
+withTf((loaded) => (tf = loaded));
 
 const caseArb = fc
   .record({
@@ -47,10 +40,7 @@ function compare({ c, padding }: Case, masked: boolean): void {
   for (const p of model.params()) random.fillUniform(p.value.data, -0.6, 0.6);
   const x = uniform([c.batch, c.time, c.features], random, 'float32');
   if (masked) padding.forEach((pad, s) => pad && x.data.fill(0, s * c.features, (s + 1) * c.features));
-  const { y, cache } = model.forward(x);
-  const w = uniform(y.shape, random, 'float32'); // loss = Σ y ⊙ w
-  for (const p of model.params()) p.zeroGrad();
-  const dx = model.backward(w, cache);
+  const { y, w, dx } = forwardBackward(model, x, random); // loss = Σ y ⊙ w
 
   tf.tidy(() => {
     const toTf = (t: Tensor): TF.Tensor => tf.tensor(t.data, [...t.shape]);

@@ -2,8 +2,8 @@
 // `[batch, time, …]` with the same weights. The time axis is folded into the batch —
 // `[batch·time, …]`, which is the same storage — the wrapped layer runs once over all the
 // rows, and its output is unfolded back to `[batch, time, …]`. Backward folds the same way.
-import { type DType, type Param, type Random, RnnkitError, Tensor, checkOptionKeys, describeValue, formatShape, sameShape } from '@rnnkit/tensor';
-import { checkSymbolicShape, formatSymbolic, nameOption } from './common.js';
+import { type DType, type Param, type Random, RnnkitError, Tensor, checkOptionKeys, describeValue, formatShape } from '@rnnkit/tensor';
+import { checkOutputGradient, checkSymbolicShape, formatSymbolic, nameOption } from './common.js';
 import type { WrappedLayerConfig } from './bidirectional.js';
 import type { BuildOptions, ForwardOptions, ForwardResult, Layer, LayerConfig, LayerStepper, SymbolicShape } from './layer.js';
 
@@ -115,9 +115,7 @@ export class TimeDistributed implements Layer<TimeDistributedCache> {
   /** The wrapped layer's backward pass over the folded rows; its input gradient unfolded. */
   backward(dy: Tensor, cache: TimeDistributedCache): Tensor {
     const expected = [cache.inputShape[0]!, cache.inputShape[1]!, ...cache.innerOutputShape.slice(1)];
-    if (!(dy instanceof Tensor) || !sameShape(dy.shape, expected)) {
-      throw new RnnkitError(API, `expected an output gradient of shape ${formatShape(expected)}, got ${dy instanceof Tensor ? formatShape(dy.shape) : describeValue(dy)}`);
-    }
+    checkOutputGradient(API, dy, expected);
     const dx = this.layer.backward(new Tensor(dy.data, cache.innerOutputShape), cache.inner);
     return new Tensor(dx.data, cache.inputShape);
   }

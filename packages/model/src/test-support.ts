@@ -1,5 +1,5 @@
 // Helpers for the training tests (not exported from index.ts, not part of the API).
-import { Dense, LSTM, Sequential } from '@rnnkit/layers';
+import { Dense, GRU, type Layer, LSTM, Sequential, SimpleRNN } from '@rnnkit/layers';
 import { Param, Random, RnnkitError, Tensor, tensor } from '@rnnkit/tensor';
 import type { TrainableModel } from './fit.js';
 
@@ -56,3 +56,15 @@ export function scalarModel(): TrainableModel & { readonly weight: Param } {
     setWeights: (weights) => weight.value.data.set(weights[0]!.data),
   };
 }
+
+/** Makes a float64 recurrent layer under test with these options. */
+export type MakeRecurrent = (o: { units: number; returnSequences: boolean; goBackwards: boolean }) => Layer;
+
+/** Every built-in cell as a float64 layer, labelled: SimpleRNN, both LSTM outputs, both GRU forms. */
+export const builtInRecurrentMakers: readonly [string, MakeRecurrent][] = [
+  ['SimpleRNN', (o) => new SimpleRNN({ ...o, dtype: 'float64' })],
+  ['LSTM', (o) => new LSTM({ ...o, dtype: 'float64' })],
+  ['LSTM h = o ⊙ c', (o) => new LSTM({ ...o, cellOutput: 'none', dtype: 'float64' })],
+  ['GRU', (o) => new GRU({ ...o, dtype: 'float64' })],
+  ['GRU resetAfter false', (o) => new GRU({ ...o, resetAfter: false, dtype: 'float64' })],
+];

@@ -4,19 +4,13 @@
 // sequence with its padding cut out, step for step.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dense, GRU, type Layer, LSTM, Masking, Sequential, SimpleRNN } from '@rnnkit/layers';
+import { Dense, type Layer, Masking, Sequential } from '@rnnkit/layers';
 import { getLoss } from '@rnnkit/losses';
 import { Random, Tensor } from '@rnnkit/tensor';
+import { builtInRecurrentMakers } from './test-support.js';
 import { type RecurrentTrace, traceSequence } from './trace.js';
 
-type Make = (o: { units: number; returnSequences: boolean; goBackwards: boolean }) => Layer;
-const makers: readonly [string, Make][] = [
-  ['SimpleRNN', (o) => new SimpleRNN({ ...o, dtype: 'float64' })],
-  ['LSTM', (o) => new LSTM({ ...o, dtype: 'float64' })],
-  ['LSTM h = o ⊙ c', (o) => new LSTM({ ...o, cellOutput: 'none', dtype: 'float64' })],
-  ['GRU', (o) => new GRU({ ...o, dtype: 'float64' })],
-  ['GRU resetAfter false', (o) => new GRU({ ...o, resetAfter: false, dtype: 'float64' })],
-];
+const makers = builtInRecurrentMakers;
 
 type Padding = 'none' | 'start' | 'end' | 'middle' | 'all';
 const paddingArb = fc.constantFrom<Padding>('none', 'start', 'end', 'middle', 'all');

@@ -4,9 +4,10 @@
 // own backward computes, and ∂L/∂state at slot 0 is what reaches the initial state.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dense, GRU, type Layer, LSTM, RNN, Sequential, SimpleRNN, defineCell } from '@rnnkit/layers';
+import { Dense, RNN, Sequential, defineCell } from '@rnnkit/layers';
 import { getLoss } from '@rnnkit/losses';
 import { Random, Tensor } from '@rnnkit/tensor';
+import { type MakeRecurrent, builtInRecurrentMakers } from './test-support.js';
 import { traceSequence } from './trace.js';
 
 // h_t = tanh(x_t·W + h_{t−1}·U): a user's cell, its backward all in backStep.
@@ -49,13 +50,8 @@ const plainCell = defineCell({
   },
 });
 
-type Make = (o: { units: number; returnSequences: boolean; goBackwards: boolean }) => Layer;
-const makers: readonly [string, Make][] = [
-  ['SimpleRNN', (o) => new SimpleRNN({ ...o, dtype: 'float64' })],
-  ['LSTM', (o) => new LSTM({ ...o, dtype: 'float64' })],
-  ['LSTM h = o ⊙ c', (o) => new LSTM({ ...o, cellOutput: 'none', dtype: 'float64' })],
-  ['GRU', (o) => new GRU({ ...o, dtype: 'float64' })],
-  ['GRU resetAfter false', (o) => new GRU({ ...o, resetAfter: false, dtype: 'float64' })],
+const makers: readonly [string, MakeRecurrent][] = [
+  ...builtInRecurrentMakers,
   ['defineCell', (o) => new RNN({ cell: plainCell.create({ units: o.units, dtype: 'float64' }), returnSequences: o.returnSequences, goBackwards: o.goBackwards })],
 ];
 

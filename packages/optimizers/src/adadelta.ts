@@ -1,6 +1,5 @@
-import { allocate } from '@rnnkit/tensor';
 import { firstProblem, inRange, nonNegative } from './checks.js';
-import { defineOptimizer } from './plugin.js';
+import { defineOptimizer, zerosLike } from './plugin.js';
 
 /** Options of {@link adadelta}; the defaults are Keras'. */
 export interface AdadeltaOptions {
@@ -30,8 +29,8 @@ export const adadelta = defineOptimizer({
   defaultLearningRate: 0.001,
   validate: (options) => firstProblem(inRange('rho', options.rho, 0, 1), nonNegative('epsilon', options.epsilon)),
   init: (param): AdadeltaState => ({
-    meanSquareGradient: allocate(param.value.dtype, param.value.size),
-    meanSquareDelta: allocate(param.value.dtype, param.value.size),
+    meanSquareGradient: zerosLike(param),
+    meanSquareDelta: zerosLike(param),
   }),
   update({ grad, state, lr, options, out }) {
     const { rho, epsilon } = options;

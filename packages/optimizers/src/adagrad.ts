@@ -1,6 +1,5 @@
-import { allocate } from '@rnnkit/tensor';
 import { firstProblem, nonNegative } from './checks.js';
-import { defineOptimizer } from './plugin.js';
+import { defineOptimizer, zerosLike } from './plugin.js';
 
 /** Options of {@link adagrad}; the defaults are Keras'. */
 export interface AdagradOptions {
@@ -30,7 +29,7 @@ export const adagrad = defineOptimizer({
       nonNegative('epsilon', options.epsilon),
     ),
   init: (param, options): AdagradState => {
-    const accumulator = allocate(param.value.dtype, param.value.size);
+    const accumulator = zerosLike(param);
     accumulator.fill(options.initialAccumulatorValue);
     return { accumulator };
   },

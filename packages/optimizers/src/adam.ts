@@ -1,6 +1,6 @@
 import { type Param, allocate } from '@rnnkit/tensor';
 import { firstProblem, inRange, nonNegative } from './checks.js';
-import { defineOptimizer } from './plugin.js';
+import { defineOptimizer, zerosLike } from './plugin.js';
 
 /** Options of {@link adam}; the defaults are Keras'. */
 export interface AdamOptions {
@@ -35,7 +35,8 @@ function initAdam(param: Param, options: Readonly<AdamOptions>): AdamState {
   return { m: allocate(dtype, size), v: allocate(dtype, size), vMax: allocate(dtype, options.amsgrad ? size : 0) };
 }
 
-function validateAdam(options: Readonly<AdamOptions>): string | undefined {
+/** The option checks of Adam and Adamax. */
+function validateAdam(options: Readonly<Pick<AdamOptions, 'beta1' | 'beta2' | 'epsilon'>>): string | undefined {
   return firstProblem(
     inRange('beta1', options.beta1, 0, 1),
     inRange('beta2', options.beta2, 0, 1),
@@ -102,7 +103,7 @@ export const adam = defineOptimizer({
   name: 'adam',
   defaults: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } as AdamOptions,
   defaultLearningRate: 0.001,
-  validate: validateAdam,
+  validate: (options) => validateAdam(options),
   init: initAdam,
   update({ grad, state, step, lr, options, out }) {
     adamStep(grad, state, step, lr, options, out);
@@ -171,15 +172,10 @@ export const adamax = defineOptimizer({
   name: 'adamax',
   defaults: { beta1: 0.9, beta2: 0.999, epsilon: 1e-7 } as AdamaxOptions,
   defaultLearningRate: 0.001,
-  validate: (options) =>
-    firstProblem(
-      inRange('beta1', options.beta1, 0, 1),
-      inRange('beta2', options.beta2, 0, 1),
-      nonNegative('epsilon', options.epsilon),
-    ),
+  validate: (options) => validateAdam(options),
   init: (param): AdamaxState => ({
-    m: allocate(param.value.dtype, param.value.size),
-    u: allocate(param.value.dtype, param.value.size),
+    m: zerosLike(param),
+    u: zerosLike(param),
   }),
   update({ grad, state, step, lr, options, out }) {
     const { beta1, beta2, epsilon } = options;

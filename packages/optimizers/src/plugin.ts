@@ -1,4 +1,4 @@
-import { type Param, type TypedArray, RnnkitError } from '@rnnkit/tensor';
+import { type Param, type TypedArray, RnnkitError, allocate } from '@rnnkit/tensor';
 import type { OptimizerKernelDeclaration } from './kernel.js';
 
 /** The value of one optimizer option: plain, JSON-safe scalars only, so options can be saved. */
@@ -149,6 +149,11 @@ export type StateOf<Plugin> = Plugin extends OptimizerPlugin<infer _Options, inf
 const DEFINITION_KEYS = [
   'name', 'defaults', 'defaultLearningRate', 'validate', 'init', 'beforeGradient', 'update', 'updateInPlace', 'kernel', 'kind',
 ] as const;
+
+/** A state buffer for `param` (a moving average, a velocity…): zeros of its dtype and size. */
+export function zerosLike(param: Param): Float32Array | Float64Array {
+  return allocate(param.value.dtype, param.value.size);
+}
 
 /**
  * Makes an optimizer plugin from its definition: checks it and freezes it.

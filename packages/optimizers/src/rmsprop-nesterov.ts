@@ -1,6 +1,5 @@
-import { allocate } from '@rnnkit/tensor';
-import { firstProblem, inRange, nonNegative } from './checks.js';
-import { defineOptimizer } from './plugin.js';
+import { defineOptimizer, zerosLike } from './plugin.js';
+import { validateRmsprop } from './rmsprop.js';
 
 /** Options of {@link rmspropNesterov}; the defaults are reference experiment 4's hyperparameters. */
 export interface RmspropNesterovOptions {
@@ -45,15 +44,10 @@ export const rmspropNesterov = defineOptimizer({
   name: 'rmspropNesterov',
   defaults: { rho: 0.5, momentum: 0.8, epsilon: 1e-6, epsilonAfterDivision: false } as RmspropNesterovOptions,
   defaultLearningRate: 0.05,
-  validate: (options) =>
-    firstProblem(
-      inRange('rho', options.rho, 0, 1),
-      inRange('momentum', options.momentum, 0, 1),
-      nonNegative('epsilon', options.epsilon),
-    ),
+  validate: (options) => validateRmsprop(options),
   init: (param): RmspropNesterovState => ({
-    velocity: allocate(param.value.dtype, param.value.size),
-    meanSquare: allocate(param.value.dtype, param.value.size),
+    velocity: zerosLike(param),
+    meanSquare: zerosLike(param),
   }),
   beforeGradient({ state, options, out }) {
     const velocity = state.velocity;

@@ -1,6 +1,6 @@
-import { type TypedArray, allocate } from '@rnnkit/tensor';
+import type { TypedArray } from '@rnnkit/tensor';
 import { firstProblem, inRange, nonNegative } from './checks.js';
-import { defineOptimizer } from './plugin.js';
+import { defineOptimizer, zerosLike } from './plugin.js';
 
 /** Options of {@link rmsprop}. */
 export interface RmspropOptions {
@@ -24,6 +24,15 @@ export interface RmspropState {
   readonly momentum: Float32Array | Float64Array;
 }
 
+/** The option checks of RMSprop and RMSprop with Nesterov momentum. */
+export function validateRmsprop(options: Readonly<Pick<RmspropOptions, 'rho' | 'momentum' | 'epsilon'>>): string | undefined {
+  return firstProblem(
+    inRange('rho', options.rho, 0, 1),
+    inRange('momentum', options.momentum, 0, 1),
+    nonNegative('epsilon', options.epsilon),
+  );
+}
+
 /**
  * RMSprop (Hinton, Lecture 6e) with Keras 3's semantics:
  * `ms ← ρ·ms + (1−ρ)·g²`; centred: `mg ← ρ·mg + (1−ρ)·g`, `d = ms − mg² + ε`, else `d = ms + ε`;
@@ -34,16 +43,11 @@ export const rmsprop = defineOptimizer({
   name: 'rmsprop',
   defaults: { rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } as RmspropOptions,
   defaultLearningRate: 0.001,
-  validate: (options) =>
-    firstProblem(
-      inRange('rho', options.rho, 0, 1),
-      inRange('momentum', options.momentum, 0, 1),
-      nonNegative('epsilon', options.epsilon),
-    ),
+  validate: (options) => validateRmsprop(options),
   init: (param): RmspropState => ({
-    meanSquare: allocate(param.value.dtype, param.value.size),
-    meanGradient: allocate(param.value.dtype, param.value.size),
-    momentum: allocate(param.value.dtype, param.value.size),
+    meanSquare: zerosLike(param),
+    meanGradient: zerosLike(param),
+    momentum: zerosLike(param),
   }),
   update({ grad, state, lr, options, out }) {
     rmspropInto(grad, state, lr, options, out);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOptimizer } from './optimizer.js';
 import { defineOptimizer } from './plugin.js';
+import type { RunnerOptions } from './runner-options.js';
 import {
   type LearningRateSchedule,
   constantLearningRate,
@@ -13,6 +14,24 @@ import { param } from './test-support.js';
 
 const at = (schedule: LearningRateSchedule, iterations: readonly number[]): number[] =>
   iterations.map((t) => schedule.valueAt(t));
+
+/** The learning rate `update()` is given at each of `steps` steps of a runner with `options`. */
+function ratesSeen(options: RunnerOptions, steps: number): number[] {
+  const seen: number[] = [];
+  const spy = defineOptimizer({
+    name: 'spy',
+    defaults: {},
+    init: () => ({}),
+    update: ({ lr, out, state }) => {
+      seen.push(lr);
+      out.fill(0);
+      return { update: out, state };
+    },
+  });
+  const optimizer = createOptimizer(spy, [param('w', [1])], options);
+  for (let s = 0; s < steps; s++) optimizer.step();
+  return seen;
+}
 
 describe('learning rate schedules', () => {
   it('should keep a constant rate', () => {
@@ -52,39 +71,12 @@ describe('learning rate schedules', () => {
   });
 
   it('should give update() the scheduled rate of the iterations taken before each step', () => {
-    const seen: number[] = [];
-    const spy = defineOptimizer({
-      name: 'spy',
-      defaults: {},
-      init: () => ({}),
-      update: ({ lr, out, state }) => {
-        seen.push(lr);
-        out.fill(0);
-        return { update: out, state };
-      },
-    });
-    const optimizer = createOptimizer(spy, [param('w', [1])], {
-      learningRate: stepDecay({ initialLearningRate: 1, stepSize: 2, factor: 0.1 }),
-    });
-    for (let s = 0; s < 5; s++) optimizer.step();
+    const seen = ratesSeen({ learningRate: stepDecay({ initialLearningRate: 1, stepSize: 2, factor: 0.1 }) }, 5);
     expect(seen.map((x) => +x.toPrecision(12))).toEqual([1, 1, 0.1, 0.1, 0.01]);
   });
 
   it('should give the legacy decay lr/(1 + decay·t)', () => {
-    const seen: number[] = [];
-    const spy = defineOptimizer({
-      name: 'spy',
-      defaults: {},
-      init: () => ({}),
-      update: ({ lr, out, state }) => {
-        seen.push(lr);
-        out.fill(0);
-        return { update: out, state };
-      },
-    });
-    const optimizer = createOptimizer(spy, [param('w', [1])], { learningRate: 0.6, decay: 0.5 });
-    for (let s = 0; s < 3; s++) optimizer.step();
-    expect(seen).toEqual([0.6, 0.6 / 1.5, 0.6 / 2]);
+    expect(ratesSeen({ learningRate: 0.6, decay: 0.5 }, 3)).toEqual([0.6, 0.6 / 1.5, 0.6 / 2]);
   });
 
   it('should refuse unknown and invalid schedule options', () => {

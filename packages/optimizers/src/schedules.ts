@@ -26,10 +26,26 @@ function checkBoolean(api: string, key: string, value: unknown): boolean {
   return value;
 }
 
+/** Checks a schedule's option keys (`initialLearningRate` and `keys`); returns its initial learning rate. */
+function initialLearningRate(api: string, options: { readonly initialLearningRate: number }, keys: readonly string[]): number {
+  checkOptionKeys(api, options, ['initialLearningRate', ...keys]);
+  return checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
+}
+
+/** A built-in schedule: its saved form (name and config, frozen) and its rule. */
+function builtIn(name: string, config: Record<string, number | boolean>, valueAt: (iteration: number) => number): LearningRateSchedule {
+  return Object.freeze({ name, config: Object.freeze(config), valueAt });
+}
+
+/** Decay intervals of `decaySteps` completed after `iteration` steps: whole ones with `staircase`. */
+function intervals(iteration: number, decaySteps: number, staircase: boolean): number {
+  return staircase ? Math.floor(iteration / decaySteps) : iteration / decaySteps;
+}
+
 /** A learning rate that never changes. */
 export function constantLearningRate(learningRate: number): LearningRateSchedule {
   const lr = checkPositive('constantLearningRate', 'learningRate', learningRate, true);
-  return Object.freeze({ name: 'constant', config: Object.freeze({ learningRate: lr }), valueAt: () => lr });
+  return builtIn('constant', { learningRate: lr }, () => lr);
 }
 
 /** Options of {@link inverseTimeDecay}. */
@@ -51,19 +67,11 @@ export interface InverseTimeDecayOptions {
  */
 export function inverseTimeDecay(options: InverseTimeDecayOptions): LearningRateSchedule {
   const api = 'inverseTimeDecay';
-  checkOptionKeys(api, options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
-  const lr = checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
+  const lr = initialLearningRate(api, options, ['decaySteps', 'decayRate', 'staircase']);
   const decaySteps = checkPositive(api, 'decaySteps', options.decaySteps ?? 1);
   const decayRate = checkPositive(api, 'decayRate', options.decayRate ?? 1, true);
   const staircase = checkBoolean(api, 'staircase', options.staircase ?? false);
-  return Object.freeze({
-    name: 'inverseTimeDecay',
-    config: Object.freeze({ initialLearningRate: lr, decaySteps, decayRate, staircase }),
-    valueAt(iteration: number): number {
-      const p = staircase ? Math.floor(iteration / decaySteps) : iteration / decaySteps;
-      return lr / (1 + decayRate * p);
-    },
-  });
+  return builtIn(api, { initialLearningRate: lr, decaySteps, decayRate, staircase }, (iteration) => lr / (1 + decayRate * intervals(iteration, decaySteps, staircase)));
 }
 
 /** Options of {@link exponentialDecay}. */
@@ -81,19 +89,11 @@ export interface ExponentialDecayOptions {
 /** `lr · decayRate^(t / decaySteps)` (Keras' `ExponentialDecay`). */
 export function exponentialDecay(options: ExponentialDecayOptions): LearningRateSchedule {
   const api = 'exponentialDecay';
-  checkOptionKeys(api, options, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase']);
-  const lr = checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
+  const lr = initialLearningRate(api, options, ['decaySteps', 'decayRate', 'staircase']);
   const decaySteps = checkPositive(api, 'decaySteps', options.decaySteps);
   const decayRate = checkPositive(api, 'decayRate', options.decayRate);
   const staircase = checkBoolean(api, 'staircase', options.staircase ?? false);
-  return Object.freeze({
-    name: 'exponentialDecay',
-    config: Object.freeze({ initialLearningRate: lr, decaySteps, decayRate, staircase }),
-    valueAt(iteration: number): number {
-      const p = staircase ? Math.floor(iteration / decaySteps) : iteration / decaySteps;
-      return lr * decayRate ** p;
-    },
-  });
+  return builtIn(api, { initialLearningRate: lr, decaySteps, decayRate, staircase }, (iteration) => lr * decayRate ** intervals(iteration, decaySteps, staircase));
 }
 
 /** Options of {@link stepDecay}. */
@@ -109,16 +109,11 @@ export interface StepDecayOptions {
 /** `lr · factor^floor(t / stepSize)`: drops by `factor` every `stepSize` steps (PyTorch's `StepLR`). */
 export function stepDecay(options: StepDecayOptions): LearningRateSchedule {
   const api = 'stepDecay';
-  checkOptionKeys(api, options, ['initialLearningRate', 'stepSize', 'factor']);
-  const lr = checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
+  const lr = initialLearningRate(api, options, ['stepSize', 'factor']);
   const stepSize = checkPositive(api, 'stepSize', options.stepSize);
   if (!Number.isInteger(stepSize)) throw new RnnkitError(api, `stepSize must be an integer, got ${stepSize}`);
   const factor = checkPositive(api, 'factor', options.factor ?? 0.1, true);
-  return Object.freeze({
-    name: 'stepDecay',
-    config: Object.freeze({ initialLearningRate: lr, stepSize, factor }),
-    valueAt: (iteration: number): number => lr * factor ** Math.floor(iteration / stepSize),
-  });
+  return builtIn(api, { initialLearningRate: lr, stepSize, factor }, (iteration) => lr * factor ** Math.floor(iteration / stepSize));
 }
 
 /** Options of {@link cosineDecay}. */
@@ -137,18 +132,13 @@ export interface CosineDecayOptions {
  */
 export function cosineDecay(options: CosineDecayOptions): LearningRateSchedule {
   const api = 'cosineDecay';
-  checkOptionKeys(api, options, ['initialLearningRate', 'decaySteps', 'alpha']);
-  const lr = checkPositive(api, 'initialLearningRate', options.initialLearningRate, true);
+  const lr = initialLearningRate(api, options, ['decaySteps', 'alpha']);
   const decaySteps = checkPositive(api, 'decaySteps', options.decaySteps);
   const alpha = checkPositive(api, 'alpha', options.alpha ?? 0, true);
   if (alpha > 1) throw new RnnkitError(api, `alpha must be in [0, 1], got ${alpha}`);
-  return Object.freeze({
-    name: 'cosineDecay',
-    config: Object.freeze({ initialLearningRate: lr, decaySteps, alpha }),
-    valueAt(iteration: number): number {
-      const cosine = 0.5 * (1 + Math.cos((Math.PI * Math.min(iteration, decaySteps)) / decaySteps));
-      return lr * ((1 - alpha) * cosine + alpha);
-    },
+  return builtIn(api, { initialLearningRate: lr, decaySteps, alpha }, (iteration) => {
+    const cosine = 0.5 * (1 + Math.cos((Math.PI * Math.min(iteration, decaySteps)) / decaySteps));
+    return lr * ((1 - alpha) * cosine + alpha);
   });
 }
 

@@ -1,6 +1,5 @@
-import { allocate } from '@rnnkit/tensor';
 import { firstProblem, inRange } from './checks.js';
-import { defineOptimizer } from './plugin.js';
+import { defineOptimizer, zerosLike } from './plugin.js';
 
 /** Options of {@link sgd}. */
 export interface SgdOptions {
@@ -26,7 +25,7 @@ export const sgd = defineOptimizer({
   defaults: { momentum: 0, nesterov: false } as SgdOptions,
   defaultLearningRate: 0.01,
   validate: (options) => firstProblem(inRange('momentum', options.momentum, 0, 1)),
-  init: (param): SgdState => ({ velocity: allocate(param.value.dtype, param.value.size) }),
+  init: (param): SgdState => ({ velocity: zerosLike(param) }),
   update({ grad, state, lr, options, out }) {
     const { momentum, nesterov } = options;
     const velocity = state.velocity;

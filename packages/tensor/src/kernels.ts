@@ -223,10 +223,11 @@ function jsGemm(
     const nc = Math.min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = Math.min(KC, k - p0);
-      packPanelsOfB(transposeB, n, k, b, bOffset, p0, kc, j0, nc, packedB);
+      // op(B)'s columns j0 … j0+nc are the rows of op(B)ᵀ: B with the flag flipped.
+      packPanels(!transposeB, n, k, b, bOffset, j0, nc, p0, kc, packedB);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = Math.min(MC, m - i0);
-        packPanelsOfA(transposeA, m, k, a, aOffset, i0, mc, p0, kc, packedA);
+        packPanels(transposeA, m, k, a, aOffset, i0, mc, p0, kc, packedA);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = Math.min(NR, nc - jr);
           for (let ir = 0; ir < mc; ir += MR) {
@@ -240,16 +241,19 @@ function jsGemm(
 }
 
 /**
- * Copies rows `i0 … i0+mc` and depths `p0 … p0+kc` of op(A) into `out` as panels of MR rows:
- * panel r holds, for each depth p, the MR values op(A)[i0 + r·MR + 0…3, p0 + p] side by side.
- * Rows past the edge are zero, so the micro-kernel never needs a bounds test.
+ * Copies rows `i0 … i0+mc` and depths `p0 … p0+kc` of op(X) into `out` as panels of 4 rows:
+ * panel r holds, for each depth p, the 4 values op(X)[i0 + r·4 + 0…3, p0 + p] side by side.
+ * Rows past the edge are zero, so the micro-kernel never needs a bounds test. op(X) is
+ * `[rows, k]`: X itself stored `[rows, k]`, or with `transposed` X stored `[k, rows]`.
+ * It packs A's row panels (X = A) and B's column panels alike, since the columns of op(B)
+ * are the rows of op(B)ᵀ, which is B with the transpose flag flipped (MR = NR = 4).
  */
-function packPanelsOfA(
-  transposeA: boolean,
-  m: number,
+function packPanels(
+  transposed: boolean,
+  rows: number,
   k: number,
-  a: TypedArray,
-  aOffset: number,
+  x: TypedArray,
+  xOffset: number,
   i0: number,
   mc: number,
   p0: number,
@@ -258,96 +262,39 @@ function packPanelsOfA(
 ): void {
   let d = 0;
   for (let ir = 0; ir < mc; ir += MR) {
-    const rows = Math.min(MR, mc - ir);
+    const panelRows = Math.min(MR, mc - ir);
     const i = i0 + ir;
-    if (transposeA) {
-      // A is stored [k, m]: the MR values for one depth are adjacent.
-      let s = aOffset + p0 * m + i;
-      if (rows === MR) {
-        for (let p = 0; p < kc; p++, s += m, d += MR) {
-          out[d] = a[s]!;
-          out[d + 1] = a[s + 1]!;
-          out[d + 2] = a[s + 2]!;
-          out[d + 3] = a[s + 3]!;
+    if (transposed) {
+      // X is stored [k, rows]: the MR values for one depth are adjacent.
+      let s = xOffset + p0 * rows + i;
+      if (panelRows === MR) {
+        for (let p = 0; p < kc; p++, s += rows, d += MR) {
+          out[d] = x[s]!;
+          out[d + 1] = x[s + 1]!;
+          out[d + 2] = x[s + 2]!;
+          out[d + 3] = x[s + 3]!;
         }
       } else {
-        for (let p = 0; p < kc; p++, s += m, d += MR) {
-          for (let r = 0; r < MR; r++) out[d + r] = r < rows ? a[s + r]! : 0;
+        for (let p = 0; p < kc; p++, s += rows, d += MR) {
+          for (let r = 0; r < MR; r++) out[d + r] = r < panelRows ? x[s + r]! : 0;
         }
       }
     } else {
-      // A is stored [m, k]: walk MR rows side by side.
-      const s = aOffset + i * k + p0;
-      if (rows === MR) {
+      // X is stored [rows, k]: walk MR rows side by side.
+      const s = xOffset + i * k + p0;
+      if (panelRows === MR) {
         const s1 = s + k;
         const s2 = s1 + k;
         const s3 = s2 + k;
         for (let p = 0; p < kc; p++, d += MR) {
-          out[d] = a[s + p]!;
-          out[d + 1] = a[s1 + p]!;
-          out[d + 2] = a[s2 + p]!;
-          out[d + 3] = a[s3 + p]!;
+          out[d] = x[s + p]!;
+          out[d + 1] = x[s1 + p]!;
+          out[d + 2] = x[s2 + p]!;
+          out[d + 3] = x[s3 + p]!;
         }
       } else {
         for (let p = 0; p < kc; p++, d += MR) {
-          for (let r = 0; r < MR; r++) out[d + r] = r < rows ? a[s + r * k + p]! : 0;
-        }
-      }
-    }
-  }
-}
-
-/**
- * Copies depths `p0 … p0+kc` and columns `j0 … j0+nc` of op(B) into `out` as panels of NR
- * columns: panel q holds, for each depth p, op(B)[p0 + p, j0 + q·NR + 0…3]; zero past the edge.
- */
-function packPanelsOfB(
-  transposeB: boolean,
-  n: number,
-  k: number,
-  b: TypedArray,
-  bOffset: number,
-  p0: number,
-  kc: number,
-  j0: number,
-  nc: number,
-  out: Float64Array,
-): void {
-  let d = 0;
-  for (let jr = 0; jr < nc; jr += NR) {
-    const cols = Math.min(NR, nc - jr);
-    const j = j0 + jr;
-    if (transposeB) {
-      // B is stored [n, k]: walk NR rows of storage side by side.
-      const s = bOffset + j * k + p0;
-      if (cols === NR) {
-        const s1 = s + k;
-        const s2 = s1 + k;
-        const s3 = s2 + k;
-        for (let p = 0; p < kc; p++, d += NR) {
-          out[d] = b[s + p]!;
-          out[d + 1] = b[s1 + p]!;
-          out[d + 2] = b[s2 + p]!;
-          out[d + 3] = b[s3 + p]!;
-        }
-      } else {
-        for (let p = 0; p < kc; p++, d += NR) {
-          for (let q = 0; q < NR; q++) out[d + q] = q < cols ? b[s + q * k + p]! : 0;
-        }
-      }
-    } else {
-      // B is stored [k, n]: the NR values for one depth are adjacent.
-      let s = bOffset + p0 * n + j;
-      if (cols === NR) {
-        for (let p = 0; p < kc; p++, s += n, d += NR) {
-          out[d] = b[s]!;
-          out[d + 1] = b[s + 1]!;
-          out[d + 2] = b[s + 2]!;
-          out[d + 3] = b[s + 3]!;
-        }
-      } else {
-        for (let p = 0; p < kc; p++, s += n, d += NR) {
-          for (let q = 0; q < NR; q++) out[d + q] = q < cols ? b[s + q]! : 0;
+          for (let r = 0; r < MR; r++) out[d + r] = r < panelRows ? x[s + r * k + p]! : 0;
         }
       }
     }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Param, type Random, Tensor, allocate } from '@rnnkit/tensor';
 import { layerLaws, type LayerLawsOptions, type LayerUnderTest, type SymbolicShapeLike } from './layer-laws.js';
 import { type Law, runLaws } from './law-runner.js';
+import { fails, lawNamed } from './law-tests.test-util.js';
 
 // A tiny dense layer y = x·W + b over the last axis, written independently of
 // @rnnkit/layers, with switchable bugs so that every law can be shown to fail.
@@ -127,16 +128,8 @@ function toyLaws(bug: Bug): Law[] {
   return layerLaws(options);
 }
 
-function lawNamed(laws: readonly Law[], fragment: string): Law {
-  const law = laws.find((l) => l.name.includes(fragment));
-  if (law === undefined) throw new Error(`no law mentions "${fragment}"`);
-  return law;
-}
-
-/** Runs one law quietly and says whether fast-check found a counterexample. */
-function fails(law: Law): boolean {
-  return fc.check(law.property, { numRuns: 30, verbose: 0 }).failed;
-}
+/** Whether fast-check finds a counterexample to `law` in 30 cases. */
+const caught = (law: Law): boolean => fails(law, 30);
 
 describe('layerLaws', () => {
   it('should pass every law for a correct layer', () => {
@@ -144,27 +137,27 @@ describe('layerLaws', () => {
   });
 
   it('should fail the gradient law for a layer with a wrong backward', () => {
-    expect(fails(lawNamed(toyLaws('wrongKernelGrad'), 'central differences'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('wrongKernelGrad'), 'central differences'))).toBe(true);
   });
 
   it('should fail the accumulation law for a layer that overwrites gradients', () => {
-    expect(fails(lawNamed(toyLaws('overwritesGrads'), 'backward call'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('overwritesGrads'), 'backward call'))).toBe(true);
   });
 
   it('should fail the determinism law for a layer that ignores the seed', () => {
-    expect(fails(lawNamed(toyLaws('unseeded'), 'same seed'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('unseeded'), 'same seed'))).toBe(true);
   });
 
   it('should fail the shape law for a layer whose outputShape is wrong', () => {
-    expect(fails(lawNamed(toyLaws('wrongOutputShape'), 'outputShape'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('wrongOutputShape'), 'outputShape'))).toBe(true);
   });
 
   it('should fail the purity law for a layer that modifies its input', () => {
-    expect(fails(lawNamed(toyLaws('mutatesInput'), 'unchanged'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('mutatesInput'), 'unchanged'))).toBe(true);
   });
 
   it('should fail the config law for a layer whose config loses a field', () => {
-    expect(fails(lawNamed(toyLaws('forgetsUnits'), 'config'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('forgetsUnits'), 'config'))).toBe(true);
   });
 
   it('should leave out the config law when no fromConfig is given', () => {

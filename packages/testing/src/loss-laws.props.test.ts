@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random, Tensor, allocate } from '@rnnkit/tensor';
 import { type Law, runLaws } from './law-runner.js';
+import { fails, lawNamed } from './law-tests.test-util.js';
 import { type LossSample, type LossUnderTest, lossLaws } from './loss-laws.js';
 
 // A toy sum-of-squares loss Σ(ŷ − y)², written here, with switchable bugs.
@@ -46,13 +47,8 @@ function laws(bug: Bug): Law[] {
   });
 }
 
-function lawNamed(list: readonly Law[], fragment: string): Law {
-  const law = list.find((l) => l.name.includes(fragment));
-  if (law === undefined) throw new Error(`no law mentions "${fragment}"`);
-  return law;
-}
-
-const fails = (law: Law): boolean => fc.check(law.property, { numRuns: 20, verbose: 0 }).failed;
+/** Whether fast-check finds a counterexample to `law` in 20 cases. */
+const caught = (law: Law): boolean => fails(law, 20);
 
 describe('lossLaws', () => {
   it('should pass every law for a correct loss', () => {
@@ -60,27 +56,27 @@ describe('lossLaws', () => {
   });
 
   it('should fail the gradient law for a loss with a wrong gradient', () => {
-    expect(fails(lawNamed(laws('halfGradient'), 'central differences'))).toBe(true);
+    expect(caught(lawNamed(laws('halfGradient'), 'central differences'))).toBe(true);
   });
 
   it('should fail the shape law for a gradient of another dtype', () => {
-    expect(fails(lawNamed(laws('floatGrad'), 'shaped like'))).toBe(true);
+    expect(caught(lawNamed(laws('floatGrad'), 'shaped like'))).toBe(true);
   });
 
   it('should fail the consistency law when value() disagrees with compute()', () => {
-    expect(fails(lawNamed(laws('valueDisagrees'), 'value()'))).toBe(true);
+    expect(caught(lawNamed(laws('valueDisagrees'), 'value()'))).toBe(true);
   });
 
   it('should fail the purity law for a loss that modifies its targets', () => {
-    expect(fails(lawNamed(laws('mutatesTargets'), 'unchanged'))).toBe(true);
+    expect(caught(lawNamed(laws('mutatesTargets'), 'unchanged'))).toBe(true);
   });
 
   it('should fail the purity law for a loss that is not deterministic', () => {
-    expect(fails(lawNamed(laws('randomNoise'), 'unchanged'))).toBe(true);
+    expect(caught(lawNamed(laws('randomNoise'), 'unchanged'))).toBe(true);
   });
 
   it('should fail the config law when the rebuilt loss has another config', () => {
-    expect(fails(lawNamed(laws('wrongConfig'), 'config'))).toBe(true);
+    expect(caught(lawNamed(laws('wrongConfig'), 'config'))).toBe(true);
   });
 
   it('should pass configurations from configArb to make and sampleArb', () => {

@@ -1,7 +1,7 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Param } from '@rnnkit/tensor';
 import { type Law, runLaws } from './law-runner.js';
+import { fails, lawNamed } from './law-tests.test-util.js';
 import { optimizerLaws } from './optimizer-laws.js';
 
 // A tiny momentum-SGD runner written here (this package must not import @rnnkit/optimizers),
@@ -100,15 +100,8 @@ function toyLaws(bug: Bug): Law[] {
   });
 }
 
-function lawNamed(laws: readonly Law[], fragment: string): Law {
-  const law = laws.find((l) => l.name.includes(fragment));
-  if (law === undefined) throw new Error(`no law mentions "${fragment}"`);
-  return law;
-}
-
-function fails(law: Law): boolean {
-  return fc.check(law.property, { numRuns: 30, verbose: 0 }).failed;
-}
+/** Whether fast-check finds a counterexample to `law` in 30 cases. */
+const caught = (law: Law): boolean => fails(law, 30);
 
 describe('optimizerLaws', () => {
   it('should pass every law for a correct optimizer', () => {
@@ -116,27 +109,27 @@ describe('optimizerLaws', () => {
   });
 
   it('should fail the learning-rate-0 law for an optimizer that moves anyway', () => {
-    expect(fails(lawNamed(toyLaws('movesAtZeroRate'), 'learning rate 0'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('movesAtZeroRate'), 'learning rate 0'))).toBe(true);
   });
 
   it('should fail the descent law for an optimizer that climbs', () => {
-    expect(fails(lawNamed(toyLaws('climbs'), 'lower a convex quadratic'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('climbs'), 'lower a convex quadratic'))).toBe(true);
   });
 
   it('should fail the trajectory law for optimizers that share hidden state', () => {
-    expect(fails(lawNamed(toyLaws('sharedVelocity'), 'same trajectory'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('sharedVelocity'), 'same trajectory'))).toBe(true);
   });
 
   it('should fail the round-trip law for an optimizer that loses its velocity on load', () => {
-    expect(fails(lawNamed(toyLaws('forgetsVelocity'), 'getState'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('forgetsVelocity'), 'getState'))).toBe(true);
   });
 
   it('should fail the gradient law for an optimizer that writes into the gradients', () => {
-    expect(fails(lawNamed(toyLaws('writesGrad'), 'gradients unchanged'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('writesGrad'), 'gradients unchanged'))).toBe(true);
   });
 
   it('should fail the plain-SGD law for an optimizer whose momentum 0 is not plain SGD', () => {
-    expect(fails(lawNamed(toyLaws('notPlainSgd'), 'plain gradient descent'))).toBe(true);
+    expect(caught(lawNamed(toyLaws('notPlainSgd'), 'plain gradient descent'))).toBe(true);
   });
 
   it('should pass every law, the fast-path one included, for a correct fast path', () => {
@@ -146,7 +139,7 @@ describe('optimizerLaws', () => {
   });
 
   it('should fail the fast-path law for an updateInPlace that rounds differently from update', () => {
-    expect(fails(lawNamed(toyFastPathLaws('fastPathRounds'), 'updateInPlace'))).toBe(true);
+    expect(caught(lawNamed(toyFastPathLaws('fastPathRounds'), 'updateInPlace'))).toBe(true);
   });
 
   it('should leave out the plain-SGD law when no plainSgdOptions are given', () => {

@@ -7,8 +7,9 @@ import { meanSquaredError } from '@rnnkit/losses';
 import { evaluate, fit, predict } from '@rnnkit/model';
 import { type AnyOptimizerPlugin, adam, rmsprop, sgd } from '@rnnkit/optimizers';
 import { Random, type Tensor } from '@rnnkit/tensor';
-import { lineChartSvg } from '../charts.js';
+import { lineChartSvg, lossChartSvg } from '../charts.js';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
+import { batchProgress } from '../reporter.js';
 
 /** The original's setup. */
 export const KERAS_SINE_DEFAULTS = {
@@ -118,14 +119,7 @@ export const kerasSine: Experiment = {
         seed: random.split().nextUint32(),
         validationSplit: defaults.validationSplit,
         callbacks: {
-          onProgress: (event) =>
-            reporter.progress({
-              label: optimizerName,
-              done: (event.epoch - 1) * event.batches + event.batch,
-              total: event.epochs * event.batches,
-              loss: event.loss,
-              samplesPerSecond: event.samplesPerSecond,
-            }),
+          onProgress: (event) => reporter.progress(batchProgress(optimizerName, event)),
         },
       },
     );
@@ -181,16 +175,7 @@ export const kerasSine: Experiment = {
     );
     out.write(
       'loss.svg',
-      await lineChartSvg({
-        title: 'keras-sine: mean squared error per epoch',
-        series: [
-          { name: 'training', x: history.loss.map((_, i) => i + 1), y: [...history.loss] },
-          { name: 'validation', x: history.valLoss.map((_, i) => i + 1), y: [...history.valLoss] },
-        ],
-        xLabel: 'epoch',
-        yLabel: 'MSE',
-        logY: true,
-      }),
+      await lossChartSvg('keras-sine: mean squared error per epoch', history, 'MSE'),
     );
 
     return {

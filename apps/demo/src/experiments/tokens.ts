@@ -8,7 +8,7 @@
 import { Bidirectional, Dense, Embedding, GRU, LSTM, Sequential } from '@rnnkit/layers';
 import { evaluate, fit, predict } from '@rnnkit/model';
 import { Random, Tensor } from '@rnnkit/tensor';
-import { lineChartSvg } from '../charts.js';
+import { lossChartSvg } from '../charts.js';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
 
 export const TOKENS_DEFAULTS = {
@@ -137,13 +137,11 @@ export const tokens: Experiment = {
 
     out.write(
       'loss.svg',
-      await lineChartSvg({
-        title: `tokens: training loss per epoch, Bidirectional ${cell.label} (held-out accuracy ${(100 * accuracy).toFixed(1)} %, seed ${seed})`,
-        series: [{ name: 'training', x: history.loss.map((_, i) => i + 1), y: [...history.loss] }],
-        xLabel: 'epoch',
-        yLabel: 'binary cross-entropy',
-        logY: true,
-      }),
+      await lossChartSvg(
+        `tokens: training loss per epoch, Bidirectional ${cell.label} (held-out accuracy ${(100 * accuracy).toFixed(1)} %, seed ${seed})`,
+        history,
+        'binary cross-entropy',
+      ),
     );
     return {
       seed,

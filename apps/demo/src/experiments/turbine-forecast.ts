@@ -11,9 +11,10 @@ import { meanAbsoluteError } from '@rnnkit/losses';
 import { createStream, fit, forecast, mae, mase, persistenceForecast, predict } from '@rnnkit/model';
 import { adam } from '@rnnkit/optimizers';
 import { Random, Tensor, allocate } from '@rnnkit/tensor';
-import { lineChartSvg } from '../charts.js';
+import { lineChartSvg, lossChartSvg } from '../charts.js';
 import { DemoError } from '../errors.js';
 import type { Experiment, ExperimentContext, ExperimentResult } from '../experiment.js';
+import { batchProgress } from '../reporter.js';
 
 /** The defaults, and the seed whose run is quoted in the README. */
 export const TURBINE_FORECAST_DEFAULTS = {
@@ -221,14 +222,7 @@ export const turbineForecast: Experiment = {
         validationData: { x: validation.inputs, y: validation.targets },
         earlyStopping: { patience: defaults.patience, restoreBestWeights: true },
         callbacks: {
-          onProgress: (event) =>
-            reporter.progress({
-              label: 'adam',
-              done: (event.epoch - 1) * event.batches + event.batch,
-              total: event.epochs * event.batches,
-              loss: event.loss,
-              samplesPerSecond: event.samplesPerSecond,
-            }),
+          onProgress: (event) => reporter.progress(batchProgress('adam', event)),
         },
       },
     );
@@ -309,16 +303,7 @@ export const turbineForecast: Experiment = {
     );
     out.write(
       'loss.svg',
-      await lineChartSvg({
-        title: 'turbine-forecast: mean absolute error per epoch of the z-scored target',
-        series: [
-          { name: 'training', x: history.loss.map((_, i) => i + 1), y: [...history.loss] },
-          { name: 'validation', x: history.valLoss.map((_, i) => i + 1), y: [...history.valLoss] },
-        ],
-        xLabel: 'epoch',
-        yLabel: 'MAE',
-        logY: true,
-      }),
+      await lossChartSvg('turbine-forecast: mean absolute error per epoch of the z-scored target', history, 'MAE'),
     );
 
     return {

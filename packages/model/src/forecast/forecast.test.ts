@@ -1,23 +1,13 @@
-import { RnnkitError, Tensor, tensor } from '@rnnkit/tensor';
+import { Tensor, tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { predict } from '../evaluate.js';
 import { forecast } from './forecast.js';
-import { linearScaler, randomTensor, tinyModel } from './test-support.js';
+import { errorOf, linearScaler, randomTensor, tinyModel } from './test-support.js';
 
 /** Rows t0 … t1 − 1 of a [time, features] tensor as nested numbers. */
 function rows(t: Tensor, from: number, to: number): number[][] {
   const features = t.shape[1]!;
   return Array.from({ length: to - from }, (_, i) => Array.from(t.data.subarray((from + i) * features, (from + i + 1) * features)));
-}
-
-function errorOf(fn: () => unknown): RnnkitError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof RnnkitError) return error;
-    throw error;
-  }
-  throw new Error('expected an RnnkitError');
 }
 
 describe('forecast (recursive)', () => {

@@ -1,19 +1,10 @@
-import { RnnkitError, tensor } from '@rnnkit/tensor';
+import { tensor } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
 import { mae, mase, rmse, smape } from './metrics.js';
+import { errorOf } from './test-support.js';
 
 const actual = [1, 2, 3, 4];
 const predicted = [2, 2, 1, 4]; // errors −1, 0, 2, 0
-
-function errorOf(fn: () => unknown): RnnkitError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof RnnkitError) return error;
-    throw error;
-  }
-  throw new Error('expected an RnnkitError');
-}
 
 describe('forecast metrics', () => {
   it('should compute MAE and RMSE of a hand-worked example', () => {

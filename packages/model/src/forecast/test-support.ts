@@ -1,6 +1,6 @@
 // Helpers for the forecasting tests (not exported from index.ts, not part of the API).
 import { Dense, LSTM, Sequential } from '@rnnkit/layers';
-import { Random, Tensor } from '@rnnkit/tensor';
+import { Random, RnnkitError, Tensor } from '@rnnkit/tensor';
 import type { ForecastScaler } from './options.js';
 
 /** LSTM(units) → Dense(outputs) over any number of steps of `features` features, float64. */
@@ -38,4 +38,15 @@ export function linearScaler(center: readonly number[], scale: readonly number[]
       return map(t, (y, j) => y / scale[j]! + center[j]!);
     },
   };
+}
+
+/** The RnnkitError `fn` throws (any other error is rethrown; none at all fails the test). */
+export function errorOf(fn: () => unknown): RnnkitError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof RnnkitError) return error;
+    throw error;
+  }
+  throw new Error('expected an RnnkitError');
 }
