@@ -235,7 +235,11 @@ function transpose2x2(r0: v128, r1: v128, dst: usize, stride: usize): void {
 
 /**
  * C[MR × NR tile at c, row stride ldc elements] += Apanel · Bpanel over kc depths, the
- * tile held in 12 SIMD accumulators.
+ * tile held in 12 SIMD accumulators. Each loaded B vector feeds the four rows' multiply–adds
+ * and each broadcast A value the three vectors'. The depth loop takes two depths per turn
+ * (an odd kc starts with one): V8 checks for interrupts at every loop turn, and one turn per
+ * depth left the relaxed build's fused multiply–add no faster than a multiply and an add
+ * (bench/gemm.ts measures both).
  */
 function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0);
@@ -243,28 +247,62 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32): void
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0);
   const size = <usize>sizeof<T>();
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    const b2 = v128.load(bp, 32);
-    let x = splatAt<T>(ap);
-    c00 = vmad<T>(c00, x, b0);
-    c01 = vmad<T>(c01, x, b1);
-    c02 = vmad<T>(c02, x, b2);
-    x = splatAt<T>(ap + size);
-    c10 = vmad<T>(c10, x, b0);
-    c11 = vmad<T>(c11, x, b1);
-    c12 = vmad<T>(c12, x, b2);
-    x = splatAt<T>(ap + 2 * size);
-    c20 = vmad<T>(c20, x, b0);
-    c21 = vmad<T>(c21, x, b1);
-    c22 = vmad<T>(c22, x, b2);
-    x = splatAt<T>(ap + 3 * size);
-    c30 = vmad<T>(c30, x, b0);
-    c31 = vmad<T>(c31, x, b1);
-    c32 = vmad<T>(c32, x, b2);
+  if (kc & 1) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32);
+    const x0 = splatAt<T>(ap), x1 = splatAt<T>(ap + size), x2 = splatAt<T>(ap + 2 * size), x3 = splatAt<T>(ap + 3 * size);
+    c00 = vmad<T>(c00, x0, b0);
+    c10 = vmad<T>(c10, x1, b0);
+    c20 = vmad<T>(c20, x2, b0);
+    c30 = vmad<T>(c30, x3, b0);
+    c01 = vmad<T>(c01, x0, b1);
+    c11 = vmad<T>(c11, x1, b1);
+    c21 = vmad<T>(c21, x2, b1);
+    c31 = vmad<T>(c31, x3, b1);
+    c02 = vmad<T>(c02, x0, b2);
+    c12 = vmad<T>(c12, x1, b2);
+    c22 = vmad<T>(c22, x2, b2);
+    c32 = vmad<T>(c32, x3, b2);
     ap += 4 * size;
     bp += 48;
+  }
+  for (let p = kc & 1; p < kc; p += 2) {
+    // Depth p: A values at ap … ap + 3·size, B vectors at bp … bp + 32.
+    let b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32);
+    let x0 = splatAt<T>(ap), x1 = splatAt<T>(ap + size), x2 = splatAt<T>(ap + 2 * size), x3 = splatAt<T>(ap + 3 * size);
+    c00 = vmad<T>(c00, x0, b0);
+    c10 = vmad<T>(c10, x1, b0);
+    c20 = vmad<T>(c20, x2, b0);
+    c30 = vmad<T>(c30, x3, b0);
+    c01 = vmad<T>(c01, x0, b1);
+    c11 = vmad<T>(c11, x1, b1);
+    c21 = vmad<T>(c21, x2, b1);
+    c31 = vmad<T>(c31, x3, b1);
+    c02 = vmad<T>(c02, x0, b2);
+    c12 = vmad<T>(c12, x1, b2);
+    c22 = vmad<T>(c22, x2, b2);
+    c32 = vmad<T>(c32, x3, b2);
+    // Depth p + 1: the next MR values of A and NR of B.
+    b0 = v128.load(bp, 48);
+    b1 = v128.load(bp, 64);
+    b2 = v128.load(bp, 80);
+    x0 = splatAt<T>(ap + 4 * size);
+    x1 = splatAt<T>(ap + 5 * size);
+    x2 = splatAt<T>(ap + 6 * size);
+    x3 = splatAt<T>(ap + 7 * size);
+    c00 = vmad<T>(c00, x0, b0);
+    c10 = vmad<T>(c10, x1, b0);
+    c20 = vmad<T>(c20, x2, b0);
+    c30 = vmad<T>(c30, x3, b0);
+    c01 = vmad<T>(c01, x0, b1);
+    c11 = vmad<T>(c11, x1, b1);
+    c21 = vmad<T>(c21, x2, b1);
+    c31 = vmad<T>(c31, x3, b1);
+    c02 = vmad<T>(c02, x0, b2);
+    c12 = vmad<T>(c12, x1, b2);
+    c22 = vmad<T>(c22, x2, b2);
+    c32 = vmad<T>(c32, x3, b2);
+    ap += 8 * size;
+    bp += 96;
   }
   const row = <usize>ldc * size;
   let r = c;
