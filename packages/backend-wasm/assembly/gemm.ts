@@ -41,26 +41,70 @@ export function gemm<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: u
   } else if (n < lanes<T>()) {
     fewColumns<T>(transA, transB, m, n, k, a, b, c);
   } else {
-    blocked<T>(transA, transB, m, n, k, a, b, c);
+    blocked<T>(transA, transB, m, n, k, a, b, c, 0);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// A B used by many products (an RNN's recurrent kernel U, once per time step) can be packed
+// once: packWholeB lays out every KC×NC block of op(B) the way the blocked path packs one,
+// and gemmPackedB runs that path on them without packing again.
+
+/** Elements of op(B) [k×n] packed whole: each column block rounded up to whole panels. */
+export function packedSize<T>(n: i32, k: i32): i32 {
+  const nr = VR * lanes<T>();
+  return k * (((n + nr - 1) / nr) * nr);
+}
+
+/**
+ * Where block (j0, p0) starts in a whole packing: the blocks of earlier column blocks (NC
+ * wide, a whole number of panels) and the earlier depth blocks of this one (nc wide, rounded
+ * up to whole panels, as packB lays them out).
+ */
+function packedBlockStart<T>(k: i32, j0: i32, p0: i32, nc: i32): i32 {
+  const nr = VR * lanes<T>();
+  return j0 * k + p0 * (((nc + nr - 1) / nr) * nr);
+}
+
+/** Packs all of op(B) (see {@link packedSize}) at `packed`, for {@link gemmPackedB}. */
+export function packWholeB<T>(transB: bool, n: i32, k: i32, b: usize, packed: usize): void {
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) packB<T>(transB, n, k, b, p0, min(KC, k - p0), j0, nc, at<T>(packed, packedBlockStart<T>(k, j0, p0, nc)));
+  }
+}
+
+/**
+ * gemm (beta 0 or 1) with op(B) also packed whole at `packed` by packWholeB: the blocked
+ * path reads it there; the thin paths, which pack nothing, read b.
+ */
+export function gemmPackedB<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, packed: usize, beta: i32, c: usize): void {
+  if (m < MR || n < lanes<T>() || k == 0) {
+    gemm<T>(transA, transB, m, n, k, a, b, beta, c);
+    return;
+  }
+  if (beta == 0) memory.fill(c, 0, <usize>(m * n) << alignof<T>());
+  blocked<T>(transA, transB, m, n, k, a, b, c, packed);
 }
 
 // ---------------------------------------------------------------------------------------
 // Blocked path (m ≥ MR and n ≥ one vector).
 
-function blocked<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+function blocked<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, packed: usize): void {
   const nr = VR * lanes<T>();
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      packB<T>(transB, n, k, b, p0, kc, j0, nc);
+      let bBlock = PACK_B;
+      if (packed != 0) bBlock = at<T>(packed, packedBlockStart<T>(k, j0, p0, nc));
+      else packB<T>(transB, n, k, b, p0, kc, j0, nc, PACK_B);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         packA<T>(transA, m, k, a, i0, mc, p0, kc);
         for (let jr = 0; jr < nc; jr += nr) {
           const cols = min(nr, nc - jr);
-          const bPanel = at<T>(PACK_B, jr * kc);
+          const bPanel = at<T>(bBlock, jr * kc);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const aPanel = at<T>(PACK_A, ir * kc);
@@ -146,13 +190,13 @@ function packA<T>(transA: bool, m: i32, k: i32, a: usize, i0: i32, mc: i32, p0: 
 }
 
 /**
- * Depths p0 … p0+kc, columns j0 … j0+nc of op(B) into PACK_B as panels of NR = VR·lanes
- * columns: panel q holds, for each depth, its NR values side by side (zero past the edge).
+ * Depths p0 … p0+kc, columns j0 … j0+nc of op(B) into `dst` (PACK_B, or a block of a whole
+ * packing) as panels of NR = VR·lanes columns: panel q holds, for each depth, its NR values
+ * side by side (zero past the edge).
  */
-function packB<T>(transB: bool, n: i32, k: i32, b: usize, p0: i32, kc: i32, j0: i32, nc: i32): void {
+function packB<T>(transB: bool, n: i32, k: i32, b: usize, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
   const nr = VR * lanes<T>();
   const size = <usize>sizeof<T>();
-  let dst = PACK_B;
   for (let jr = 0; jr < nc; jr += nr) {
     const cols = min(nr, nc - jr);
     const j = j0 + jr;

@@ -9,9 +9,9 @@
 
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
-import { gemm } from './gemm';
+import { gemm, gemmPackedB, packWholeB, packedSize } from './gemm';
 import { carryMasked, counts, inputAndWeightGradients, maskAt, rowAt } from './recurrent';
-import { useScratch } from './scratch';
+import { takeScratch, useScratch } from './scratch';
 
 /**
  * One LSTM time step for `rows` sequences: row r of `gates` and `recurrent` (4·units
@@ -109,13 +109,16 @@ export function lstmForward(
 ): void {
   useScratch(scratch);
   const w = 4 * units;
+  // U packed once for every step's h·U.
+  const packedU = takeScratch(<usize>packedSize<f32>(w, units) << 2);
+  packWholeB<f32>(false, w, units, recurrentKernel, packedU);
   // With the whole batch, the input projection of every step is one product.
   const whole = rows == batch;
   if (whole) gemm<f32>(false, false, time * batch, w, features, x, kernel, 0, gates);
   for (let t = 0; t < time; t++) {
     const z = rowAt(gates, t, batch, r0, w);
     if (!whole) gemm<f32>(false, false, rows, w, features, rowAt(x, t, batch, r0, features), kernel, 0, z);
-    gemm<f32>(false, false, rows, w, units, rowAt(h, t, batch, r0, units), recurrentKernel, 0, recurrent);
+    gemmPackedB<f32>(false, false, rows, w, units, rowAt(h, t, batch, r0, units), recurrentKernel, packedU, 0, recurrent);
     lstmStep(
       rows,
       units,
@@ -172,6 +175,9 @@ export function lstmBackward(
   const dcRows = dc + ((<usize>(r0 * units)) << 2);
   const count = rows * units;
   memory.fill(biasGrad, 0, <usize>w << 2);
+  // Uᵀ packed once for every step's dz·Uᵀ.
+  const packedU = takeScratch(<usize>packedSize<f32>(units, w) << 2);
+  packWholeB<f32>(true, units, w, recurrentKernel, packedU);
   for (let t = time - 1; t >= 0; t--) {
     if (dhOut != 0) addF32(dhRows, rowAt(dhOut, t, batch, r0, units), count);
     const dzt = rowAt(dz, t, batch, r0, w);
@@ -188,7 +194,7 @@ export function lstmBackward(
       maskAt(mask, t, batch, r0),
     );
     // ∂h_{t−1} = dz_t·Uᵀ: the cell zeroed the ∂h it used, and a masked row's (dz = 0) stays.
-    gemm<f32>(false, true, rows, units, w, dzt, recurrentKernel, 1, dhRows);
+    gemmPackedB<f32>(false, true, rows, units, w, dzt, recurrentKernel, packedU, 1, dhRows);
   }
   inputAndWeightGradients(r0, rows, batch, time, features, units, w, x, kernel, h, dz, dz, dx, kernelGrad, recurrentKernelGrad);
 }

@@ -60,6 +60,11 @@ const SHAPES: Shape[] = [
   { label: 'W4 dZ·Wᵀ (∂x, all steps)', transA: false, transB: true, m: 3200, n: 32, k: 1024 },
   { label: 'W4 Xᵀ·dZ (∂W, all steps)', transA: true, transB: false, m: 32, n: 1024, k: 3200 },
   { label: 'W4 Hᵀ·dZ (∂U, all steps)', transA: true, transB: false, m: 256, n: 1024, k: 3200 },
+  // Two threads: each runs the pass on half the batch, and its weight gradients step by step.
+  { label: 'W4 h·U (half batch, per step)', transA: false, transB: false, m: 32, n: 1024, k: 256 },
+  { label: 'W4 dz·Uᵀ (half batch, per step)', transA: false, transB: true, m: 32, n: 256, k: 1024 },
+  { label: 'W4 Hᵀ·dZ (∂U, half batch, per step)', transA: true, transB: false, m: 256, n: 1024, k: 32 },
+  { label: 'W4 Hᵀ·dZ (∂U, half batch, all steps)', transA: true, transB: false, m: 256, n: 1024, k: 1600 },
   { label: 'square 512', transA: false, transB: false, m: 512, n: 512, k: 512 },
 ];
 
