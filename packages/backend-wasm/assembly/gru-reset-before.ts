@@ -14,7 +14,7 @@
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
 import { gemm } from './gemm';
-import { addTransposedProduct, carryMasked, counts, inputGradients, maskAt, rowAt } from './recurrent';
+import { addOutputGradient, addTransposedProduct, carryMasked, counts, inputGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
 import { useScratch } from './scratch';
 
 /** Copies U [u, 3u]'s blocks to `split`: U_zr [u, 2u], then U_h [u, u]. */
@@ -55,19 +55,17 @@ export function gruResetBeforeForward(
   useScratch(scratch);
   const w = 3 * units;
   const rowBytes = <usize>units << 2;
-  const whole = rows == batch;
   splitRecurrentKernel(units, recurrentKernel, split);
   const uzr = split;
   const uh = split + <usize>units * 2 * rowBytes;
   const zr = product; // h_{t−1}·U_zr, [rows, 2u]
   const candidate = product + <usize>rows * 2 * rowBytes; // (r ⊙ h_{t−1})·U_h, [rows, u]
-  if (whole) gemm<f32>(false, false, time * batch, w, features, x, kernel, 0, gates);
   for (let t = 0; t < time; t++) {
+    inputProduct(t, r0, rows, batch, time, features, w, x, kernel, gates);
     const g = rowAt(gates, t, batch, r0, w);
     const hPrev = rowAt(h, t, batch, r0, units);
     const hNext = rowAt(h, t + 1, batch, r0, units);
     const reset = rowAt(resetHidden, t, batch, r0, units);
-    if (!whole) gemm<f32>(false, false, rows, w, features, rowAt(x, t, batch, r0, features), kernel, 0, g);
     gemm<f32>(false, false, rows, 2 * units, units, hPrev, uzr, 0, zr);
     for (let r = 0; r < rows; r++) {
       const gr = g + <usize>r * 3 * rowBytes;
@@ -153,8 +151,7 @@ export function gruResetBeforeBackward(
   useScratch(scratch);
   const w = 3 * units;
   const rowBytes = <usize>units << 2;
-  const dhRows = dh + ((<usize>(r0 * units)) << 2);
-  const count = rows * units;
+  const dhRows = stateRows(dh, r0, units);
   const one = f32x4.splat(1);
   splitRecurrentKernel(units, recurrentKernel, split);
   const uzr = split;
@@ -164,7 +161,7 @@ export function gruResetBeforeBackward(
   const dReset = product; // ∂(r ⊙ h_{t−1}) of the step, [rows, u]
   memory.fill(biasGrad, 0, 3 * rowBytes);
   for (let t = time - 1; t >= 0; t--) {
-    if (dhOut != 0) addF32(dhRows, rowAt(dhOut, t, batch, r0, units), count);
+    addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const g = rowAt(gates, t, batch, r0, w);
     const hPrev = rowAt(h, t, batch, r0, units);
     const dzt = rowAt(dz, t, batch, r0, w);

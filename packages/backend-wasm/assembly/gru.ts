@@ -3,7 +3,7 @@
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
 import { gemm } from './gemm';
-import { carryMasked, counts, inputAndWeightGradients, maskAt, rowAt } from './recurrent';
+import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
 import { useScratch } from './scratch';
 
 // Whole GRU layers (Keras' resetAfter variant, σ gates and tanh, f32), as the LSTM passes of lstm.ts:
@@ -39,17 +39,15 @@ export function gruForward(
 ): void {
   useScratch(scratch);
   const w = 3 * units;
-  const whole = rows == batch;
-  if (whole) gemm<f32>(false, false, time * batch, w, features, x, kernel, 0, gates);
   const rowBytes = <usize>units << 2;
   const inputBias = bias;
   const recurrentBias = bias + 3 * rowBytes;
   for (let t = 0; t < time; t++) {
+    inputProduct(t, r0, rows, batch, time, features, w, x, kernel, gates);
     const g = rowAt(gates, t, batch, r0, w);
     const a = rowAt(recurrent, t, batch, r0, w);
     const hPrev = rowAt(h, t, batch, r0, units);
     const hNext = rowAt(h, t + 1, batch, r0, units);
-    if (!whole) gemm<f32>(false, false, rows, w, features, rowAt(x, t, batch, r0, features), kernel, 0, g);
     gemm<f32>(false, false, rows, w, units, hPrev, recurrentKernel, 0, a);
     for (let r = 0; r < rows; r++) {
       const gr = g + <usize>r * 3 * rowBytes;
@@ -129,14 +127,13 @@ export function gruBackward(
   useScratch(scratch);
   const w = 3 * units;
   const rowBytes = <usize>units << 2;
-  const dhRows = dh + ((<usize>(r0 * units)) << 2);
-  const count = rows * units;
+  const dhRows = stateRows(dh, r0, units);
   const one = f32x4.splat(1);
   memory.fill(biasGrad, 0, <usize>(2 * w) << 2);
   const dbIn = biasGrad;
   const dbRec = biasGrad + 3 * rowBytes;
   for (let t = time - 1; t >= 0; t--) {
-    if (dhOut != 0) addF32(dhRows, rowAt(dhOut, t, batch, r0, units), count);
+    addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const g = rowAt(gates, t, batch, r0, w);
     const a = rowAt(recurrent, t, batch, r0, w);
     const hPrev = rowAt(h, t, batch, r0, units);
@@ -172,12 +169,6 @@ export function gruBackward(
         v128.store(drr + rowBytes + o, dR);
         v128.store(drr + 2 * rowBytes + o, dAh);
         v128.store(dhRows + s + o, f32x4.mul(d, z)); // ∂h_{t−1} through h_t = z ⊙ h_{t−1} + …
-        v128.store(dbIn + o, f32x4.add(v128.load(dbIn + o), dZ));
-        v128.store(dbIn + rowBytes + o, f32x4.add(v128.load(dbIn + rowBytes + o), dR));
-        v128.store(dbIn + 2 * rowBytes + o, f32x4.add(v128.load(dbIn + 2 * rowBytes + o), dPre));
-        v128.store(dbRec + o, f32x4.add(v128.load(dbRec + o), dZ));
-        v128.store(dbRec + rowBytes + o, f32x4.add(v128.load(dbRec + rowBytes + o), dR));
-        v128.store(dbRec + 2 * rowBytes + o, f32x4.add(v128.load(dbRec + 2 * rowBytes + o), dAh));
       }
       for (; k < units; k++) {
         const o = <usize>k << 2;
@@ -196,13 +187,9 @@ export function gruBackward(
         store<f32>(drr + rowBytes + o, dR);
         store<f32>(drr + 2 * rowBytes + o, dAh);
         store<f32>(dhRows + s + o, d * z);
-        store<f32>(dbIn + o, load<f32>(dbIn + o) + dZ);
-        store<f32>(dbIn + rowBytes + o, load<f32>(dbIn + rowBytes + o) + dR);
-        store<f32>(dbIn + 2 * rowBytes + o, load<f32>(dbIn + 2 * rowBytes + o) + dPre);
-        store<f32>(dbRec + o, load<f32>(dbRec + o) + dZ);
-        store<f32>(dbRec + rowBytes + o, load<f32>(dbRec + rowBytes + o) + dR);
-        store<f32>(dbRec + 2 * rowBytes + o, load<f32>(dbRec + 2 * rowBytes + o) + dAh);
       }
+      addF32(dbIn, dzr, w); // ∂b_in += the row's ∂z
+      addF32(dbRec, drr, w); // ∂b_rec += the row's ∂a
     }
     gemm<f32>(false, true, rows, units, w, drt, recurrentKernel, 1, dhRows); // ∂h_{t−1} += dRec_t·Uᵀ
   }

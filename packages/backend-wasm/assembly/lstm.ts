@@ -9,8 +9,8 @@
 
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
-import { gemm, gemmPackedB, packWholeB, packedSize } from './gemm';
-import { carryMasked, counts, inputAndWeightGradients, maskAt, rowAt } from './recurrent';
+import { gemmPackedB, packWholeB, packedSize } from './gemm';
+import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
 import { takeScratch, useScratch } from './scratch';
 
 /**
@@ -112,12 +112,9 @@ export function lstmForward(
   // U packed once for every step's h·U.
   const packedU = takeScratch(<usize>packedSize<f32>(w, units) << 2);
   packWholeB<f32>(false, w, units, recurrentKernel, packedU);
-  // With the whole batch, the input projection of every step is one product.
-  const whole = rows == batch;
-  if (whole) gemm<f32>(false, false, time * batch, w, features, x, kernel, 0, gates);
   for (let t = 0; t < time; t++) {
+    inputProduct(t, r0, rows, batch, time, features, w, x, kernel, gates);
     const z = rowAt(gates, t, batch, r0, w);
-    if (!whole) gemm<f32>(false, false, rows, w, features, rowAt(x, t, batch, r0, features), kernel, 0, z);
     gemmPackedB<f32>(false, false, rows, w, units, rowAt(h, t, batch, r0, units), recurrentKernel, packedU, 0, recurrent);
     lstmStep(
       rows,
@@ -171,15 +168,14 @@ export function lstmBackward(
 ): void {
   useScratch(scratch);
   const w = 4 * units;
-  const dhRows = dh + ((<usize>(r0 * units)) << 2);
-  const dcRows = dc + ((<usize>(r0 * units)) << 2);
-  const count = rows * units;
+  const dhRows = stateRows(dh, r0, units);
+  const dcRows = stateRows(dc, r0, units);
   memory.fill(biasGrad, 0, <usize>w << 2);
   // Uᵀ packed once for every step's dz·Uᵀ.
   const packedU = takeScratch(<usize>packedSize<f32>(units, w) << 2);
   packWholeB<f32>(true, units, w, recurrentKernel, packedU);
   for (let t = time - 1; t >= 0; t--) {
-    if (dhOut != 0) addF32(dhRows, rowAt(dhOut, t, batch, r0, units), count);
+    addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const dzt = rowAt(dz, t, batch, r0, w);
     lstmCellBackward(
       rows,
@@ -248,10 +244,6 @@ function lstmCellBackward(
       v128.store(d + 3 * rowBytes + o, dzo);
       v128.store(dc + s + o, f32x4.mul(dct, f));
       v128.store(dh + s + o, f32x4.splat(0));
-      v128.store(db + o, f32x4.add(v128.load(db + o), dzi));
-      v128.store(db + rowBytes + o, f32x4.add(v128.load(db + rowBytes + o), dzf));
-      v128.store(db + 2 * rowBytes + o, f32x4.add(v128.load(db + 2 * rowBytes + o), dzc));
-      v128.store(db + 3 * rowBytes + o, f32x4.add(v128.load(db + 3 * rowBytes + o), dzo));
     }
     for (; k < units; k++) {
       const o = <usize>k << 2;
@@ -272,10 +264,7 @@ function lstmCellBackward(
       store<f32>(d + 3 * rowBytes + o, dzo);
       store<f32>(dc + s + o, dct * f);
       store<f32>(dh + s + o, 0);
-      store<f32>(db + o, load<f32>(db + o) + dzi);
-      store<f32>(db + rowBytes + o, load<f32>(db + rowBytes + o) + dzf);
-      store<f32>(db + 2 * rowBytes + o, load<f32>(db + 2 * rowBytes + o) + dzc);
-      store<f32>(db + 3 * rowBytes + o, load<f32>(db + 3 * rowBytes + o) + dzo);
     }
+    addF32(db, d, 4 * units); // ∂b += the row's ∂z
   }
 }

@@ -1,12 +1,14 @@
 // Helpers shared by the recurrent passes (lstm.ts, gru.ts, gru-reset-before.ts, simple-rnn.ts):
-// time-major row addresses, the step mask, and the input and weight gradients after a backward
-// pass's time loop.
+// time-major row addresses, the step mask, the input product of a forward step, the output
+// gradient of a backward step, and the input and weight gradients after a backward pass's
+// time loop.
 //
 // The step mask (0 when there is none) is f32 [T, batch], 1 where a step counts. Forward, a
 // masked row's states carry over (slot t + 1 := slot t, whatever the cell computed); backward,
 // the cells write ∂L/∂z = 0 for that row and leave its state gradients as they are, so they
 // pass to step t − 1 unchanged and the row adds nothing to ∂x, ∂W, ∂U or ∂b.
 
+import { addF32 } from './add';
 import { gemm } from './gemm';
 
 /** Byte address of row `row` of step t in a time-major [T, batch, width] f32 buffer. */
@@ -37,6 +39,29 @@ export function carryMasked(mask: usize, t: i32, batch: i32, r0: i32, rows: i32,
   for (let r = 0; r < rows; r++) {
     if (!counts(maskRow, r)) memory.copy(rowAt(history, t + 1, batch, r0 + r, units), rowAt(history, t, batch, r0 + r, units), <usize>units << 2);
   }
+}
+
+/**
+ * x_t·W for the rows r0 … r0+rows of forward step t, into `out` (time-major [T, batch, w]):
+ * with the whole batch, every step's at t = 0 as one product; with a share (not contiguous
+ * across steps), step t's.
+ */
+export function inputProduct(t: i32, r0: i32, rows: i32, batch: i32, time: i32, features: i32, w: i32, x: usize, kernel: usize, out: usize): void {
+  if (rows < batch) gemm<f32>(false, false, rows, w, features, rowAt(x, t, batch, r0, features), kernel, 0, rowAt(out, t, batch, r0, w));
+  else if (t == 0) gemm<f32>(false, false, time * batch, w, features, x, kernel, 0, out);
+}
+
+/** Byte address of row r0 of a state gradient [batch, units]. */
+export function stateRows(gradient: usize, r0: i32, units: i32): usize {
+  return gradient + (<usize>(r0 * units) << 2);
+}
+
+/**
+ * At backward step t: ∂L/∂h_t of the rows (`dhRows`, see {@link stateRows}) += ∂L/∂h_t of the
+ * output, from `dhOut` [T, batch, units] (0 when only h_T is an output: it is already in dh).
+ */
+export function addOutputGradient(dhOut: usize, t: i32, batch: i32, r0: i32, rows: i32, units: i32, dhRows: usize): void {
+  if (dhOut != 0) addF32(dhRows, rowAt(dhOut, t, batch, r0, units), rows * units);
 }
 
 /**

@@ -10,7 +10,7 @@
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
 import { gemm } from './gemm';
-import { carryMasked, counts, inputAndWeightGradients, maskAt, rowAt } from './recurrent';
+import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
 import { useScratch } from './scratch';
 
 /** The `activation` argument for σ (any other value: tanh). */
@@ -56,12 +56,10 @@ export function simpleRnnForward(
   scratch: usize,
 ): void {
   useScratch(scratch);
-  const whole = rows == batch;
-  // x_t·W of every step straight into slots 1 … T of h (one product with the whole batch).
-  if (whole) gemm<f32>(false, false, time * batch, units, features, x, kernel, 0, rowAt(h, 1, batch, 0, units));
+  const inputs = rowAt(h, 1, batch, 0, units); // x_t·W goes straight into slot t + 1 of h
   for (let t = 0; t < time; t++) {
+    inputProduct(t, r0, rows, batch, time, features, units, x, kernel, inputs);
     const hNext = rowAt(h, t + 1, batch, r0, units);
-    if (!whole) gemm<f32>(false, false, rows, units, features, rowAt(x, t, batch, r0, features), kernel, 0, hNext);
     gemm<f32>(false, false, rows, units, units, rowAt(h, t, batch, r0, units), recurrentKernel, 1, hNext);
     activate(rows, units, activation, bias, hNext);
     carryMasked(mask, t, batch, r0, rows, units, h);
@@ -99,13 +97,12 @@ export function simpleRnnBackward(
 ): void {
   useScratch(scratch);
   const rowBytes = <usize>units << 2;
-  const dhRows = dh + ((<usize>(r0 * units)) << 2);
-  const count = rows * units;
+  const dhRows = stateRows(dh, r0, units);
   const one = f32x4.splat(1);
   const sigmoid = activation == ACT_SIGMOID;
   memory.fill(biasGrad, 0, rowBytes);
   for (let t = time - 1; t >= 0; t--) {
-    if (dhOut != 0) addF32(dhRows, rowAt(dhOut, t, batch, r0, units), count);
+    addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const hNext = rowAt(h, t + 1, batch, r0, units);
     const dzt = rowAt(dz, t, batch, r0, units);
     const maskRow = maskAt(mask, t, batch, r0);
@@ -122,15 +119,14 @@ export function simpleRnnBackward(
         const slope = sigmoid ? f32x4.mul(y, f32x4.sub(one, y)) : f32x4.sub(one, f32x4.mul(y, y));
         const d = f32x4.mul(v128.load(dhRows + s + o), slope);
         v128.store(dzt + s + o, d);
-        v128.store(biasGrad + o, f32x4.add(v128.load(biasGrad + o), d));
       }
       for (; k < units; k++) {
         const o = <usize>k << 2;
         const y = load<f32>(hNext + s + o);
         const d = load<f32>(dhRows + s + o) * (sigmoid ? y * (<f32>1 - y) : <f32>1 - y * y);
         store<f32>(dzt + s + o, d);
-        store<f32>(biasGrad + o, load<f32>(biasGrad + o) + d);
       }
+      addF32(biasGrad, dzt + s, units); // ∂b += the row's ∂z
       // h_t depends on h_{t−1} only through z_t: ∂h_{t−1} is the product below alone.
       memory.fill(dhRows + s, 0, rowBytes);
     }

@@ -2,7 +2,7 @@
 // which runs products and fused recurrent passes in the module's memory (grown as needed),
 // sharing them out among worker threads. The module itself is in module.ts, the options in
 // options.ts.
-import { type KernelBackend, RnnkitError, type TypedArray, checkGemm, jsBackend, setBackend } from '@rnnkit/tensor';
+import { type KernelBackend, RnnkitError, checkGemm, jsBackend, setBackend } from '@rnnkit/tensor';
 import type {
   GruBackwardArgs,
   GruForwardArgs,
@@ -172,20 +172,8 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   // Arguments of the gemm jobs handed to workers, reused (gemm must not allocate).
   const gemmJobs = Array.from({ length: workers }, () => new Array<number>(10).fill(0));
 
-  function gemm(
-    transposeA: boolean,
-    transposeB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    a: TypedArray,
-    aOffset: number,
-    b: TypedArray,
-    bOffset: number,
-    beta: 0 | 1,
-    c: TypedArray,
-    cOffset: number,
-  ): void {
+  // The contract's own signature (parameters typed by it): the arguments are checked by tensor's checkGemm.
+  const gemm: KernelBackend['gemm'] = (transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset) => {
     checkGemm(`${settings.name}.gemm`, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
     if (m * n * k < small) {
       fallback(transposeA, transposeB, m, n, k, a, aOffset, b, bOffset, beta, c, cOffset);
@@ -252,7 +240,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
     }
     if (float32) copyOut32(f32, cPtr >>> 2, c, cOffset, m * n);
     else copyOut64(f64, cPtr >>> 3, c, cOffset, m * n);
-  }
+  };
 
   /**
    * Waits for workers 1 … parts − 1 after this thread's share (which took `ownMilliseconds`),

@@ -5,28 +5,26 @@
 import { Random, jsBackend } from '@rnnkit/tensor';
 import { lstm, lstmCell } from '@rnnkit/layers';
 import { describe, expect, it } from 'vitest';
-import { backendsUnderTest, describeKernelLaws, passOf, randomTensor, relativeError, runLayer } from './pass-support.js';
+import { backendsUnderTest, describeKernelLaws, randomTensor, relativeError, runLayer } from './pass-support.js';
 
 const backends = await backendsUnderTest();
 
-for (const [label, backend] of backends) {
-  describeKernelLaws(
-    label,
-    passOf(backend, 'lstm'),
-    {
-      lstm: (units) => lstmCell({ units }),
-      'lstm without bias': (units) => lstmCell({ units, useBias: false }),
-      'lstm without unit forget bias': (units) => lstmCell({ units, unitForgetBias: false }),
-    },
-    {
-      'lstm in float64': (units) => lstmCell({ units, dtype: 'float64' }),
-      'lstm with h = o ⊙ c': (units) => lstmCell({ units, cellOutput: 'none' }),
-      'lstm with hard-sigmoid gates': (units) => lstmCell({ units, recurrentActivation: 'hardSigmoid' }),
-      'lstm with relu': (units) => lstmCell({ units, activation: 'relu' }),
-    },
-    60, // the other cells are declined, so fewer than half the runs compare
-  );
-}
+describeKernelLaws(
+  backends,
+  'lstm',
+  {
+    lstm: (units) => lstmCell({ units }),
+    'lstm without bias': (units) => lstmCell({ units, useBias: false }),
+    'lstm without unit forget bias': (units) => lstmCell({ units, unitForgetBias: false }),
+  },
+  {
+    'lstm in float64': (units) => lstmCell({ units, dtype: 'float64' }),
+    'lstm with h = o ⊙ c': (units) => lstmCell({ units, cellOutput: 'none' }),
+    'lstm with hard-sigmoid gates': (units) => lstmCell({ units, recurrentActivation: 'hardSigmoid' }),
+    'lstm with relu': (units) => lstmCell({ units, activation: 'relu' }),
+  },
+  60, // the other cells are declined, so fewer than half the runs compare
+);
 
 describe('fused LSTM pass of the WebAssembly backend on a large batch', () => {
   it('should split 64 sequences across three threads and equal the reference steps (and one thread, row by row)', () => {

@@ -1,12 +1,12 @@
 // Helpers of the fused-pass property tests (LSTM, GRU, SimpleRNN): the backends under test (one
 // thread, and three threads sharing out even the smallest pass), their passes by name, and a
 // run of the recurrentKernelLaws of @rnnkit/testing — the oracle there is always the cell's
-// own reference steps, run on the plain-JS backend.
-import type { RecurrentCell, RecurrentLayer, RecurrentPass } from '@rnnkit/layers';
+// own reference steps, run on the plain-JS backend — and the check that a layer runs a pass.
+import type { RNNCache, RecurrentCell, RecurrentLayer, RecurrentPass } from '@rnnkit/layers';
 import { recurrentKernelLaws } from '@rnnkit/testing';
-import { type KernelBackend, type Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
+import { type KernelBackend, Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import fc from 'fast-check';
-import { afterAll, afterEach, describe, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { type WasmBackend, type WasmBackendOptions, createWasmBackend } from './index.js';
 
 /** The WebAssembly backend (with `options`) on one thread, and on three with minParallelMultiplyAdds 0. */
@@ -28,25 +28,70 @@ export function passOf(backend: KernelBackend, suffix: string): RecurrentPass {
   return pass as RecurrentPass;
 }
 
+/** Cells by name, each made with the given number of units. */
+export type CellMakers = Readonly<Record<string, (units: number) => RecurrentCell>>;
+
 /**
- * One test per law of `recurrentKernelLaws` for a backend's pass, the cells it must claim and
- * other variants it may decline (but must compute exactly if it claims them); the reference
- * steps run on the JS backend (the current one while a test runs).
+ * For each of `backends`, one test per law of `recurrentKernelLaws` for its pass named
+ * `suffix` (see {@link passOf}): the cells it must claim and other variants it may decline (but
+ * must compute exactly if it claims them); the reference steps run on the JS backend (the
+ * current one while a test runs). `label` goes before the backend's in the describe title.
  */
 export function describeKernelLaws(
-  label: string,
-  pass: RecurrentPass,
-  cells: Readonly<Record<string, (units: number) => RecurrentCell>>,
-  otherCells: Readonly<Record<string, (units: number) => RecurrentCell>>,
+  backends: readonly (readonly [string, KernelBackend])[],
+  suffix: string,
+  cells: CellMakers,
+  otherCells: CellMakers,
   numRuns: number,
+  label = '',
 ): void {
-  describe(`${pass.name} through recurrentKernelLaws (${label})`, () => {
-    for (const law of recurrentKernelLaws(pass, { cells, otherCells })) {
-      it(law.name, () => {
+  for (const [backendLabel, backend] of backends) {
+    const pass = passOf(backend, suffix);
+    describe(`${pass.name} through recurrentKernelLaws (${label}${backendLabel})`, () => {
+      for (const law of recurrentKernelLaws(pass, { cells, otherCells })) {
+        it(law.name, () => {
+          setBackend(jsBackend);
+          fc.assert(law.property, { numRuns });
+        });
+      }
+    });
+  }
+}
+
+/**
+ * The test that a recurrent layer runs its cell through the pass named `suffix` of every one
+ * of `backends` (not through the per-step loop), forward and backward: an inference forward, a
+ * training forward and a backward pass call the pass's forward twice and its backward once.
+ * The fused forward returns an incomplete run after an inference pass and a complete one
+ * after a training pass; the loop (JS backend) always a complete one.
+ */
+export function describeFusedPassInLayer(
+  title: string,
+  should: string,
+  backends: readonly (readonly [string, KernelBackend])[],
+  suffix: string,
+  makeLayer: () => RecurrentLayer<RNNCache>,
+): void {
+  describe(title, () => {
+    it(should, () => {
+      const layer = makeLayer();
+      layer.build([null, 3, 2], new Random(2));
+      const x = new Tensor(Float32Array.from({ length: 12 }, (_, i) => Math.sin(i)), [2, 3, 2]);
+      for (const [, backend] of backends) {
+        const pass = passOf(backend, suffix);
+        const forward = vi.spyOn(pass, 'forward');
+        const backward = vi.spyOn(pass, 'backward');
+        setBackend(backend);
+        expect(layer.forward(x).cache.complete).toBe(false);
+        const { y, cache } = layer.forward(x, { training: true });
+        expect(cache.complete).toBe(true);
+        layer.backward(y, cache);
+        expect([forward.mock.calls.length, backward.mock.calls.length]).toEqual([2, 1]);
         setBackend(jsBackend);
-        fc.assert(law.property, { numRuns });
-      });
-    }
+        expect(layer.forward(x).cache.complete).toBe(true);
+        vi.restoreAllMocks();
+      }
+    });
   });
 }
 

@@ -34,35 +34,21 @@ export interface RecurrentKernels {
 // pass with dropout) runs its own steps; at inference the masks are unset and the kernels run.
 // Step masks (padding) are another matter: the kernels apply them.
 
-/** Whether the cell has no dropout masks set (the layer sets them only during a training pass with dropout). */
-function withoutDropoutMasks(cell: RecurrentCell): boolean {
-  return cell.dropoutMasks === undefined || cell.dropoutMasks === null;
+/** A float32 cell of `kind` with no dropout masks set (the layer sets them only during a training pass with dropout). */
+function float32WithoutDropout(cell: RecurrentCell, kind: RecurrentCell['kind']): boolean {
+  return cell.kind === kind && cell.dtype === 'float32' && (cell.dropoutMasks === undefined || cell.dropoutMasks === null);
 }
 
 /** Keras' default LSTM cell in float32: σ gates, tanh, h = o ⊙ tanh(c). */
 function isStandardLstm(cell: RecurrentCell): cell is LSTMCell {
   const c = cell as Partial<LSTMCell>;
-  return (
-    cell.kind === 'lstm' &&
-    cell.dtype === 'float32' &&
-    c.recurrentActivation?.name === 'sigmoid' &&
-    c.activation?.name === 'tanh' &&
-    c.cellOutput === 'activation' &&
-    withoutDropoutMasks(cell)
-  );
+  return float32WithoutDropout(cell, 'lstm') && c.recurrentActivation?.name === 'sigmoid' && c.activation?.name === 'tanh' && c.cellOutput === 'activation';
 }
 
 /** A GRU cell in float32 with σ gates and tanh, of the given form (resetAfter: Keras 2's default; reset before: Keras 1's and TF.js'). */
 function isStandardGru(cell: RecurrentCell, resetAfter: boolean): cell is GRUCell {
   const c = cell as Partial<GRUCell>;
-  return (
-    cell.kind === 'gru' &&
-    cell.dtype === 'float32' &&
-    c.resetAfter === resetAfter &&
-    c.recurrentActivation?.name === 'sigmoid' &&
-    c.activation?.name === 'tanh' &&
-    withoutDropoutMasks(cell)
-  );
+  return float32WithoutDropout(cell, 'gru') && c.resetAfter === resetAfter && c.recurrentActivation?.name === 'sigmoid' && c.activation?.name === 'tanh';
 }
 
 /** The SimpleRNN kernels' activation for a cell: its own if they compute it, else null. */
@@ -73,28 +59,42 @@ function simpleRnnActivation(cell: RecurrentCell): SimpleRnnActivation | null {
 
 /** A SimpleRNN cell in float32 whose activation is tanh or σ. */
 function isKnownSimpleRnn(cell: RecurrentCell): cell is SimpleRNNCell {
-  return cell.kind === 'simple-rnn' && cell.dtype === 'float32' && simpleRnnActivation(cell) !== null && withoutDropoutMasks(cell);
+  return float32WithoutDropout(cell, 'simple-rnn') && simpleRnnActivation(cell) !== null;
 }
 
-// The arguments of the gated cells' kernels, built by one function per direction so each is
-// written once: the cells share every buffer but their second state and kept buffer — the
-// LSTM's c and tanh(c), the GRU's a_t (`recurrent`) or r ⊙ h_{t−1} (`resetHidden`; the GRU
-// has no c). Each object has every
-// field of both, so all four calls build objects of one shape per direction (written out,
-// not spread: a pass runs per batch, and spreading built slower, shape-shifting objects).
+// The arguments of the kernels, built by one function so each field is written once: the
+// cells share every buffer but their second state and kept buffers — the LSTM's c and tanh(c),
+// the GRU's a_t (`recurrent`) or r ⊙ h_{t−1} (`resetHidden`; the GRU has no c), the
+// SimpleRNN's activation (it keeps nothing) — and a backward pass adds the gradients. Each
+// object has every field of all eight kernels, so all the calls build objects of one shape
+// (written out, not spread: a pass runs per batch, and spreading built slower, shape-shifting
+// objects).
 
-/** Stands in for the GRU's absent c and ∂c (the GRU's kernels never read them). */
+/** Stands in for the buffers a kernel lacks (the GRU's c and ∂c, the SimpleRNN's kept values, a forward pass's gradients): it never reads them. */
 const NO_STATE = new Float32Array(0);
 
-function forwardArgs(run: PassForward): LstmForwardArgs & GruForwardArgs & GruResetBeforeForwardArgs {
-  const cell = run.cell as LSTMCell | GRUCell;
+/** The arguments of every pass kernel, forward and backward. */
+type PassArgs = LstmForwardArgs &
+  GruForwardArgs &
+  GruResetBeforeForwardArgs &
+  SimpleRnnForwardArgs &
+  LstmBackwardArgs &
+  GruBackwardArgs &
+  GruResetBeforeBackwardArgs &
+  SimpleRnnBackwardArgs;
+
+function passArgs(run: PassForward | PassBackward): PassArgs {
+  const cell = run.cell as LSTMCell | GRUCell | SimpleRNNCell;
   const bias = cell.biasParam;
-  const second = run.kept[1] as Float32Array;
+  const second = (run.kept[1] ?? NO_STATE) as Float32Array;
+  const backward = 'dStates' in run ? run : null;
   return {
     batch: run.batch,
     time: run.time,
     features: run.features,
     units: cell.units,
+    // Read by the SimpleRNN kernels only (the gated cells' kernels compute tanh).
+    activation: simpleRnnActivation(cell) ?? 'tanh',
     x: run.x as Float32Array,
     kernel: cell.kernelParam.value.data as Float32Array,
     recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
@@ -102,78 +102,15 @@ function forwardArgs(run: PassForward): LstmForwardArgs & GruForwardArgs & GruRe
     bias: bias === null ? null : (bias.value.data as Float32Array),
     h: run.states[0] as Float32Array,
     c: (run.states[1] ?? NO_STATE) as Float32Array,
-    gates: run.kept[0] as Float32Array,
+    gates: (run.kept[0] ?? NO_STATE) as Float32Array,
     cellActivation: second,
     recurrent: second,
     resetHidden: second,
     keep: run.keep,
-  };
-}
-
-function backwardArgs(run: PassBackward): LstmBackwardArgs & GruBackwardArgs & GruResetBeforeBackwardArgs {
-  const cell = run.cell as LSTMCell | GRUCell;
-  const bias = cell.biasParam;
-  const second = run.kept[1] as Float32Array;
-  return {
-    batch: run.batch,
-    time: run.time,
-    features: run.features,
-    units: cell.units,
-    x: run.x as Float32Array,
-    kernel: cell.kernelParam.value.data as Float32Array,
-    recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
-    mask: run.valid ?? null,
-    dhOut: run.dOutputs as Float32Array | null,
-    dx: run.dx as Float32Array,
-    kernelGrad: cell.kernelParam.grad.data as Float32Array,
-    recurrentKernelGrad: cell.recurrentKernelParam.grad.data as Float32Array,
-    biasGrad: bias === null ? null : (bias.grad.data as Float32Array),
-    gates: run.kept[0] as Float32Array,
-    h: run.states[0] as Float32Array,
-    c: (run.states[1] ?? NO_STATE) as Float32Array,
-    cellActivation: second,
-    recurrent: second,
-    resetHidden: second,
-    dh: run.dStates[0] as Float32Array,
-    dc: (run.dStates[1] ?? NO_STATE) as Float32Array,
-  };
-}
-
-function simpleRnnForwardArgs(run: PassForward): SimpleRnnForwardArgs {
-  const cell = run.cell as SimpleRNNCell;
-  const bias = cell.biasParam;
-  return {
-    batch: run.batch,
-    time: run.time,
-    features: run.features,
-    units: cell.units,
-    activation: simpleRnnActivation(cell)!,
-    x: run.x as Float32Array,
-    kernel: cell.kernelParam.value.data as Float32Array,
-    recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
-    mask: run.valid ?? null,
-    bias: bias === null ? null : (bias.value.data as Float32Array),
-    h: run.states[0] as Float32Array,
-  };
-}
-
-function simpleRnnBackwardArgs(run: PassBackward): SimpleRnnBackwardArgs {
-  const cell = run.cell as SimpleRNNCell;
-  const bias = cell.biasParam;
-  return {
-    batch: run.batch,
-    time: run.time,
-    features: run.features,
-    units: cell.units,
-    activation: simpleRnnActivation(cell)!,
-    x: run.x as Float32Array,
-    kernel: cell.kernelParam.value.data as Float32Array,
-    recurrentKernel: cell.recurrentKernelParam.value.data as Float32Array,
-    mask: run.valid ?? null,
-    h: run.states[0] as Float32Array,
-    dhOut: run.dOutputs as Float32Array | null,
-    dh: run.dStates[0] as Float32Array,
-    dx: run.dx as Float32Array,
+    dhOut: backward === null ? null : (backward.dOutputs as Float32Array | null),
+    dh: (backward?.dStates[0] ?? NO_STATE) as Float32Array,
+    dc: (backward?.dStates[1] ?? NO_STATE) as Float32Array,
+    dx: (backward?.dx ?? NO_STATE) as Float32Array,
     kernelGrad: cell.kernelParam.grad.data as Float32Array,
     recurrentKernelGrad: cell.recurrentKernelParam.grad.data as Float32Array,
     biasGrad: bias === null ? null : (bias.grad.data as Float32Array),
@@ -182,37 +119,18 @@ function simpleRnnBackwardArgs(run: PassBackward): SimpleRnnBackwardArgs {
 
 /** The LSTM, GRU (both forms) and SimpleRNN passes of a backend named `name`. */
 export function recurrentPasses(kernels: RecurrentKernels, name: string): RecurrentPass[] {
-  const lstm: RecurrentPass = {
+  const pass = (cell: string, supports: (cell: RecurrentCell) => boolean, forward: (args: PassArgs) => void, backward: (args: PassArgs) => void): RecurrentPass => ({
     family: 'recurrent',
-    name: `${name} lstm`,
+    name: `${name} ${cell}`,
     masks: true,
-    supports: isStandardLstm,
-    forward: (run) => kernels.lstmForward(forwardArgs(run)),
-    backward: (run) => kernels.lstmBackward(backwardArgs(run)),
-  };
-  const gru: RecurrentPass = {
-    family: 'recurrent',
-    name: `${name} gru`,
-    masks: true,
-    supports: (cell) => isStandardGru(cell, true),
-    forward: (run) => kernels.gruForward(forwardArgs(run)),
-    backward: (run) => kernels.gruBackward(backwardArgs(run)),
-  };
-  const gruResetBefore: RecurrentPass = {
-    family: 'recurrent',
-    name: `${name} gru-reset-before`,
-    masks: true,
-    supports: (cell) => isStandardGru(cell, false),
-    forward: (run) => kernels.gruResetBeforeForward(forwardArgs(run)),
-    backward: (run) => kernels.gruResetBeforeBackward(backwardArgs(run)),
-  };
-  const simpleRnn: RecurrentPass = {
-    family: 'recurrent',
-    name: `${name} simple-rnn`,
-    masks: true,
-    supports: isKnownSimpleRnn,
-    forward: (run) => kernels.simpleRnnForward(simpleRnnForwardArgs(run)),
-    backward: (run) => kernels.simpleRnnBackward(simpleRnnBackwardArgs(run)),
-  };
-  return [lstm, gru, gruResetBefore, simpleRnn];
+    supports,
+    forward: (run) => forward(passArgs(run)),
+    backward: (run) => backward(passArgs(run)),
+  });
+  return [
+    pass('lstm', isStandardLstm, (args) => kernels.lstmForward(args), (args) => kernels.lstmBackward(args)),
+    pass('gru', (cell) => isStandardGru(cell, true), (args) => kernels.gruForward(args), (args) => kernels.gruBackward(args)),
+    pass('gru-reset-before', (cell) => isStandardGru(cell, false), (args) => kernels.gruResetBeforeForward(args), (args) => kernels.gruResetBeforeBackward(args)),
+    pass('simple-rnn', isKnownSimpleRnn, (args) => kernels.simpleRnnForward(args), (args) => kernels.simpleRnnBackward(args)),
+  ];
 }

@@ -11,7 +11,7 @@ import { kernelLaws } from '@rnnkit/testing';
 import { describe, expect, it } from 'vitest';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { createWasmBackend, relaxedSimdSupported, wasmSimdSupported } from './index.js';
-import { backendsUnderTest, describeKernelLaws, passOf } from './pass-support.js';
+import { backendsUnderTest, describeKernelLaws } from './pass-support.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -74,14 +74,12 @@ for (const [label, options] of [
 }
 
 const backends = await backendsUnderTest({ relaxedSimd: true });
-for (const [label, backend] of backends) {
-  describeKernelLaws(`relaxed SIMD, ${label}`, passOf(backend, 'lstm'), { lstm: (units) => lstmCell({ units }) }, {}, 30);
-  describeKernelLaws(`relaxed SIMD, ${label}`, passOf(backend, 'gru'), { gru: (units) => gruCell({ units }) }, {}, 30);
-  const gruResetBefore = { 'gru with the reset gate before': (units: number) => gruCell({ units, resetAfter: false }) };
-  describeKernelLaws(`relaxed SIMD, ${label}`, passOf(backend, 'gru-reset-before'), gruResetBefore, {}, 30);
-  const simpleRnns = {
-    'simple-rnn (tanh)': (units: number) => simpleRNNCell({ units }),
-    'simple-rnn (sigmoid)': (units: number) => simpleRNNCell({ units, activation: 'sigmoid' }),
-  };
-  describeKernelLaws(`relaxed SIMD, ${label}`, passOf(backend, 'simple-rnn'), simpleRnns, {}, 30);
-}
+const relaxed = 'relaxed SIMD, ';
+describeKernelLaws(backends, 'lstm', { lstm: (units) => lstmCell({ units }) }, {}, 30, relaxed);
+describeKernelLaws(backends, 'gru', { gru: (units) => gruCell({ units }) }, {}, 30, relaxed);
+describeKernelLaws(backends, 'gru-reset-before', { 'gru with the reset gate before': (units) => gruCell({ units, resetAfter: false }) }, {}, 30, relaxed);
+const simpleRnns = {
+  'simple-rnn (tanh)': (units: number) => simpleRNNCell({ units }),
+  'simple-rnn (sigmoid)': (units: number) => simpleRNNCell({ units, activation: 'sigmoid' }),
+};
+describeKernelLaws(backends, 'simple-rnn', simpleRnns, {}, 30, relaxed);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random, Tensor } from '@rnnkit/tensor';
 import { bidirectional } from './bidirectional.js';
-import { lstmCell } from './cells/lstm-cell.js';
+import { lstmCell } from './cells/cell-plugins.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { RNN } from './rnn.js';

@@ -6,9 +6,9 @@ import { describe, it } from 'vitest';
 import { type DType } from '@rnnkit/tensor';
 import { recurrentLaws } from '@rnnkit/testing';
 import type { RecurrentCell } from './cell.js';
-import { gruCell, gruCellPlugin } from './cells/gru-cell.js';
-import { lstmCell, lstmCellPlugin } from './cells/lstm-cell.js';
-import { simpleRNNCell, simpleRNNCellPlugin } from './cells/simple-rnn-cell.js';
+import { gruCell, gruCellPlugin } from './cells/cell-plugins.js';
+import { lstmCell, lstmCellPlugin } from './cells/cell-plugins.js';
+import { simpleRNNCell, simpleRNNCellPlugin } from './cells/cell-plugins.js';
 import { RNN } from './rnn.js';
 
 const RUNS = { numRuns: 10 };

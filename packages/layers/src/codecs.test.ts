@@ -16,9 +16,9 @@ import { type KerasConfig, type KerasDialect, KerasConfigReader, KerasConfigWrit
 import type { Layer, SymbolicShape } from './layer.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
-import { gruCell, gruCellPlugin } from './cells/gru-cell.js';
-import { lstmCell, lstmCellPlugin } from './cells/lstm-cell.js';
-import { simpleRNNCell, simpleRNNCellPlugin } from './cells/simple-rnn-cell.js';
+import { gruCell, gruCellPlugin } from './cells/cell-plugins.js';
+import { lstmCell, lstmCellPlugin } from './cells/cell-plugins.js';
+import { simpleRNNCell, simpleRNNCellPlugin } from './cells/cell-plugins.js';
 import { RepeatVector } from './repeat-vector.js';
 import { RNN } from './rnn.js';
 import { rnnCodec } from './rnn.codec.js';

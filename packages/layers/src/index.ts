@@ -29,9 +29,10 @@ export {
 export { RNN, rnn, type RNNOptions, type RNNConfig, type RNNCache, type RNNIdentity } from './rnn.js';
 export { StatefulRecurrentLayer, type StatefulOptions, type StatefulConfig } from './rnn-stateful.js';
 export { type CellOptions, type BaseCellConfig } from './cells/gated-cell.js';
-export { SimpleRNNCell, simpleRNNCell, simpleRNNCellPlugin, type SimpleRNNCellOptions, type SimpleRNNCellConfig } from './cells/simple-rnn-cell.js';
-export { LSTMCell, lstmCell, lstmCellPlugin, type LSTMCellOptions, type LSTMCellConfig, type CellOutput } from './cells/lstm-cell.js';
-export { GRUCell, gruCell, gruCellPlugin, type GRUCellOptions, type GRUCellConfig } from './cells/gru-cell.js';
+export { SimpleRNNCell, type SimpleRNNCellOptions, type SimpleRNNCellConfig } from './cells/simple-rnn-cell.js';
+export { LSTMCell, type LSTMCellOptions, type LSTMCellConfig, type CellOutput } from './cells/lstm-cell.js';
+export { GRUCell, type GRUCellOptions, type GRUCellConfig } from './cells/gru-cell.js';
+export { lstmCell, lstmCellPlugin, gruCell, gruCellPlugin, simpleRNNCell, simpleRNNCellPlugin } from './cells/cell-plugins.js';
 export { type RecurrentOptions, type RecurrentConfig } from './recurrent.js';
 export { SimpleRNN, simpleRNN, type SimpleRNNOptions, type SimpleRNNConfig } from './simple-rnn.js';
 export { LSTM, lstm, type LSTMOptions, type LSTMConfig } from './lstm.js';

@@ -4,9 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Random, Tensor, allocate } from '@rnnkit/tensor';
-import { gruCell } from './cells/gru-cell.js';
-import { lstmCell } from './cells/lstm-cell.js';
-import { simpleRNNCell } from './cells/simple-rnn-cell.js';
+import { gruCell } from './cells/cell-plugins.js';
+import { lstmCell } from './cells/cell-plugins.js';
+import { simpleRNNCell } from './cells/cell-plugins.js';
 import type { RecurrentCell } from './cell.js';
 import { RNN } from './rnn.js';
 import { randomizeParams, uniform } from './test-support.js';

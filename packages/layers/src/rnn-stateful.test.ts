@@ -4,7 +4,7 @@ import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { RNN } from './rnn.js';
 import { SimpleRNN } from './simple-rnn.js';
-import { lstmCell } from './cells/lstm-cell.js';
+import { lstmCell } from './cells/cell-plugins.js';
 import { randomizeParams, uniform } from './test-support.js';
 
 function statefulPair(seed: number): { stateful: LSTM; plain: LSTM; random: Random } {

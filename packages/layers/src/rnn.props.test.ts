@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { checkGradients } from '@rnnkit/gradcheck';
 import { type KernelBackend, Random, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
 import type { BackwardSteps, ForwardSteps, RecurrentPass } from './cell.js';
-import { lstmCell } from './cells/lstm-cell.js';
+import { lstmCell } from './cells/cell-plugins.js';
 import { RNN } from './rnn.js';
 import { afterMaskedBackStep, beforeMaskedBackStep, carryMaskedStates, maskedBackward } from './rnn-mask.js';
 import { layerSubject, randomizeParams, recurrentCaseArb, uniform } from './test-support.js';

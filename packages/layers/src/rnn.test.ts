@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Random, Tensor, tensor, zeros } from '@rnnkit/tensor';
-import { gruCell } from './cells/gru-cell.js';
-import { lstmCell } from './cells/lstm-cell.js';
+import { gruCell } from './cells/cell-plugins.js';
+import { lstmCell } from './cells/cell-plugins.js';
 import { LSTM } from './lstm.js';
 import { RNN, rnn } from './rnn.js';
 import { uniform } from './test-support.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '@rnnkit/tensor';
 import type { CellPlugin, RecurrentCell } from '../cell.js';
-import { gruCell, gruCellPlugin } from './gru-cell.js';
-import { lstmCell, lstmCellPlugin } from './lstm-cell.js';
-import { simpleRNNCell, simpleRNNCellPlugin } from './simple-rnn-cell.js';
+import { gruCell, gruCellPlugin } from './cell-plugins.js';
+import { lstmCell, lstmCellPlugin } from './cell-plugins.js';
+import { simpleRNNCell, simpleRNNCellPlugin } from './cell-plugins.js';
 
 const cases: [CellPlugin<never>, RecurrentCell][] = [
   [lstmCellPlugin as CellPlugin<never>, lstmCell({ units: 3, cellOutput: 'none', unitForgetBias: false, dtype: 'float64' })],

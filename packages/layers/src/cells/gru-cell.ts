@@ -14,7 +14,7 @@
 // (x_t ⊙ m_z)·W_z + b_z, a_z = (h_{t−1} ⊙ n_z)·U_z + b′_z, and so for r, h̃ (see gated-cell.ts).
 import type { Shape } from '@rnnkit/tensor';
 import { type Activation, getActivation } from '../activations.js';
-import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
+import type { BackwardSteps, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addBiasRows, addColumnSums, booleanOption, checkOptionKeys } from '../common.js';
 import { GatedCell } from './gated-cell.js';
 import { type GRUCellConfig, type GRUCellOptions, GRU_CELL_OPTION_KEYS } from './gru-cell-options.js';
@@ -38,11 +38,9 @@ export class GRUCell extends GatedCell implements RecurrentCell {
     this.resetAfter = booleanOption(api, 'resetAfter', options.resetAfter, true);
     const u = this.units;
     this.states = [{ name: 'h', size: u }];
-    const gates = GRU_PARTS;
-    this.kept = this.resetAfter
-      ? [{ name: 'gates', size: 3 * u, parts: gates }, { name: 'recurrent', size: 3 * u, parts: gates }]
-      : resetBefore.kept(u);
-    this.gradients = this.resetAfter ? [{ name: 'dz', size: 3 * u, parts: gates }, { name: 'dRecurrent', size: 3 * u, parts: gates }] : resetBefore.gradients(u);
+    const gates = { size: 3 * u, parts: GRU_PARTS };
+    this.kept = this.resetAfter ? [{ name: 'gates', ...gates }, { name: 'recurrent', ...gates }] : resetBefore.kept(u);
+    this.gradients = this.resetAfter ? [{ name: 'dz', ...gates }, { name: 'dRecurrent', ...gates }] : resetBefore.gradients(u);
   }
 
   protected override biasShape(): Shape {
@@ -115,8 +113,7 @@ export class GRUCell extends GatedCell implements RecurrentCell {
 
   /** Through (1), all steps at once: ∂W += Xᵀ·∂X̂, ∂b += Σ ∂X̂, ∂X = ∂X̂·Wᵀ, ∂U += H_{0…T−1}ᵀ·∂A, ∂b′ += Σ ∂A. */
   afterBackward(s: BackwardSteps): void {
-    const rows = s.time * s.batch, width = 3 * this.units, dz = s.gradients[0]!;
-    const bias = this.bias;
+    const rows = s.time * s.batch, width = 3 * this.units, dz = s.gradients[0]!, bias = this.bias;
     this.kernelGradient(rows, s.batch, s.x, dz);
     if (bias !== null) addColumnSums(dz, 0, rows, width, bias.grad.data, 0);
     this.inputGradient(rows, s.batch, dz, s.dx);
@@ -130,11 +127,3 @@ export class GRUCell extends GatedCell implements RecurrentCell {
     return { ...this.baseConfig(), recurrentActivation: this.recurrentActivation.name, resetAfter: this.resetAfter };
   }
 }
-
-/** Creates a GRU cell: `new RNN({ cell: gruCell({ units: 16 }) })`. */
-export function gruCell(options: GRUCellOptions): GRUCell {
-  return new GRUCell(options);
-}
-
-/** The GRU cell as a plugin (Keras' class name 'GRUCell'). */
-export const gruCellPlugin: CellPlugin<GRUCellOptions> = Object.freeze({ name: 'GRUCell', create: gruCell });

@@ -7,15 +7,17 @@
 //   c_t = f ⊙ c_{t−1} + i ⊙ g                                           (3)
 //   h_t = o ⊙ tanh(c_t)      (cellOutput 'none': h_t = o ⊙ c_t)          (4)
 //
-// σ is `recurrentActivation`, tanh is `activation`. States [h, c]; kept per step: the gates
-// [i | f | g | o] (activated) and tanh(c_t). Those are also the layouts of the WebAssembly pass.
+// σ is `recurrentActivation`, tanh is `activation`; backStep writes their derivatives out (for
+// other activations, and for 'none', it calls lstm-any-activation.ts). States [h, c]; kept per
+// step: the gates [i | f | g | o] (activated) and tanh(c_t), as in the WebAssembly pass.
 // While training with dropout, (1) reads each gate's masked inputs (Keras 2, implementation 1):
 // z_i = (x_t ⊙ m_i)·W_i + (h_{t−1} ⊙ n_i)·U_i + b_i, and so for f, g, o (see gated-cell.ts).
 import type { TypedArray } from '@rnnkit/tensor';
 import { type Activation, activations, getActivation } from '../activations.js';
-import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
+import type { BackwardSteps, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addColumnSums, booleanOption, checkOptionKeys, oneOf } from '../common.js';
 import { GatedCell } from './gated-cell.js';
+import { lstmGateGradients } from './lstm-any-activation.js';
 import { type CellOutput, type LSTMCellConfig, type LSTMCellOptions, LSTM_CELL_OPTION_KEYS } from './lstm-cell-options.js';
 
 export type { CellOutput, LSTMCellConfig, LSTMCellOptions } from './lstm-cell-options.js';
@@ -29,8 +31,7 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
   readonly states: readonly CellVector[];
   readonly kept: readonly CellVector[];
   readonly gradients: readonly CellVector[];
-  /** σ gates, tanh and (4) with tanh: the derivatives are known, so backStep takes one pass per row. */
-  readonly #standard: boolean;
+  readonly #standard: boolean; // σ gates, tanh and (4) with tanh
 
   constructor(options: LSTMCellOptions, api = 'LSTMCell') {
     checkOptionKeys(api, options, LSTM_CELL_OPTION_KEYS);
@@ -74,10 +75,8 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
       act.forward(gates, row + 2 * u, gates, row + 2 * u, u); // g
       gate.forward(gates, row + 3 * u, gates, row + 3 * u, u); // o
       for (let k = 0; k < u; k++) {
-        const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!;
-        const cPrev = c[prev + k]!;
-        const cNext = f * cPrev + i * g; // (3)
-        c[next + k] = cNext;
+        const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!, cPrev = c[prev + k]!;
+        c[next + k] = f * cPrev + i * g; // (3)
       }
       if (squash) act.forward(c, next, cellActivation, prev, u); // tanh(c_t), kept
       for (let k = 0; k < u; k++) {
@@ -90,18 +89,16 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
   /** Backpropagation through step t: (4), (3), (2) backwards, then ∂h_{t−1} = ∂z·Uᵀ. */
   backStep(s: BackwardSteps): void {
     const u = this.units, width = 4 * u, batch = s.batch, t = s.t;
-    const c = s.states[1]!, gates = s.kept[0]!, cellActivation = s.kept[1]!;
-    const dh = s.dStates[0]!, dc = s.dStates[1]!, dz = s.gradients[0]!;
-    const act = this.activation, gate = this.recurrentActivation;
-    const db = this.bias === null ? null : this.bias.grad.data, squash = this.cellOutput === 'activation';
-    const dSquash = this.scratch(1, u); // ∂L/∂tanh(c_t) of one sequence
-    for (let b = 0; b < batch; b++) {
-      const row = (t * batch + b) * width, prev = (t * batch + b) * u, next = prev + batch * u, at = b * u;
-      if (this.#standard) {
+    const dh = s.dStates[0]!, dz = s.gradients[0]!;
+    if (!this.#standard) lstmGateGradients(this, s); // other activations, or (4) without tanh
+    else {
+      const c = s.states[1]!, gates = s.kept[0]!, cellActivation = s.kept[1]!, dc = s.dStates[1]!;
+      const db = this.bias === null ? null : this.bias.grad.data; // summed below while ∂z is at hand
+      for (let b = 0; b < batch; b++) {
+        const row = (t * batch + b) * width, prev = (t * batch + b) * u, at = b * u;
         for (let k = 0; k < u; k++) {
           const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!, o = gates[row + 3 * u + k]!;
-          const a = cellActivation[prev + k]!, cPrev = c[prev + k]!;
-          const dhNext = dh[at + k]!;
+          const a = cellActivation[prev + k]!, cPrev = c[prev + k]!, dhNext = dh[at + k]!;
           const dcNext = dc[at + k]! + dhNext * o * (1 - a * a); // through (4): tanh′ = 1 − tanh²
           const dzi = dcNext * g * (i * (1 - i)); // through (3) and (2): σ′ = σ(1 − σ)
           const dzf = dcNext * cPrev * (f * (1 - f));
@@ -109,28 +106,9 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
           const dzo = dhNext * a * (o * (1 - o));
           dz[row + k] = dzi; dz[row + u + k] = dzf; dz[row + 2 * u + k] = dzg; dz[row + 3 * u + k] = dzo;
           dc[at + k] = dcNext * f; // ∂c_{t−1}
-          // The bias gradient is summed here while ∂z is at hand (afterBackward skips it).
           if (db !== null) { db[k]! += dzi; db[u + k]! += dzf; db[2 * u + k]! += dzg; db[3 * u + k]! += dzo; }
         }
-        continue;
       }
-      // Through (4): ∂(tanh c_t) = dh ⊙ o, times tanh′; then (3): ∂i = dc ⊙ g, ∂f = dc ⊙ c_{t−1}, …
-      if (squash) for (let k = 0; k < u; k++) dSquash[k] = dh[at + k]! * gates[row + 3 * u + k]!;
-      if (squash) act.backward(cellActivation, prev, dSquash, 0, u);
-      for (let k = 0; k < u; k++) {
-        const i = gates[row + k]!, f = gates[row + u + k]!, g = gates[row + 2 * u + k]!, o = gates[row + 3 * u + k]!;
-        const cPrev = c[prev + k]!, cOut = squash ? cellActivation[prev + k]! : c[next + k]!, dhNext = dh[at + k]!;
-        const dcNext = dc[at + k]! + (squash ? dSquash[k]! : dhNext * o);
-        dz[row + k] = dcNext * g;
-        dz[row + u + k] = dcNext * cPrev;
-        dz[row + 2 * u + k] = dcNext * i;
-        dz[row + 3 * u + k] = dhNext * cOut;
-        dc[at + k] = dcNext * f; // ∂c_{t−1}
-      }
-      // Through (2): from gate values to pre-activations, times each activation's derivative.
-      gate.backward(gates, row, dz, row, 2 * u);
-      act.backward(gates, row + 2 * u, dz, row + 2 * u, u);
-      gate.backward(gates, row + 3 * u, dz, row + 3 * u, u);
     }
     // Through (1): ∂h_{t−1} = ∂z_t·Uᵀ.
     this.recurrentGradient(batch, dz, t * batch * width, 0, dh);
@@ -149,11 +127,3 @@ export class LSTMCell extends GatedCell implements RecurrentCell {
     return { ...this.baseConfig(), recurrentActivation: this.recurrentActivation.name, unitForgetBias: this.unitForgetBias, cellOutput: this.cellOutput };
   }
 }
-
-/** Creates an LSTM cell: `new RNN({ cell: lstmCell({ units: 32 }) })`. */
-export function lstmCell(options: LSTMCellOptions): LSTMCell {
-  return new LSTMCell(options);
-}
-
-/** The LSTM cell as a plugin (Keras' class name 'LSTMCell'). */
-export const lstmCellPlugin: CellPlugin<LSTMCellOptions> = Object.freeze({ name: 'LSTMCell', create: lstmCell });

@@ -8,7 +8,7 @@
 // experiment 4, S_k = tanh(Z_k + S_{k−1}·W + b). State [h]; nothing else is kept: the
 // derivative of (2) comes from h_t itself. While training with dropout, (1) reads masked
 // copies: z_t = (x_t ⊙ m)·W + (h_{t−1} ⊙ n)·U + b (see gated-cell.ts).
-import type { BackwardSteps, CellPlugin, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
+import type { BackwardSteps, CellVector, ForwardSteps, RecurrentCell } from '../cell.js';
 import { addBiasRows, addColumnSums, checkOptionKeys } from '../common.js';
 import { type BaseCellConfig, type CellOptions, CELL_OPTION_KEYS, GatedCell } from './gated-cell.js';
 
@@ -69,11 +69,3 @@ export class SimpleRNNCell extends GatedCell implements RecurrentCell {
     return this.baseConfig();
   }
 }
-
-/** Creates a SimpleRNN cell: `new RNN({ cell: simpleRNNCell({ units: 16 }) })`. */
-export function simpleRNNCell(options: SimpleRNNCellOptions): SimpleRNNCell {
-  return new SimpleRNNCell(options);
-}
-
-/** The SimpleRNN cell as a plugin (Keras' class name 'SimpleRNNCell'). */
-export const simpleRNNCellPlugin: CellPlugin<SimpleRNNCellOptions> = Object.freeze({ name: 'SimpleRNNCell', create: simpleRNNCell });
