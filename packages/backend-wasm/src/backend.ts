@@ -13,6 +13,7 @@ import type {
   SimpleRnnBackwardArgs,
   SimpleRnnForwardArgs,
 } from './pass-args.js';
+import { optimizerKernels } from './optimizer-kernels.js';
 import { recurrentPasses } from './recurrent-passes.js';
 import { type PassBufferCheck, type PassSizes, checkPassBuffers, checkPassSizes } from './checks.js';
 import {
@@ -446,10 +447,13 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
   const backend: WasmBackend = {
     name: settings.name,
     gemm,
-    fused: recurrentPasses(
-      { lstmForward, lstmBackward, gruForward, gruBackward, gruResetBeforeForward, gruResetBeforeBackward, simpleRnnForward, simpleRnnBackward },
-      settings.name,
-    ),
+    fused: [
+      ...recurrentPasses(
+        { lstmForward, lstmBackward, gruForward, gruBackward, gruResetBeforeForward, gruResetBeforeBackward, simpleRnnForward, simpleRnnBackward },
+        settings.name,
+      ),
+      optimizerKernels(settings.name),
+    ],
     relaxedSimd: settings.relaxed,
     get threads() {
       return workers + 1;

@@ -11,8 +11,9 @@ import {
   BUILT_IN_OPTIMIZERS,
   createOptimizer,
   getOptimizer,
+  optimizerKernelsOf,
 } from '@rnnkit/optimizers';
-import { type Param, RnnkitError, type Tensor, checkOptionKeys, describeValue } from '@rnnkit/tensor';
+import { type Param, RnnkitError, type Tensor, checkOptionKeys, describeValue, getBackend } from '@rnnkit/tensor';
 import type { Dataset } from './data.js';
 import type { BatchLogs, EpochLogs, History, ProgressEvent } from './fit.js';
 import type { MetricFunction } from './metrics.js';
@@ -80,7 +81,10 @@ export interface FitOptions<Choice extends OptimizerChoice = OptimizerChoice> {
   /**
    * An optimizer plugin (`adam`, `sgd`, `lion`, …) or the name of a built-in one (`'adam'`),
    * created over the model's parameters with `optimizerOptions`; or an optimizer already
-   * made with `createOptimizer` (whose state then carries on across `fit` calls).
+   * made with `createOptimizer` (whose state then carries on across `fit` calls). A plugin
+   * or name is created with the current backend's optimizer kernels (`kernels` of
+   * `createOptimizer`; `@rnnkit/backend-wasm` has SGD, RMSprop and Adam for float32), which
+   * give the JS update's numbers bit for bit; `optimizerOptions: { kernels: [] }` turns them off.
    */
   readonly optimizer: Choice;
   /** Options for a plugin given as `optimizer`: learning rate, clipping and the plugin's own options. */
@@ -258,5 +262,8 @@ export function resolveOptimizer(api: string, options: FitOptions, params: reado
       `optimizer must be an optimizer plugin (e.g. adam from @rnnkit/optimizers), a built-in name such as "adam", or an optimizer from createOptimizer; got ${describeValue(choice)}`,
     );
   }
-  return createOptimizer(plugin, params, (options.optimizerOptions ?? {}) as never);
+  // The current backend's optimizer kernels (a WebAssembly backend's), unless the caller
+  // passes `kernels` of their own (`[]`: none): bit-identical to the plugin's JS update.
+  const kernels = optimizerKernelsOf(getBackend().fused);
+  return createOptimizer(plugin, params, { kernels, ...(options.optimizerOptions ?? {}) } as never);
 }

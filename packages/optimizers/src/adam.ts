@@ -43,6 +43,11 @@ function validateAdam(options: Readonly<AdamOptions>): string | undefined {
   );
 }
 
+/** `−lr_t = −lr·√(1−β2^t)/(1−β1^t)`: one expression for the JS update and the kernel's scalars. */
+function adamScale(beta1: number, beta2: number, step: number, lr: number): number {
+  return -((lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step));
+}
+
 /**
  * Writes Adam's update into `out` (Kingma & Ba 2015, Algorithm 1 with the efficient form
  * of the bias correction, as Keras and reference experiment 1):
@@ -59,12 +64,11 @@ function adamStep(
 ): void {
   const { beta1, beta2, epsilon, amsgrad } = options;
   const { m, v, vMax } = state;
-  const lrT = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
   // The same arithmetic in two loops, hoisted constants and no AMSGrad test per element:
   // the plain loop runs about 1.5× faster so (this is most of an optimizer step's time).
   const keep1 = 1 - beta1;
   const keep2 = 1 - beta2;
-  const scale = -lrT;
+  const scale = adamScale(beta1, beta2, step, lr);
   const n = grad.length;
   if (!amsgrad) {
     for (let i = 0; i < n; i++) {
@@ -103,6 +107,22 @@ export const adam = defineOptimizer({
   update({ grad, state, step, lr, options, out }) {
     adamStep(grad, state, step, lr, options, out);
     return { update: out, state };
+  },
+  // adamF32 of @rnnkit/backend-wasm (assembly/optimizers.ts): the loops above, operation for operation.
+  kernel: {
+    name: 'rnnkit.adam',
+    slots: ['m', 'v', 'vMax'],
+    scalarCount: 7,
+    scalars(options, step, lr, out) {
+      const { beta1, beta2, epsilon, amsgrad } = options;
+      out[0] = beta1;
+      out[1] = beta2;
+      out[2] = 1 - beta1;
+      out[3] = 1 - beta2;
+      out[4] = adamScale(beta1, beta2, step, lr);
+      out[5] = epsilon;
+      out[6] = amsgrad ? 1 : 0;
+    },
   },
 });
 

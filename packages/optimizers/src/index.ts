@@ -14,6 +14,16 @@ export {
   RUNNER_OPTION_KEYS,
   defineOptimizer,
 } from './plugin.js';
+export {
+  type KernelSlotKey,
+  type OptimizerKernelDeclaration,
+  type OptimizerKernelLayout,
+  type OptimizerKernelBuffers,
+  type OptimizerKernelWorkspace,
+  type OptimizerKernels,
+  isOptimizerKernels,
+  optimizerKernelsOf,
+} from './kernel.js';
 export { type RunnerOptions, type OptimizerOptions, type ParamCollection } from './runner-options.js';
 export { type SavedLearningRate, type OptimizerSnapshot } from './snapshot.js';
 export { type Optimizer, createOptimizer } from './optimizer.js';

@@ -75,6 +75,7 @@ export function loadOptimizer<Plugin extends AnyOptimizerPlugin = BuiltInOptimiz
     clipNorm: overrides.clipNorm ?? snapshot.clipNorm ?? undefined,
     globalClipNorm: overrides.globalClipNorm ?? snapshot.globalClipNorm ?? undefined,
     include: overrides.include ?? ((_param: Param, key: string) => savedKeys.has(key)),
+    kernels: overrides.kernels,
   };
   const optimizer = createOptimizer(plugin, params, { ...snapshot.options, ...runnerOptions });
   optimizer.loadState(snapshot);

@@ -110,7 +110,7 @@ describe('createOptimizer', () => {
     const error = thrown(() => createOptimizer(adam, [param('w', [1])], { beta3: 1 } as never));
     expect(error.api).toBe('adam');
     expect(error.message).toBe(
-      'adam: unknown option "beta3"; valid options are beta1, beta2, epsilon, amsgrad, learningRate, decay, clipValue, clipNorm, globalClipNorm, include',
+      'adam: unknown option "beta3"; valid options are beta1, beta2, epsilon, amsgrad, learningRate, decay, clipValue, clipNorm, globalClipNorm, include, kernels',
     );
   });
 
@@ -277,7 +277,7 @@ describe('getState and loadState', () => {
     expect(b.getState()).toEqual(a.getState());
     expect(b.params).toEqual([kernel, bias]);
     expect(() => loadOptimizer(a.getState(), [kernel, bias], { learningrate: 0.1 } as never)).toThrow(
-      'loadOptimizer: unknown option "learningrate"; valid options are plugins, learningRate, decay, clipValue, clipNorm, globalClipNorm, include',
+      'loadOptimizer: unknown option "learningrate"; valid options are plugins, learningRate, decay, clipValue, clipNorm, globalClipNorm, include, kernels',
     );
   });
 
@@ -352,7 +352,7 @@ describe('defineOptimizer', () => {
   it('should refuse an unknown definition key, listing the valid ones', () => {
     const definition = { name: 'typo', defaults: {}, init: () => ({}), update: () => ({ update: [], state: {} }), defaultLearningrate: 0.1 };
     expect(() => defineOptimizer(definition as never)).toThrow(
-      'defineOptimizer: typo: unknown definition key "defaultLearningrate"; valid keys are name, defaults, defaultLearningRate, validate, init, beforeGradient, update, updateInPlace, kind',
+      'defineOptimizer: typo: unknown definition key "defaultLearningrate"; valid keys are name, defaults, defaultLearningRate, validate, init, beforeGradient, update, updateInPlace, kernel, kind',
     );
   });
 

@@ -3,13 +3,15 @@
 // step (rollback.ts) and saving the state (snapshot.ts) — and calls the plugin for the maths.
 import { type Param, RnnkitError, describeValue } from '@rnnkit/tensor';
 import { type ClipBounds, clipGradients } from './clipping.js';
-import type { OptimizerPlugin, OptionValue, OptionsShape, StateShape, StateValue } from './plugin.js';
+import { KernelBinding } from './kernel-binding.js';
+import { type OptimizerPlugin, type OptionValue, type OptionsShape, type StateShape, type StateValue, shortcutFits } from './plugin.js';
 import { nonFiniteError, restoreSlots, saveSlots } from './rollback.js';
 import {
   type OptimizerOptions,
   type ParamCollection,
   checkDecay,
   checkInclude,
+  checkKernels,
   checkLearningRate,
   checkOptionalPositive,
   normaliseParams,
@@ -34,6 +36,11 @@ export interface Optimizer<Options extends OptionsShape<Options>, State extends 
   readonly keys: readonly string[];
   /** All parameters (updated or not), in the order of `keys`. */
   readonly params: readonly Param[];
+  /**
+   * The compiled kernel that computes the updates (`'wasm-simd optimizer kernels: rnnkit.adam'`),
+   * or null when the plugin's JS update runs (no `kernels` given, or none has the plugin's).
+   */
+  readonly kernel: string | null;
   /** True when the plugin moves the values before the gradient (see `beforeGradient`). */
   readonly needsBeforeGradient: boolean;
   /**
@@ -79,6 +86,7 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
   readonly #decay: number;
   readonly #clipBounds: ClipBounds;
   readonly #clipping: boolean;
+  readonly #binding: KernelBinding<Options, State> | null;
   #iterations = 0;
   #lookaheadApplied = false;
   /** The slots whose values and state were saved for the step in progress, or null. */
@@ -104,10 +112,21 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     const entries = normaliseParams(api, params);
     this.keys = Object.freeze(entries.map(([key]) => key));
     this.params = Object.freeze(entries.map(([, param]) => param));
+    const kernels = checkKernels(api, options.kernels);
     this.#slots = entries.map(([key, param]) => {
       const included = include ? include(param, key) === true : true;
       return createSlot(api, plugin, this.options, key, param, included, clipping && included);
     });
+    this.#binding = KernelBinding.bind(
+      api,
+      plugin,
+      kernels,
+      this.#slots.filter((slot) => slot.included),
+    );
+  }
+
+  get kernel(): string | null {
+    return this.#binding?.name ?? null;
   }
 
   get name(): string {
@@ -172,11 +191,19 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
     }
     const step = this.#iterations + 1;
     const lr = this.#learningRateAt(this.#iterations);
+    if (this.#binding !== null) {
+      // All or nothing inside the kernel's memory (kernel-binding.ts); no look-ahead here.
+      if (this.#clipping) clipGradients(this.#slots, this.#clipBounds);
+      this.#binding.step(this.plugin.name, step, lr, this.options);
+      this.#iterations = step;
+      return;
+    }
     if (this.#saved === null) this.#save();
     this.#atomically(step, 'step', () => {
       if (this.#clipping) clipGradients(this.#slots, this.#clipBounds);
       const update = this.plugin.update;
-      const inPlace = this.plugin.updateInPlace;
+      // A copied plugin whose update was replaced keeps no in-place shortcut of the old one.
+      const inPlace = shortcutFits(this.plugin.updateInPlace, update) ? this.plugin.updateInPlace : undefined;
       for (const slot of this.#slots) {
         if (!slot.included || !slot.param.trainable) continue;
         const context = slot.context;
@@ -261,7 +288,9 @@ class OptimizerRunner<Options extends OptionsShape<Options>, State extends State
       (param) => this.plugin.init(param, this.options) as StateValue,
     );
     included.forEach((slot, i) => {
-      slot.state = states[i] as unknown as State;
+      const state = states[i] as unknown as State;
+      if (this.#binding === null) slot.state = state;
+      else this.#binding.adopt(slot, state);
     });
     this.#iterations = snapshot.iterations;
     this.#lookaheadApplied = snapshot.lookaheadApplied;

@@ -133,3 +133,40 @@ describe('loadOptimizer', () => {
     loadOptimizer(saved, params, { learningrate: 0.1 });
   });
 });
+
+describe('kernel declarations', () => {
+  it("should only name the state's typed arrays as kernel slots, and type the scalars' options", () => {
+    defineOptimizer({
+      name: 'scaled',
+      defaults: { scale: 1 },
+      init: (param) => ({ buffer: new Float32Array(param.value.size), count: 0 }),
+      update: ({ out, state }) => ({ update: out, state }),
+      kernel: {
+        name: 'scaled',
+        slots: ['buffer'],
+        scalarCount: 1,
+        scalars: (options, _step, lr, out) => {
+          expectTypeOf(options.scale).toEqualTypeOf<number>();
+          out[0] = lr * options.scale;
+        },
+      },
+    });
+    defineOptimizer({
+      name: 'scaled',
+      defaults: { scale: 1 },
+      init: (param) => ({ buffer: new Float32Array(param.value.size), count: 0 }),
+      update: ({ out, state }) => ({ update: out, state }),
+      kernel: {
+        name: 'scaled',
+        // @ts-expect-error count is a number, not an array a kernel could keep
+        slots: ['count'],
+        scalarCount: 0,
+        scalars: () => undefined,
+      },
+    });
+  });
+
+  it('should give every optimizer its kernel name or null', () => {
+    expectTypeOf(createOptimizer(sgd, params).kernel).toEqualTypeOf<string | null>();
+  });
+});

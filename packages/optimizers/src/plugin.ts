@@ -1,4 +1,5 @@
 import { type Param, type TypedArray, RnnkitError } from '@rnnkit/tensor';
+import type { OptimizerKernelDeclaration } from './kernel.js';
 
 /** The value of one optimizer option: plain, JSON-safe scalars only, so options can be saved. */
 export type OptionValue = number | boolean | string;
@@ -38,6 +39,7 @@ export const RUNNER_OPTION_KEYS = [
   'clipNorm',
   'globalClipNorm',
   'include',
+  'kernels',
 ] as const;
 
 /** What a plugin's `update` (and `beforeGradient`) receives for one parameter. */
@@ -116,6 +118,15 @@ export interface OptimizerDefinition<Options extends OptionsShape<Options>, Stat
    * the `optimizerLaws` of `@rnnkit/testing` check that both paths agree.
    */
   updateInPlace?(context: UpdateContext<Options, State>): NoInfer<State>;
+  /**
+   * Optional compiled kernel that computes `update` (for example in WebAssembly): its name,
+   * the state arrays it keeps and its scalars (see {@link OptimizerKernelDeclaration}). The
+   * runner uses it when the caller passes a set of kernels that has it (`kernels` of
+   * `createOptimizer`; `fit` passes the current backend's); otherwise `update` runs. It must
+   * leave the values and state bit-identical to `update`: the `optimizerKernelLaws` of
+   * `@rnnkit/testing` check it against a given set of kernels.
+   */
+  readonly kernel?: OptimizerKernelDeclaration<Options, NoInfer<State>>;
 }
 
 /** An optimizer plugin: a frozen {@link OptimizerDefinition} checked by {@link defineOptimizer}. */
@@ -136,7 +147,7 @@ export type StateOf<Plugin> = Plugin extends OptimizerPlugin<infer _Options, inf
 
 /** The keys of an {@link OptimizerDefinition} (and `kind`, so a plugin can be spread into a new definition). */
 const DEFINITION_KEYS = [
-  'name', 'defaults', 'defaultLearningRate', 'validate', 'init', 'beforeGradient', 'update', 'updateInPlace', 'kind',
+  'name', 'defaults', 'defaultLearningRate', 'validate', 'init', 'beforeGradient', 'update', 'updateInPlace', 'kernel', 'kind',
 ] as const;
 
 /**
@@ -203,5 +214,58 @@ export function defineOptimizer<Options extends OptionsShape<Options>, State ext
       throw new RnnkitError(api, `${name}: ${method} must be a function when given`);
     }
   }
-  return Object.freeze({ ...definition, defaults: Object.freeze({ ...defaults }), kind: 'rnnkit.optimizer' as const });
+  const kernel = definition.kernel;
+  if (kernel !== undefined) checkKernelDeclaration(api, name, kernel);
+  for (const [what, fast] of [['kernel', kernel], ['updateInPlace', definition.updateInPlace]] as const) {
+    if (fast !== undefined && !shortcutFits(fast, definition.update)) {
+      throw new RnnkitError(api, `${name}: ${what} was defined for another update (copied from a plugin whose update was replaced?): define it with the update it computes, or leave it out`);
+    }
+  }
+  const plugin = Object.freeze({
+    ...definition,
+    defaults: Object.freeze({ ...defaults }),
+    ...(kernel === undefined ? {} : { kernel: Object.freeze({ ...kernel, slots: Object.freeze([...kernel.slots]) }) }),
+    kind: 'rnnkit.optimizer' as const,
+  });
+  if (plugin.kernel !== undefined) definedFor(plugin.kernel, plugin.update);
+  if (plugin.updateInPlace !== undefined) definedFor(plugin.updateInPlace, plugin.update);
+  return plugin;
+}
+
+// `kernel` and `updateInPlace` are shortcuts that must compute what `update` computes. Each
+// remembers the updates it was defined with, so a plugin copied with its update replaced
+// (`{ ...rmsprop, update: mine }`) does not run the old shortcut in place of the new update.
+const SHORTCUT_OF = new WeakMap<object, Set<unknown>>();
+
+function definedFor(shortcut: object, update: unknown): void {
+  const updates = SHORTCUT_OF.get(shortcut);
+  if (updates === undefined) SHORTCUT_OF.set(shortcut, new Set([update]));
+  else updates.add(update);
+}
+
+/**
+ * Whether a plugin's `kernel` or `updateInPlace` may stand in for its `update`: true unless
+ * it was defined with other updates only (false when there is no shortcut).
+ */
+export function shortcutFits(shortcut: object | undefined, update: unknown): boolean {
+  if (shortcut === undefined) return false;
+  const updates = SHORTCUT_OF.get(shortcut);
+  return updates === undefined || updates.has(update);
+}
+
+function checkKernelDeclaration(api: string, name: string, kernel: unknown): void {
+  const k = kernel as Partial<OptimizerKernelDeclaration<unknown, unknown>> | null;
+  const problem =
+    typeof k !== 'object' || k === null
+      ? `expected an object { name, slots, scalarCount, scalars }, got ${String(k)}`
+      : typeof k.name !== 'string' || k.name === ''
+        ? `name must be a non-empty string, got ${JSON.stringify(k.name)}`
+        : !Array.isArray(k.slots) || k.slots.some((key) => typeof key !== 'string')
+          ? 'slots must be an array of state keys (strings)'
+          : !Number.isInteger(k.scalarCount) || k.scalarCount! < 0
+            ? `scalarCount must be an integer ≥ 0, got ${String(k.scalarCount)}`
+            : typeof k.scalars !== 'function'
+              ? 'scalars must be a function'
+              : undefined;
+  if (problem !== undefined) throw new RnnkitError(api, `${name}: kernel: ${problem}`);
 }

@@ -74,6 +74,20 @@ export const rmsprop = defineOptimizer({
     }
     return state;
   },
+  // rmspropF32 of @rnnkit/backend-wasm (assembly/optimizers.ts): the loops below, operation for operation.
+  kernel: {
+    name: 'rnnkit.rmsprop',
+    slots: ['meanSquare', 'meanGradient', 'momentum'],
+    scalarCount: 6,
+    scalars(options, _step, lr, out) {
+      out[0] = options.rho;
+      out[1] = 1 - options.rho;
+      out[2] = options.momentum;
+      out[3] = options.epsilon;
+      out[4] = options.centered ? 1 : 0;
+      out[5] = lr;
+    },
+  },
 });
 
 // The same maths three times: the generic `update` writes −Δ into the float64 `out`; the

@@ -2,6 +2,7 @@
 // what a user passed to createOptimizer into settled values: learning rate, clipping bounds,
 // the parameters (named, unique, real Params) and the plugin's own options over its defaults.
 import { type Param, RnnkitError, checkOptionKeys, describeValue } from '@rnnkit/tensor';
+import { type OptimizerKernels, isOptimizerKernels } from './kernel.js';
 import { type OptimizerPlugin, type OptionValue, type OptionsShape, RUNNER_OPTION_KEYS } from './plugin.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -38,6 +39,14 @@ export interface RunnerOptions {
    * training, set `param.trainable` instead (checked at every step). @defaultValue all
    */
   readonly include?: (param: Param, key: string) => boolean;
+  /**
+   * Compiled kernels the optimizer may use, e.g. `optimizerKernelsOf(backend.fused)` of a
+   * WebAssembly backend (`fit` passes the current backend's). When the plugin declares a
+   * `kernel` that one of them has, for parameters of one dtype, the updates run there,
+   * bit-identical to the plugin's JS update; see `optimizer.kernel`. Not saved with the
+   * state. @defaultValue none: the JS update runs
+   */
+  readonly kernels?: readonly OptimizerKernels[];
 }
 
 /**
@@ -95,6 +104,18 @@ export function checkInclude(api: string, value: unknown): RunnerOptions['includ
     throw new RnnkitError(api, `include must be a function (param, key) => boolean, got ${describeValue(value)}`);
   }
   return value as RunnerOptions['include'];
+}
+
+/** The `kernels` option: an array of optimizer kernels (empty when unset). */
+export function checkKernels(api: string, value: unknown): readonly OptimizerKernels[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every(isOptimizerKernels)) {
+    throw new RnnkitError(
+      api,
+      `kernels must be an array of optimizer kernels (family "optimizer", such as optimizerKernelsOf(backend.fused)), got ${describeValue(value)}`,
+    );
+  }
+  return value as readonly OptimizerKernels[];
 }
 
 function isParamLike(value: unknown): value is Param {

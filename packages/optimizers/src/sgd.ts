@@ -38,4 +38,15 @@ export const sgd = defineOptimizer({
     }
     return { update: out, state };
   },
+  // sgdF32 of @rnnkit/backend-wasm (assembly/optimizers.ts): the loop above, operation for operation.
+  kernel: {
+    name: 'rnnkit.sgd',
+    slots: ['velocity'],
+    scalarCount: 3,
+    scalars(options, _step, lr, out) {
+      out[0] = options.momentum;
+      out[1] = lr;
+      out[2] = options.nesterov ? 1 : 0;
+    },
+  },
 });

@@ -4,6 +4,11 @@ export { layerLaws, type LayerLawsOptions, type LayerUnderTest, type SymbolicSha
 export { lossLaws, type LossLawsOptions, type LossUnderTest, type LossSample } from './loss-laws.js';
 export { optimizerLaws, type OptimizerLawsOptions, type OptimizerUnderTest, type OptimizerPluginLike } from './optimizer-laws.js';
 export {
+  optimizerKernelLaws,
+  type OptimizerKernelLawsOptions,
+  type KernelOptimizerUnderTest,
+} from './optimizer-kernel-laws.js';
+export {
   type ShapeArbOptions,
   type TensorArbOptions,
   type BroadcastablePairArbOptions,

@@ -6,8 +6,8 @@ import { setFlagsFromString } from 'node:v8';
 import { createWasmBackend } from '@rnnkit/backend-wasm';
 import { type Layer, Sequential, bidirectional, dense, lstm, masking, simpleRNN } from '@rnnkit/layers';
 import { type Loss, binaryCrossentropy, meanSquaredError } from '@rnnkit/losses';
-import { adam, createOptimizer, rmsprop, sgd } from '@rnnkit/optimizers';
-import { type KernelBackend, Tensor, jsBackend, setBackend } from '@rnnkit/tensor';
+import { adam, createOptimizer, optimizerKernelsOf, rmsprop, sgd } from '@rnnkit/optimizers';
+import { type KernelBackend, Tensor, getBackend, jsBackend, setBackend } from '@rnnkit/tensor';
 import { type BenchData, makeData, nextValueError, rows } from '../data.js';
 import type { Contender, RnnkitContenderId, Task } from '../harness.js';
 import type { BenchCase } from '../workloads.js';
@@ -32,18 +32,20 @@ function lossOf(c: BenchCase): Loss {
 
 function optimizerOf(c: BenchCase, model: Sequential): { step(): void; zeroGrad(): void; beforeGradient(): void } {
   const params = model.params();
+  // As fit: the current backend's optimizer kernels (the WebAssembly backend's; none on rnnkit-js).
+  const kernels = optimizerKernelsOf(getBackend().fused);
   switch (c.optimizer) {
     case 'adam':
-      return createOptimizer(adam, params, { learningRate: c.learningRate });
+      return createOptimizer(adam, params, { learningRate: c.learningRate, kernels });
     case 'sgd':
-      return createOptimizer(sgd, params, { learningRate: c.learningRate });
+      return createOptimizer(sgd, params, { learningRate: c.learningRate, kernels });
     case 'rmsprop':
       // W5 mirrors brain.js' own update: RMSprop with decay 0.999 and ε 1e-8. brain.js also
       // clips gradients at ±5, which never triggers on this data (the largest gradient over
       // 30 passes is 4.84), so clipping is left out here.
       return c.workload === 'W5'
-        ? createOptimizer(rmsprop, params, { learningRate: c.learningRate, rho: 0.999, epsilon: 1e-8 })
-        : createOptimizer(rmsprop, params, { learningRate: c.learningRate });
+        ? createOptimizer(rmsprop, params, { learningRate: c.learningRate, rho: 0.999, epsilon: 1e-8, kernels })
+        : createOptimizer(rmsprop, params, { learningRate: c.learningRate, kernels });
   }
 }
 
