@@ -41,26 +41,70 @@ export function gemm<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: u
   } else if (n < lanes<T>()) {
     fewColumns<T>(transA, transB, m, n, k, a, b, c);
   } else {
-    blocked<T>(transA, transB, m, n, k, a, b, c);
+    blocked<T>(transA, transB, m, n, k, a, b, c, 0);
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// A B used by many products (an RNN's recurrent kernel U, once per time step) can be packed
+// once: packWholeB lays out every KC×NC block of op(B) the way the blocked path packs one,
+// and gemmPackedB runs that path on them without packing again.
+
+/** Elements of op(B) [k×n] packed whole: each column block rounded up to whole panels. */
+export function packedSize<T>(n: i32, k: i32): i32 {
+  const nr = VR * lanes<T>();
+  return k * (((n + nr - 1) / nr) * nr);
+}
+
+/**
+ * Where block (j0, p0) starts in a whole packing: the blocks of earlier column blocks (NC
+ * wide, a whole number of panels) and the earlier depth blocks of this one (nc wide, rounded
+ * up to whole panels, as packB lays them out).
+ */
+function packedBlockStart<T>(k: i32, j0: i32, p0: i32, nc: i32): i32 {
+  const nr = VR * lanes<T>();
+  return j0 * k + p0 * (((nc + nr - 1) / nr) * nr);
+}
+
+/** Packs all of op(B) (see {@link packedSize}) at `packed`, for {@link gemmPackedB}. */
+export function packWholeB<T>(transB: bool, n: i32, k: i32, b: usize, packed: usize): void {
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) packB<T>(transB, n, k, b, p0, min(KC, k - p0), j0, nc, at<T>(packed, packedBlockStart<T>(k, j0, p0, nc)));
+  }
+}
+
+/**
+ * gemm (beta 0 or 1) with op(B) also packed whole at `packed` by packWholeB: the blocked
+ * path reads it there; the thin paths, which pack nothing, read b.
+ */
+export function gemmPackedB<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, packed: usize, beta: i32, c: usize): void {
+  if (m < MR || n < lanes<T>() || k == 0) {
+    gemm<T>(transA, transB, m, n, k, a, b, beta, c);
+    return;
+  }
+  if (beta == 0) memory.fill(c, 0, <usize>(m * n) << alignof<T>());
+  blocked<T>(transA, transB, m, n, k, a, b, c, packed);
 }
 
 // ---------------------------------------------------------------------------------------
 // Blocked path (m ≥ MR and n ≥ one vector).
 
-function blocked<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize): void {
+function blocked<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, packed: usize): void {
   const nr = VR * lanes<T>();
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
-      packB<T>(transB, n, k, b, p0, kc, j0, nc);
+      let bBlock = PACK_B;
+      if (packed != 0) bBlock = at<T>(packed, packedBlockStart<T>(k, j0, p0, nc));
+      else packB<T>(transB, n, k, b, p0, kc, j0, nc, PACK_B);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         packA<T>(transA, m, k, a, i0, mc, p0, kc);
         for (let jr = 0; jr < nc; jr += nr) {
           const cols = min(nr, nc - jr);
-          const bPanel = at<T>(PACK_B, jr * kc);
+          const bPanel = at<T>(bBlock, jr * kc);
           for (let ir = 0; ir < mc; ir += MR) {
             const rows = min(MR, mc - ir);
             const aPanel = at<T>(PACK_A, ir * kc);
@@ -146,13 +190,13 @@ function packA<T>(transA: bool, m: i32, k: i32, a: usize, i0: i32, mc: i32, p0: 
 }
 
 /**
- * Depths p0 … p0+kc, columns j0 … j0+nc of op(B) into PACK_B as panels of NR = VR·lanes
- * columns: panel q holds, for each depth, its NR values side by side (zero past the edge).
+ * Depths p0 … p0+kc, columns j0 … j0+nc of op(B) into `dst` (PACK_B, or a block of a whole
+ * packing) as panels of NR = VR·lanes columns: panel q holds, for each depth, its NR values
+ * side by side (zero past the edge).
  */
-function packB<T>(transB: bool, n: i32, k: i32, b: usize, p0: i32, kc: i32, j0: i32, nc: i32): void {
+function packB<T>(transB: bool, n: i32, k: i32, b: usize, p0: i32, kc: i32, j0: i32, nc: i32, dst: usize): void {
   const nr = VR * lanes<T>();
   const size = <usize>sizeof<T>();
-  let dst = PACK_B;
   for (let jr = 0; jr < nc; jr += nr) {
     const cols = min(nr, nc - jr);
     const j = j0 + jr;
@@ -235,7 +279,11 @@ function transpose2x2(r0: v128, r1: v128, dst: usize, stride: usize): void {
 
 /**
  * C[MR × NR tile at c, row stride ldc elements] += Apanel · Bpanel over kc depths, the
- * tile held in 12 SIMD accumulators.
+ * tile held in 12 SIMD accumulators. Each loaded B vector feeds the four rows' multiply–adds
+ * and each broadcast A value the three vectors'. The depth loop takes two depths per turn
+ * (an odd kc starts with one): V8 checks for interrupts at every loop turn, and one turn per
+ * depth left the relaxed build's fused multiply–add no faster than a multiply and an add
+ * (bench/gemm.ts measures both).
  */
 function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c02 = f32x4.splat(0);
@@ -243,28 +291,62 @@ function microKernel<T>(kc: i32, ap: usize, bp: usize, c: usize, ldc: i32): void
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c22 = f32x4.splat(0);
   let c30 = f32x4.splat(0), c31 = f32x4.splat(0), c32 = f32x4.splat(0);
   const size = <usize>sizeof<T>();
-  for (let p = 0; p < kc; p++) {
-    const b0 = v128.load(bp);
-    const b1 = v128.load(bp, 16);
-    const b2 = v128.load(bp, 32);
-    let x = splatAt<T>(ap);
-    c00 = vmad<T>(c00, x, b0);
-    c01 = vmad<T>(c01, x, b1);
-    c02 = vmad<T>(c02, x, b2);
-    x = splatAt<T>(ap + size);
-    c10 = vmad<T>(c10, x, b0);
-    c11 = vmad<T>(c11, x, b1);
-    c12 = vmad<T>(c12, x, b2);
-    x = splatAt<T>(ap + 2 * size);
-    c20 = vmad<T>(c20, x, b0);
-    c21 = vmad<T>(c21, x, b1);
-    c22 = vmad<T>(c22, x, b2);
-    x = splatAt<T>(ap + 3 * size);
-    c30 = vmad<T>(c30, x, b0);
-    c31 = vmad<T>(c31, x, b1);
-    c32 = vmad<T>(c32, x, b2);
+  if (kc & 1) {
+    const b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32);
+    const x0 = splatAt<T>(ap), x1 = splatAt<T>(ap + size), x2 = splatAt<T>(ap + 2 * size), x3 = splatAt<T>(ap + 3 * size);
+    c00 = vmad<T>(c00, x0, b0);
+    c10 = vmad<T>(c10, x1, b0);
+    c20 = vmad<T>(c20, x2, b0);
+    c30 = vmad<T>(c30, x3, b0);
+    c01 = vmad<T>(c01, x0, b1);
+    c11 = vmad<T>(c11, x1, b1);
+    c21 = vmad<T>(c21, x2, b1);
+    c31 = vmad<T>(c31, x3, b1);
+    c02 = vmad<T>(c02, x0, b2);
+    c12 = vmad<T>(c12, x1, b2);
+    c22 = vmad<T>(c22, x2, b2);
+    c32 = vmad<T>(c32, x3, b2);
     ap += 4 * size;
     bp += 48;
+  }
+  for (let p = kc & 1; p < kc; p += 2) {
+    // Depth p: A values at ap … ap + 3·size, B vectors at bp … bp + 32.
+    let b0 = v128.load(bp), b1 = v128.load(bp, 16), b2 = v128.load(bp, 32);
+    let x0 = splatAt<T>(ap), x1 = splatAt<T>(ap + size), x2 = splatAt<T>(ap + 2 * size), x3 = splatAt<T>(ap + 3 * size);
+    c00 = vmad<T>(c00, x0, b0);
+    c10 = vmad<T>(c10, x1, b0);
+    c20 = vmad<T>(c20, x2, b0);
+    c30 = vmad<T>(c30, x3, b0);
+    c01 = vmad<T>(c01, x0, b1);
+    c11 = vmad<T>(c11, x1, b1);
+    c21 = vmad<T>(c21, x2, b1);
+    c31 = vmad<T>(c31, x3, b1);
+    c02 = vmad<T>(c02, x0, b2);
+    c12 = vmad<T>(c12, x1, b2);
+    c22 = vmad<T>(c22, x2, b2);
+    c32 = vmad<T>(c32, x3, b2);
+    // Depth p + 1: the next MR values of A and NR of B.
+    b0 = v128.load(bp, 48);
+    b1 = v128.load(bp, 64);
+    b2 = v128.load(bp, 80);
+    x0 = splatAt<T>(ap + 4 * size);
+    x1 = splatAt<T>(ap + 5 * size);
+    x2 = splatAt<T>(ap + 6 * size);
+    x3 = splatAt<T>(ap + 7 * size);
+    c00 = vmad<T>(c00, x0, b0);
+    c10 = vmad<T>(c10, x1, b0);
+    c20 = vmad<T>(c20, x2, b0);
+    c30 = vmad<T>(c30, x3, b0);
+    c01 = vmad<T>(c01, x0, b1);
+    c11 = vmad<T>(c11, x1, b1);
+    c21 = vmad<T>(c21, x2, b1);
+    c31 = vmad<T>(c31, x3, b1);
+    c02 = vmad<T>(c02, x0, b2);
+    c12 = vmad<T>(c12, x1, b2);
+    c22 = vmad<T>(c22, x2, b2);
+    c32 = vmad<T>(c32, x3, b2);
+    ap += 8 * size;
+    bp += 96;
   }
   const row = <usize>ldc * size;
   let r = c;

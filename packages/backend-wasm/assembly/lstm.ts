@@ -9,9 +9,9 @@
 
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
-import { gemm } from './gemm';
+import { gemmPackedB, packWholeB, packedSize } from './gemm';
 import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
-import { useScratch } from './scratch';
+import { takeScratch, useScratch } from './scratch';
 
 /**
  * One LSTM time step for `rows` sequences: row r of `gates` and `recurrent` (4·units
@@ -109,10 +109,13 @@ export function lstmForward(
 ): void {
   useScratch(scratch);
   const w = 4 * units;
+  // U packed once for every step's h·U.
+  const packedU = takeScratch(<usize>packedSize<f32>(w, units) << 2);
+  packWholeB<f32>(false, w, units, recurrentKernel, packedU);
   for (let t = 0; t < time; t++) {
     inputProduct(t, r0, rows, batch, time, features, w, x, kernel, gates);
     const z = rowAt(gates, t, batch, r0, w);
-    gemm<f32>(false, false, rows, w, units, rowAt(h, t, batch, r0, units), recurrentKernel, 0, recurrent);
+    gemmPackedB<f32>(false, false, rows, w, units, rowAt(h, t, batch, r0, units), recurrentKernel, packedU, 0, recurrent);
     lstmStep(
       rows,
       units,
@@ -168,6 +171,9 @@ export function lstmBackward(
   const dhRows = stateRows(dh, r0, units);
   const dcRows = stateRows(dc, r0, units);
   memory.fill(biasGrad, 0, <usize>w << 2);
+  // Uᵀ packed once for every step's dz·Uᵀ.
+  const packedU = takeScratch(<usize>packedSize<f32>(units, w) << 2);
+  packWholeB<f32>(true, units, w, recurrentKernel, packedU);
   for (let t = time - 1; t >= 0; t--) {
     addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const dzt = rowAt(dz, t, batch, r0, w);
@@ -184,7 +190,7 @@ export function lstmBackward(
       maskAt(mask, t, batch, r0),
     );
     // ∂h_{t−1} = dz_t·Uᵀ: the cell zeroed the ∂h it used, and a masked row's (dz = 0) stays.
-    gemm<f32>(false, true, rows, units, w, dzt, recurrentKernel, 1, dhRows);
+    gemmPackedB<f32>(false, true, rows, units, w, dzt, recurrentKernel, packedU, 1, dhRows);
   }
   inputAndWeightGradients(r0, rows, batch, time, features, units, w, x, kernel, h, dz, dz, dx, kernelGrad, recurrentKernelGrad);
 }

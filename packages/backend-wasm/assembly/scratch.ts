@@ -28,6 +28,17 @@ export function useScratch(scratch: usize): void {
   GATHER = TILE + TILE_BYTES;
 }
 
+/**
+ * Takes `bytes` from the start of the running thread's gathered-vector room, which then
+ * starts after them (64-byte aligned): room for a kernel's own use during one call, such as
+ * a whole packing of U (the JavaScript side sizes the room for it: see pass-specs.ts).
+ */
+export function takeScratch(bytes: usize): usize {
+  const start = (GATHER + 63) & ~(63 as usize);
+  GATHER = start + bytes;
+  return start;
+}
+
 /** First byte after the module's static data (64-byte aligned): where the JavaScript side lays out scratch and operands. */
 export function heapBase(): usize {
   return (__heap_base + 63) & ~(63 as usize);

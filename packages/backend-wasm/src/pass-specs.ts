@@ -72,7 +72,7 @@ export interface PassSpec<A> {
   readonly mode?: (args: A) => number;
   /** Multiply–adds of the pass: how many threads it is worth. */
   readonly work: (shape: PassShape) => number;
-  /** Values of the column a thread's scratch may gather (its longest thin product). */
+  /** 8-byte values of a thread's gathering room: its longest thin product's column, and what the kernel takes first (the LSTM's packed U). */
   readonly gather: (shape: PassShape) => number;
   readonly buffers: readonly BufferSpec<A>[];
   /** Backward passes: the weight gradients each thread sums (then added up), and the bias's size. */
@@ -140,12 +140,16 @@ const backwardWork = (shape: PassShape): number => 3 * forwardWork(shape);
 // weight gradients (Aᵀ with fewer than 4 rows) one of up to time·batch.
 const forwardGather = (shape: PassShape): number => Math.max(shape.features, shape.units);
 const backwardGather = (shape: PassShape): number => shape.time * shape.batch;
+// The LSTM passes pack U (forward) or Uᵀ (backward) once per pass into the same room first
+// (takeScratch in assembly/scratch.ts): u·4u f32 values, each row of panels rounded up to 12
+// columns, 64-byte aligned, counted here in the room's 8-byte values.
+const packedU = (shape: PassShape): number => Math.ceil((shape.units * shape.w + 12 * (shape.units + shape.w)) / 2) + 8;
 
 export const LSTM_FORWARD: PassSpec<LstmForwardArgs> = {
   name: 'lstmForward',
   gates: 4,
   work: forwardWork,
-  gather: forwardGather,
+  gather: (shape) => packedU(shape) + forwardGather(shape),
   buffers: [
     ...weights<LstmForwardArgs>(),
     { name: 'bias', size: (shape) => shape.w, array: (args) => args.bias, whenNull: 'zeros' },
@@ -168,7 +172,7 @@ export const LSTM_BACKWARD: PassSpec<LstmBackwardArgs> = {
   name: 'lstmBackward',
   gates: 4,
   work: backwardWork,
-  gather: backwardGather,
+  gather: (shape) => packedU(shape) + backwardGather(shape),
   buffers: [
     ...weights<LstmBackwardArgs>(),
     input('gates', (args) => args.gates, gateValues),
