@@ -167,8 +167,8 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
     return { buffers, dx, dStates, paramGrads };
   };
 
-  const check = (at: string, what: string, got: ArrayLike<number>, want: ArrayLike<number>): void => {
-    const stray = firstStray(got, want, tolerance);
+  const check = (at: string, what: string, got: ArrayLike<number>, want: ArrayLike<number>, floor?: number): void => {
+    const stray = firstStray(got, want, tolerance, floor);
     if (stray !== null) throw new Error(`${at}: ${what}${stray}`);
   };
 
@@ -223,8 +223,14 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
       const dStates = s.finalStateGrads.map((g) => g.slice());
       const dx = allocate(s.cell.dtype, time * batch * c.features);
       pass.backward({ ...run, keep: true, dOutputs, dStates, dx });
-      check(at, 'dx', dx, want.dx);
-      s.cell.states.forEach((v, k) => check(at, `initial ${v.name} gradient`, dStates[k]!, want.dStates[k]!));
+      // ∂x and ∂h_0 are sums of products of ∂z with the weights and may cancel to far less
+      // than their terms (one feature, one step: ∂x is one such sum), so a fused multiply–add
+      // or another order of the sum moves them by the rounding of the terms. They are held to
+      // the largest reference gradient (the weight gradients gather the same ∂z), not to
+      // their own magnitude.
+      const gradientScale = Math.max(1e-3, ...[want.dx, ...want.dStates, ...want.paramGrads].map(largestMagnitude));
+      check(at, 'dx', dx, want.dx, gradientScale);
+      s.cell.states.forEach((v, k) => check(at, `initial ${v.name} gradient`, dStates[k]!, want.dStates[k]!, gradientScale));
       s.cell.params().forEach((p, k) => {
         const expected = want.paramGrads[k]!.map((g, i) => g + before[k]![i]!);
         check(at, `${p.name} gradient (added to what was there)`, p.grad.data, expected);
@@ -236,6 +242,12 @@ export function recurrentKernelLaws(pass: RecurrentPassUnderTest, options: Recur
     }),
   });
   return pass.masks === true ? [law(false, false), law(true, false), law(false, true), law(true, true)] : [law(false, false), law(true, false)];
+}
+
+function largestMagnitude(values: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < values.length; i++) largest = Math.max(largest, Math.abs(values[i]!));
+  return largest;
 }
 
 /** A kept buffer `[T, batch, size]` with the rows of masked steps zeroed (itself when every step counts). */

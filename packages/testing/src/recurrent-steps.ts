@@ -178,12 +178,12 @@ export function backwardSteps(
 
 /**
  * Where `got` strays from `want` by more than `tolerance` times the largest magnitude of
- * `want` (at least 1e-3, so that near-zero values are not held to relative precision):
+ * `want` (at least `floor`, so that near-zero values are not held to relative precision):
  * a description of the first such element, or null. NaN is always too far.
  */
-export function firstStray(got: ArrayLike<number>, want: ArrayLike<number>, tolerance: number): string | null {
+export function firstStray(got: ArrayLike<number>, want: ArrayLike<number>, tolerance: number, floor = 1e-3): string | null {
   if (got.length !== want.length) return `has ${got.length} elements, expected ${want.length}`;
-  let scale = 1e-3;
+  let scale = floor;
   for (let i = 0; i < want.length; i++) scale = Math.max(scale, Math.abs(want[i]!));
   for (let i = 0; i < want.length; i++) {
     if (!(Math.abs(got[i]! - want[i]!) <= tolerance * scale)) {
