@@ -1,5 +1,5 @@
 // Optimizer updates of float32 parameters: SGD (momentum, Nesterov), RMSprop (centred,
-// momentum) and Adam (AMSGrad), compiled as a module of their own (this file is its entry
+// momentum), Adam and AdamW (AMSGrad), Adamax, Adagrad and Adadelta, compiled as a module of their own (this file is its entry
 // point; scripts/compile-wasm.mjs builds it apart from assembly/index.ts), so that each
 // optimizer gets a small instance whose memory holds its state and never grows after setup.
 //
@@ -207,9 +207,12 @@ export function rmspropF32(
 }
 
 /**
- * Adam, as `adam`'s update: `m = β1·m + keep1·g`, `v = β2·v + keep2·g·g` (both stored);
- * AMSGrad: `d = max(vMax, v)` (stored), else `d = v`; value ← value + scale·m/(√d + ε)
- * with `scale = −lr_t` computed on the JavaScript side.
+ * Adam and AdamW, as the updates of `adam` and `adamw`: `m = β1·m + keep1·g`,
+ * `v = β2·v + keep2·g·g` (both stored); AMSGrad: `d = max(vMax, v)` (stored), else `d = v`;
+ * the change `c = scale·m/(√d + ε)` with `scale = −lr_t` computed on the JavaScript side;
+ * AdamW, when its decay `lr·λ` (computed there too) is not 0: `c = c − decay·value` with the
+ * value before the step (Adam passes 0: no decay term, as `adamw` skips it then);
+ * value ← value + c.
  */
 export function adamF32(
   value: usize,
@@ -225,13 +228,16 @@ export function adamF32(
   scale: f64,
   epsilon: f64,
   amsgrad: i32,
+  decay: f64,
 ): i32 {
+  const decays = decay != 0;
   const vb1 = f64x2.splat(beta1);
   const vb2 = f64x2.splat(beta2);
   const vk1 = f64x2.splat(keep1);
   const vk2 = f64x2.splat(keep2);
   const vscale = f64x2.splat(scale);
   const veps = f64x2.splat(epsilon);
+  const vdecay = f64x2.splat(decay);
   let check = f32x4.splat(0);
   const zero = f32x4.splat(0);
   let i = 0;
@@ -254,10 +260,16 @@ export function adamF32(
       dH = f64x2.max(high(x4), dH);
       v128.store(vMax + o, narrow(dL, dH));
     }
-    const cL = f64x2.div(f64x2.mul(vscale, mL), f64x2.add(f64x2.sqrt(dL), veps));
-    const cH = f64x2.div(f64x2.mul(vscale, mH), f64x2.add(f64x2.sqrt(dH), veps));
+    let cL = f64x2.div(f64x2.mul(vscale, mL), f64x2.add(f64x2.sqrt(dL), veps));
+    let cH = f64x2.div(f64x2.mul(vscale, mH), f64x2.add(f64x2.sqrt(dH), veps));
     const p = v128.load(value + o);
-    const next = narrow(f64x2.add(low(p), cL), f64x2.add(high(p), cH));
+    const pL = low(p);
+    const pH = high(p);
+    if (decays) {
+      cL = f64x2.sub(cL, f64x2.mul(vdecay, pL));
+      cH = f64x2.sub(cH, f64x2.mul(vdecay, pH));
+    }
+    const next = narrow(f64x2.add(pL, cL), f64x2.add(pH, cH));
     v128.store(value + o, next);
     check = f32x4.add(check, f32x4.mul(next, zero));
   }
@@ -272,7 +284,160 @@ export function adamF32(
       d = Math.max(loadF64(vMax, i), d);
       storeF32(vMax, i, d);
     }
-    tail += storeF32(value, i, loadF64(value, i) + (scale * mi) / (Math.sqrt(d) + epsilon)) * 0;
+    const p = loadF64(value, i);
+    let change = (scale * mi) / (Math.sqrt(d) + epsilon);
+    if (decays) change = change - decay * p;
+    tail += storeF32(value, i, p + change) * 0;
+  }
+  return finite(check, tail);
+}
+
+/**
+ * Adamax, as `adamax`'s update: `m = β1·m + keep1·g`, `u = max(β2·u, |g|)` (both stored);
+ * value ← value + scale·m/(u + ε) with `scale = −lr/(1−β1^t)` computed on the JavaScript side.
+ */
+export function adamaxF32(
+  value: usize,
+  grad: usize,
+  m: usize,
+  u: usize,
+  n: i32,
+  beta1: f64,
+  keep1: f64,
+  beta2: f64,
+  scale: f64,
+  epsilon: f64,
+): i32 {
+  const vb1 = f64x2.splat(beta1);
+  const vk1 = f64x2.splat(keep1);
+  const vb2 = f64x2.splat(beta2);
+  const vscale = f64x2.splat(scale);
+  const veps = f64x2.splat(epsilon);
+  let check = f32x4.splat(0);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(grad + o);
+    const gL = low(g);
+    const gH = high(g);
+    const m4 = v128.load(m + o);
+    const u4 = v128.load(u + o);
+    const mL = f64x2.add(f64x2.mul(vb1, low(m4)), f64x2.mul(vk1, gL));
+    const mH = f64x2.add(f64x2.mul(vb1, high(m4)), f64x2.mul(vk1, gH));
+    const uL = f64x2.max(f64x2.mul(vb2, low(u4)), f64x2.abs(gL));
+    const uH = f64x2.max(f64x2.mul(vb2, high(u4)), f64x2.abs(gH));
+    v128.store(m + o, narrow(mL, mH));
+    v128.store(u + o, narrow(uL, uH));
+    const cL = f64x2.div(f64x2.mul(vscale, mL), f64x2.add(uL, veps));
+    const cH = f64x2.div(f64x2.mul(vscale, mH), f64x2.add(uH, veps));
+    const p = v128.load(value + o);
+    const next = narrow(f64x2.add(low(p), cL), f64x2.add(high(p), cH));
+    v128.store(value + o, next);
+    check = f32x4.add(check, f32x4.mul(next, zero));
+  }
+  let tail: f32 = 0;
+  for (; i < n; i++) {
+    const g = loadF64(grad, i);
+    const mi = beta1 * loadF64(m, i) + keep1 * g;
+    const ui = Math.max(beta2 * loadF64(u, i), Math.abs(g));
+    storeF32(m, i, mi);
+    storeF32(u, i, ui);
+    tail += storeF32(value, i, loadF64(value, i) + (scale * mi) / (ui + epsilon)) * 0;
+  }
+  return finite(check, tail);
+}
+
+/**
+ * Adagrad, as `adagrad`'s update: `a = a + g·g` (stored); value ← value + (−lr·g)/√(a + ε)
+ * with `−lr` negated on the JavaScript side (exactly).
+ */
+export function adagradF32(value: usize, grad: usize, accumulator: usize, n: i32, negLr: f64, epsilon: f64): i32 {
+  const vlr = f64x2.splat(negLr);
+  const veps = f64x2.splat(epsilon);
+  let check = f32x4.splat(0);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(grad + o);
+    const gL = low(g);
+    const gH = high(g);
+    const a4 = v128.load(accumulator + o);
+    const aL = f64x2.add(low(a4), f64x2.mul(gL, gL));
+    const aH = f64x2.add(high(a4), f64x2.mul(gH, gH));
+    v128.store(accumulator + o, narrow(aL, aH));
+    const cL = f64x2.div(f64x2.mul(vlr, gL), f64x2.sqrt(f64x2.add(aL, veps)));
+    const cH = f64x2.div(f64x2.mul(vlr, gH), f64x2.sqrt(f64x2.add(aH, veps)));
+    const p = v128.load(value + o);
+    const next = narrow(f64x2.add(low(p), cL), f64x2.add(high(p), cH));
+    v128.store(value + o, next);
+    check = f32x4.add(check, f32x4.mul(next, zero));
+  }
+  let tail: f32 = 0;
+  for (; i < n; i++) {
+    const g = loadF64(grad, i);
+    const a = loadF64(accumulator, i) + g * g;
+    storeF32(accumulator, i, a);
+    tail += storeF32(value, i, loadF64(value, i) + (negLr * g) / Math.sqrt(a + epsilon)) * 0;
+  }
+  return finite(check, tail);
+}
+
+/**
+ * Adadelta, as `adadelta`'s update: `msg = ρ·msg + keep·g·g` (stored),
+ * `Δ = (−√(msd + ε)/√(msg + ε))·g` with the stored msd, `msd = ρ·msd + keep·Δ·Δ` (stored);
+ * value ← value + lr·Δ.
+ */
+export function adadeltaF32(
+  value: usize,
+  grad: usize,
+  meanSquareGradient: usize,
+  meanSquareDelta: usize,
+  n: i32,
+  rho: f64,
+  keep: f64,
+  epsilon: f64,
+  lr: f64,
+): i32 {
+  const vrho = f64x2.splat(rho);
+  const vkeep = f64x2.splat(keep);
+  const veps = f64x2.splat(epsilon);
+  const vlr = f64x2.splat(lr);
+  let check = f32x4.splat(0);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const g = v128.load(grad + o);
+    const gL = low(g);
+    const gH = high(g);
+    const s4 = v128.load(meanSquareGradient + o);
+    const sL = f64x2.add(f64x2.mul(vrho, low(s4)), f64x2.mul(f64x2.mul(vkeep, gL), gL));
+    const sH = f64x2.add(f64x2.mul(vrho, high(s4)), f64x2.mul(f64x2.mul(vkeep, gH), gH));
+    v128.store(meanSquareGradient + o, narrow(sL, sH));
+    const d4 = v128.load(meanSquareDelta + o);
+    const xL = low(d4);
+    const xH = high(d4);
+    const deltaL = f64x2.mul(f64x2.div(f64x2.neg(f64x2.sqrt(f64x2.add(xL, veps))), f64x2.sqrt(f64x2.add(sL, veps))), gL);
+    const deltaH = f64x2.mul(f64x2.div(f64x2.neg(f64x2.sqrt(f64x2.add(xH, veps))), f64x2.sqrt(f64x2.add(sH, veps))), gH);
+    const yL = f64x2.add(f64x2.mul(vrho, xL), f64x2.mul(f64x2.mul(vkeep, deltaL), deltaL));
+    const yH = f64x2.add(f64x2.mul(vrho, xH), f64x2.mul(f64x2.mul(vkeep, deltaH), deltaH));
+    v128.store(meanSquareDelta + o, narrow(yL, yH));
+    const p = v128.load(value + o);
+    const next = narrow(f64x2.add(low(p), f64x2.mul(vlr, deltaL)), f64x2.add(high(p), f64x2.mul(vlr, deltaH)));
+    v128.store(value + o, next);
+    check = f32x4.add(check, f32x4.mul(next, zero));
+  }
+  let tail: f32 = 0;
+  for (; i < n; i++) {
+    const g = loadF64(grad, i);
+    const msg = rho * loadF64(meanSquareGradient, i) + keep * g * g;
+    storeF32(meanSquareGradient, i, msg);
+    const msd = loadF64(meanSquareDelta, i);
+    const delta = (-Math.sqrt(msd + epsilon) / Math.sqrt(msg + epsilon)) * g;
+    storeF32(meanSquareDelta, i, rho * msd + keep * delta * delta);
+    tail += storeF32(value, i, loadF64(value, i) + lr * delta) * 0;
   }
   return finite(check, tail);
 }

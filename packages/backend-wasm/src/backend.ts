@@ -13,7 +13,7 @@ import type {
   SimpleRnnBackwardArgs,
   SimpleRnnForwardArgs,
 } from './pass-args.js';
-import { optimizerKernels } from './optimizer-kernels.js';
+import { compileOptimizerModule, optimizerKernels } from './optimizer-kernels.js';
 import { recurrentPasses } from './recurrent-passes.js';
 import { type PassBufferCheck, type PassSizes, checkPassBuffers, checkPassSizes } from './checks.js';
 import {
@@ -96,6 +96,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     );
   }
   const settings: NamedSettings = { ...checked, name: checked.name ?? (relaxed ? 'wasm-relaxed-simd' : 'wasm-simd'), relaxed };
+  await compileOptimizerModule();
   let threads = settings.threads === 'auto' ? (threadsUnavailable() === null ? await availableCores() : 1) : settings.threads;
   threads = Math.min(threads, MAX_THREADS);
   if (threads === 1) {

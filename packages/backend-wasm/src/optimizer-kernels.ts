@@ -24,7 +24,16 @@ interface OptimizerExports {
   ): number;
   adamF32(
     value: number, grad: number, m: number, v: number, vMax: number, n: number,
-    beta1: number, beta2: number, keep1: number, keep2: number, scale: number, epsilon: number, amsgrad: number,
+    beta1: number, beta2: number, keep1: number, keep2: number, scale: number, epsilon: number, amsgrad: number, decay: number,
+  ): number;
+  adamaxF32(
+    value: number, grad: number, m: number, u: number, n: number,
+    beta1: number, keep1: number, beta2: number, scale: number, epsilon: number,
+  ): number;
+  adagradF32(value: number, grad: number, accumulator: number, n: number, negLr: number, epsilon: number): number;
+  adadeltaF32(
+    value: number, grad: number, meanSquareGradient: number, meanSquareDelta: number, n: number,
+    rho: number, keep: number, epsilon: number, lr: number,
   ): number;
 }
 
@@ -33,18 +42,37 @@ const KERNELS: Readonly<Record<string, { readonly slots: number; readonly scalar
   'rnnkit.sgd': { slots: 1, scalars: 3 },
   'rnnkit.rmsprop': { slots: 3, scalars: 6 },
   'rnnkit.adam': { slots: 3, scalars: 7 },
+  'rnnkit.adamw': { slots: 3, scalars: 8 },
+  'rnnkit.adamax': { slots: 2, scalars: 5 },
+  'rnnkit.adagrad': { slots: 1, scalars: 2 },
+  'rnnkit.adadelta': { slots: 2, scalars: 4 },
 };
 
 let compiled: WebAssembly.Module | null = null;
+let compiling: Promise<void> | null = null;
 
-/** The optimizer module, compiled on first use (2–3 KB: small enough to compile synchronously anywhere). */
+function optimizerBytes(): Uint8Array<ArrayBuffer> {
+  const text = atob(OPTIMIZERS_WASM_BASE64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Compiles the optimizer module in the background (createWasmBackend awaits it): at about
+ * 5 KB it is over the 4 KB that Chrome before 115 lets a page compile synchronously on its
+ * main thread, so the optimizers a backend's kernels create find it compiled.
+ */
+export function compileOptimizerModule(): Promise<void> {
+  compiling ??= WebAssembly.compile(optimizerBytes()).then((module) => {
+    compiled ??= module;
+  });
+  return compiling;
+}
+
+/** The optimizer module: the one {@link compileOptimizerModule} compiled, else compiled here, synchronously. */
 function optimizerModule(): WebAssembly.Module {
-  if (compiled === null) {
-    const text = atob(OPTIMIZERS_WASM_BASE64);
-    const bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-    compiled = new WebAssembly.Module(bytes);
-  }
+  compiled ??= new WebAssembly.Module(optimizerBytes());
   return compiled;
 }
 
@@ -126,18 +154,41 @@ function kernelRunner(exports: OptimizerExports, kernel: string, at: readonly Ad
         const [ms, mg, b] = a.slots as [number, number, number];
         return exports.rmspropF32(a.value, a.grad, ms, mg, b, a.size, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!) === 1;
       };
-    default:
+    case 'rnnkit.adam':
       return (k, s) => {
         const a = at[k]!;
         const [m, v, vMax] = a.slots as [number, number, number];
-        return exports.adamF32(a.value, a.grad, m, v, vMax, a.size, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!, s[6]!) === 1;
+        return exports.adamF32(a.value, a.grad, m, v, vMax, a.size, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!, s[6]!, 0) === 1;
+      };
+    case 'rnnkit.adamw':
+      return (k, s) => {
+        const a = at[k]!;
+        const [m, v, vMax] = a.slots as [number, number, number];
+        return exports.adamF32(a.value, a.grad, m, v, vMax, a.size, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!, s[5]!, s[6]!, s[7]!) === 1;
+      };
+    case 'rnnkit.adamax':
+      return (k, s) => {
+        const a = at[k]!;
+        const [m, u] = a.slots as [number, number];
+        return exports.adamaxF32(a.value, a.grad, m, u, a.size, s[0]!, s[1]!, s[2]!, s[3]!, s[4]!) === 1;
+      };
+    case 'rnnkit.adagrad':
+      return (k, s) => {
+        const a = at[k]!;
+        return exports.adagradF32(a.value, a.grad, a.slots[0]!, a.size, s[0]!, s[1]!) === 1;
+      };
+    default:
+      return (k, s) => {
+        const a = at[k]!;
+        const [msg, msd] = a.slots as [number, number];
+        return exports.adadeltaF32(a.value, a.grad, msg, msd, a.size, s[0]!, s[1]!, s[2]!, s[3]!) === 1;
       };
   }
 }
 
 /**
- * The optimizer kernels of a backend named `backendName`: SGD, RMSprop and Adam on float32
- * parameters, for the plugins of @rnnkit/optimizers that declare them.
+ * The optimizer kernels of a backend named `backendName`: SGD, RMSprop, Adam, AdamW, Adamax,
+ * Adagrad and Adadelta on float32 parameters, for the plugins of @rnnkit/optimizers that declare them.
  */
 export function optimizerKernels(backendName: string): OptimizerKernels {
   const name = `${backendName} optimizer kernels`;

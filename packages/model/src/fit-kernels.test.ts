@@ -1,5 +1,5 @@
 import { createWasmBackend } from '@rnnkit/backend-wasm';
-import { adam, rmsprop, sgd } from '@rnnkit/optimizers';
+import { adadelta, adagrad, adam, adamax, adamw, rmsprop, sgd } from '@rnnkit/optimizers';
 import { type KernelBackend, getBackend, setBackend } from '@rnnkit/tensor';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fit } from './index.js';
@@ -14,7 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => setBackend(previous));
 
-async function train(optimizer: typeof sgd | typeof rmsprop | typeof adam, options: Record<string, unknown>) {
+type Plugin = typeof sgd | typeof rmsprop | typeof adam | typeof adamw | typeof adamax | typeof adagrad | typeof adadelta;
+
+async function train(optimizer: Plugin, options: Record<string, unknown>) {
   const model = lstmModel(3);
   const history = await fit(model, sineTask(48, 8, 2), {
     loss: 'mse',
@@ -28,11 +30,15 @@ async function train(optimizer: typeof sgd | typeof rmsprop | typeof adam, optio
 }
 
 describe('fit on the WebAssembly backend', () => {
-  const cases: [string, typeof sgd | typeof rmsprop | typeof adam, Record<string, unknown>, string][] = [
+  const cases: [string, Plugin, Record<string, unknown>, string][] = [
     ['sgd with Nesterov momentum', sgd, { learningRate: 0.05, momentum: 0.9, nesterov: true }, 'rnnkit.sgd'],
     ['rmsprop', rmsprop, { learningRate: 0.01 }, 'rnnkit.rmsprop'],
     ['rmsprop centred with momentum', rmsprop, { learningRate: 0.005, centered: true, momentum: 0.5 }, 'rnnkit.rmsprop'],
     ['adam with amsgrad and clipping', adam, { learningRate: 0.02, amsgrad: true, globalClipNorm: 0.5 }, 'rnnkit.adam'],
+    ['adamw', adamw, { learningRate: 0.02, weightDecay: 0.1 }, 'rnnkit.adamw'],
+    ['adamax', adamax, { learningRate: 0.02 }, 'rnnkit.adamax'],
+    ['adagrad', adagrad, { learningRate: 0.05 }, 'rnnkit.adagrad'],
+    ['adadelta', adadelta, { learningRate: 1 }, 'rnnkit.adadelta'],
   ];
   for (const [title, optimizer, options, kernel] of cases) {
     it(`should train bit-identically with and without the optimizer kernels: ${title}`, async () => {

@@ -83,7 +83,7 @@ export interface FitOptions<Choice extends OptimizerChoice = OptimizerChoice> {
    * created over the model's parameters with `optimizerOptions`; or an optimizer already
    * made with `createOptimizer` (whose state then carries on across `fit` calls). A plugin
    * or name is created with the current backend's optimizer kernels (`kernels` of
-   * `createOptimizer`; `@rnnkit/backend-wasm` has SGD, RMSprop and Adam for float32), which
+   * `createOptimizer`; `@rnnkit/backend-wasm` has every built-in's but `rmspropNesterov`'s for float32), which
    * give the JS update's numbers bit for bit; `optimizerOptions: { kernels: [] }` turns them off.
    */
   readonly optimizer: Choice;

@@ -45,4 +45,16 @@ export const adadelta = defineOptimizer({
     }
     return { update: out, state };
   },
+  // adadeltaF32 of @rnnkit/backend-wasm (assembly/optimizers.ts): the loop above, operation for operation.
+  kernel: {
+    name: 'rnnkit.adadelta',
+    slots: ['meanSquareGradient', 'meanSquareDelta'],
+    scalarCount: 4,
+    scalars(options, _step, lr, out) {
+      out[0] = options.rho;
+      out[1] = 1 - options.rho;
+      out[2] = options.epsilon;
+      out[3] = lr;
+    },
+  },
 });

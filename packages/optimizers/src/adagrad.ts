@@ -44,4 +44,14 @@ export const adagrad = defineOptimizer({
     }
     return { update: out, state };
   },
+  // adagradF32 of @rnnkit/backend-wasm (assembly/optimizers.ts): the loop above, operation for operation.
+  kernel: {
+    name: 'rnnkit.adagrad',
+    slots: ['accumulator'],
+    scalarCount: 2,
+    scalars(options, _step, lr, out) {
+      out[0] = -lr;
+      out[1] = options.epsilon;
+    },
+  },
 });

@@ -49,6 +49,18 @@ function adamScale(beta1: number, beta2: number, step: number, lr: number): numb
   return -((lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step));
 }
 
+/** The scalars of Adam's kernel, the first seven of AdamW's: β1, β2, 1−β1, 1−β2, −lr_t, ε, AMSGrad (1 or 0). */
+function adamScalars(options: Readonly<AdamOptions>, step: number, lr: number, out: Float64Array): void {
+  const { beta1, beta2, epsilon, amsgrad } = options;
+  out[0] = beta1;
+  out[1] = beta2;
+  out[2] = 1 - beta1;
+  out[3] = 1 - beta2;
+  out[4] = adamScale(beta1, beta2, step, lr);
+  out[5] = epsilon;
+  out[6] = amsgrad ? 1 : 0;
+}
+
 /**
  * Writes Adam's update into `out` (Kingma & Ba 2015, Algorithm 1 with the efficient form
  * of the bias correction, as Keras and reference experiment 1):
@@ -114,16 +126,7 @@ export const adam = defineOptimizer({
     name: 'rnnkit.adam',
     slots: ['m', 'v', 'vMax'],
     scalarCount: 7,
-    scalars(options, step, lr, out) {
-      const { beta1, beta2, epsilon, amsgrad } = options;
-      out[0] = beta1;
-      out[1] = beta2;
-      out[2] = 1 - beta1;
-      out[3] = 1 - beta2;
-      out[4] = adamScale(beta1, beta2, step, lr);
-      out[5] = epsilon;
-      out[6] = amsgrad ? 1 : 0;
-    },
+    scalars: adamScalars,
   },
 });
 
@@ -143,6 +146,17 @@ export const adamw = defineOptimizer({
     const decay = lr * options.weightDecay;
     if (decay !== 0) for (let i = 0; i < value.length; i++) out[i] = out[i]! - decay * value[i]!;
     return { update: out, state };
+  },
+  // adamF32 of @rnnkit/backend-wasm (assembly/optimizers.ts) with the decay: adam's loops and
+  // the decay loop above in one pass, operation for operation (no decay term when `decay` is 0).
+  kernel: {
+    name: 'rnnkit.adamw',
+    slots: ['m', 'v', 'vMax'],
+    scalarCount: 8,
+    scalars(options, step, lr, out) {
+      adamScalars(options, step, lr, out);
+      out[7] = lr * options.weightDecay;
+    },
   },
 });
 
@@ -164,6 +178,11 @@ export interface AdamaxState {
   readonly u: Float32Array | Float64Array;
 }
 
+/** `−lr/(1−β1^t)`: one expression for Adamax's JS update and its kernel's scalars. */
+function adamaxScale(beta1: number, step: number, lr: number): number {
+  return -(lr / (1 - beta1 ** step));
+}
+
 /**
  * Adamax (Kingma & Ba 2015, section 7.1), as Keras: `m ← β1·m + (1−β1)·g`,
  * `u ← max(β2·u, |g|)`, `p ← p − lr/(1−β1^t) · m/(u + ε)`. Default learning rate 0.001.
@@ -180,15 +199,29 @@ export const adamax = defineOptimizer({
   update({ grad, state, step, lr, options, out }) {
     const { beta1, beta2, epsilon } = options;
     const { m, u } = state;
-    const lrT = lr / (1 - beta1 ** step);
+    const scale = adamaxScale(beta1, step, lr);
     for (let i = 0; i < grad.length; i++) {
       const g = grad[i]!;
       const mi = beta1 * m[i]! + (1 - beta1) * g;
       const ui = Math.max(beta2 * u[i]!, Math.abs(g));
       m[i] = mi;
       u[i] = ui;
-      out[i] = (-lrT * mi) / (ui + epsilon);
+      out[i] = (scale * mi) / (ui + epsilon);
     }
     return { update: out, state };
+  },
+  // adamaxF32 of @rnnkit/backend-wasm (assembly/optimizers.ts): the loop above, operation for operation.
+  kernel: {
+    name: 'rnnkit.adamax',
+    slots: ['m', 'u'],
+    scalarCount: 5,
+    scalars(options, step, lr, out) {
+      const { beta1, beta2, epsilon } = options;
+      out[0] = beta1;
+      out[1] = 1 - beta1;
+      out[2] = beta2;
+      out[3] = adamaxScale(beta1, step, lr);
+      out[4] = epsilon;
+    },
   },
 });
