@@ -12,6 +12,11 @@ export interface BenchData {
   readonly yShape: readonly number[];
   /** W5: the series the windows are cut from (brain.js trains on it directly). */
   readonly series: Float32Array | null;
+  /**
+   * W6: each sample's length in steps (the steps after it are zero padding), or null where
+   * every sample fills all `time` steps.
+   */
+  readonly lengths: Int32Array | null;
 }
 
 /** Shape of one sample's output (and target) for a case's model. */
@@ -39,6 +44,7 @@ export function makeData(c: BenchCase, seed = 1): BenchData {
   const ySize = yShape.reduce((a, b) => a * b, 1);
   const y = new Float32Array(n * ySize);
   let series: Float32Array | null = null;
+  let lengths: Int32Array | null = null;
   switch (c.workload) {
     case 'W1':
     case 'W2': {
@@ -68,8 +74,10 @@ export function makeData(c: BenchCase, seed = 1): BenchData {
     }
     case 'W6': {
       const features = c.features;
+      lengths = new Int32Array(n);
       for (let s = 0; s < n; s++) {
         const length = random.integer(1, c.time + 1);
+        lengths[s] = length;
         let sum = 0;
         for (let t = 0; t < length; t++) {
           for (let f = 0; f < features; f++) x[(s * c.time + t) * features + f] = random.normal() || 1e-3;
@@ -90,7 +98,7 @@ export function makeData(c: BenchCase, seed = 1): BenchData {
       break;
     }
   }
-  return { samples: n, x, y, yShape, series };
+  return { samples: n, x, y, yShape, series, lengths };
 }
 
 /** `sin(2π·t/period) + noise`, noise uniform in ±0.05, for t = 0 … points − 1. */

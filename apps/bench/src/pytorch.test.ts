@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { pytorchContender } from './contenders/pytorch.js';
+import { pytorchContender, setupRequest } from './contenders/pytorch.js';
+import { makeData } from './data.js';
 import { measureCase } from './harness.js';
 import { formatText, nativeLines } from './report.js';
 import { type BenchCase, benchCases } from './workloads.js';
@@ -43,5 +45,38 @@ describe('the PyTorch contender', () => {
     const slow = await measureCase({ ...row, id: 'slow blas' } as BenchCase, [pytorchContender({ python: process.execPath, script: stub })], timing);
     expect(slow.measurements[0]).toMatchObject({ status: 'n/a' });
     expect(slow.measurements[0]!.reason).toMatch(/^PyTorch runs on the reference BLAS here, .* libopenblas0-pthread\)$/);
+  });
+
+  it('should send each sample\'s length for a masked row (W6), the bench data\'s, and none for the others', () => {
+    for (const scale of ['tiny', 'full'] as const) {
+      for (const c of benchCases(scale)) {
+        const request = setupRequest(c, 2);
+        expect(request).toMatchObject({ op: 'setup', case: c, threads: 2 });
+        if (c.workload !== 'W6') {
+          expect(request.lengths).toBeNull();
+          continue;
+        }
+        const { x } = makeData(c);
+        const lengths = request.lengths!;
+        expect(lengths).toHaveLength(c.samples);
+        // Each length is where the data's padding starts: a non-zero first feature before it, zero steps from it on.
+        const step = (s: number, t: number) => x.subarray((s * c.time + t) * c.features, (s * c.time + t + 1) * c.features);
+        lengths.forEach((length, s) => {
+          expect(Number.isInteger(length) && length >= 1 && length <= c.time).toBe(true);
+          expect(step(s, length - 1)[0]).not.toBe(0);
+          for (let t = length; t < c.time; t++) expect(step(s, t).every((v) => v === 0)).toBe(true);
+        });
+        if (scale === 'full') expect(new Set(lengths).size).toBeGreaterThan(20); // 1 to 40 steps, not one length
+      }
+    }
+  });
+
+  it('should run a masked row when the process gets its lengths (the stand-in refuses one without them)', async () => {
+    const w6 = benchCases('tiny').find((c) => c.id === 'W6 predict')!;
+    const result = await measureCase(w6, [pytorchContender({ python: process.execPath, script: stub })], timing);
+    expect(result.measurements[0]).toMatchObject({ contender: 'pytorch-cpu', status: 'ok' });
+    // The same request without its lengths, straight to the stand-in: refused, so the run above got them.
+    const bare = spawnSync(process.execPath, [stub], { input: `${JSON.stringify({ ...setupRequest(w6, 1), lengths: null })}\n`, encoding: 'utf8' });
+    expect(JSON.parse(bare.stdout)).toEqual({ error: 'ValueError: a masked row needs "lengths", one per sample (8)' });
   });
 });

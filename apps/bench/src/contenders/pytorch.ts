@@ -6,6 +6,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { makeData } from '../data.js';
 import type { Contender, Task } from '../harness.js';
 import type { BenchCase } from '../workloads.js';
 
@@ -77,6 +78,16 @@ class Channel {
   }
 }
 
+/**
+ * The setup request for a case: the case itself, the threads, and for a masked row (W6) each
+ * sample's length in steps as the bench's data has them, so that PyTorch packs batches of the
+ * same lengths as every other contender masks (its own inputs are random numbers of those sizes).
+ */
+export function setupRequest(c: BenchCase, threads: number): { op: 'setup'; case: BenchCase; threads: number; lengths: number[] | null } {
+  const lengths = c.model.masking === true ? makeData(c).lengths : null;
+  return { op: 'setup', case: c, threads, lengths: lengths === null ? null : Array.from(lengths) };
+}
+
 /** PyTorch CPU (one thread by default) on every row but W5's error comparison. */
 export function pytorchContender(options: PytorchOptions = {}): Contender {
   const python = options.python ?? process.env.RNNKIT_BENCH_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
@@ -88,7 +99,7 @@ export function pytorchContender(options: PytorchOptions = {}): Contender {
     async setup(c: BenchCase): Promise<Task> {
       const channel = new Channel(python, [script]);
       try {
-        const reply = await channel.request({ op: 'setup', case: c, threads });
+        const reply = await channel.request(setupRequest(c, threads));
         if (reply.blas === 'reference') {
           throw new Error(
             "PyTorch runs on the reference BLAS here, 10–30× slower than an optimised one: not a fair yardstick (install one, e.g. Debian's libopenblas0-pthread)",
