@@ -18,7 +18,7 @@
 
 import { fewColumns, fewRows } from './gemm-thin';
 import { at, elementA, elementB, lanes, splatAt, vadd, vmad } from './lanes';
-import { KC, MC, MR, NC, PACK_A, PACK_B, TILE, VR, useScratch } from './scratch';
+import { KC, MR, NC, PACK_A, PACK_B, TILE, VR, blockRows, useScratch } from './scratch';
 
 export function gemmF32(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, beta: i32, c: usize, scratch: usize): void {
   useScratch(scratch);
@@ -99,8 +99,9 @@ function blocked<T>(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize
       let bBlock = PACK_B;
       if (packed != 0) bBlock = at<T>(packed, packedBlockStart<T>(k, j0, p0, nc));
       else packB<T>(transB, n, k, b, p0, kc, j0, nc, PACK_B);
-      for (let i0 = 0; i0 < m; i0 += MC) {
-        const mc = min(MC, m - i0);
+      const rowsPerBlock = blockRows<T>();
+      for (let i0 = 0; i0 < m; i0 += rowsPerBlock) {
+        const mc = min(rowsPerBlock, m - i0);
         packA<T>(transA, m, k, a, i0, mc, p0, kc);
         for (let jr = 0; jr < nc; jr += nr) {
           const cols = min(nr, nc - jr);

@@ -13,7 +13,7 @@
 //   gru-reset-before.ts  GRU whole-layer passes (the resetAfter: false cell of Keras 1, TF.js)
 //   simple-rnn.ts    SimpleRNN whole-layer passes (tanh or σ)
 
-export { heapBase, scratchBytes } from './scratch';
+export { heapBase, scratchBytes, setBlocking } from './scratch';
 export { gemmF32, gemmF64 } from './gemm';
 export { lstmBackward, lstmForward } from './lstm';
 export { addF32, addF64 } from './add';

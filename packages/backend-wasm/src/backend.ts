@@ -13,6 +13,7 @@ import type {
   SimpleRnnBackwardArgs,
   SimpleRnnForwardArgs,
 } from './pass-args.js';
+import { type Blocking, blockingOption, setBlockingArgs } from './blocking.js';
 import { compileOptimizerModule, optimizerKernels } from './optimizer-kernels.js';
 import { recurrentPasses } from './recurrent-passes.js';
 import { type PassBufferCheck, type PassSizes, checkPassBuffers, checkPassSizes } from './checks.js';
@@ -53,6 +54,8 @@ export interface WasmBackend extends KernelBackend {
   readonly threads: number;
   /** Whether it runs the relaxed-SIMD build of the kernels (see the `relaxedSimd` option). */
   readonly relaxedSimd: boolean;
+  /** The block sizes of its matrix products (see the `cacheSizes` option). */
+  readonly blocking: Blocking;
   /**
    * Stops the worker threads. The backend keeps working on the calling thread alone.
    * Idle workers do not keep a Node process alive but hold the backend's memory; a backend
@@ -99,18 +102,19 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   await compileOptimizerModule();
   let threads = settings.threads === 'auto' ? (threadsUnavailable() === null ? await availableCores() : 1) : settings.threads;
   threads = Math.min(threads, MAX_THREADS);
+  const blocking = blockingOption(settings.cacheSizes, threads);
   if (threads === 1) {
     const instance = await WebAssembly.instantiate(await compile(relaxed ? 'relaxed-own' : 'own'), {});
     const exports = instance.exports as unknown as KernelExports;
-    return wasmKernels(exports, exports.memory, null, settings);
+    return wasmKernels(exports, exports.memory, null, settings, blocking);
   }
   const reason = threadsUnavailable();
   if (reason !== null) throw new RnnkitError(API, `threads: ${threads} needs worker threads, but ${reason}; use threads: 1`);
   const module = await compile(relaxed ? 'relaxed-shared' : 'shared');
   const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
   const instance = await WebAssembly.instantiate(module, { env: { memory } });
-  const pool = await startThreads(API, module, memory, threads - 1, THREAD_KERNELS, settings.name);
-  return wasmKernels(instance.exports as unknown as KernelExports, memory, pool, settings);
+  const pool = await startThreads(API, module, memory, threads - 1, THREAD_KERNELS, settings.name, undefined, ['setBlocking', ...setBlockingArgs(blocking)]);
+  return wasmKernels(instance.exports as unknown as KernelExports, memory, pool, settings, blocking);
 }
 
 /** Creates the WebAssembly backend and selects it: `await useWasmBackend()`. Resolves with it. */
@@ -126,7 +130,9 @@ interface NamedSettings extends Settings {
   readonly relaxed: boolean;
 }
 
-function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: ThreadPool | null, settings: NamedSettings): WasmBackend {
+function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: ThreadPool | null, settings: NamedSettings, blocking: Blocking): WasmBackend {
+  // Before the scratch is sized: it holds one block of A and one of B.
+  if (!exports.setBlocking(...setBlockingArgs(blocking))) throw new RnnkitError(API, `internal error: the kernels refused the blocking ${JSON.stringify(blocking)}`);
   const small = settings.minMultiplyAdds;
   const fallback = jsBackend.gemm;
   const shared = pool !== null;
@@ -456,6 +462,7 @@ function wasmKernels(exports: KernelExports, memory: WebAssembly.Memory, pool: T
       optimizerKernels(settings.name),
     ],
     relaxedSimd: settings.relaxed,
+    blocking,
     get threads() {
       return workers + 1;
     },

@@ -4,7 +4,7 @@ import type { RecurrentPass } from '@rnnkit/layers';
 import { describe, expect, it } from 'vitest';
 import { type WasmBackend, createWasmBackend } from './index.js';
 
-const backend = await createWasmBackend({ minMultiplyAdds: 0 });
+const backend = await createWasmBackend({ minMultiplyAdds: 0, cacheSizes: 'fixed' });
 
 function lstmForwardArgs(batch: number, time: number, features: number, units: number, length?: number) {
   const array = (size: number) => new Float32Array(length ?? size);
@@ -100,7 +100,7 @@ describe('the fused passes of the WebAssembly backend', () => {
     // Sizes only: the memory is sized before any buffer is read, so the buffers can be empty
     // and nothing is allocated. 2^27 features: x takes 512 MiB, the kernel (× 4 gates) 2 GiB
     // and the gathered column in the scratch 1 GiB, so the layout's addresses pass 2^31.
-    const threaded = await createWasmBackend({ threads: 2 });
+    const threaded = await createWasmBackend({ threads: 2, cacheSizes: 'fixed' });
     try {
       expect(() => lstmForward(threaded, lstmForwardArgs(1, 1, 2 ** 27, 1, 0))).toThrow(
         /^wasm-simd: needs 3586 MiB of WebAssembly memory and could not grow to it \(the threaded build is limited to 2048 MiB\): use smaller batches or the JS backend$/,

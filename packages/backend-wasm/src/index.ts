@@ -2,3 +2,4 @@
 export { type WasmBackend, createWasmBackend, useWasmBackend } from './backend.js';
 export { relaxedSimdSupported, wasmSimdSupported } from './module.js';
 export { type WasmBackendOptions } from './options.js';
+export { type Blocking, type CacheSizes, measuredCacheSizes } from './blocking.js';

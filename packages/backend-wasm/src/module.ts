@@ -13,6 +13,8 @@ export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
   scratchBytes(): number;
+  /** Rows of an A block (float32, float64) and columns of a B block; false (and no change) when out of range. */
+  setBlocking(rowsF32: number, rowsF64: number, columns: number): number;
   gemmF32(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
   gemmF64(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, beta: number, c: number, scratch: number): void;
   lstmForward(...args: number[]): void;

@@ -47,10 +47,21 @@ export interface WasmBackendOptions {
    * @defaultValue 524288
    */
   readonly minParallelMultiplyAdds?: number;
+  /**
+   * The cache sizes the matrix products are blocked for: `'measure'` times a pointer chase
+   * over growing working sets once per process (at the first backend created; a few tens of
+   * milliseconds) and blocks for what it finds; `{ l2, l3 }` gives them in bytes (the
+   * largest working sets that still read at L2's and L3's speed); `'fixed'` uses the same
+   * blocks on every machine (96 rows × 576 columns). The blocking never changes a result,
+   * only which tiles of a product are computed together: the depth of a block, which decides
+   * the rounding, is the same everywhere. `backend.blocking` shows the sizes in use.
+   * @defaultValue 'measure'
+   */
+  readonly cacheSizes?: 'measure' | 'fixed' | { readonly l2: number; readonly l3: number };
 }
 
 export const API = 'createWasmBackend';
-const OPTION_KEYS = ['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds', 'relaxedSimd'];
+const OPTION_KEYS = ['minMultiplyAdds', 'name', 'threads', 'minParallelMultiplyAdds', 'relaxedSimd', 'cacheSizes'];
 /** Most threads a backend may have, the calling one included. */
 export const MAX_THREADS = 64;
 
@@ -62,6 +73,7 @@ export interface Settings {
   readonly relaxedSimd: boolean | 'auto';
   readonly threads: number | 'auto';
   readonly minParallelMultiplyAdds: number;
+  readonly cacheSizes: 'measure' | 'fixed' | { readonly l2: number; readonly l3: number };
 }
 
 /** Checks {@link WasmBackendOptions} (as `createWasmBackend`) and fills in the defaults. */
@@ -87,5 +99,15 @@ export function checkOptions(options: WasmBackendOptions): Settings {
   if (typeof minParallelMultiplyAdds !== 'number' || !(minParallelMultiplyAdds >= 0)) {
     throw new RnnkitError(API, `minParallelMultiplyAdds must be a number ≥ 0, got ${describeValue(minParallelMultiplyAdds)}`);
   }
-  return { minMultiplyAdds, name, relaxedSimd, threads, minParallelMultiplyAdds };
+  const cacheSizes = options.cacheSizes ?? 'measure';
+  if (cacheSizes !== 'measure' && cacheSizes !== 'fixed') {
+    const expected = "cacheSizes must be 'measure', 'fixed' or { l2, l3 } in bytes (integers from 1024 to 2^32)";
+    if (typeof cacheSizes !== 'object' || cacheSizes === null || Array.isArray(cacheSizes)) throw new RnnkitError(API, `${expected}, got ${describeValue(cacheSizes)}`);
+    checkOptionKeys(API, cacheSizes, ['l2', 'l3'], 'cacheSizes key');
+    for (const key of ['l2', 'l3'] as const) {
+      const value = cacheSizes[key];
+      if (!(Number.isInteger(value) && value >= 1024 && value <= 2 ** 32)) throw new RnnkitError(API, `${expected}; ${key} is ${describeValue(value)}`);
+    }
+  }
+  return { minMultiplyAdds, name, relaxedSimd, threads, minParallelMultiplyAdds, cacheSizes };
 }

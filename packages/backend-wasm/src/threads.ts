@@ -40,11 +40,12 @@ const STOP = -1;
 // `onExit` registers a last call where the platform has one (Node's process 'exit').
 const WORKER_LOOP = `
 function runKernels(setup, ready, onExit) {
-  const { module, memory, control, index, names } = setup;
+  const { module, memory, control, index, names, init } = setup;
   let kernels;
   try {
     const instance = new WebAssembly.Instance(module, { env: { memory } });
     kernels = names.map((name) => instance.exports[name]);
+    if (init !== null && !instance.exports[init[0]](...init.slice(1))) throw new Error(init[0] + ' refused ' + init.slice(1).join(', '));
   } catch (error) {
     ready(String(error && error.message ? error.message : error));
     return;
@@ -214,7 +215,8 @@ function canBlock(probe: Int32Array): boolean {
 /**
  * Starts `count` workers, each with its own instance of `module` on `memory`; `names` are
  * the exports a job may call, by index. Resolves once every worker is ready. `api` names
- * the caller in start-up errors, `name` in the errors of later jobs.
+ * the caller in start-up errors, `name` in the errors of later jobs. `init`, an export and
+ * its arguments, is called once by each worker before it is ready (a falsy result fails the start).
  */
 export async function startThreads(
   api: string,
@@ -224,6 +226,7 @@ export async function startThreads(
   names: readonly string[],
   name = api,
   limits: WaitLimits = DEFAULT_WAIT_LIMITS,
+  init: readonly [string, ...number[]] | null = null,
 ): Promise<ThreadPool> {
   const control = new SharedArrayBuffer(count * SLOT_WORDS * 4);
   const slots = Array.from({ length: count }, (_, index) => new Int32Array(control, index * SLOT_WORDS * 4, SLOT_WORDS));
@@ -241,7 +244,7 @@ export async function startThreads(
 
   try {
     for (let index = 0; index < count; index++) {
-      const worker = await spawn({ module, memory, control, index, names: [...names] });
+      const worker = await spawn({ module, memory, control, index, names: [...names], init: init === null ? null : [...init] });
       workers.push(worker);
       await new Promise<void>((resolve, reject) => {
         // Stays on for the pool's life: a worker lost later is marked here too.
