@@ -10,6 +10,8 @@
 //   … bench --json                                      the figures as JSON
 //   … bench --kernels old/kernels-wasm.ts               another build (a saved src/generated file)
 //   … bench --only W4                                   the shapes whose label contains W4
+//   … bench --blockings fixed,measure                   block sizes: fixed (96 × 576) and/or
+//                                                       from the measured caches (the default)
 //
 // Relaxed SIMD needs Node ≥ 22 or Node 20's --experimental-wasm-relaxed-simd, which this
 // script sets itself. After a warm-up, the contenders of a row (builds × threads) take turns,
@@ -26,6 +28,7 @@ import asc from 'assemblyscript/asc';
 import { ASC_FLAGS, RELAXED_FLAGS } from '../scripts/compile-wasm.mjs';
 import * as generated from '../src/generated/kernels-wasm.js';
 import { type KernelExports, type ModuleKind, SHARED_MAXIMUM_PAGES, relaxedSimdSupported } from '../src/module.js';
+import { FIXED_BLOCKING, blockingFor, measuredCacheSizes, setBlockingArgs } from '../src/blocking.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -33,6 +36,8 @@ const quick = process.argv.includes('--quick');
 const json = process.argv.includes('--json');
 const kernelsFile = process.argv.includes('--kernels') ? process.argv[process.argv.indexOf('--kernels') + 1] : undefined;
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]! : '';
+const blockingNames = (process.argv.includes('--blockings') ? process.argv[process.argv.indexOf('--blockings') + 1]! : 'measure').split(',');
+if (!blockingNames.every((name) => name === 'fixed' || name === 'measure')) throw new Error(`--blockings takes fixed and/or measure, got ${blockingNames.join(',')}`);
 const runs = quick ? 3 : 7;
 const minRunMs = quick ? 30 : 120;
 const warmUpMs = quick ? 60 : 300;
@@ -197,9 +202,15 @@ function gemmArgs(shape: Shape, where: ReturnType<typeof layout>, thread: number
   return [transA ? 1 : 0, transB ? 1 : 0, rows, n, k, where.a + 4 * i0 * (transA ? 1 : k), where.b, 0, where.c + 4 * i0 * n, where.scratches[thread]!];
 }
 
+/** Sets a blocking on an instance (a saved build from before setBlocking keeps its fixed blocks). */
+function block(kernels: KernelExports, blocking: readonly number[]): void {
+  if ('setBlocking' in kernels && !kernels.setBlocking(...(blocking as [number, number, number]))) throw new Error(`setBlocking refused ${blocking.join(', ')}`);
+}
+
 /** gemmF32 on one thread, its own memory. */
-async function singleRun(module: WebAssembly.Module, shape: Shape): Promise<Run> {
+async function singleRun(module: WebAssembly.Module, shape: Shape, blocking: readonly number[]): Promise<Run> {
   const kernels = (await WebAssembly.instantiate(module, {})).exports as unknown as KernelExports;
+  block(kernels, blocking);
   const where = layout(kernels, shape, 1);
   grow(kernels.memory, where.end);
   fill(kernels.memory, where.a, shape.m * shape.k, 1);
@@ -215,8 +226,9 @@ async function singleRun(module: WebAssembly.Module, shape: Shape): Promise<Run>
 // The second thread: runs gemmF32 `repeats` times on its half whenever the main thread asks.
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, args } = workerData;
+const { module, memory, args, blocking } = workerData;
 const instance = new WebAssembly.Instance(module, { env: { memory } });
+if (instance.exports.setBlocking) instance.exports.setBlocking(...blocking);
 parentPort.on('message', (repeats) => {
   for (let r = 0; r < repeats; r++) instance.exports.gemmF32(...args);
   parentPort.postMessage(repeats);
@@ -224,9 +236,10 @@ parentPort.on('message', (repeats) => {
 `;
 
 /** gemmF32 on two threads, each on half the rows of C, over one shared memory. */
-async function dualRun(module: WebAssembly.Module, shape: Shape, workers: Worker[]): Promise<Run> {
+async function dualRun(module: WebAssembly.Module, shape: Shape, blocking: readonly number[], workers: Worker[]): Promise<Run> {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: SHARED_MAXIMUM_PAGES, shared: true });
   const kernels = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as KernelExports;
+  block(kernels, blocking);
   const where = layout(kernels, shape, 2);
   grow(memory, where.end);
   fill(memory, where.a, shape.m * shape.k, 1);
@@ -235,7 +248,7 @@ async function dualRun(module: WebAssembly.Module, shape: Shape, workers: Worker
   const half = Math.max(4, Math.round(shape.m / 8) * 4);
   const mine = gemmArgs(shape, where, 0, 0, half);
   const theirs = gemmArgs(shape, where, 1, half, shape.m - half);
-  const worker = new Worker(WORKER, { eval: true, workerData: { module, memory, args: theirs } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { module, memory, args: theirs, blocking } });
   workers.push(worker);
   await new Promise<void>((resolve) => worker.once('online', () => resolve()));
   return async (repeats) => {
@@ -261,6 +274,12 @@ const builds: { name: string; own: ModuleKind; shared: ModuleKind; relaxed: bool
   ...(relaxed ? [{ name: 'relaxed', own: 'relaxed-own' as const, shared: 'relaxed-shared' as const, relaxed: true }] : []),
 ];
 
+/** The block sizes of each blocking asked for, for one thread and for two (named when there are several). */
+const blockings = blockingNames.map((name) => {
+  const [one, two] = [1, 2].map((threads) => setBlockingArgs(name === 'fixed' ? FIXED_BLOCKING : blockingFor(measuredCacheSizes(), threads)));
+  return { name: blockingNames.length > 1 ? ` ${name}` : '', one: one!, two: two! };
+});
+
 /** Row label → column → GFLOP/s (median and best). */
 const report: Record<string, Record<string, { median: number; best: number }>> = {};
 {
@@ -274,8 +293,11 @@ for (const shape of SHAPES.filter((s) => s.label.includes(only))) {
   try {
     for (const source of sources) {
       for (const build of builds) {
-        contenders.set(`${build.name}${source.name}, 1 thread`, await singleRun(await compile(source.binaries, build.own), shape));
-        if (twoThreads) contenders.set(`${build.name}${source.name}, 2 threads`, await dualRun(await compile(source.binaries, build.shared), shape, workers));
+        for (const blocking of blockings) {
+          const name = `${build.name}${source.name}${blocking.name}`;
+          contenders.set(`${name}, 1 thread`, await singleRun(await compile(source.binaries, build.own), shape, blocking.one));
+          if (twoThreads) contenders.set(`${name}, 2 threads`, await dualRun(await compile(source.binaries, build.shared), shape, blocking.two, workers));
+        }
       }
     }
     const label = `${shape.label} ${shape.transA ? 'Aᵀ' : 'A'}·${shape.transB ? 'Bᵀ' : 'B'} ${shape.m}×${shape.n}×${shape.k}`;
@@ -286,12 +308,14 @@ for (const shape of SHAPES.filter((s) => s.label.includes(only))) {
 }
 
 if (json) {
-  console.log(JSON.stringify({ node: process.version, quick, kernels: kernelsFile ?? null, report }, null, 2));
+  console.log(JSON.stringify({ node: process.version, quick, kernels: kernelsFile ?? null, caches: measuredCacheSizes(), blockings, report }, null, 2));
 } else {
   const columns = [...new Set(Object.values(report).flatMap((row) => Object.keys(row)))];
   const cell = (figures: { median: number; best: number } | undefined) => (figures === undefined ? '' : `${figures.median.toFixed(1)} (${figures.best.toFixed(1)})`);
   const rows = [['GFLOP/s: median (best)', ...columns], ...Object.entries(report).map(([label, row]) => [label, ...columns.map((c) => cell(row[c]))])];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   console.log(`@rnnkit/backend-wasm gemm ceilings (Node ${process.version}${quick ? ', --quick' : ''}${relaxed ? '' : ', no relaxed SIMD here'})`);
+  const { l1, l2, l3 } = measuredCacheSizes();
+  console.log(`caches measured: L1 ${l1 >> 10} KiB, L2 ${l2 >> 10} KiB, L3 ${l3 >> 10} KiB; blocks (rows f32 × columns): ${blockings.map((b) => `${b.name.trim() || blockingNames[0]} ${b.one[0]} × ${b.one[2]} (2 threads ${b.two[0]} × ${b.two[2]})`).join(', ')}`);
   for (const row of rows) console.log(row.map((text, col) => (col === 0 ? text.padEnd(widths[col]!) : text.padStart(widths[col]!))).join('  '));
 }
