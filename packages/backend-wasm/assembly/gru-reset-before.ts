@@ -60,8 +60,8 @@ export function gruResetBeforeForward(
   const uzr = split;
   const uh = split + <usize>units * 2 * rowBytes;
   // U_zr and U_h packed once for every step's h·U_zr and (r ⊙ h)·U_h.
-  const packedZR = packOnce(false, 2 * units, units, uzr);
-  const packedH = packOnce(false, units, units, uh);
+  const packedZR = packOnce(rows, false, 2 * units, units, uzr);
+  const packedH = packOnce(rows, false, units, units, uh);
   const zr = product; // h_{t−1}·U_zr, [rows, 2u]
   const candidate = product + <usize>rows * 2 * rowBytes; // (r ⊙ h_{t−1})·U_h, [rows, u]
   for (let t = 0; t < time; t++) {
@@ -161,8 +161,8 @@ export function gruResetBeforeBackward(
   const uzr = split;
   const uh = split + <usize>units * 2 * rowBytes;
   // U_hᵀ and U_zrᵀ packed once for every step's ∂((r ⊙ h)·U_h)·U_hᵀ and ∂(h·U_zr)·U_zrᵀ.
-  const packedH = packOnce(true, units, units, uh);
-  const packedZR = packOnce(true, units, 2 * units, uzr);
+  const packedH = packOnce(rows, true, units, units, uh);
+  const packedZR = packOnce(rows, true, units, 2 * units, uzr);
   const dZR = dRecurrent; // [T, batch, 2u]
   const dH = dRecurrent + <usize>(time * batch * 2) * rowBytes; // [T, batch, u]
   const dReset = product; // ∂(r ⊙ h_{t−1}) of the step, [rows, u]

@@ -43,7 +43,7 @@ export function gruForward(
   const inputBias = bias;
   const recurrentBias = bias + 3 * rowBytes;
   // U packed once for every step's h·U.
-  const packedU = packOnce(false, w, units, recurrentKernel);
+  const packedU = packOnce(rows, false, w, units, recurrentKernel);
   for (let t = 0; t < time; t++) {
     inputProduct(t, r0, rows, batch, time, features, w, x, kernel, gates);
     const g = rowAt(gates, t, batch, r0, w);
@@ -135,7 +135,7 @@ export function gruBackward(
   const dbIn = biasGrad;
   const dbRec = biasGrad + 3 * rowBytes;
   // Uᵀ packed once for every step's dRec·Uᵀ.
-  const packedU = packOnce(true, units, w, recurrentKernel);
+  const packedU = packOnce(rows, true, units, w, recurrentKernel);
   for (let t = time - 1; t >= 0; t--) {
     addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const g = rowAt(gates, t, batch, r0, w);

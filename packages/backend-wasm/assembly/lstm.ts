@@ -110,7 +110,7 @@ export function lstmForward(
   useScratch(scratch);
   const w = 4 * units;
   // U packed once for every step's h·U.
-  const packedU = packOnce(false, w, units, recurrentKernel);
+  const packedU = packOnce(rows, false, w, units, recurrentKernel);
   for (let t = 0; t < time; t++) {
     inputProduct(t, r0, rows, batch, time, features, w, x, kernel, gates);
     const z = rowAt(gates, t, batch, r0, w);
@@ -171,7 +171,7 @@ export function lstmBackward(
   const dcRows = stateRows(dc, r0, units);
   memory.fill(biasGrad, 0, <usize>w << 2);
   // Uᵀ packed once for every step's dz·Uᵀ.
-  const packedU = packOnce(true, units, w, recurrentKernel);
+  const packedU = packOnce(rows, true, units, w, recurrentKernel);
   for (let t = time - 1; t >= 0; t--) {
     addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const dzt = rowAt(dz, t, batch, r0, w);

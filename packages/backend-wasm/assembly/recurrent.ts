@@ -10,7 +10,8 @@
 
 import { addF32 } from './add';
 import { gemm, packWholeB, packedSize } from './gemm';
-import { takeScratch } from './scratch';
+import { lanes } from './lanes';
+import { MR, takeScratch } from './scratch';
 
 /** Byte address of row `row` of step t in a time-major [T, batch, width] f32 buffer. */
 export function rowAt(base: usize, t: i32, batch: i32, row: i32, width: i32): usize {
@@ -46,9 +47,11 @@ export function carryMasked(mask: usize, t: i32, batch: i32, r0: i32, rows: i32,
  * Packs op(B) [k×n] (B = U or a column block of it, transposed for backward) whole into the
  * running thread's scratch (takeScratch), once per pass for every step's gemmPackedB instead
  * of gemm packing it again at each step; returns where. The JavaScript side sizes the room
- * for every packing a pass takes (pass-specs.ts).
+ * for every packing a pass takes (pass-specs.ts). Returns 0 without packing when the steps'
+ * products (`rows` rows) take a thin path, which reads B itself.
  */
-export function packOnce(transB: bool, n: i32, k: i32, b: usize): usize {
+export function packOnce(rows: i32, transB: bool, n: i32, k: i32, b: usize): usize {
+  if (rows < MR || n < lanes<f32>()) return 0;
   const packed = takeScratch(<usize>packedSize<f32>(n, k) << 2);
   packWholeB<f32>(transB, n, k, b, packed);
   return packed;

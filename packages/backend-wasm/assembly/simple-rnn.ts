@@ -58,7 +58,7 @@ export function simpleRnnForward(
   useScratch(scratch);
   const inputs = rowAt(h, 1, batch, 0, units); // x_t·W goes straight into slot t + 1 of h
   // U packed once for every step's h·U.
-  const packedU = packOnce(false, units, units, recurrentKernel);
+  const packedU = packOnce(rows, false, units, units, recurrentKernel);
   for (let t = 0; t < time; t++) {
     inputProduct(t, r0, rows, batch, time, features, units, x, kernel, inputs);
     const hNext = rowAt(h, t + 1, batch, r0, units);
@@ -104,7 +104,7 @@ export function simpleRnnBackward(
   const sigmoid = activation == ACT_SIGMOID;
   memory.fill(biasGrad, 0, rowBytes);
   // Uᵀ packed once for every step's ∂z·Uᵀ.
-  const packedU = packOnce(true, units, units, recurrentKernel);
+  const packedU = packOnce(rows, true, units, units, recurrentKernel);
   for (let t = time - 1; t >= 0; t--) {
     addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const hNext = rowAt(h, t + 1, batch, r0, units);
