@@ -8,13 +8,14 @@
 //
 // Kept: the gates [z | r | h̃] and r ⊙ h_{t−1} (`resetHidden`, [T, batch, u]). The products
 // need U_zr and U_h as matrices of their own: each thread first copies them out of U into its
-// `split` buffer (3u² values). A step mask (see recurrent.ts) carries a masked row's h over,
+// `split` buffer (3u² values), then packs both once per pass (transposed for backward) for
+// every step's products. A step mask (see recurrent.ts) carries a masked row's h over,
 // and backward passes its ∂h through.
 
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
-import { gemm } from './gemm';
-import { addOutputGradient, addTransposedProduct, carryMasked, counts, inputGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
+import { gemmPackedB } from './gemm';
+import { addOutputGradient, addTransposedProduct, carryMasked, counts, inputGradients, inputProduct, maskAt, packOnce, rowAt, stateRows } from './recurrent';
 import { useScratch } from './scratch';
 
 /** Copies U [u, 3u]'s blocks to `split`: U_zr [u, 2u], then U_h [u, u]. */
@@ -58,6 +59,9 @@ export function gruResetBeforeForward(
   splitRecurrentKernel(units, recurrentKernel, split);
   const uzr = split;
   const uh = split + <usize>units * 2 * rowBytes;
+  // U_zr and U_h packed once for every step's h·U_zr and (r ⊙ h)·U_h.
+  const packedZR = packOnce(rows, false, 2 * units, units, uzr);
+  const packedH = packOnce(rows, false, units, units, uh);
   const zr = product; // h_{t−1}·U_zr, [rows, 2u]
   const candidate = product + <usize>rows * 2 * rowBytes; // (r ⊙ h_{t−1})·U_h, [rows, u]
   for (let t = 0; t < time; t++) {
@@ -66,7 +70,7 @@ export function gruResetBeforeForward(
     const hPrev = rowAt(h, t, batch, r0, units);
     const hNext = rowAt(h, t + 1, batch, r0, units);
     const reset = rowAt(resetHidden, t, batch, r0, units);
-    gemm<f32>(false, false, rows, 2 * units, units, hPrev, uzr, 0, zr);
+    gemmPackedB<f32>(false, false, rows, 2 * units, units, hPrev, uzr, packedZR, 0, zr);
     for (let r = 0; r < rows; r++) {
       const gr = g + <usize>r * 3 * rowBytes;
       const pr = zr + <usize>r * 2 * rowBytes;
@@ -89,7 +93,7 @@ export function gruResetBeforeForward(
         store<f32>(reset + s + o, rg * load<f32>(hPrev + s + o));
       }
     }
-    gemm<f32>(false, false, rows, units, units, reset, uh, 0, candidate);
+    gemmPackedB<f32>(false, false, rows, units, units, reset, uh, packedH, 0, candidate);
     for (let r = 0; r < rows; r++) {
       const gr = g + <usize>r * 3 * rowBytes;
       const s = <usize>r * rowBytes;
@@ -156,6 +160,9 @@ export function gruResetBeforeBackward(
   splitRecurrentKernel(units, recurrentKernel, split);
   const uzr = split;
   const uh = split + <usize>units * 2 * rowBytes;
+  // U_hᵀ and U_zrᵀ packed once for every step's ∂((r ⊙ h)·U_h)·U_hᵀ and ∂(h·U_zr)·U_zrᵀ.
+  const packedH = packOnce(rows, true, units, units, uh);
+  const packedZR = packOnce(rows, true, units, 2 * units, uzr);
   const dZR = dRecurrent; // [T, batch, 2u]
   const dH = dRecurrent + <usize>(time * batch * 2) * rowBytes; // [T, batch, u]
   const dReset = product; // ∂(r ⊙ h_{t−1}) of the step, [rows, u]
@@ -208,7 +215,7 @@ export function gruResetBeforeBackward(
       }
     }
     // Through (r ⊙ h_{t−1})·U_h: ∂r = ∂(r ⊙ h)·h_{t−1} ⊙ σ′, ∂h_{t−1} += ∂(r ⊙ h) ⊙ r.
-    gemm<f32>(false, true, rows, units, units, dht, uh, 0, dReset);
+    gemmPackedB<f32>(false, true, rows, units, units, dht, uh, packedH, 0, dReset);
     for (let r = 0; r < rows; r++) {
       if (!counts(maskRow, r)) continue;
       const gr = g + <usize>r * 3 * rowBytes;
@@ -235,7 +242,7 @@ export function gruResetBeforeBackward(
       }
       addF32(biasGrad, dzr, w); // ∂b += the row's ∂z
     }
-    gemm<f32>(false, true, rows, units, 2 * units, dzrt, uzr, 1, dhRows); // ∂h_{t−1} += ∂(h·U_zr)·U_zrᵀ
+    gemmPackedB<f32>(false, true, rows, units, 2 * units, dzrt, uzr, packedZR, 1, dhRows); // ∂h_{t−1} += ∂(h·U_zr)·U_zrᵀ
   }
   inputGradients(r0, rows, batch, time, features, w, x, kernel, dz, dx, kernelGrad);
   // ∂U_zr = H_{0…T−1}ᵀ·∂(H·U_zr) and ∂U_h = (R ⊙ H)ᵀ·∂((R ⊙ H)·U_h), summed in `split` (free

@@ -2,8 +2,8 @@
 
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
-import { gemm } from './gemm';
-import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
+import { gemmPackedB } from './gemm';
+import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, packOnce, rowAt, stateRows } from './recurrent';
 import { useScratch } from './scratch';
 
 // Whole GRU layers (Keras' resetAfter variant, σ gates and tanh, f32), as the LSTM passes of lstm.ts:
@@ -42,13 +42,15 @@ export function gruForward(
   const rowBytes = <usize>units << 2;
   const inputBias = bias;
   const recurrentBias = bias + 3 * rowBytes;
+  // U packed once for every step's h·U.
+  const packedU = packOnce(rows, false, w, units, recurrentKernel);
   for (let t = 0; t < time; t++) {
     inputProduct(t, r0, rows, batch, time, features, w, x, kernel, gates);
     const g = rowAt(gates, t, batch, r0, w);
     const a = rowAt(recurrent, t, batch, r0, w);
     const hPrev = rowAt(h, t, batch, r0, units);
     const hNext = rowAt(h, t + 1, batch, r0, units);
-    gemm<f32>(false, false, rows, w, units, hPrev, recurrentKernel, 0, a);
+    gemmPackedB<f32>(false, false, rows, w, units, hPrev, recurrentKernel, packedU, 0, a);
     for (let r = 0; r < rows; r++) {
       const gr = g + <usize>r * 3 * rowBytes;
       const ar = a + <usize>r * 3 * rowBytes;
@@ -132,6 +134,8 @@ export function gruBackward(
   memory.fill(biasGrad, 0, <usize>(2 * w) << 2);
   const dbIn = biasGrad;
   const dbRec = biasGrad + 3 * rowBytes;
+  // Uᵀ packed once for every step's dRec·Uᵀ.
+  const packedU = packOnce(rows, true, units, w, recurrentKernel);
   for (let t = time - 1; t >= 0; t--) {
     addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const g = rowAt(gates, t, batch, r0, w);
@@ -191,7 +195,7 @@ export function gruBackward(
       addF32(dbIn, dzr, w); // ∂b_in += the row's ∂z
       addF32(dbRec, drr, w); // ∂b_rec += the row's ∂a
     }
-    gemm<f32>(false, true, rows, units, w, drt, recurrentKernel, 1, dhRows); // ∂h_{t−1} += dRec_t·Uᵀ
+    gemmPackedB<f32>(false, true, rows, units, w, drt, recurrentKernel, packedU, 1, dhRows); // ∂h_{t−1} += dRec_t·Uᵀ
   }
   inputAndWeightGradients(r0, rows, batch, time, features, units, w, x, kernel, h, dz, dRec, dx, kernelGrad, recurrentKernelGrad);
 }

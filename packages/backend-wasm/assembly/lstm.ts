@@ -9,9 +9,9 @@
 
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
-import { gemmPackedB, packWholeB, packedSize } from './gemm';
-import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
-import { takeScratch, useScratch } from './scratch';
+import { gemmPackedB } from './gemm';
+import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, packOnce, rowAt, stateRows } from './recurrent';
+import { useScratch } from './scratch';
 
 /**
  * One LSTM time step for `rows` sequences: row r of `gates` and `recurrent` (4·units
@@ -110,8 +110,7 @@ export function lstmForward(
   useScratch(scratch);
   const w = 4 * units;
   // U packed once for every step's h·U.
-  const packedU = takeScratch(<usize>packedSize<f32>(w, units) << 2);
-  packWholeB<f32>(false, w, units, recurrentKernel, packedU);
+  const packedU = packOnce(rows, false, w, units, recurrentKernel);
   for (let t = 0; t < time; t++) {
     inputProduct(t, r0, rows, batch, time, features, w, x, kernel, gates);
     const z = rowAt(gates, t, batch, r0, w);
@@ -172,8 +171,7 @@ export function lstmBackward(
   const dcRows = stateRows(dc, r0, units);
   memory.fill(biasGrad, 0, <usize>w << 2);
   // Uᵀ packed once for every step's dz·Uᵀ.
-  const packedU = takeScratch(<usize>packedSize<f32>(units, w) << 2);
-  packWholeB<f32>(true, units, w, recurrentKernel, packedU);
+  const packedU = packOnce(rows, true, units, w, recurrentKernel);
   for (let t = time - 1; t >= 0; t--) {
     addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const dzt = rowAt(dz, t, batch, r0, w);

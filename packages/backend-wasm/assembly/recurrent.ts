@@ -1,7 +1,7 @@
 // Helpers shared by the recurrent passes (lstm.ts, gru.ts, gru-reset-before.ts, simple-rnn.ts):
-// time-major row addresses, the step mask, the input product of a forward step, the output
-// gradient of a backward step, and the input and weight gradients after a backward pass's
-// time loop.
+// time-major row addresses, the step mask, the recurrent kernel packed once per pass, the
+// input product of a forward step, the output gradient of a backward step, and the input and
+// weight gradients after a backward pass's time loop.
 //
 // The step mask (0 when there is none) is f32 [T, batch], 1 where a step counts. Forward, a
 // masked row's states carry over (slot t + 1 := slot t, whatever the cell computed); backward,
@@ -9,7 +9,9 @@
 // pass to step t − 1 unchanged and the row adds nothing to ∂x, ∂W, ∂U or ∂b.
 
 import { addF32 } from './add';
-import { gemm } from './gemm';
+import { gemm, packWholeB, packedSize } from './gemm';
+import { lanes } from './lanes';
+import { MR, takeScratch } from './scratch';
 
 /** Byte address of row `row` of step t in a time-major [T, batch, width] f32 buffer. */
 export function rowAt(base: usize, t: i32, batch: i32, row: i32, width: i32): usize {
@@ -39,6 +41,20 @@ export function carryMasked(mask: usize, t: i32, batch: i32, r0: i32, rows: i32,
   for (let r = 0; r < rows; r++) {
     if (!counts(maskRow, r)) memory.copy(rowAt(history, t + 1, batch, r0 + r, units), rowAt(history, t, batch, r0 + r, units), <usize>units << 2);
   }
+}
+
+/**
+ * Packs op(B) [k×n] (B = U or a column block of it, transposed for backward) whole into the
+ * running thread's scratch (takeScratch), once per pass for every step's gemmPackedB instead
+ * of gemm packing it again at each step; returns where. The JavaScript side sizes the room
+ * for every packing a pass takes (pass-specs.ts). Returns 0 without packing when the steps'
+ * products (`rows` rows) take a thin path, which reads B itself.
+ */
+export function packOnce(rows: i32, transB: bool, n: i32, k: i32, b: usize): usize {
+  if (rows < MR || n < lanes<f32>()) return 0;
+  const packed = takeScratch(<usize>packedSize<f32>(n, k) << 2);
+  packWholeB<f32>(transB, n, k, b, packed);
+  return packed;
 }
 
 /**

@@ -9,8 +9,8 @@
 
 import { addF32 } from './add';
 import { sigmoids, sigmoidv, tanhs, tanhv } from './activations';
-import { gemm } from './gemm';
-import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, rowAt, stateRows } from './recurrent';
+import { gemmPackedB } from './gemm';
+import { addOutputGradient, carryMasked, counts, inputAndWeightGradients, inputProduct, maskAt, packOnce, rowAt, stateRows } from './recurrent';
 import { useScratch } from './scratch';
 
 /** The `activation` argument for σ (any other value: tanh). */
@@ -57,10 +57,12 @@ export function simpleRnnForward(
 ): void {
   useScratch(scratch);
   const inputs = rowAt(h, 1, batch, 0, units); // x_t·W goes straight into slot t + 1 of h
+  // U packed once for every step's h·U.
+  const packedU = packOnce(rows, false, units, units, recurrentKernel);
   for (let t = 0; t < time; t++) {
     inputProduct(t, r0, rows, batch, time, features, units, x, kernel, inputs);
     const hNext = rowAt(h, t + 1, batch, r0, units);
-    gemm<f32>(false, false, rows, units, units, rowAt(h, t, batch, r0, units), recurrentKernel, 1, hNext);
+    gemmPackedB<f32>(false, false, rows, units, units, rowAt(h, t, batch, r0, units), recurrentKernel, packedU, 1, hNext);
     activate(rows, units, activation, bias, hNext);
     carryMasked(mask, t, batch, r0, rows, units, h);
   }
@@ -101,6 +103,8 @@ export function simpleRnnBackward(
   const one = f32x4.splat(1);
   const sigmoid = activation == ACT_SIGMOID;
   memory.fill(biasGrad, 0, rowBytes);
+  // Uᵀ packed once for every step's ∂z·Uᵀ.
+  const packedU = packOnce(rows, true, units, units, recurrentKernel);
   for (let t = time - 1; t >= 0; t--) {
     addOutputGradient(dhOut, t, batch, r0, rows, units, dhRows);
     const hNext = rowAt(h, t + 1, batch, r0, units);
@@ -130,7 +134,7 @@ export function simpleRnnBackward(
       // h_t depends on h_{t−1} only through z_t: ∂h_{t−1} is the product below alone.
       memory.fill(dhRows + s, 0, rowBytes);
     }
-    gemm<f32>(false, true, rows, units, units, dzt, recurrentKernel, 1, dhRows); // ∂h_{t−1} += ∂z_t·Uᵀ
+    gemmPackedB<f32>(false, true, rows, units, units, dzt, recurrentKernel, packedU, 1, dhRows); // ∂h_{t−1} += ∂z_t·Uᵀ
   }
   inputAndWeightGradients(r0, rows, batch, time, features, units, units, x, kernel, h, dz, dz, dx, kernelGrad, recurrentKernelGrad);
 }

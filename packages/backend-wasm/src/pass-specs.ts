@@ -72,7 +72,7 @@ export interface PassSpec<A> {
   readonly mode?: (args: A) => number;
   /** Multiply–adds of the pass: how many threads it is worth. */
   readonly work: (shape: PassShape) => number;
-  /** 8-byte values of a thread's gathering room: its longest thin product's column, and what the kernel takes first (the LSTM's packed U). */
+  /** 8-byte values of a thread's gathering room: its longest thin product's column, and what the kernel takes first (the packed U). */
   readonly gather: (shape: PassShape) => number;
   readonly buffers: readonly BufferSpec<A>[];
   /** Backward passes: the weight gradients each thread sums (then added up), and the bias's size. */
@@ -140,16 +140,19 @@ const backwardWork = (shape: PassShape): number => 3 * forwardWork(shape);
 // weight gradients (Aᵀ with fewer than 4 rows) one of up to time·batch.
 const forwardGather = (shape: PassShape): number => Math.max(shape.features, shape.units);
 const backwardGather = (shape: PassShape): number => shape.time * shape.batch;
-// The LSTM passes pack U (forward) or Uᵀ (backward) once per pass into the same room first
-// (takeScratch in assembly/scratch.ts): u·4u f32 values, each row of panels rounded up to 12
-// columns, 64-byte aligned, counted here in the room's 8-byte values.
-const packedU = (shape: PassShape): number => Math.ceil((shape.units * shape.w + 12 * (shape.units + shape.w)) / 2) + 8;
+// The passes pack U (forward) or Uᵀ (backward) — the reset-before GRU each of U's column
+// blocks U_zr and U_h — once per pass into the same room first (packOnce in
+// assembly/recurrent.ts, takeScratch in assembly/scratch.ts). A packing of op(B) [k×n] holds
+// k·n f32 values with n rounded up to whole panels of 12 columns (VR·4 in assembly/gemm.ts),
+// starts 64-byte aligned, and is counted here in the room's 8-byte values.
+const PANEL = 12;
+const packed = (n: number, k: number): number => Math.ceil((k * Math.ceil(n / PANEL) * PANEL) / 2) + 8;
 
 export const LSTM_FORWARD: PassSpec<LstmForwardArgs> = {
   name: 'lstmForward',
   gates: 4,
   work: forwardWork,
-  gather: (shape) => packedU(shape) + forwardGather(shape),
+  gather: (shape) => packed(shape.w, shape.units) + forwardGather(shape),
   buffers: [
     ...weights<LstmForwardArgs>(),
     { name: 'bias', size: (shape) => shape.w, array: (args) => args.bias, whenNull: 'zeros' },
@@ -172,7 +175,7 @@ export const LSTM_BACKWARD: PassSpec<LstmBackwardArgs> = {
   name: 'lstmBackward',
   gates: 4,
   work: backwardWork,
-  gather: (shape) => packedU(shape) + backwardGather(shape),
+  gather: (shape) => packed(shape.units, shape.w) + backwardGather(shape),
   buffers: [
     ...weights<LstmBackwardArgs>(),
     input('gates', (args) => args.gates, gateValues),
@@ -192,7 +195,7 @@ export const GRU_FORWARD: PassSpec<GruForwardArgs> = {
   name: 'gruForward',
   gates: 3,
   work: forwardWork,
-  gather: forwardGather,
+  gather: (shape) => packed(shape.w, shape.units) + forwardGather(shape),
   buffers: [
     ...weights<GruForwardArgs>(),
     // b_in then b_rec.
@@ -207,7 +210,7 @@ export const GRU_BACKWARD: PassSpec<GruBackwardArgs> = {
   name: 'gruBackward',
   gates: 3,
   work: backwardWork,
-  gather: backwardGather,
+  gather: (shape) => packed(shape.units, shape.w) + backwardGather(shape),
   buffers: [
     ...weights<GruBackwardArgs>(),
     input('gates', (args) => args.gates, gateValues),
@@ -234,7 +237,8 @@ export const GRU_RESET_BEFORE_FORWARD: PassSpec<GruResetBeforeForwardArgs> = {
   name: 'gruResetBeforeForward',
   gates: 3,
   work: forwardWork,
-  gather: forwardGather,
+  // U_zr [u, 2u] and U_h [u, u] packed.
+  gather: (shape) => packed(2 * shape.units, shape.units) + packed(shape.units, shape.units) + forwardGather(shape),
   buffers: [
     ...weights<GruResetBeforeForwardArgs>(),
     { name: 'bias', size: (shape) => shape.w, array: (args) => args.bias, whenNull: 'zeros' },
@@ -251,7 +255,8 @@ export const GRU_RESET_BEFORE_BACKWARD: PassSpec<GruResetBeforeBackwardArgs> = {
   name: 'gruResetBeforeBackward',
   gates: 3,
   work: backwardWork,
-  gather: backwardGather,
+  // U_hᵀ [u, u] and U_zrᵀ [2u, u] packed.
+  gather: (shape) => packed(shape.units, shape.units) + packed(shape.units, 2 * shape.units) + backwardGather(shape),
   buffers: [
     ...weights<GruResetBeforeBackwardArgs>(),
     input('gates', (args) => args.gates, gateValues),
@@ -278,7 +283,7 @@ export const SIMPLE_RNN_FORWARD: PassSpec<SimpleRnnForwardArgs> = {
   gates: 1,
   mode: activationMode,
   work: forwardWork,
-  gather: forwardGather,
+  gather: (shape) => packed(shape.units, shape.units) + forwardGather(shape),
   buffers: [
     ...weights<SimpleRnnForwardArgs>(),
     { name: 'bias', size: (shape) => shape.w, array: (args) => args.bias, whenNull: 'zeros' },
@@ -291,7 +296,7 @@ export const SIMPLE_RNN_BACKWARD: PassSpec<SimpleRnnBackwardArgs> = {
   gates: 1,
   mode: activationMode,
   work: backwardWork,
-  gather: backwardGather,
+  gather: (shape) => packed(shape.units, shape.units) + backwardGather(shape),
   buffers: [
     ...weights<SimpleRnnBackwardArgs>(),
     input('h', (args) => args.h, states),
