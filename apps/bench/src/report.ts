@@ -127,7 +127,7 @@ export function nativeLines(report: BenchReport): string[][] {
 function machineLine(report: BenchReport): string {
   const m = report.machine;
   return (
-    `${m.date} · ${m.cpu} · ${m.cores} cores · ${m.memoryGiB} GiB · Node ${m.node} · ${m.platform} · ` +
+    `${m.date} · ${m.cpu} · ${m.cores} cores · ${m.memoryGiB} GiB${m.caches === undefined ? '' : ` · caches ${m.caches} (measured)`} · Node ${m.node} · ${m.platform} · ` +
     `load ${m.loadAverage.join(' ')} · ${report.scale} sizes, ${report.timing.repetitions} repetitions`
   );
 }

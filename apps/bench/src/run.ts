@@ -1,6 +1,6 @@
 // Runs the whole benchmark: every row with every contender, then the heap check.
 import { cpus, loadavg, totalmem } from 'node:os';
-import { createWasmBackend } from '@rnnkit/backend-wasm';
+import { createWasmBackend, measuredCacheSizes } from '@rnnkit/backend-wasm';
 import { jsBackend, setBackend } from '@rnnkit/tensor';
 import { brainContender } from './contenders/brain.js';
 import { pytorchContender } from './contenders/pytorch.js';
@@ -35,6 +35,8 @@ export interface MachineInfo {
   readonly node: string;
   readonly platform: string;
   readonly loadAverage: readonly number[];
+  /** The data caches as the WebAssembly backend measures them (its products block for them), e.g. `L1 32 KiB, L2 256 KiB, L3 2048 KiB`. */
+  readonly caches?: string;
 }
 
 export interface BenchReport {
@@ -55,6 +57,9 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    caches: Object.entries(measuredCacheSizes())
+      .map(([level, bytes]) => `${level.toUpperCase()} ${bytes / 1024} KiB`)
+      .join(', '),
   };
 }
 
