@@ -20,8 +20,7 @@ const MAX_MC: i32 = 1024;
 const MAX_NC: i32 = 4608;
 
 /** Rows of an A block for elements of T. */
-// @ts-ignore: decorator
-@inline export function blockRows<T>(): i32 {
+export function blockRows<T>(): i32 {
   return sizeof<T>() == 4 ? MC4 : MC8;
 }
 
