@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatText } from './report.js';
-import { machineInfo } from './run.js';
+import { machineInfo } from './machine.js';
 
 describe('the machine line', () => {
   it('should name the caches the WebAssembly backend measured (its products block for them)', () => {

@@ -1,6 +1,5 @@
 // Runs the whole benchmark: every row with every contender, then the heap check.
-import { cpus, loadavg, totalmem } from 'node:os';
-import { createWasmBackend, measuredCacheSizes } from '@rnnkit/backend-wasm';
+import { createWasmBackend } from '@rnnkit/backend-wasm';
 import { jsBackend, setBackend } from '@rnnkit/tensor';
 import { brainContender } from './contenders/brain.js';
 import { pytorchContender } from './contenders/pytorch.js';
@@ -9,7 +8,10 @@ import { rnnkitContender } from './contenders/rnnkit.js';
 import { tfjsContender } from './contenders/tfjs.js';
 import { type CaseResult, type Contender, type ContenderId, type Log, type TimingOptions, measureCase } from './harness.js';
 import { type HeapResult, measureHeapPerStep } from './heap.js';
+import { type MachineInfo, machineInfo } from './machine.js';
 import { type Scale, benchCases } from './workloads.js';
+
+export { type MachineInfo, machineInfo } from './machine.js';
 
 export interface BenchOptions {
   /** Fewer, shorter repetitions. @defaultValue false */
@@ -27,17 +29,6 @@ export interface BenchOptions {
   readonly log?: Log;
 }
 
-export interface MachineInfo {
-  readonly date: string;
-  readonly cpu: string;
-  readonly cores: number;
-  readonly memoryGiB: number;
-  readonly node: string;
-  readonly platform: string;
-  readonly loadAverage: readonly number[];
-  /** The data caches as the WebAssembly backend measures them (its products block for them), e.g. `L1 32 KiB, L2 256 KiB, L3 2048 KiB`. */
-  readonly caches?: string;
-}
 
 export interface BenchReport {
   readonly machine: MachineInfo;
@@ -47,21 +38,6 @@ export interface BenchReport {
   readonly heap: readonly HeapResult[];
 }
 
-export function machineInfo(): MachineInfo {
-  const list = cpus();
-  return {
-    date: new Date().toISOString(),
-    cpu: list[0]?.model ?? 'unknown',
-    cores: list.length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
-    caches: Object.entries(measuredCacheSizes())
-      .map(([level, bytes]) => `${level.toUpperCase()} ${bytes / 1024} KiB`)
-      .join(', '),
-  };
-}
 
 export const ALL_CONTENDERS: readonly ContenderId[] = [
   'rnnkit-js',
