@@ -1,7 +1,7 @@
 // What the report says about the machine it ran on (apart from run.ts, which loads every
 // contender: the unit tests read this without the benchmark's own install).
 import { cpus, loadavg, totalmem } from 'node:os';
-import { measuredCacheSizes } from '@rnnkit/backend-wasm';
+import { type CacheSizes, measuredCacheSizes } from '@rnnkit/backend-wasm';
 
 export interface MachineInfo {
   readonly date: string;
@@ -25,8 +25,11 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
-    caches: Object.entries(measuredCacheSizes())
-      .map(([level, bytes]) => `${level.toUpperCase()} ${bytes / 1024} KiB`)
-      .join(', '),
+    caches: describeCaches(measuredCacheSizes()),
   };
+}
+
+function describeCaches(sizes: CacheSizes | null): string {
+  if (sizes === null) return 'not measurable here (coarse clock)';
+  return `L1 ${sizes.l1 / 1024} KiB, L2 ${sizes.l2 / 1024} KiB, L3 ${sizes.l3 / 1024} KiB`;
 }

@@ -276,7 +276,8 @@ const builds: { name: string; own: ModuleKind; shared: ModuleKind; relaxed: bool
 
 /** The block sizes of each blocking asked for, for one thread and for two (named when there are several). */
 const blockings = blockingNames.map((name) => {
-  const [one, two] = [1, 2].map((threads) => setBlockingArgs(name === 'fixed' ? FIXED_BLOCKING : blockingFor(measuredCacheSizes(), threads)));
+  const caches = measuredCacheSizes();
+  const [one, two] = [1, 2].map((threads) => setBlockingArgs(name === 'fixed' || caches === null ? FIXED_BLOCKING : blockingFor(caches, threads)));
   return { name: blockingNames.length > 1 ? ` ${name}` : '', one: one!, two: two! };
 });
 
@@ -315,7 +316,8 @@ if (json) {
   const rows = [['GFLOP/s: median (best)', ...columns], ...Object.entries(report).map(([label, row]) => [label, ...columns.map((c) => cell(row[c]))])];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
   console.log(`@rnnkit/backend-wasm gemm ceilings (Node ${process.version}${quick ? ', --quick' : ''}${relaxed ? '' : ', no relaxed SIMD here'})`);
-  const { l1, l2, l3 } = measuredCacheSizes();
-  console.log(`caches measured: L1 ${l1 >> 10} KiB, L2 ${l2 >> 10} KiB, L3 ${l3 >> 10} KiB; blocks (rows f32 × columns): ${blockings.map((b) => `${b.name.trim() || blockingNames[0]} ${b.one[0]} × ${b.one[2]} (2 threads ${b.two[0]} × ${b.two[2]})`).join(', ')}`);
+  const caches = measuredCacheSizes();
+  const measuredText = caches === null ? 'not measurable (coarse clock)' : `L1 ${caches.l1 >> 10} KiB, L2 ${caches.l2 >> 10} KiB, L3 ${caches.l3 >> 10} KiB`;
+  console.log(`caches measured: ${measuredText}; blocks (rows f32 × columns): ${blockings.map((b) => `${b.name.trim() || blockingNames[0]} ${b.one[0]} × ${b.one[2]} (2 threads ${b.two[0]} × ${b.two[2]})`).join(', ')}`);
   for (const row of rows) console.log(row.map((text, col) => (col === 0 ? text.padEnd(widths[col]!) : text.padStart(widths[col]!))).join('  '));
 }

@@ -3,13 +3,15 @@
 // follow the machine: results do not depend on the blocking, bit for bit.
 import { Random } from '@rnnkit/tensor';
 import { describe, expect, it } from 'vitest';
-import { type Latency, BLOCK_DEPTH, FIXED_BLOCKING, blockingFor, cacheSizesFrom, measureLatencies } from './blocking.js';
+import { type Latency, BLOCK_DEPTH, COARSEST_CLOCK, FIXED_BLOCKING, blockingFor, cacheSizesFrom, clockResolution, measureLatencies } from './blocking.js';
 import { type WasmBackend, createWasmBackend, measuredCacheSizes } from './index.js';
 import { KERNELS_SHARED_WASM_BASE64 } from './generated/kernels-wasm.js';
 import { startThreads } from './threads.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
+/** performance.now() rounded down to steps of `ms`, as browsers coarsen it. */
+const coarseClock = (ms: number) => () => Math.floor(performance.now() / ms) * ms;
 /** A curve from 4 KiB up, each working set twice the last. */
 const curve = (nanoseconds: number[]): Latency[] => nanoseconds.map((ns, i) => ({ bytes: (4 * KiB) << i, nanoseconds: ns }));
 
@@ -49,7 +51,7 @@ describe('blockingFor', () => {
 
 describe('measuredCacheSizes', () => {
   it('should find three levels, each at least the last, within the working sets probed (4 KiB to 8 MiB)', () => {
-    const sizes = measuredCacheSizes();
+    const sizes = measuredCacheSizes()!;
     expect(sizes.l1).toBeGreaterThanOrEqual(4 * KiB);
     expect(sizes.l2).toBeGreaterThanOrEqual(sizes.l1);
     expect(sizes.l3).toBeGreaterThanOrEqual(sizes.l2);
@@ -60,7 +62,7 @@ describe('measuredCacheSizes', () => {
   });
 
   it('should time every working set from 4 KiB up, stopping one past the end of L3', () => {
-    const latencies = measureLatencies();
+    const latencies = measureLatencies()!;
     latencies.forEach((point, i) => {
       expect(point.bytes).toBe((4 * KiB) << i);
       expect(point.nanoseconds).toBeGreaterThan(0);
@@ -71,12 +73,27 @@ describe('measuredCacheSizes', () => {
   });
 });
 
+describe('the probe on a coarse clock', () => {
+  it('should read the clock in steps of its resolution', () => {
+    expect(clockResolution(coarseClock(0.1))).toBeCloseTo(0.1, 6);
+    expect(clockResolution(() => performance.now())).toBeLessThanOrEqual(COARSEST_CLOCK);
+  });
+
+  it('should measure nothing on a clock coarser than 20 µs (a browser page that is not cross-origin isolated), and time runs of 50 ticks on one just fine enough', () => {
+    expect(measureLatencies(coarseClock(0.1))).toBeNull();
+    const curve = measureLatencies(coarseClock(0.02))!;
+    expect(curve.length).toBeGreaterThanOrEqual(3);
+    // Each figure is at least 50 ticks of 20 µs over a run's loads, so never 0 from rounding.
+    for (const point of curve) expect(point.nanoseconds).toBeGreaterThan(0);
+  });
+});
+
 describe('the cacheSizes option', () => {
   it('should block for the sizes given, the fixed sizes, or those measured', async () => {
     const given = await createWasmBackend({ cacheSizes: { l2: 256 * KiB, l3: 3 * MiB } });
     expect(given.blocking).toEqual(blockingFor({ l1: 0, l2: 256 * KiB, l3: 3 * MiB }, 1));
     expect((await createWasmBackend({ cacheSizes: 'fixed' })).blocking).toEqual(FIXED_BLOCKING);
-    expect((await createWasmBackend()).blocking).toEqual(blockingFor(measuredCacheSizes(), 1));
+    expect((await createWasmBackend()).blocking).toEqual(blockingFor(measuredCacheSizes()!, 1));
     const threaded = await createWasmBackend({ threads: 2, cacheSizes: { l2: 256 * KiB, l3: 3 * MiB } });
     try {
       expect(threaded.blocking.columns).toBe(1536);

@@ -101,16 +101,41 @@ export function cacheSizesFrom(measuredCurve: readonly Latency[]): CacheSizes {
 /** Working sets of the probe: 4 KiB to 8 MiB (past 8 MiB of L3 the blocking no longer changes). */
 const SMALLEST = 4 << 10;
 const LARGEST = 8 << 20;
-/** Loads timed per repetition, and repetitions (the fastest counts: the others met interruptions). */
+/** Loads timed at least per repetition (in chunks), and repetitions (the fastest counts: the others met interruptions). */
 const STEPS = 1 << 14;
+const CHUNK = 1 << 12;
 const REPETITIONS = 3;
+/** A timed run lasts at least this many ticks of the clock, so that its rounding stays within 2 %. */
+const TICKS_PER_RUN = 50;
+/**
+ * The coarsest clock the probe uses (milliseconds): browsers coarsen `performance.now()` to
+ * 5–20 µs on cross-origin isolated pages and to 100 µs–1 ms elsewhere, where timing every
+ * working set long enough would take seconds; there the products keep the fixed blocks.
+ */
+export const COARSEST_CLOCK = 0.02;
+
+/** A clock in milliseconds (`performance.now`, or a stand-in in tests). */
+export type Clock = () => number;
+
+/** The smallest step of `clock` seen over a few readings, in milliseconds. */
+export function clockResolution(clock: Clock): number {
+  let smallest = Infinity;
+  for (let i = 0; i < 10; i++) {
+    const start = clock();
+    let next = clock();
+    while (next === start) next = clock();
+    smallest = Math.min(smallest, next - start);
+  }
+  return smallest;
+}
 
 /**
  * Nanoseconds per load of a pointer chase through `bytes` of memory: a random cycle through
  * its 64-byte lines (a fixed-seed linear congruential shuffle: the order only has to defeat
- * the prefetchers), one lap to fill the caches, then the fastest of three timed runs.
+ * the prefetchers), one lap to fill the caches, then the fastest of three timed runs, each of
+ * at least 16,384 loads and 50 ticks of the clock.
  */
-function chase(bytes: number): number {
+function chase(bytes: number, clock: Clock, minimumMs: number): number {
   const lines = bytes >>> 6;
   const memory = new Int32Array(bytes >>> 2);
   const order = new Int32Array(lines);
@@ -128,51 +153,69 @@ function chase(bytes: number): number {
   for (let i = 0; i < lines; i++) at = memory[at]!;
   let best = Infinity;
   for (let r = 0; r < REPETITIONS; r++) {
-    const start = performance.now();
-    for (let i = 0; i < STEPS; i++) at = memory[at]!;
-    best = Math.min(best, ((performance.now() - start) * 1e6) / STEPS);
+    const start = clock();
+    let steps = 0;
+    let elapsed: number;
+    do {
+      for (let i = 0; i < CHUNK; i++) at = memory[at]!;
+      steps += CHUNK;
+      elapsed = clock() - start;
+    } while (steps < STEPS || elapsed < minimumMs);
+    best = Math.min(best, (elapsed * 1e6) / steps);
   }
   // `at` is used, so the chase cannot be optimised away.
   return at < 0 ? Number.NaN : best;
 }
 
 /**
- * Measures the latency curve up to the working set where L3 is seen to end (at most 8 MiB):
- * a few to a few tens of milliseconds.
+ * Measures the latency curve up to the working set where L3 is seen to end (at most 8 MiB),
+ * in some tens of milliseconds; null where `clock` is coarser than {@link COARSEST_CLOCK}.
  */
-export function measureLatencies(): Latency[] {
+export function measureLatencies(clock: Clock = () => performance.now()): Latency[] | null {
+  const resolution = clockResolution(clock);
+  if (!(resolution <= COARSEST_CLOCK)) return null;
+  const minimumMs = TICKS_PER_RUN * resolution;
   // The chase compiled before it is timed: the first runs of a function are interpreted,
   // then compiled in tiers, and an early figure from a slower tier would read as a larger L1.
-  const warm = performance.now();
-  while (performance.now() - warm < 10) chase(SMALLEST);
+  const warm = clock();
+  while (clock() - warm < 10) chase(SMALLEST, clock, minimumMs);
   const curve: Latency[] = [];
   for (let bytes = SMALLEST; bytes <= LARGEST; bytes *= 2) {
-    curve.push({ bytes, nanoseconds: chase(bytes) });
+    curve.push({ bytes, nanoseconds: chase(bytes, clock, minimumMs) });
     // Stop one working set after the third level has ended: nothing past it is used.
     if (curve.length >= 3 && cacheSizesFrom(curve).l3 <= bytes / 2) break;
   }
-  // Once more over the same working sets, each keeping its faster figure: a point slowed by
-  // an interruption or a compiler tier shows in one pass only.
+  // Once more over the same working sets up to the one after L3's end, each keeping its
+  // faster figure: a point slowed by an interruption or a compiler tier shows in one pass only.
+  const { l3 } = cacheSizesFrom(curve);
   for (const point of curve) {
-    const again = chase(point.bytes);
+    if (point.bytes > 2 * l3) break;
+    const again = chase(point.bytes, clock, minimumMs);
     if (again < point.nanoseconds) (point as { nanoseconds: number }).nanoseconds = again;
   }
   return curve;
 }
 
-let measured: CacheSizes | null = null;
+let measured: { readonly sizes: CacheSizes | null } | null = null;
 
-/** The cache sizes of this machine, measured at the first call in a process (see above). */
-export function measuredCacheSizes(): CacheSizes {
-  measured ??= cacheSizesFrom(measureLatencies());
-  return measured;
+/**
+ * The cache sizes of this machine, measured at the first call in a process (see above), or
+ * null where the clock is too coarse to measure them (a browser page that is not cross-origin
+ * isolated): the products then keep the fixed blocks.
+ */
+export function measuredCacheSizes(): CacheSizes | null {
+  if (measured === null) {
+    const curve = measureLatencies();
+    measured = { sizes: curve === null ? null : cacheSizesFrom(curve) };
+  }
+  return measured.sizes;
 }
 
 /** The block sizes for a `cacheSizes` option (see WasmBackendOptions) and thread count. */
 export function blockingOption(option: 'measure' | 'fixed' | { readonly l2: number; readonly l3: number }, threads: number): Blocking {
   if (option === 'fixed') return FIXED_BLOCKING;
   const caches = option === 'measure' ? measuredCacheSizes() : { l1: 0, ...option };
-  return blockingFor(caches, threads);
+  return caches === null ? FIXED_BLOCKING : blockingFor(caches, threads);
 }
 
 /** The arguments of the kernels' `setBlocking` export for these block sizes. */

@@ -49,8 +49,9 @@ export interface WasmBackendOptions {
   readonly minParallelMultiplyAdds?: number;
   /**
    * The cache sizes the matrix products are blocked for: `'measure'` times a pointer chase
-   * over growing working sets once per process (at the first backend created; a few tens of
-   * milliseconds) and blocks for what it finds; `{ l2, l3 }` gives them in bytes (the
+   * over growing working sets once per process (at the first backend created; 50–200
+   * milliseconds; nothing where `performance.now()` is coarser than 20 µs, as on browser
+   * pages that are not cross-origin isolated: the fixed blocks then) and blocks for what it finds; `{ l2, l3 }` gives them in bytes (the
    * largest working sets that still read at L2's and L3's speed); `'fixed'` uses the same
    * blocks on every machine (96 rows × 576 columns). The blocking never changes a result,
    * only which tiles of a product are computed together: the depth of a block, which decides
