@@ -167,6 +167,11 @@ function chase(bytes: number, clock: Clock, minimumMs: number): number {
   return at < 0 ? Number.NaN : best;
 }
 
+/** Whether a curve being measured has gone one working set past the end of L3: nothing past it is used. */
+export function pastL3(curve: readonly Latency[]): boolean {
+  return curve.length >= 3 && cacheSizesFrom(curve).l3 <= curve.at(-1)!.bytes / 2;
+}
+
 /**
  * Measures the latency curve up to the working set where L3 is seen to end (at most 8 MiB),
  * in some tens of milliseconds; null where `clock` is coarser than {@link COARSEST_CLOCK}.
@@ -182,8 +187,7 @@ export function measureLatencies(clock: Clock = () => performance.now()): Latenc
   const curve: Latency[] = [];
   for (let bytes = SMALLEST; bytes <= LARGEST; bytes *= 2) {
     curve.push({ bytes, nanoseconds: chase(bytes, clock, minimumMs) });
-    // Stop one working set after the third level has ended: nothing past it is used.
-    if (curve.length >= 3 && cacheSizesFrom(curve).l3 <= bytes / 2) break;
+    if (pastL3(curve)) break;
   }
   // Once more over the same working sets up to the one after L3's end, each keeping its
   // faster figure: a point slowed by an interruption or a compiler tier shows in one pass only.
